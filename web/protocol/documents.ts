@@ -1,0 +1,66 @@
+// What is inside the encryption: the report and the messages of a thread, as JSON.
+// Checked by hand rather than with zod to keep the reporter bundle small.
+import { ProtocolError } from './errors.js';
+import { bytesToUtf8, utf8ToBytes } from './encoding.js';
+
+export const REPORT_CATEGORIES = [
+  { id: 'bribery', label: 'Accepting bribes, or trading police information or influence for money or favours' },
+  { id: 'personal_advantage', label: 'Using the police position for personal advantage' },
+  { id: 'sexual_misconduct', label: 'Crossing professional boundaries for sexual purposes' },
+  { id: 'domestic_abuse', label: 'Abusing or controlling a partner or others close to them' },
+  { id: 'discrimination', label: 'Racist, homophobic or misogynistic conduct, on or off duty, online or in person' },
+  { id: 'disability_discrimination', label: 'Discriminating against disabled people' },
+  { id: 'other', label: 'Other' },
+] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number]['id'];
+
+export interface ReportDocument {
+  kind: 'report';
+  category: ReportCategory;
+  whatHappened: string;
+  whenAndWhere?: string;
+  anythingElse?: string;
+  contact?: string;
+}
+
+export interface MessageDocument {
+  kind: 'message';
+  text: string;
+}
+
+export type ThreadDocument = ReportDocument | MessageDocument;
+
+export function encodeDocument(doc: ThreadDocument): Uint8Array {
+  return utf8ToBytes(JSON.stringify(doc));
+}
+
+function optionalText(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new ProtocolError('malformed', `${field} must be text`);
+  return value;
+}
+
+export function decodeDocument(bytes: Uint8Array): ThreadDocument {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytesToUtf8(bytes));
+  } catch {
+    throw new ProtocolError('malformed', 'document is not JSON');
+  }
+  if (typeof value !== 'object' || value === null) throw new ProtocolError('malformed', 'document is not an object');
+  const doc = value as Record<string, unknown>;
+  if (doc.kind === 'message' && typeof doc.text === 'string') return { kind: 'message', text: doc.text };
+  if (doc.kind === 'report') {
+    const category = REPORT_CATEGORIES.find((c) => c.id === doc.category)?.id;
+    if (!category || typeof doc.whatHappened !== 'string') throw new ProtocolError('malformed', 'report lacks a category or text');
+    const report: ReportDocument = { kind: 'report', category, whatHappened: doc.whatHappened };
+    const whenAndWhere = optionalText(doc.whenAndWhere, 'whenAndWhere');
+    const anythingElse = optionalText(doc.anythingElse, 'anythingElse');
+    const contact = optionalText(doc.contact, 'contact');
+    if (whenAndWhere !== undefined) report.whenAndWhere = whenAndWhere;
+    if (anythingElse !== undefined) report.anythingElse = anythingElse;
+    if (contact !== undefined) report.contact = contact;
+    return report;
+  }
+  throw new ProtocolError('malformed', 'unknown document kind');
+}

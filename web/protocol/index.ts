@@ -1,0 +1,15 @@
+// The protocol's public surface: everything clients and tests use comes from here.
+export { sodiumReady, randomBytes, sha256, type KeyPair } from './sodium.js';
+export { bytesToB64, b64ToBytes, utf8ToBytes, bytesToUtf8, bytesEqual } from './encoding.js';
+export { PROTOCOL_VERSION, PRODUCTION_KDF, SIZES, PASSPHRASE_WORDS, PADDING_BUCKETS, type KdfParams, type Role } from './labels.js';
+export { ProtocolError, type ProtocolErrorKind } from './errors.js';
+export { generatePassphrase, passphraseFromIndices, parsePassphrase, type ParsedPassphrase, type PassphraseProblem } from './passphrase.js';
+export { deriveMailboxKeys, type MailboxKeys } from './mailbox-keys.js';
+export { newCaseKey, newId, sealCaseKey, openCaseKey, encryptMessage, decryptMessage, signMessage, verifyMessage, type MessageBinding } from './case-crypto.js';
+export { mailboxProofHeaders } from './request-proof.js';
+export { mailboxProofMessage, PROOF_HEADERS } from './proof-message.js';
+export {
+  deriveInvestigatorSecrets, newSeed, personalKeyPair, wrapSeed, unwrapSeed,
+  newOrgKeyring, orgKeyringFromSeeds, sealOrgKeyring, openOrgKeyring, type OrgKeyring, type InvestigatorSecrets,
+} from './investigator-keys.js';
+export { REPORT_CATEGORIES, encodeDocument, decodeDocument, type ReportDocument, type MessageDocument, type ThreadDocument, type ReportCategory } from './documents.js';
