@@ -1,17 +1,14 @@
 // A case: one random case key, sealed to each reader; every message either way is an
 // AEAD frame under that key, bound to (case, message, sender role), and signed by its sender.
-import { LABEL, ROLE, SIZES, PROTOCOL_VERSION, type Role } from './labels.js';
+import { SIZES } from './labels.js';
 import { ProtocolError } from './errors.js';
 import { aeadDecrypt, aeadEncrypt, openSealed, randomBytes, sealTo, signDetached, verifyDetached, type KeyPair } from './sodium.js';
-import { bytesEqual, concatBytes, utf8ToBytes } from './encoding.js';
+import { bytesEqual, concatBytes } from './encoding.js';
+import { checkId, messageAssociatedData, messageSignedBytes, type MessageBinding } from './binding.js';
 import { frame, unframe } from './envelope.js';
 import { padToBucket, unpadFromBucket } from './padding.js';
 
-export interface MessageBinding {
-  caseId: Uint8Array;
-  messageId: Uint8Array;
-  role: Role;
-}
+export type { MessageBinding };
 
 export function newCaseKey(): Uint8Array {
   return randomBytes(SIZES.key);
@@ -19,16 +16,6 @@ export function newCaseKey(): Uint8Array {
 
 export function newId(): Uint8Array {
   return randomBytes(SIZES.caseId);
-}
-
-function checkId(id: Uint8Array, what: string): void {
-  if (id.length !== SIZES.caseId) throw new ProtocolError('malformed', `${what} must be ${SIZES.caseId} bytes`);
-}
-
-function bindingBytes(label: string, binding: MessageBinding): Uint8Array {
-  checkId(binding.caseId, 'case id');
-  checkId(binding.messageId, 'message id');
-  return concatBytes(utf8ToBytes(label), Uint8Array.of(0, PROTOCOL_VERSION), binding.caseId, binding.messageId, Uint8Array.of(ROLE[binding.role]));
 }
 
 /** Sealed box of (case id ‖ case key): the case id inside stops a key being moved between cases. */
@@ -50,30 +37,26 @@ export function openCaseKey(sealed: Uint8Array, caseId: Uint8Array, recipient: K
 /** Frame: version ‖ nonce (24) ‖ XChaCha20-Poly1305(padded plaintext). */
 export function encryptMessage(caseKey: Uint8Array, binding: MessageBinding, plaintext: Uint8Array, nonce: Uint8Array = randomBytes(SIZES.nonce)): Uint8Array {
   if (nonce.length !== SIZES.nonce) throw new ProtocolError('malformed', 'nonce must be 24 bytes');
-  const cipher = aeadEncrypt(padToBucket(plaintext), bindingBytes(LABEL.messageAd, binding), nonce, caseKey);
+  const cipher = aeadEncrypt(padToBucket(plaintext), messageAssociatedData(binding), nonce, caseKey);
   return frame(nonce, cipher);
 }
 
 export function decryptMessage(caseKey: Uint8Array, binding: MessageBinding, envelope: Uint8Array): Uint8Array {
   const { fields, tail } = unframe(envelope, [SIZES.nonce], 'message');
   if (tail.length <= SIZES.aeadTag) throw new ProtocolError('malformed', 'message is truncated');
-  const padded = aeadDecrypt(tail, bindingBytes(LABEL.messageAd, binding), fields[0]!, caseKey);
+  const padded = aeadDecrypt(tail, messageAssociatedData(binding), fields[0]!, caseKey);
   if (!padded) throw new ProtocolError('authentication_failed', 'message does not decrypt: wrong key, tampered, or bound to another case, message or role');
   return unpadFromBucket(padded);
 }
 
-function signedBytes(binding: MessageBinding, envelope: Uint8Array): Uint8Array {
-  return concatBytes(bindingBytes(LABEL.messageSignature, binding), envelope);
-}
-
 /** Ed25519 over (label, binding, envelope): by the mailbox key or the organisation's signing key. */
 export function signMessage(binding: MessageBinding, envelope: Uint8Array, signingPrivateKey: Uint8Array): Uint8Array {
-  return signDetached(signedBytes(binding, envelope), signingPrivateKey);
+  return signDetached(messageSignedBytes(binding, envelope), signingPrivateKey);
 }
 
 export function verifyMessage(binding: MessageBinding, envelope: Uint8Array, signature: Uint8Array, signingPublicKey: Uint8Array): void {
   if (signature.length !== SIZES.signature) throw new ProtocolError('malformed', 'signature must be 64 bytes');
-  if (!verifyDetached(signature, signedBytes(binding, envelope), signingPublicKey)) {
+  if (!verifyDetached(signature, messageSignedBytes(binding, envelope), signingPublicKey)) {
     throw new ProtocolError('bad_signature', 'message signature does not verify');
   }
 }

@@ -1,0 +1,87 @@
+// Cases, their mailboxes, sealed case keys and messages.
+import { and, desc, eq, asc, sql } from 'drizzle-orm';
+import type { ParleyDb } from '../database.js';
+import { runAtomically } from '../atomic.js';
+import { caseKeys, cases, mailboxes, messages, type CaseStatus } from '../schema.js';
+
+export type CaseRow = typeof cases.$inferSelect;
+export type MailboxRow = typeof mailboxes.$inferSelect;
+export type MessageRow = typeof messages.$inferSelect;
+export type CaseKeyRow = typeof caseKeys.$inferSelect;
+
+export interface NewReport {
+  case: CaseRow;
+  mailbox: MailboxRow;
+  orgCaseKey: CaseKeyRow;
+  firstMessage: Omit<MessageRow, 'seq'>;
+}
+
+/** A report, its mailbox, the organisation's sealed key and the report message: all or nothing. */
+export async function insertReport(db: ParleyDb, report: NewReport): Promise<void> {
+  await runAtomically(db, [
+    db.insert(cases).values(report.case),
+    db.insert(mailboxes).values(report.mailbox),
+    db.insert(caseKeys).values(report.orgCaseKey),
+    db.insert(messages).values({ ...report.firstMessage, seq: 1 }),
+  ]);
+}
+
+export async function findMailbox(db: ParleyDb, locatorHash: string): Promise<MailboxRow | undefined> {
+  return db.select().from(mailboxes).where(eq(mailboxes.locatorHash, locatorHash)).get();
+}
+
+export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<MailboxRow | undefined> {
+  return db.select().from(mailboxes).where(eq(mailboxes.caseId, caseId)).get();
+}
+
+export async function findCase(db: ParleyDb, caseId: string): Promise<CaseRow | undefined> {
+  return db.select().from(cases).where(eq(cases.id, caseId)).get();
+}
+
+export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): Promise<CaseKeyRow | undefined> {
+  return db.select().from(caseKeys).where(and(eq(caseKeys.caseId, caseId), eq(caseKeys.orgId, orgId))).get();
+}
+
+/** Cases an organisation holds a key for, newest first, each with its report (message 1). */
+export async function listCasesForOrg(db: ParleyDb, orgId: string, limit: number): Promise<{ case: CaseRow; caseKey: CaseKeyRow; report: MessageRow | null }[]> {
+  return await db
+    .select({ case: cases, caseKey: caseKeys, report: messages })
+    .from(caseKeys)
+    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
+    .where(eq(caseKeys.orgId, orgId))
+    .orderBy(desc(cases.receivedDay), desc(sql`${cases}.rowid`))
+    .limit(limit);
+}
+
+export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
+  return await db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq)).all();
+}
+
+export async function findMessage(db: ParleyDb, messageId: string): Promise<MessageRow | undefined> {
+  return db.select().from(messages).where(eq(messages.id, messageId)).get();
+}
+
+function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {
+  // The next sequence number is computed inside the INSERT, so concurrent appends cannot
+  // take the same number (the unique index on (case_id, seq) backs this up).
+  return db.insert(messages).values({
+    ...message,
+    seq: sql`(SELECT COALESCE(MAX(${messages.seq}), 0) + 1 FROM ${messages} WHERE ${messages.caseId} = ${message.caseId})`,
+  });
+}
+
+export interface CaseUpdate {
+  status?: CaseStatus;
+  lastReporterDay?: string;
+  updatedAt: number;
+}
+
+/** A message and the case update it brings (status, reporter activity): all or nothing. */
+export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate): Promise<void> {
+  await runAtomically(db, [appendMessageStatement(db, message), db.update(cases).set(update).where(eq(cases.id, message.caseId))]);
+}
+
+export async function updateCase(db: ParleyDb, caseId: string, update: CaseUpdate): Promise<void> {
+  await db.update(cases).set(update).where(eq(cases.id, caseId));
+}

@@ -1,0 +1,101 @@
+// The one drizzle schema, applied on Node (better-sqlite3) and on Workers (D1).
+// Binary values are stored as base64url text. Nothing here identifies a reporter: no IP,
+// no user agent, and reporter activity is dated to the day (see docs/PROTOCOL.md).
+import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Instance-wide values made once on first start (e.g. the public mailbox KDF salt). */
+export const instanceSettings = sqliteTable('instance_settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+export const organisations = sqliteTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  boxPublicKey: text('box_public_key').notNull(),
+  signPublicKey: text('sign_public_key').notNull(),
+  keyVersion: integer('key_version').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const investigators = sqliteTable('investigators', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  username: text('username').notNull(),
+  role: text('role', { enum: ['admin', 'investigator'] }).notNull(),
+  authSalt: text('auth_salt').notNull(),
+  /** SHA-256 of the device-derived authentication key; the key itself is never stored. */
+  authKeyHash: text('auth_key_hash').notNull(),
+  boxPublicKey: text('box_public_key').notNull(),
+  /** The personal key seed, wrapped by a key only the investigator's password derives. */
+  wrappedSeed: text('wrapped_seed').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [uniqueIndex('investigators_username').on(t.username)]);
+
+/** Organisation private keys, sealed to one member's personal public key. */
+export const orgKeyrings = sqliteTable('org_keyrings', {
+  investigatorId: text('investigator_id').notNull().references(() => investigators.id),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  keyVersion: integer('key_version').notNull(),
+  sealedKeyring: text('sealed_keyring').notNull(),
+}, (t) => [primaryKey({ columns: [t.investigatorId, t.orgId, t.keyVersion] })]);
+
+export const sessions = sqliteTable('sessions', {
+  /** SHA-256 of the bearer token: a stolen database yields no usable session. */
+  tokenHash: text('token_hash').primaryKey(),
+  investigatorId: text('investigator_id').notNull().references(() => investigators.id),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const cases = sqliteTable('cases', {
+  /** Client-chosen random 16 bytes: bound into every message's associated data. */
+  id: text('id').primaryKey(),
+  /** Server-chosen random reference for people to quote; unrelated to the passphrase. */
+  reference: text('reference').notNull(),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  status: text('status', { enum: CASE_STATUSES }).notNull(),
+  receivedDay: text('received_day').notNull(),
+  lastReporterDay: text('last_reporter_day').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+}, (t) => [uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId)]);
+
+/** The case key sealed to an organisation's encryption key (one row per organisation with access). */
+export const caseKeys = sqliteTable('case_keys', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  keyVersion: integer('key_version').notNull(),
+  sealedCaseKey: text('sealed_case_key').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.orgId] }), index('case_keys_org').on(t.orgId)]);
+
+export const mailboxes = sqliteTable('mailboxes', {
+  /** SHA-256 of the Argon2id-derived locator; the passphrase never reaches the server. */
+  locatorHash: text('locator_hash').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  signPublicKey: text('sign_public_key').notNull(),
+  boxPublicKey: text('box_public_key').notNull(),
+  sealedCaseKey: text('sealed_case_key').notNull(),
+}, (t) => [uniqueIndex('mailboxes_case').on(t.caseId)]);
+
+export const messages = sqliteTable('messages', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  /** Order within the case; stands in for a timestamp. */
+  seq: integer('seq').notNull(),
+  role: text('role', { enum: ['reporter', 'organisation'] }).notNull(),
+  /** For organisation messages: which organisation signed it. */
+  orgId: text('org_id').references(() => organisations.id),
+  envelope: text('envelope').notNull(),
+  signature: text('signature').notNull(),
+  day: text('day').notNull(),
+}, (t) => [uniqueIndex('messages_case_seq').on(t.caseId, t.seq)]);
+
+/** Single-use mailbox proof challenges, stored as hashes, deleted when used or expired. */
+export const challenges = sqliteTable('challenges', {
+  challengeHash: text('challenge_hash').primaryKey(),
+  expiresAt: integer('expires_at').notNull(),
+}, (t) => [index('challenges_expiry').on(t.expiresAt)]);

@@ -1,0 +1,32 @@
+// The app factory: one Hono app from its dependencies, used by both entry points (Node
+// with better-sqlite3, Workers with D1) and by the tests.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError, errorResponse, handleError } from './errors.js';
+import type { AppDeps } from './deps.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { configRoutes } from './routes/config.js';
+import { reportRoutes } from './routes/reports.js';
+import { mailboxRoutes } from './routes/mailbox.js';
+import { investigatorSessionRoutes } from './routes/investigator-sessions.js';
+import { investigatorCaseRoutes } from './routes/investigator-cases.js';
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.config.maxBodyBytes,
+      onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
+    }),
+  );
+  app.route('/api', configRoutes(deps));
+  app.route('/api/reports', reportRoutes(deps));
+  app.route('/api/mailbox', mailboxRoutes(deps));
+  app.route('/api/investigator', investigatorSessionRoutes(deps));
+  app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
+  app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
+  app.onError(handleError);
+  return app;
+}

@@ -1,0 +1,39 @@
+// What the app factory needs from its runtime. Tests pass their own (a temp database,
+// a fixed clock, cheap KDF parameters); entry points pass the real ones.
+import type { ParleyDb } from '../db/database.js';
+import type { KdfParams } from '../web/protocol/labels.js';
+
+export interface AppConfig {
+  /** Argon2id cost the reporter's device uses for the passphrase. */
+  mailboxKdf: KdfParams;
+  /** Argon2id cost an investigator's device uses for the password. */
+  investigatorKdf: KdfParams;
+  challengeTtlMs: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  maxBodyBytes: number;
+}
+
+export interface AppDeps {
+  db: ParleyDb;
+  /** Milliseconds since the epoch. */
+  clock: () => number;
+  randomBytes: (length: number) => Uint8Array;
+  config: AppConfig;
+}
+
+export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> = {
+  challengeTtlMs: 2 * 60 * 1000,
+  sessionIdleMs: 30 * 60 * 1000,
+  sessionAbsoluteMs: 12 * 60 * 60 * 1000,
+  maxBodyBytes: 128 * 1024,
+};
+
+export function webCryptoRandomBytes(length: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(length));
+}
+
+/** Reporter activity is recorded to the day only (UTC), so timing cannot single anyone out. */
+export function dayOf(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

@@ -1,0 +1,14 @@
+// `npm start`: Parley on Node with embedded SQLite (./data/parley.sqlite by default).
+// No request logging: the server must keep no trace of who connected.
+import { readNodeEnv, PRODUCTION_CONFIG } from './env-node.js';
+import { startNodeServer } from './node-server.js';
+
+const env = readNodeEnv(process.env);
+const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: PRODUCTION_CONFIG });
+console.log(`Parley is running on ${server.url} (database ${env.PARLEY_DB})`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -1,0 +1,36 @@
+// Investigator requests carry `Authorization: Bearer <token>`: no cookies, so no ambient
+// authority for a cross-site request to ride on (no CSRF). Sessions expire when idle and
+// at an absolute limit; the database keeps only the token's hash.
+import type { MiddlewareHandler } from 'hono';
+import { b64ToBytes } from '../../web/protocol/encoding.js';
+import { findSession, touchSession, deleteSession } from '../../db/repo/sessions.js';
+import { findInvestigator, type Investigator } from '../../db/repo/investigators.js';
+import { ApiError } from '../errors.js';
+import { sha256B64 } from '../server-crypto.js';
+import type { AppDeps } from '../deps.js';
+
+export type InvestigatorVariables = { investigator: Investigator; sessionTokenHash: string };
+
+export const SESSION_TOKEN_BYTES = 32;
+
+export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variables: InvestigatorVariables }> {
+  return async function investigatorSessionMiddleware(c, next) {
+    const match = /^Bearer ([A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '');
+    const token = match ? b64ToBytes(match[1]!) : null;
+    if (!token || token.length !== SESSION_TOKEN_BYTES) throw new ApiError('unauthorised', 'Sign in to continue.');
+    const tokenHash = await sha256B64(token);
+    const session = await findSession(deps.db, tokenHash);
+    const now = deps.clock();
+    if (!session) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    if (now >= session.expiresAt || now - session.lastUsedAt >= deps.config.sessionIdleMs) {
+      await deleteSession(deps.db, tokenHash);
+      throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    }
+    const investigator = await findInvestigator(deps.db, session.investigatorId);
+    if (!investigator) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    await touchSession(deps.db, tokenHash, now);
+    c.set('investigator', investigator);
+    c.set('sessionTokenHash', tokenHash);
+    await next();
+  };
+}

@@ -1,0 +1,44 @@
+// Mailbox requests carry a proof: an Ed25519 signature by the mailbox key over a fresh,
+// single-use challenge and the request itself. Every failure (no such mailbox, bad or
+// reused challenge, bad signature, malformed header) gives the same answer, and an unknown
+// mailbox still costs one signature check, so neither status, body nor timing tells them apart.
+import type { MiddlewareHandler } from 'hono';
+import { b64ToBytes } from '../../web/protocol/encoding.js';
+import { mailboxProofMessage, PROOF_HEADERS } from '../../web/protocol/proof-message.js';
+import { SIZES } from '../../web/protocol/labels.js';
+import { consumeChallenge } from '../../db/repo/challenges.js';
+import { findMailbox, type MailboxRow } from '../../db/repo/cases.js';
+import { ApiError } from '../errors.js';
+import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
+import type { AppDeps } from '../deps.js';
+
+export type MailboxVariables = { mailbox: MailboxRow };
+
+export const PROOF_FAILED_MESSAGE = 'That passphrase did not open a mailbox, or the request expired. Check the passphrase and try again.';
+
+function headerBytes(value: string | undefined, length: number): Uint8Array | null {
+  const bytes = value === undefined ? null : b64ToBytes(value);
+  return bytes && bytes.length === length ? bytes : null;
+}
+
+export function mailboxProof(deps: AppDeps): MiddlewareHandler<{ Variables: MailboxVariables }> {
+  // Stands in for the key of a mailbox that does not exist, so both paths verify once.
+  const standInKey = deps.randomBytes(SIZES.publicKey);
+  return async function mailboxProofMiddleware(c, next) {
+    const locator = headerBytes(c.req.header(PROOF_HEADERS.locator), SIZES.key);
+    const challenge = headerBytes(c.req.header(PROOF_HEADERS.challenge), SIZES.challenge);
+    const signature = headerBytes(c.req.header(PROOF_HEADERS.signature), SIZES.signature);
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const now = deps.clock();
+
+    const challengeLive = challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), now) : false;
+    const mailbox = locator ? await findMailbox(deps.db, await sha256B64(locator)) : undefined;
+    const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : standInKey;
+    const message = mailboxProofMessage(challenge ?? new Uint8Array(SIZES.challenge), c.req.method, new URL(c.req.url).pathname, await sha256(body));
+    const signatureValid = await verifyEd25519(publicKey, signature ?? new Uint8Array(SIZES.signature), message);
+
+    if (!challengeLive || !mailbox || !signatureValid) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
+    c.set('mailbox', mailbox);
+    await next();
+  };
+}

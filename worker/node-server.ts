@@ -1,0 +1,33 @@
+// Starts the app on Node with the embedded SQLite database. Used by `npm start` and by
+// tests that need a real HTTP server (bound to 127.0.0.1 only).
+import { serve, type ServerType } from '@hono/node-server';
+import { openNodeDatabase } from '../db/open-node.js';
+import { createApp } from './app.js';
+import { webCryptoRandomBytes, type AppConfig } from './deps.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig }): Promise<RunningServer> {
+  const database = openNodeDatabase(options.dbPath);
+  const app = createApp({ db: database.db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: options.config });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          database.close();
+          resolve();
+        });
+        // Keep-alive connections would hold close() open; end them.
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

@@ -1,0 +1,25 @@
+// GET /api/config: what a client needs before it starts: protocol version, the public
+// mailbox KDF salt and cost, and the organisations with their public keys.
+import { Hono } from 'hono';
+import { bytesToB64 } from '../../web/protocol/encoding.js';
+import { PROTOCOL_VERSION, SIZES } from '../../web/protocol/labels.js';
+import { getOrCreateSetting } from '../../db/repo/instance.js';
+import { listOrganisations } from '../../db/repo/organisations.js';
+import type { AppDeps } from '../deps.js';
+
+export function publicOrganisation(org: { id: string; name: string; boxPublicKey: string; signPublicKey: string; keyVersion: number }) {
+  return { id: org.id, name: org.name, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, keyVersion: org.keyVersion };
+}
+
+export function configRoutes(deps: AppDeps) {
+  let mailboxSalt: string | undefined;
+  return new Hono().get('/config', async (c) => {
+    mailboxSalt ??= await getOrCreateSetting(deps.db, 'mailbox_kdf_salt', () => bytesToB64(deps.randomBytes(SIZES.kdfSalt)));
+    const organisations = await listOrganisations(deps.db);
+    return c.json({
+      protocolVersion: PROTOCOL_VERSION,
+      mailboxKdf: { salt: mailboxSalt, ...deps.config.mailboxKdf },
+      organisations: organisations.map(publicOrganisation),
+    });
+  });
+}

@@ -1,0 +1,80 @@
+// The investigator's cases: list, open, reply, change status. Every route is scoped to
+// the signed-in investigator's organisation through the sealed case keys it holds.
+import { Hono } from 'hono';
+import { appendMessage, listCasesForOrg, listMessages, findMailboxByCase, updateCase } from '../../db/repo/cases.js';
+import { findOrganisation, findOrganisations } from '../../db/repo/organisations.js';
+import { ApiError } from '../errors.js';
+import { readJson, readParams, isUniqueViolation } from '../validate.js';
+import { caseIdParam, investigatorReplyBody, statusBody } from '../wire.js';
+import { dayOf, type AppDeps } from '../deps.js';
+import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
+import { loadCaseForOrg } from '../case-access.js';
+import { requireValidMessageSignature } from '../message-signature.js';
+import { publicOrganisation } from './config.js';
+import type { CaseKeyRow, CaseRow, MessageRow } from '../../db/repo/cases.js';
+
+const LIST_LIMIT = 500;
+
+function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
+  return {
+    id: caseRow.id,
+    reference: caseRow.reference,
+    status: caseRow.status,
+    receivedDay: caseRow.receivedDay,
+    lastReporterDay: caseRow.lastReporterDay,
+    caseKey: { keyVersion: caseKey.keyVersion, sealedCaseKey: caseKey.sealedCaseKey },
+  };
+}
+
+function wireMessage(m: MessageRow) {
+  return { id: m.id, role: m.role, orgId: m.orgId, day: m.day, envelope: m.envelope, signature: m.signature };
+}
+
+export function investigatorCaseRoutes(deps: AppDeps) {
+  return new Hono<{ Variables: InvestigatorVariables }>()
+    .use('*', investigatorSession(deps))
+    .get('/', async (c) => {
+      const rows = await listCasesForOrg(deps.db, c.get('investigator').orgId, LIST_LIMIT);
+      return c.json({ cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), report: row.report ? wireMessage(row.report) : null })) });
+    })
+    .get('/:caseId', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
+      const signerIds = [...new Set(thread.flatMap((m) => (m.orgId ? [m.orgId] : [])))];
+      return c.json({
+        ...caseSummary(caseRow, caseKey),
+        reporterSignPublicKey: mailbox?.signPublicKey ?? null,
+        organisations: (await findOrganisations(deps.db, signerIds)).map(publicOrganisation),
+        messages: thread.map(wireMessage),
+      });
+    })
+    .post('/:caseId/messages', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      const investigator = c.get('investigator');
+      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const body = await readJson(c, investigatorReplyBody);
+      const org = await findOrganisation(deps.db, investigator.orgId);
+      if (!org) throw new ApiError('not_found', 'No such organisation.');
+      await requireValidMessageSignature({ caseId, ...body }, 'organisation', org.signPublicKey);
+      const now = deps.clock();
+      try {
+        await appendMessage(
+          deps.db,
+          { id: body.id, caseId, role: 'organisation', orgId: org.id, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
+          body.status ? { status: body.status, updatedAt: now } : { updatedAt: now },
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
+        throw error;
+      }
+      return c.json({ id: body.id }, 201);
+    })
+    .put('/:caseId/status', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      const { status } = await readJson(c, statusBody);
+      await updateCase(deps.db, caseId, { status, updatedAt: deps.clock() });
+      return c.json({ id: caseId, status });
+    });
+}

@@ -1,0 +1,64 @@
+// Investigator sign-in. The browser asks for its salt, derives an authentication key from
+// the password on the device, and sends only that; the server compares hashes. An unknown
+// username gets a stand-in salt (stable, keyed by an instance secret) and the same refusal,
+// so neither step reveals whether an account exists.
+import { Hono } from 'hono';
+import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
+import { SIZES } from '../../web/protocol/labels.js';
+import { getOrCreateSetting } from '../../db/repo/instance.js';
+import { findInvestigatorByUsername, listKeyrings } from '../../db/repo/investigators.js';
+import { findOrganisation } from '../../db/repo/organisations.js';
+import { insertSession, deleteSession } from '../../db/repo/sessions.js';
+import { ApiError } from '../errors.js';
+import { readJson } from '../validate.js';
+import { preloginBody, signInBody } from '../wire.js';
+import type { AppDeps } from '../deps.js';
+import { hmacSha256, secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
+import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
+import { publicOrganisation } from './config.js';
+
+const SIGN_IN_REFUSED = 'Username or password is wrong.';
+
+export function investigatorSessionRoutes(deps: AppDeps) {
+  const standInSaltKey = () => getOrCreateSetting(deps.db, 'stand_in_salt_key', () => bytesToB64(deps.randomBytes(SIZES.key)));
+
+  return new Hono<{ Variables: InvestigatorVariables }>()
+    .post('/prelogin', async (c) => {
+      const { username } = await readJson(c, preloginBody);
+      const investigator = await findInvestigatorByUsername(deps.db, username);
+      const salt = investigator
+        ? investigator.authSalt
+        : bytesToB64((await hmacSha256(b64ToBytes(await standInSaltKey())!, utf8ToBytes(username))).slice(0, SIZES.kdfSalt));
+      return c.json({ salt, kdf: deps.config.investigatorKdf });
+    })
+    .post('/sessions', async (c) => {
+      const { username, authKey } = await readJson(c, signInBody);
+      const investigator = await findInvestigatorByUsername(deps.db, username);
+      // Compare against a stand-in hash for unknown users so both paths do the same work.
+      const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
+      const matches = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
+      if (!investigator || !matches) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
+
+      const org = await findOrganisation(deps.db, investigator.orgId);
+      if (!org) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
+      const token = deps.randomBytes(SESSION_TOKEN_BYTES);
+      const now = deps.clock();
+      const expiresAt = now + deps.config.sessionAbsoluteMs;
+      await insertSession(deps.db, { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt });
+      const keyrings = await listKeyrings(deps.db, investigator.id, org.id);
+      return c.json(
+        {
+          token: bytesToB64(token),
+          expiresAt,
+          investigator: { id: investigator.id, username: investigator.username, role: investigator.role, boxPublicKey: investigator.boxPublicKey, wrappedSeed: investigator.wrappedSeed },
+          organisation: publicOrganisation(org),
+          keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })),
+        },
+        201,
+      );
+    })
+    .delete('/sessions/current', investigatorSession(deps), async (c) => {
+      await deleteSession(deps.db, c.get('sessionTokenHash'));
+      return c.body(null, 204);
+    });
+}

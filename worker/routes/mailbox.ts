@@ -1,0 +1,61 @@
+// The reporter's mailbox: a challenge to sign, the thread, and replies. Every route but
+// the challenge needs the mailbox proof.
+import { Hono } from 'hono';
+import { bytesToB64 } from '../../web/protocol/encoding.js';
+import { SIZES } from '../../web/protocol/labels.js';
+import { insertChallenge } from '../../db/repo/challenges.js';
+import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
+import { findOrganisations } from '../../db/repo/organisations.js';
+import { ApiError } from '../errors.js';
+import { readJson, isUniqueViolation } from '../validate.js';
+import { replyBody } from '../wire.js';
+import { dayOf, type AppDeps } from '../deps.js';
+import { sha256B64 } from '../server-crypto.js';
+import { mailboxProof } from '../middleware/mailbox-proof.js';
+import { requireValidMessageSignature } from '../message-signature.js';
+import { publicOrganisation } from './config.js';
+
+export function mailboxRoutes(deps: AppDeps) {
+  const proof = mailboxProof(deps);
+  return new Hono()
+    .post('/challenge', async (c) => {
+      const challenge = deps.randomBytes(SIZES.challenge);
+      const now = deps.clock();
+      await insertChallenge(deps.db, await sha256B64(challenge), now + deps.config.challengeTtlMs, now);
+      return c.json({ challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000) });
+    })
+    .get('/', proof, async (c) => {
+      const mailbox = c.get('mailbox');
+      const caseRow = await findCase(deps.db, mailbox.caseId);
+      if (!caseRow) throw new ApiError('mailbox_proof_failed', 'No such mailbox.');
+      const thread = await listMessages(deps.db, mailbox.caseId);
+      const signerIds = [...new Set([caseRow.orgId, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))])];
+      const signers = await findOrganisations(deps.db, signerIds);
+      return c.json({
+        caseId: caseRow.id,
+        reference: caseRow.reference,
+        status: caseRow.status,
+        receivedDay: caseRow.receivedDay,
+        sealedCaseKey: mailbox.sealedCaseKey,
+        organisations: signers.map(publicOrganisation),
+        messages: thread.map((m) => ({ id: m.id, role: m.role, orgId: m.orgId, day: m.day, envelope: m.envelope, signature: m.signature })),
+      });
+    })
+    .post('/messages', proof, async (c) => {
+      const mailbox = c.get('mailbox');
+      const body = await readJson(c, replyBody);
+      await requireValidMessageSignature({ caseId: mailbox.caseId, ...body }, 'reporter', mailbox.signPublicKey);
+      const now = deps.clock();
+      try {
+        await appendMessage(
+          deps.db,
+          { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
+          { lastReporterDay: dayOf(now), updatedAt: now },
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
+        throw error;
+      }
+      return c.json({ id: body.id, day: dayOf(now) }, 201);
+    });
+}

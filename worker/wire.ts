@@ -1,0 +1,50 @@
+// The API's wire shapes, validated with zod at the edge of every route. Strict objects:
+// an unknown field is an error, not silently dropped. Binary fields are base64url with
+// exact decoded lengths, so nothing malformed reaches the database.
+import { z } from 'zod';
+import { b64ToBytes } from '../web/protocol/encoding.js';
+import { CASE_STATUSES } from '../db/schema.js';
+
+/** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
+export function b64(min: number, max: number = min) {
+  return z.string().max(Math.ceil((max * 4) / 3) + 4).refine((text) => {
+    const bytes = b64ToBytes(text);
+    return bytes !== null && bytes.length >= min && bytes.length <= max;
+  }, min === max ? `must be base64url of ${min} bytes` : `must be base64url of ${min}–${max} bytes`);
+}
+
+const id = b64(16);
+const publicKey = b64(32);
+const signature = b64(64);
+/** version ‖ sealed box of (case id ‖ case key): 1 + 48 + 48 bytes. */
+const sealedCaseKey = b64(97);
+/** version ‖ nonce ‖ AEAD of a padded bucket: the smallest bucket is 1 KiB, the largest 64 KiB. */
+export const MAX_ENVELOPE_BYTES = 1 + 24 + 65536 + 16;
+const envelope = b64(1 + 24 + 1024 + 16, MAX_ENVELOPE_BYTES);
+
+export const caseStatus = z.enum(CASE_STATUSES);
+
+const signedMessage = z.strictObject({ id, envelope, signature });
+
+export const submitReportBody = z.strictObject({
+  caseId: id,
+  orgId: id,
+  mailbox: z.strictObject({ locator: b64(32), signPublicKey: publicKey, boxPublicKey: publicKey, sealedCaseKey }),
+  orgCaseKey: z.strictObject({ keyVersion: z.number().int().positive(), sealedCaseKey }),
+  report: signedMessage,
+});
+export type SubmitReportBody = z.infer<typeof submitReportBody>;
+
+export const replyBody = signedMessage;
+export type ReplyBody = z.infer<typeof replyBody>;
+
+export const investigatorReplyBody = z.strictObject({ id, envelope, signature, status: caseStatus.optional() });
+export type InvestigatorReplyBody = z.infer<typeof investigatorReplyBody>;
+
+export const statusBody = z.strictObject({ status: caseStatus });
+
+const username = z.string().min(1).max(64).regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash or underscore');
+export const preloginBody = z.strictObject({ username });
+export const signInBody = z.strictObject({ username, authKey: b64(32) });
+
+export const caseIdParam = z.strictObject({ caseId: id });
