@@ -43,11 +43,12 @@ export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): 
 }
 
 /** Cases an organisation holds a key for, newest first, each with its report (message 1). */
-export async function listCasesForOrg(db: ParleyDb, orgId: string, limit: number): Promise<{ case: CaseRow; caseKey: CaseKeyRow; report: MessageRow | null }[]> {
+export async function listCasesForOrg(db: ParleyDb, orgId: string, limit: number): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
   return await db
-    .select({ case: cases, caseKey: caseKeys, report: messages })
+    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
     .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
     .where(eq(caseKeys.orgId, orgId))
     .orderBy(desc(cases.receivedDay), desc(sql`${cases}.rowid`))

@@ -14,14 +14,6 @@ export async function findInvestigator(db: ParleyDb, id: string): Promise<Invest
   return db.select().from(investigators).where(eq(investigators.id, id)).get();
 }
 
-export function insertInvestigatorStatement(db: ParleyDb, investigator: Investigator) {
-  return db.insert(investigators).values(investigator);
-}
-
-export function insertKeyringStatement(db: ParleyDb, keyring: OrgKeyringRow) {
-  return db.insert(orgKeyrings).values(keyring);
-}
-
 export async function listKeyrings(db: ParleyDb, investigatorId: string, orgId: string): Promise<OrgKeyringRow[]> {
   return await db.select().from(orgKeyrings).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId))).all();
 }

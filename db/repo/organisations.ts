@@ -1,7 +1,8 @@
 // Organisations (anti-corruption units) and their public keys.
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { organisations } from '../schema.js';
+import { runAtomically } from '../atomic.js';
+import { investigators, orgKeyrings, organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 
@@ -18,6 +19,12 @@ export async function findOrganisations(db: ParleyDb, ids: readonly string[]): P
   return await db.select().from(organisations).where(inArray(organisations.id, [...ids]));
 }
 
-export function insertOrganisationStatement(db: ParleyDb, org: Organisation) {
-  return db.insert(organisations).values(org);
+/** A new organisation with its first member and that member's sealed keyring: all or nothing. */
+export async function insertOrganisationWithMember(
+  db: ParleyDb,
+  org: Organisation,
+  member: typeof investigators.$inferInsert,
+  keyring: typeof orgKeyrings.$inferInsert,
+): Promise<void> {
+  await runAtomically(db, [db.insert(organisations).values(org), db.insert(investigators).values(member), db.insert(orgKeyrings).values(keyring)]);
 }

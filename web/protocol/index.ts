@@ -1,5 +1,5 @@
 // The protocol's public surface: everything clients and tests use comes from here.
-export { sodiumReady, randomBytes, sha256, type KeyPair } from './sodium.js';
+export { sodiumReady, randomBytes, sha256, wipe, type KeyPair } from './sodium.js';
 export { bytesToB64, b64ToBytes, utf8ToBytes, bytesToUtf8, bytesEqual } from './encoding.js';
 export { PROTOCOL_VERSION, PRODUCTION_KDF, SIZES, PASSPHRASE_WORDS, PADDING_BUCKETS, type KdfParams, type Role } from './labels.js';
 export { ProtocolError, type ProtocolErrorKind } from './errors.js';

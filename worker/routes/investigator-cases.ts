@@ -35,7 +35,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     .use('*', investigatorSession(deps))
     .get('/', async (c) => {
       const rows = await listCasesForOrg(deps.db, c.get('investigator').orgId, LIST_LIMIT);
-      return c.json({ cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), report: row.report ? wireMessage(row.report) : null })) });
+      return c.json({ cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })) });
     })
     .get('/:caseId', async (c) => {
       const { caseId } = readParams(c, caseIdParam);

@@ -1,0 +1,64 @@
+// A real app over a real SQLite file with the real migrations, cheap KDF parameters passed
+// explicitly, a clock the test can move, and a log of every request body the server received.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
+import { createApp } from '../../worker/app.js';
+import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig } from '../../worker/deps.js';
+import { ApiClient } from '../../web/client/api.js';
+import { createOrganisation } from '../../scripts/create-organisation.js';
+import type { KdfParams } from '../../web/protocol/index.js';
+
+/** Cheap Argon2id for tests only; production code never sees these numbers by default. */
+export const TEST_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 64 * 1024 });
+export const TEST_CONFIG: AppConfig = { ...DEFAULT_CONFIG, mailboxKdf: TEST_KDF, investigatorKdf: TEST_KDF };
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  database: NodeDatabase;
+  dbPath: string;
+  received: ReceivedRequest[];
+  clock: { now: number };
+  api: ApiClient;
+  close(): void;
+}
+
+export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
+  const dbPath = join(dir, 'parley.sqlite');
+  const database = openNodeDatabase(dbPath);
+  const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
+  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config });
+  const received: ReceivedRequest[] = [];
+  const api = new ApiClient('http://parley.test', async (input, init) => {
+    const request = new Request(input, init);
+    received.push({
+      method: request.method,
+      url: request.url,
+      headers: Object.fromEntries(request.headers),
+      body: new Uint8Array(await request.clone().arrayBuffer()),
+    });
+    return app.request(request);
+  });
+  return {
+    app, database, dbPath, received, clock, api,
+    close() {
+      database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export async function addOrganisation(t: TestApp, orgName: string, username: string) {
+  return createOrganisation(t.database.db, { orgName, username, password: TEST_PASSWORD, kdf: TEST_KDF, now: t.clock.now });
+}

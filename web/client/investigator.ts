@@ -1,0 +1,96 @@
+// The investigator's client: sign in (keys unwrapped on the device), list and open cases,
+// reply, change status. The server never sees a password, a private key or plaintext.
+import {
+  b64ToBytes, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, unwrapSeed, wipe,
+  type KdfParams, type OrgKeyring, type ReportDocument,
+} from '../protocol/index.js';
+import type { ApiClient } from './api.js';
+import { decodeB64, openThread, openThreadMessage, sealThreadMessage, type ThreadEntry } from './thread.js';
+import { requireKdfAtLeast } from './kdf-floor.js';
+import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, PublicOrganisation, SignInResponse } from './wire-types.js';
+
+export interface InvestigatorSession {
+  token: string;
+  username: string;
+  role: 'admin' | 'investigator';
+  organisation: PublicOrganisation;
+  /** Organisation keys by key version, opened on this device. */
+  keyrings: Map<number, OrgKeyring>;
+}
+
+export async function signIn(api: ApiClient, username: string, password: string, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
+  const prelogin = await api.json<{ salt: string; kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username });
+  const secrets = deriveInvestigatorSecrets(password, decodeB64(prelogin.salt, 'salt'), requireKdfAtLeast(prelogin.kdf, kdfFloor));
+  try {
+    const response = await api.json<SignInResponse>('POST', '/api/investigator/sessions', { username, authKey: bytesToB64(secrets.authKey) });
+    const seed = unwrapSeed(decodeB64(response.investigator.wrappedSeed, 'wrapped key'), secrets.wrapKey, decodeB64(response.investigator.id, 'investigator id'));
+    const personal = personalKeyPair(seed);
+    const orgId = decodeB64(response.organisation.id, 'organisation id');
+    const keyrings = new Map(
+      response.keyrings.map((k) => {
+        const keyring = openOrgKeyring(decodeB64(k.sealedKeyring, 'keyring'), personal, orgId);
+        return [keyring.keyVersion, keyring] as const;
+      }),
+    );
+    return { token: response.token, username: response.investigator.username, role: response.investigator.role, organisation: response.organisation, keyrings };
+  } finally {
+    wipe(secrets.wrapKey);
+  }
+}
+
+function auth(session: InvestigatorSession): Record<string, string> {
+  return { authorization: `Bearer ${session.token}` };
+}
+
+function keyringFor(session: InvestigatorSession, keyVersion: number): OrgKeyring {
+  const keyring = session.keyrings.get(keyVersion);
+  if (!keyring) throw new Error(`no organisation key of version ${keyVersion} on this device`);
+  return keyring;
+}
+
+function openCaseKeyFor(session: InvestigatorSession, summary: CaseSummary): Uint8Array {
+  const keyring = keyringFor(session, summary.caseKey.keyVersion);
+  return openCaseKey(decodeB64(summary.caseKey.sealedCaseKey, 'sealed case key'), decodeB64(summary.id, 'case id'), keyring.box);
+}
+
+export interface CaseListEntry extends CaseSummary {
+  report: ReportDocument | null;
+}
+
+/** Lists cases; each report is decrypted on this device for its category and first lines. */
+export async function listCases(api: ApiClient, session: InvestigatorSession): Promise<CaseListEntry[]> {
+  const { cases } = await api.json<CaseListResponse>('GET', '/api/investigator/cases', undefined, auth(session));
+  return cases.map(({ report, reporterSignPublicKey, ...summary }) => {
+    if (!report) return { ...summary, report: null };
+    const keys = { caseId: summary.id, caseKey: openCaseKeyFor(session, summary), reporterSignPublicKey: decodeB64(reporterSignPublicKey, 'reporter key'), organisations: [] };
+    const { document } = openThreadMessage(keys, report);
+    return { ...summary, report: document.kind === 'report' ? document : null };
+  });
+}
+
+export interface OpenedCase extends Omit<CaseSummary, 'caseKey'> {
+  caseKey: Uint8Array;
+  entries: ThreadEntry[];
+}
+
+export async function openCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<OpenedCase> {
+  const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, auth(session));
+  const caseKey = openCaseKeyFor(session, detail);
+  const reporterKey = detail.reporterSignPublicKey ? b64ToBytes(detail.reporterSignPublicKey) : null;
+  const entries = openThread({ caseId, caseKey, reporterSignPublicKey: reporterKey, organisations: detail.organisations }, detail.messages);
+  return { id: detail.id, reference: detail.reference, status: detail.status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey, entries };
+}
+
+export function replyToCase(api: ApiClient, session: InvestigatorSession, opened: Pick<OpenedCase, 'id' | 'caseKey'>, text: string, status?: CaseStatus): Promise<{ id: string }> {
+  const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
+  const message = sealThreadMessage(opened.id, opened.caseKey, 'organisation', { kind: 'message', text }, signing);
+  return api.json('POST', `/api/investigator/cases/${opened.id}/messages`, status ? { ...message, status } : message, auth(session));
+}
+
+export function setCaseStatus(api: ApiClient, session: InvestigatorSession, caseId: string, status: CaseStatus): Promise<{ status: CaseStatus }> {
+  return api.json('PUT', `/api/investigator/cases/${caseId}/status`, { status }, auth(session));
+}
+
+export function signOut(api: ApiClient, session: InvestigatorSession): Promise<void> {
+  return api.json('DELETE', '/api/investigator/sessions/current', undefined, auth(session));
+}

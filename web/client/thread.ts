@@ -1,0 +1,48 @@
+// Opening a thread on either side: verify each message's signature against its sender's
+// key, then decrypt it. A message that fails is reported as such, never shown as genuine.
+import { b64ToBytes, bytesToB64, decodeDocument, decryptMessage, encodeDocument, encryptMessage, newId, signMessage, verifyMessage, ProtocolError, type Role, type ThreadDocument } from '../protocol/index.js';
+import type { PublicOrganisation, WireMessage } from './wire-types.js';
+
+export interface ThreadEntry {
+  id: string;
+  role: Role;
+  organisation: { id: string; name: string } | null;
+  day: string;
+  document: ThreadDocument;
+}
+
+export function decodeB64(text: string, what: string): Uint8Array {
+  const bytes = b64ToBytes(text);
+  if (!bytes) throw new ProtocolError('malformed', `${what} is not base64url`);
+  return bytes;
+}
+
+export interface ThreadKeys {
+  caseId: string;
+  caseKey: Uint8Array;
+  reporterSignPublicKey: Uint8Array | null;
+  organisations: PublicOrganisation[];
+}
+
+export function openThreadMessage(keys: ThreadKeys, message: WireMessage): ThreadEntry {
+  const binding = { caseId: decodeB64(keys.caseId, 'case id'), messageId: decodeB64(message.id, 'message id'), role: message.role };
+  const envelope = decodeB64(message.envelope, 'envelope');
+  const org = message.role === 'organisation' ? keys.organisations.find((o) => o.id === message.orgId) : undefined;
+  const signer = message.role === 'reporter' ? keys.reporterSignPublicKey : org ? decodeB64(org.signPublicKey, 'signing key') : null;
+  if (!signer) throw new ProtocolError('bad_signature', 'message has no known signer');
+  verifyMessage(binding, envelope, decodeB64(message.signature, 'signature'), signer);
+  const document = decodeDocument(decryptMessage(keys.caseKey, binding, envelope));
+  return { id: message.id, role: message.role, organisation: org ? { id: org.id, name: org.name } : null, day: message.day, document };
+}
+
+export function openThread(keys: ThreadKeys, messages: readonly WireMessage[]): ThreadEntry[] {
+  return messages.map((m) => openThreadMessage(keys, m));
+}
+
+/** A new message for a case: fresh id, encrypted under the case key, signed by the sender. */
+export function sealThreadMessage(caseId: string, caseKey: Uint8Array, role: Role, document: ThreadDocument, signingPrivateKey: Uint8Array) {
+  const messageId = newId();
+  const binding = { caseId: decodeB64(caseId, 'case id'), messageId, role };
+  const envelope = encryptMessage(caseKey, binding, encodeDocument(document));
+  return { id: bytesToB64(messageId), envelope: bytesToB64(envelope), signature: bytesToB64(signMessage(binding, envelope, signingPrivateKey)) };
+}
