@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
 import { createApp } from '../../worker/app.js';
 import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig } from '../../worker/deps.js';
-import { ApiClient } from '../../web/client/api.js';
+import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import type { KdfParams } from '../../web/protocol/index.js';
 
@@ -27,6 +27,8 @@ export interface TestApp {
   dbPath: string;
   received: ReceivedRequest[];
   clock: { now: number };
+  /** fetch into the app, recording what it receives. */
+  fetch: Fetch;
   api: ApiClient;
   close(): void;
 }
@@ -38,7 +40,7 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
   const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
   const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config });
   const received: ReceivedRequest[] = [];
-  const api = new ApiClient('http://parley.test', async (input, init) => {
+  const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init);
     received.push({
       method: request.method,
@@ -47,9 +49,10 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
       body: new Uint8Array(await request.clone().arrayBuffer()),
     });
     return app.request(request);
-  });
+  };
+  const api = new ApiClient('http://parley.test', fetch);
   return {
-    app, database, dbPath, received, clock, api,
+    app, database, dbPath, received, clock, fetch, api,
     close() {
       database.close();
       rmSync(dir, { recursive: true, force: true });
