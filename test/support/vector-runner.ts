@@ -1,0 +1,230 @@
+// Runs one known-answer vector (test/vectors/*.json) through the protocol's public API.
+// Pure — no node: imports, no fs — so the Node tests and the browser tests run the same code.
+// Call `await sodiumReady()` before the first runVector.
+import {
+  b64ToBytes, bytesToB64, bytesToUtf8, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage,
+  openCaseKey, orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair, ProtocolError,
+  signMessage, unwrapSeed, utf8ToBytes, verifyMessage, wrapSeed,
+  type KdfParams, type MessageBinding, type ProtocolErrorKind, type Role,
+} from '../../web/protocol/index.js';
+
+export interface TestVector {
+  name: string;
+  description: string;
+  kind: string;
+  inputs: Record<string, unknown>;
+  expect: Record<string, unknown>;
+}
+
+export type VectorResult = { ok: true } | { ok: false; reason: string };
+
+const ERROR_KINDS: readonly ProtocolErrorKind[] = ['malformed', 'unsupported_version', 'authentication_failed', 'bad_signature', 'wrong_binding'];
+const ROLES: readonly Role[] = ['reporter', 'organisation'];
+
+/** The vector file itself is wrong (as opposed to the protocol giving a wrong answer). */
+class VectorFormatError extends Error {}
+
+/** A positive vector's round-trip check disagreed with itself. */
+class MismatchError extends Error {}
+
+type Inputs = Record<string, unknown>;
+type Outputs = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(inputs: Inputs, key: string): string {
+  const value = inputs[key];
+  if (typeof value !== 'string') throw new VectorFormatError(`inputs.${key} must be a string`);
+  return value;
+}
+
+function bytes(inputs: Inputs, key: string): Uint8Array {
+  const decoded = b64ToBytes(text(inputs, key));
+  if (!decoded) throw new VectorFormatError(`inputs.${key} is not canonical base64url`);
+  return decoded;
+}
+
+function kdf(inputs: Inputs): KdfParams {
+  const value = inputs.kdf;
+  if (!isRecord(value) || !Number.isInteger(value.opsLimit) || !Number.isInteger(value.memLimitBytes)) {
+    throw new VectorFormatError('inputs.kdf must be { opsLimit, memLimitBytes } integers');
+  }
+  return { opsLimit: value.opsLimit as number, memLimitBytes: value.memLimitBytes as number };
+}
+
+function binding(inputs: Inputs): MessageBinding {
+  const role = text(inputs, 'role');
+  if (!(ROLES as readonly string[]).includes(role)) throw new VectorFormatError(`inputs.role must be one of ${ROLES.join(', ')}`);
+  return { caseId: bytes(inputs, 'caseId'), messageId: bytes(inputs, 'messageId'), role: role as Role };
+}
+
+function sameBytes(what: string, actual: Uint8Array, expected: Uint8Array): void {
+  if (bytesToB64(actual) !== bytesToB64(expected)) throw new MismatchError(`${what} does not round-trip`);
+}
+
+/** An Ed25519 key pair from a seed, through the public API (an organisation keyring's signing half). */
+function signKeyPair(signSeed: Uint8Array) {
+  return orgKeyringFromSeeds(new Uint8Array(16), 1, new Uint8Array(32), signSeed).sign;
+}
+
+/** Each operation maps inputs to outputs (bytes as base64url); the runner compares them with `expect`. */
+const OPERATIONS: Record<string, (inputs: Inputs) => Outputs> = {
+  passphrase_from_indices(inputs) {
+    const indices = inputs.indices;
+    if (!Array.isArray(indices) || !indices.every((i) => Number.isInteger(i))) throw new VectorFormatError('inputs.indices must be integers');
+    return { passphrase: passphraseFromIndices(indices as number[]) };
+  },
+
+  passphrase_normalise(inputs) {
+    const variants = inputs.variants;
+    if (!Array.isArray(variants) || variants.length === 0 || !variants.every((v) => typeof v === 'string')) {
+      throw new VectorFormatError('inputs.variants must be a non-empty list of strings');
+    }
+    const forms = new Set<string>();
+    for (const variant of variants as string[]) {
+      const parsed = parsePassphrase(variant);
+      if (!parsed.ok) throw new MismatchError(`variant ${JSON.stringify(variant)} does not parse: ${parsed.message}`);
+      forms.add(parsed.normalised);
+    }
+    if (forms.size !== 1) throw new MismatchError(`variants normalise to ${forms.size} different forms`);
+    return { normalised: [...forms][0] };
+  },
+
+  passphrase_parse(inputs) {
+    const parsed = parsePassphrase(text(inputs, 'typed'));
+    return parsed.ok ? { normalised: parsed.normalised } : { problem: parsed.problem };
+  },
+
+  mailbox_keys(inputs) {
+    const keys = deriveMailboxKeys(text(inputs, 'passphrase'), bytes(inputs, 'instanceSalt'), kdf(inputs));
+    return { locator: bytesToB64(keys.locator), signPublicKey: bytesToB64(keys.sign.publicKey), boxPublicKey: bytesToB64(keys.box.publicKey) };
+  },
+
+  message_encrypt(inputs) {
+    const caseKey = bytes(inputs, 'caseKey');
+    const plaintext = utf8ToBytes(text(inputs, 'plaintext'));
+    const envelope = encryptMessage(caseKey, binding(inputs), plaintext, bytes(inputs, 'nonce'));
+    sameBytes('plaintext', decryptMessage(caseKey, binding(inputs), envelope), plaintext);
+    return { envelope: bytesToB64(envelope) };
+  },
+
+  message_decrypt(inputs) {
+    return { plaintext: bytesToUtf8(decryptMessage(bytes(inputs, 'caseKey'), binding(inputs), bytes(inputs, 'envelope'))) };
+  },
+
+  message_sign(inputs) {
+    const keyPair = signKeyPair(bytes(inputs, 'signSeed'));
+    const envelope = bytes(inputs, 'envelope');
+    const signature = signMessage(binding(inputs), envelope, keyPair.privateKey);
+    verifyMessage(binding(inputs), envelope, signature, keyPair.publicKey);
+    return { signPublicKey: bytesToB64(keyPair.publicKey), signature: bytesToB64(signature) };
+  },
+
+  message_verify(inputs) {
+    verifyMessage(binding(inputs), bytes(inputs, 'envelope'), bytes(inputs, 'signature'), bytes(inputs, 'signPublicKey'));
+    return { verified: true };
+  },
+
+  case_key_open(inputs) {
+    const recipient = personalKeyPair(bytes(inputs, 'recipientSeed'));
+    return { caseKey: bytesToB64(openCaseKey(bytes(inputs, 'sealedCaseKey'), bytes(inputs, 'caseId'), recipient)) };
+  },
+
+  mailbox_case_key_open(inputs) {
+    const keys = deriveMailboxKeys(text(inputs, 'passphrase'), bytes(inputs, 'instanceSalt'), kdf(inputs));
+    return { caseKey: bytesToB64(openCaseKey(bytes(inputs, 'sealedCaseKey'), bytes(inputs, 'caseId'), keys.box)) };
+  },
+
+  investigator_secrets(inputs) {
+    const secrets = deriveInvestigatorSecrets(text(inputs, 'password'), bytes(inputs, 'userSalt'), kdf(inputs));
+    return { authKey: bytesToB64(secrets.authKey), wrapKey: bytesToB64(secrets.wrapKey) };
+  },
+
+  seed_wrap(inputs) {
+    const [seed, wrapKey, ownerId] = [bytes(inputs, 'seed'), bytes(inputs, 'wrapKey'), bytes(inputs, 'ownerId')];
+    const wrapped = wrapSeed(seed, wrapKey, ownerId, bytes(inputs, 'nonce'));
+    sameBytes('seed', unwrapSeed(wrapped, wrapKey, ownerId), seed);
+    return { wrapped: bytesToB64(wrapped) };
+  },
+
+  seed_unwrap(inputs) {
+    return { seed: bytesToB64(unwrapSeed(bytes(inputs, 'wrapped'), bytes(inputs, 'wrapKey'), bytes(inputs, 'ownerId'))) };
+  },
+};
+
+export const VECTOR_KINDS: readonly string[] = Object.keys(OPERATIONS);
+
+/** Structural equality of JSON values (key order does not matter). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
+  }
+  return a === b;
+}
+
+function describeThrown(error: unknown): string {
+  if (error instanceof ProtocolError) return `ProtocolError(${error.kind}): ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function parseVector(vector: unknown): TestVector {
+  if (!isRecord(vector)) throw new VectorFormatError('vector is not an object');
+  const { name, description, kind, inputs, expect } = vector;
+  if (typeof name !== 'string' || name === '') throw new VectorFormatError('vector has no name');
+  if (typeof description !== 'string' || description === '') throw new VectorFormatError(`${name}: no description`);
+  if (typeof kind !== 'string') throw new VectorFormatError(`${name}: no kind`);
+  if (!isRecord(inputs) || !isRecord(expect)) throw new VectorFormatError(`${name}: inputs and expect must be objects`);
+  // An empty expectation would pass whatever the protocol did.
+  if (Object.keys(expect).length === 0) throw new VectorFormatError(`${name}: expect is empty`);
+  return { name, description, kind, inputs, expect };
+}
+
+function runNegative(v: TestVector, operation: (inputs: Inputs) => Outputs): VectorResult {
+  const expected = v.expect.error;
+  if (Object.keys(v.expect).length !== 1 || !(ERROR_KINDS as readonly unknown[]).includes(expected)) {
+    return { ok: false, reason: `${v.name}: expect.error must be the only expectation and one of ${ERROR_KINDS.join(', ')}` };
+  }
+  try {
+    operation(v.inputs);
+  } catch (error) {
+    if (error instanceof ProtocolError && error.kind === expected) return { ok: true };
+    return { ok: false, reason: `${v.name}: expected ProtocolError(${String(expected)}), got ${describeThrown(error)}` };
+  }
+  return { ok: false, reason: `${v.name}: expected ProtocolError(${String(expected)}), but the operation succeeded` };
+}
+
+function runPositive(v: TestVector, operation: (inputs: Inputs) => Outputs): VectorResult {
+  let outputs: Outputs;
+  try {
+    outputs = operation(v.inputs);
+  } catch (error) {
+    return { ok: false, reason: `${v.name}: ${describeThrown(error)}` };
+  }
+  for (const [key, expected] of Object.entries(v.expect)) {
+    if (!(key in outputs)) return { ok: false, reason: `${v.name}: ${v.kind} produced no "${key}" (it produced ${Object.keys(outputs).join(', ')})` };
+    if (!jsonEqual(outputs[key], expected)) {
+      return { ok: false, reason: `${v.name}: ${key} is ${JSON.stringify(outputs[key])}, expected ${JSON.stringify(expected)}` };
+    }
+  }
+  return { ok: true };
+}
+
+/** Perform the vector's operation and compare with its expectation. Never passes a vector it does not understand. */
+export function runVector(vector: unknown): VectorResult {
+  let v: TestVector;
+  try {
+    v = parseVector(vector);
+  } catch (error) {
+    return { ok: false, reason: describeThrown(error) };
+  }
+  const operation = Object.hasOwn(OPERATIONS, v.kind) ? OPERATIONS[v.kind] : undefined;
+  if (!operation) return { ok: false, reason: `${v.name}: unknown kind "${v.kind}" (this runner knows ${VECTOR_KINDS.join(', ')})` };
+  return 'error' in v.expect ? runNegative(v, operation) : runPositive(v, operation);
+}
