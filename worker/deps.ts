@@ -14,12 +14,22 @@ export interface AppConfig {
   maxBodyBytes: number;
 }
 
+/**
+ * Where the built web bundles come from: a map read from dist/web on Node, the ASSETS
+ * binding on Workers. Returns null for a path it does not have.
+ */
+export interface AssetSource {
+  get(path: string): Promise<{ body: ArrayBuffer | Uint8Array | ReadableStream; contentType: string } | null>;
+}
+
 export interface AppDeps {
   db: ParleyDb;
   /** Milliseconds since the epoch. */
   clock: () => number;
   randomBytes: (length: number) => Uint8Array;
   config: AppConfig;
+  /** Built pages and scripts; absent in API-only tests. */
+  assets?: AssetSource;
 }
 
 export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> = {

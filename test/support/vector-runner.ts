@@ -22,10 +22,14 @@ const ERROR_KINDS: readonly ProtocolErrorKind[] = ['malformed', 'unsupported_ver
 const ROLES: readonly Role[] = ['reporter', 'organisation'];
 
 /** The vector file itself is wrong (as opposed to the protocol giving a wrong answer). */
-class VectorFormatError extends Error {}
+class VectorFormatError extends Error {
+  override name = 'VectorFormatError';
+}
 
 /** A positive vector's round-trip check disagreed with itself. */
-class MismatchError extends Error {}
+class MismatchError extends Error {
+  override name = 'MismatchError';
+}
 
 type Inputs = Record<string, unknown>;
 type Outputs = Record<string, unknown>;
@@ -104,14 +108,14 @@ const OPERATIONS: Record<string, (inputs: Inputs) => Outputs> = {
 
   message_encrypt(inputs) {
     const caseKey = bytes(inputs, 'caseKey');
-    const plaintext = utf8ToBytes(text(inputs, 'plaintext'));
+    const plaintext = utf8ToBytes(text(inputs, 'plaintextUtf8'));
     const envelope = encryptMessage(caseKey, binding(inputs), plaintext, bytes(inputs, 'nonce'));
     sameBytes('plaintext', decryptMessage(caseKey, binding(inputs), envelope), plaintext);
     return { envelope: bytesToB64(envelope) };
   },
 
   message_decrypt(inputs) {
-    return { plaintext: bytesToUtf8(decryptMessage(bytes(inputs, 'caseKey'), binding(inputs), bytes(inputs, 'envelope'))) };
+    return { plaintextUtf8: bytesToUtf8(decryptMessage(bytes(inputs, 'caseKey'), binding(inputs), bytes(inputs, 'envelope'))) };
   },
 
   message_sign(inputs) {

@@ -1,0 +1,305 @@
+// Writes the protocol's known-answer vectors to test/vectors/, one JSON file per case (`npm run vectors`).
+// buildVectors() is pure and deterministic except for sealed boxes (libsodium draws their ephemeral
+// key itself); the test suite calls it to check the committed files are what this code produces.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  bytesToB64, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage, orgKeyringFromSeeds, passphraseFromIndices,
+  personalKeyPair, PRODUCTION_KDF, sealCaseKey, sha256, signMessage, sodiumReady, utf8ToBytes, wrapSeed,
+  type KdfParams, type MessageBinding,
+} from '../web/protocol/index.js';
+import { runVector, type TestVector } from '../test/support/vector-runner.js';
+
+/** Cheap Argon2id so the suite stays fast; one vector uses PRODUCTION_KDF so the real cost is covered. */
+export const VECTOR_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 65536 });
+
+/** Inputs that differ on every run (sealed boxes); everything else must regenerate byte for byte. */
+export const RANDOMISED_INPUTS: readonly string[] = ['sealedCaseKey'];
+
+/** Fixed bytes for an input: SHA-256 of a readable label, cut to length (at most 32). */
+function fixedBytes(label: string, length: number): Uint8Array {
+  return sha256(utf8ToBytes(`parley test vector: ${label}`)).slice(0, length);
+}
+
+function flipBit(bytes: Uint8Array, byteIndex: number, bit: number): Uint8Array {
+  const out = bytes.slice();
+  out[byteIndex]! ^= 1 << bit;
+  return out;
+}
+
+function bindingInputs(binding: MessageBinding) {
+  return { caseId: bytesToB64(binding.caseId), messageId: bytesToB64(binding.messageId), role: binding.role };
+}
+
+function passphraseVectors(): TestVector[] {
+  const indices = [0, 2047, 19, 1024, 777, 1500, 42, 1337];
+  const passphrase = passphraseFromIndices(indices);
+  const words = passphrase.split(' ');
+  const fullWidth = (word: string) => [...word].map((ch) => String.fromCodePoint(ch.codePointAt(0)! - 0x61 + 0xff41)).join('');
+  const problem = (name: string, description: string, typed: string, expected: unknown): TestVector => ({
+    name, description, kind: 'passphrase_parse', inputs: { typed }, expect: { problem: expected },
+  });
+  return [
+    {
+      name: 'passphrase-from-indices',
+      description: 'Eight word indices (first and last of the list, and a three-letter word) give these eight words and the checksum word.',
+      kind: 'passphrase_from_indices',
+      inputs: { indices },
+      expect: { passphrase },
+    },
+    {
+      name: 'passphrase-normalisation',
+      description: 'Case, extra spacing, punctuation between words, four-letter prefixes and full-width letters all normalise to the same passphrase.',
+      kind: 'passphrase_normalise',
+      inputs: {
+        variants: [
+          passphrase,
+          passphrase.toUpperCase(),
+          `  ${words.join('   ')}\t\n`,
+          words.join('-'),
+          words.map((w) => w.slice(0, 4)).join(' '),
+          `${words.map((w, i) => (i % 2 ? w.slice(0, 5).toUpperCase() : w[0]!.toUpperCase() + w.slice(1))).join(', ')}.`,
+          [fullWidth(words[0]!), ...words.slice(1)].join(' '),
+        ],
+      },
+      expect: { normalised: passphrase },
+    },
+    problem(
+      'passphrase-unknown-word',
+      'Word 6 is mistyped ("romanse"): reported as unknown at its position, with the nearest word suggested.',
+      words.map((w, i) => (i === 5 ? 'romanse' : w)).join(' '),
+      { kind: 'unknown_word', position: 6, typed: 'romanse', suggestion: 'romance' },
+    ),
+    problem(
+      'passphrase-checksum-mismatch',
+      'Every word is valid but words 1 and 2 are swapped, so the checksum word does not match.',
+      [words[1], words[0], ...words.slice(2)].join(' '),
+      { kind: 'checksum' },
+    ),
+    problem(
+      'passphrase-word-count',
+      'The checksum word is missing: eight words where nine are expected.',
+      words.slice(0, 8).join(' '),
+      { kind: 'word_count', expected: 9, found: 8 },
+    ),
+    problem('passphrase-empty', 'Only whitespace was typed.', ' \t ', { kind: 'empty' }),
+  ];
+}
+
+function mailboxVectors(): TestVector[] {
+  const passphrase = passphraseFromIndices([0, 2047, 19, 1024, 777, 1500, 42, 1337]);
+  const otherPassphrase = passphraseFromIndices([1, 2047, 19, 1024, 777, 1500, 42, 1337]);
+  const instanceSalt = fixedBytes('instance salt', 16);
+  const derivation = (kdf: KdfParams) => {
+    const keys = deriveMailboxKeys(passphrase, instanceSalt, kdf);
+    return {
+      inputs: { passphrase, instanceSalt: bytesToB64(instanceSalt), kdf: { ...kdf } },
+      expect: { locator: bytesToB64(keys.locator), signPublicKey: bytesToB64(keys.sign.publicKey), boxPublicKey: bytesToB64(keys.box.publicKey) },
+    };
+  };
+  const caseId = fixedBytes('reporter case id', 16);
+  const caseKey = fixedBytes('reporter case key', 32);
+  const sealed = bytesToB64(sealCaseKey(caseKey, caseId, deriveMailboxKeys(passphrase, instanceSalt, VECTOR_KDF).box.publicKey));
+  const opening = (typed: string) => ({
+    passphrase: typed, instanceSalt: bytesToB64(instanceSalt), kdf: { ...VECTOR_KDF }, caseId: bytesToB64(caseId), sealedCaseKey: sealed,
+  });
+  return [
+    {
+      name: 'mailbox-key-derivation',
+      description: 'Passphrase, instance salt and (cheap) Argon2id cost give the mailbox locator and the public halves of its Ed25519 and X25519 key pairs.',
+      kind: 'mailbox_keys',
+      ...derivation(VECTOR_KDF),
+    },
+    {
+      name: 'mailbox-key-derivation-production-kdf',
+      description: 'The same derivation at the production Argon2id cost (64 MiB, 3 passes), so the real parameters are covered.',
+      kind: 'mailbox_keys',
+      ...derivation(PRODUCTION_KDF),
+    },
+    {
+      name: 'sealed-case-key-open-with-passphrase',
+      description: "A case key sealed to the mailbox's X25519 key opens with the keys derived from its passphrase.",
+      kind: 'mailbox_case_key_open',
+      inputs: opening(passphrase),
+      expect: { caseKey: bytesToB64(caseKey) },
+    },
+    {
+      name: 'wrong-passphrase',
+      description: 'Keys derived from a different (valid) passphrase do not open the sealed case key.',
+      kind: 'mailbox_case_key_open',
+      inputs: opening(otherPassphrase),
+      expect: { error: 'authentication_failed' },
+    },
+  ];
+}
+
+function messageVectors(): TestVector[] {
+  const caseKey = fixedBytes('case key', 32);
+  const reporterBinding: MessageBinding = { caseId: fixedBytes('case id', 16), messageId: fixedBytes('message id', 16), role: 'reporter' };
+  const plaintext = 'The custody sergeant at the front desk takes cash to lose files.';
+  const envelope = encryptMessage(caseKey, reporterBinding, utf8ToBytes(plaintext), fixedBytes('nonce', 24));
+  const decrypt = (name: string, description: string, binding: MessageBinding, bytes: Uint8Array, error: string): TestVector => ({
+    name, description, kind: 'message_decrypt',
+    inputs: { caseKey: bytesToB64(caseKey), ...bindingInputs(binding), envelope: bytesToB64(bytes) },
+    expect: { error },
+  });
+
+  const orgBinding: MessageBinding = { caseId: reporterBinding.caseId, messageId: fixedBytes('second message id', 16), role: 'organisation' };
+  const longPlaintext = 'Which station, and on which days? '.repeat(31).slice(0, 1024);
+  const orgEnvelope = encryptMessage(caseKey, orgBinding, utf8ToBytes(longPlaintext), fixedBytes('second nonce', 24));
+  const signSeed = fixedBytes('organisation sign seed', 32);
+  const signer = orgKeyringFromSeeds(fixedBytes('organisation id', 16), 1, fixedBytes('organisation box seed', 32), signSeed).sign;
+  const signature = signMessage(orgBinding, orgEnvelope, signer.privateKey);
+
+  return [
+    {
+      name: 'message-encrypt',
+      description: 'A reporter message under the case key, with an explicit nonce, padded to the 1024-byte bucket: the exact envelope.',
+      kind: 'message_encrypt',
+      inputs: { caseKey: bytesToB64(caseKey), ...bindingInputs(reporterBinding), nonce: bytesToB64(fixedBytes('nonce', 24)), plaintextUtf8: plaintext },
+      expect: { envelope: bytesToB64(envelope) },
+    },
+    {
+      name: 'message-encrypt-second-bucket',
+      description: 'An organisation message of exactly 1024 bytes does not fit the first bucket (the 0x80 pad marker needs a byte) and is padded to 4096.',
+      kind: 'message_encrypt',
+      inputs: { caseKey: bytesToB64(caseKey), ...bindingInputs(orgBinding), nonce: bytesToB64(fixedBytes('second nonce', 24)), plaintextUtf8: longPlaintext },
+      expect: { envelope: bytesToB64(orgEnvelope) },
+    },
+    {
+      name: 'message-signature',
+      description: "The organisation's Ed25519 signature over label, binding and envelope (Ed25519 is deterministic, so the exact bytes).",
+      kind: 'message_sign',
+      inputs: { signSeed: bytesToB64(signSeed), ...bindingInputs(orgBinding), envelope: bytesToB64(orgEnvelope) },
+      expect: { signPublicKey: bytesToB64(signer.publicKey), signature: bytesToB64(signature) },
+    },
+    {
+      name: 'flipped-signature-bit',
+      description: 'The lowest bit of the first byte of S (signature byte 32) is flipped.',
+      kind: 'message_verify',
+      inputs: { signPublicKey: bytesToB64(signer.publicKey), ...bindingInputs(orgBinding), envelope: bytesToB64(orgEnvelope), signature: bytesToB64(flipBit(signature, 32, 0)) },
+      expect: { error: 'bad_signature' },
+    },
+    decrypt('flipped-tag', 'The last byte of the envelope (the end of the Poly1305 tag) is flipped.', reporterBinding, flipBit(envelope, envelope.length - 1, 0), 'authentication_failed'),
+    decrypt('wrong-associated-data-case-id', 'The envelope is opened as if it belonged to another case.', { ...reporterBinding, caseId: fixedBytes('other case id', 16) }, envelope, 'authentication_failed'),
+    decrypt('wrong-associated-data-message-id', 'The envelope is opened as if it were another message of the same case.', { ...reporterBinding, messageId: fixedBytes('other message id', 16) }, envelope, 'authentication_failed'),
+    decrypt('wrong-associated-data-role', "The reporter's envelope is opened as if the organisation had sent it.", { ...reporterBinding, role: 'organisation' }, envelope, 'authentication_failed'),
+    decrypt('truncated', 'The envelope is cut after version, nonce and 16 bytes: no room for a tag and any ciphertext.', reporterBinding, envelope.slice(0, 1 + 24 + 16), 'malformed'),
+    decrypt('wrong-version', 'The version byte is 0x02; the rest of the envelope is intact.', reporterBinding, Uint8Array.of(0x02, ...envelope.subarray(1)), 'unsupported_version'),
+  ];
+}
+
+function sealedCaseKeyVectors(): TestVector[] {
+  const recipientSeed = fixedBytes('recipient seed', 32);
+  const caseId = fixedBytes('sealed case id', 16);
+  const caseKey = fixedBytes('sealed case key', 32);
+  const sealed = bytesToB64(sealCaseKey(caseKey, caseId, personalKeyPair(recipientSeed).publicKey));
+  const opening = (id: Uint8Array) => ({ recipientSeed: bytesToB64(recipientSeed), caseId: bytesToB64(id), sealedCaseKey: sealed });
+  return [
+    {
+      name: 'sealed-case-key-open',
+      description: "A sealed (case id ‖ case key) opens with the recipient's X25519 key pair, made from its seed. Sealing is randomised, so only opening is checked.",
+      kind: 'case_key_open',
+      inputs: opening(caseId),
+      expect: { caseKey: bytesToB64(caseKey) },
+    },
+    {
+      name: 'sealed-key-for-another-case',
+      description: 'The sealed case key opens, but the case id inside is not the case it was presented for.',
+      kind: 'case_key_open',
+      inputs: opening(fixedBytes('other case id', 16)),
+      expect: { error: 'wrong_binding' },
+    },
+  ];
+}
+
+function investigatorVectors(): TestVector[] {
+  const password = 'correct horse battery staple';
+  const userSalt = fixedBytes('user salt', 16);
+  const secrets = deriveInvestigatorSecrets(password, userSalt, VECTOR_KDF);
+  const seed = fixedBytes('personal seed', 32);
+  const ownerId = fixedBytes('investigator id', 16);
+  const nonce = fixedBytes('wrap nonce', 24);
+  const wrapped = wrapSeed(seed, secrets.wrapKey, ownerId, nonce);
+  return [
+    {
+      name: 'investigator-secrets',
+      description: 'Password, per-user salt and (cheap) Argon2id cost give the authentication key (sent) and the wrapping key (never sent).',
+      kind: 'investigator_secrets',
+      inputs: { password, userSalt: bytesToB64(userSalt), kdf: { ...VECTOR_KDF } },
+      expect: { authKey: bytesToB64(secrets.authKey), wrapKey: bytesToB64(secrets.wrapKey) },
+    },
+    {
+      name: 'wrapped-seed',
+      description: "A personal key seed wrapped under the investigator's wrapping key, bound to their id, with an explicit nonce.",
+      kind: 'seed_wrap',
+      inputs: { seed: bytesToB64(seed), wrapKey: bytesToB64(secrets.wrapKey), ownerId: bytesToB64(ownerId), nonce: bytesToB64(nonce) },
+      expect: { wrapped: bytesToB64(wrapped) },
+    },
+    {
+      name: 'wrapped-seed-other-owner',
+      description: "A wrapped seed is presented as another investigator's: the owner id in its associated data does not match.",
+      kind: 'seed_unwrap',
+      inputs: { wrapped: bytesToB64(wrapped), wrapKey: bytesToB64(secrets.wrapKey), ownerId: bytesToB64(fixedBytes('other investigator id', 16)) },
+      expect: { error: 'authentication_failed' },
+    },
+  ];
+}
+
+/** Every vector, each checked against the runner before it is returned. */
+export async function buildVectors(): Promise<TestVector[]> {
+  await sodiumReady();
+  const vectors = [...passphraseVectors(), ...mailboxVectors(), ...messageVectors(), ...sealedCaseKeyVectors(), ...investigatorVectors()];
+  for (const vector of vectors) {
+    const result = runVector(vector);
+    if (!result.ok) throw new Error(`generated vector does not pass: ${result.reason}`);
+  }
+  return vectors;
+}
+
+export function serialiseVector(vector: TestVector): string {
+  return `${JSON.stringify(vector, null, 2)}\n`;
+}
+
+/** The vector with its randomised inputs blanked: what must regenerate identically. */
+export function deterministicPart(vector: TestVector): TestVector {
+  const inputs = Object.fromEntries(Object.entries(vector.inputs).map(([k, v]) => [k, RANDOMISED_INPUTS.includes(k) ? '(randomised)' : v]));
+  return { ...vector, inputs };
+}
+
+function readVector(text: string): TestVector | null {
+  try {
+    return JSON.parse(text) as TestVector;
+  } catch {
+    return null; // unreadable: overwrite it
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = new URL('../test/vectors/', import.meta.url);
+  mkdirSync(dir, { recursive: true });
+  const vectors = await buildVectors();
+  const names = new Set(vectors.map((v) => v.name));
+  for (const vector of vectors) {
+    const file = new URL(`${vector.name}.json`, dir);
+    const fresh = serialiseVector(vector);
+    const existing = existsSync(file) ? readVector(readFileSync(file, 'utf8')) : null;
+    // Keep committed sealed boxes when nothing else changed, so regenerating does not churn them.
+    if (existing && serialiseVector(deterministicPart(existing)) === serialiseVector(deterministicPart(vector)) && runVector(existing).ok) continue;
+    writeFileSync(file, fresh);
+    console.log(`wrote ${vector.name}.json`);
+  }
+  for (const entry of readdirSync(dir)) {
+    if (entry.endsWith('.json') && !names.has(entry.slice(0, -'.json'.length))) {
+      rmSync(new URL(entry, dir));
+      console.log(`removed stale ${entry}`);
+    }
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
