@@ -106,7 +106,7 @@ describe('paths, methods and authentication', () => {
     }
   });
   it('refuses mailbox routes with malformed proof headers', async () => {
-    for (const headers of [{}, { 'parley-mailbox': '%%%' }, { 'parley-mailbox': 'A'.repeat(43), 'parley-challenge': 'short', 'parley-proof': '' }]) {
+    for (const headers of [{}, { 'parley-mailbox': '%%%' }, { 'parley-mailbox': 'A'.repeat(43), 'parley-challenge': 'short', 'parley-proof': '' }] as Record<string, string>[]) {
       await expectError(await t.app.request('/api/mailbox', { headers }), 'mailbox_proof_failed');
     }
   });
