@@ -61,6 +61,7 @@ export const cases = sqliteTable('cases', {
   status: text('status', { enum: CASE_STATUSES }).notNull(),
   receivedDay: text('received_day').notNull(),
   lastReporterDay: text('last_reporter_day').notNull(),
+  /** Last investigator change (ms). Reporter actions never touch it: their activity is dated to the day only. */
   updatedAt: integer('updated_at').notNull(),
 }, (t) => [uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId)]);
 

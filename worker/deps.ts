@@ -47,3 +47,7 @@ export function webCryptoRandomBytes(length: number): Uint8Array {
 export function dayOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
+
+export function dayStartMs(ms: number): number {
+  return Date.parse(`${dayOf(ms)}T00:00:00Z`);
+}

@@ -3,6 +3,7 @@
 // exact decoded lengths, so nothing malformed reaches the database.
 import { z } from 'zod';
 import { b64ToBytes } from '../web/protocol/encoding.js';
+import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
@@ -18,9 +19,13 @@ const publicKey = b64(32);
 const signature = b64(64);
 /** version ‖ sealed box of (case id ‖ case key): 1 + 48 + 48 bytes. */
 const sealedCaseKey = b64(97);
-/** version ‖ nonce ‖ AEAD of a padded bucket: the smallest bucket is 1 KiB, the largest 64 KiB. */
-export const MAX_ENVELOPE_BYTES = 1 + 24 + 65536 + 16;
-const envelope = b64(1 + 24 + 1024 + 16, MAX_ENVELOPE_BYTES);
+/** version ‖ nonce ‖ AEAD of one padded bucket: only these lengths exist, so size says only the bucket. */
+const ENVELOPE_LENGTHS: readonly number[] = PADDING_BUCKETS.map((bucket) => 1 + SIZES.nonce + bucket + SIZES.aeadTag);
+export const MAX_ENVELOPE_BYTES = Math.max(...ENVELOPE_LENGTHS);
+const envelope = z
+  .string()
+  .max(Math.ceil((MAX_ENVELOPE_BYTES * 4) / 3))
+  .refine((text) => ENVELOPE_LENGTHS.includes(b64ToBytes(text)?.length ?? -1), 'must be base64url of a padded message (one of the bucket sizes)');
 
 export const caseStatus = z.enum(CASE_STATUSES);
 

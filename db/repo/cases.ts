@@ -72,11 +72,8 @@ function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) 
   });
 }
 
-export interface CaseUpdate {
-  status?: CaseStatus;
-  lastReporterDay?: string;
-  updatedAt: number;
-}
+/** Investigator changes carry updatedAt; reporter activity carries only the day. */
+export type CaseUpdate = { status?: CaseStatus; updatedAt: number } | { lastReporterDay: string };
 
 /** A message and the case update it brings (status, reporter activity): all or nothing. */
 export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate): Promise<void> {

@@ -1,15 +1,19 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, sealCaseKey, signMessage,
-  mailboxProofHeaders, utf8ToBytes, type KdfParams, type MailboxKeys, type ReportDocument,
+  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
 import { decodeB64, openThread, sealThreadMessage, type ThreadEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import type { CaseStatus, InstanceConfig, MailboxThread, PublicOrganisation, SubmitReportBody } from './wire-types.js';
 
-export function fetchInstanceConfig(api: ApiClient): Promise<InstanceConfig> {
-  return api.json<InstanceConfig>('GET', '/api/config');
+export async function fetchInstanceConfig(api: ApiClient): Promise<InstanceConfig> {
+  const config = await api.json<InstanceConfig>('GET', '/api/config');
+  if (config.protocolVersion !== PROTOCOL_VERSION) {
+    throw new ProtocolError('unsupported_version', `the server speaks protocol ${config.protocolVersion}; this page speaks ${PROTOCOL_VERSION}`);
+  }
+  return config;
 }
 
 /** The slow step (Argon2id). In the browser it runs in a Web Worker. */

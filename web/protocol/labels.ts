@@ -11,7 +11,6 @@ export const LABEL = {
   passphraseChecksum: 'parley/v1/passphrase-checksum',
   messageAd: 'parley/v1/message',
   messageSignature: 'parley/v1/message-signature',
-  caseKeySeal: 'parley/v1/case-key',
   mailboxProof: 'parley/v1/mailbox-proof',
   investigatorAuth: 'parley/v1/investigator-auth',
   investigatorWrap: 'parley/v1/investigator-wrap',

@@ -26,10 +26,9 @@ export function investigatorSessionRoutes(deps: AppDeps) {
     .post('/prelogin', async (c) => {
       const { username } = await readJson(c, preloginBody);
       const investigator = await findInvestigatorByUsername(deps.db, username);
-      const salt = investigator
-        ? investigator.authSalt
-        : bytesToB64((await hmacSha256(b64ToBytes(await standInSaltKey())!, utf8ToBytes(username))).slice(0, SIZES.kdfSalt));
-      return c.json({ salt, kdf: deps.config.investigatorKdf });
+      // The stand-in is computed for every name, so known and unknown take the same path.
+      const standIn = bytesToB64((await hmacSha256(b64ToBytes(await standInSaltKey())!, utf8ToBytes(username))).slice(0, SIZES.kdfSalt));
+      return c.json({ salt: investigator?.authSalt ?? standIn, kdf: deps.config.investigatorKdf });
     })
     .post('/sessions', async (c) => {
       const { username, authKey } = await readJson(c, signInBody);

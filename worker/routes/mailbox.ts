@@ -11,7 +11,7 @@ import { readJson, isUniqueViolation } from '../validate.js';
 import { replyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
-import { mailboxProof } from '../middleware/mailbox-proof.js';
+import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { publicOrganisation } from './config.js';
 
@@ -27,7 +27,7 @@ export function mailboxRoutes(deps: AppDeps) {
     .get('/', proof, async (c) => {
       const mailbox = c.get('mailbox');
       const caseRow = await findCase(deps.db, mailbox.caseId);
-      if (!caseRow) throw new ApiError('mailbox_proof_failed', 'No such mailbox.');
+      if (!caseRow) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
       const thread = await listMessages(deps.db, mailbox.caseId);
       const signerIds = [...new Set([caseRow.orgId, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))])];
       const signers = await findOrganisations(deps.db, signerIds);
@@ -50,7 +50,7 @@ export function mailboxRoutes(deps: AppDeps) {
         await appendMessage(
           deps.db,
           { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
-          { lastReporterDay: dayOf(now), updatedAt: now },
+          { lastReporterDay: dayOf(now) },
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');

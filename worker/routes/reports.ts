@@ -6,7 +6,7 @@ import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, isUniqueViolation } from '../validate.js';
 import { submitReportBody } from '../wire.js';
-import { dayOf, type AppDeps } from '../deps.js';
+import { dayOf, dayStartMs, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { newReference } from '../references.js';
 import { requireValidMessageSignature } from '../message-signature.js';
@@ -27,7 +27,7 @@ export function reportRoutes(deps: AppDeps) {
     const reference = newReference(deps.randomBytes);
     try {
       await insertReport(deps.db, {
-        case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: now },
+        case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now) },
         mailbox: {
           locatorHash: await sha256B64(b64ToBytes(body.mailbox.locator)!),
           caseId: body.caseId,
