@@ -10,6 +10,7 @@ import { reportRoutes } from './routes/reports.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { investigatorSessionRoutes } from './routes/investigator-sessions.js';
 import { investigatorCaseRoutes } from './routes/investigator-cases.js';
+import { pageRoutes } from './routes/pages.js';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -26,6 +27,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/mailbox', mailboxRoutes(deps));
   app.route('/api/investigator', investigatorSessionRoutes(deps));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
+  app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);
   return app;

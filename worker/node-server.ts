@@ -1,18 +1,25 @@
 // Starts the app on Node with the embedded SQLite database. Used by `npm start` and by
 // tests that need a real HTTP server (bound to 127.0.0.1 only).
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { openNodeDatabase } from '../db/open-node.js';
 import { createApp } from './app.js';
 import { webCryptoRandomBytes, type AppConfig } from './deps.js';
+import { loadNodeAssets } from './assets-node.js';
+
+/** Where `npm run build:web` puts the bundles. */
+export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig }): Promise<RunningServer> {
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string }): Promise<RunningServer> {
   const database = openNodeDatabase(options.dbPath);
-  const app = createApp({ db: database.db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: options.config });
+  const assets = loadNodeAssets(options.webDir ?? WEB_DIR);
+  const app = createApp({ db: database.db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: options.config, ...(assets ? { assets } : {}) });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
   });
