@@ -17,7 +17,7 @@ const SCRIPTS = {
   'console.js': 'web/console/main.ts',
   'console-engine.js': 'web/console/engine.ts',
 } as const;
-const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter.css': 'web/reporter/reporter.css', 'console.css': 'web/console/console.css' } as const;
+const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter-styles.css': 'web/reporter/reporter.css', 'console-styles.css': 'web/console/console.css' } as const;
 const PAGES = { 'index.html': 'web/pages/reporter.html', 'console.html': 'web/pages/console.html' } as const;
 
 function sri(bytes: Uint8Array): string {
