@@ -1,5 +1,7 @@
 // Runs every known-answer vector in test/vectors/ and checks the files are what the generator makes.
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION_KDF, sodiumReady } from '../../web/protocol/index.js';
 import { runVector, type TestVector } from '../support/vector-runner.js';
@@ -62,6 +64,12 @@ describe('runVector', () => {
     expect(runVector({ ...base, expect: {} })).toMatchObject({ ok: false, reason: expect.stringContaining('expect is empty') });
     expect(runVector({ ...base, expect: { error: 'malformed' } })).toMatchObject({ ok: false, reason: expect.stringContaining('authentication_failed') });
     expect(runVector('not a vector')).toMatchObject({ ok: false });
+  });
+
+  it('bundles for the browser, so the browser tests can run the same vectors', async () => {
+    const entry = fileURLToPath(new URL('../support/vector-runner.ts', import.meta.url));
+    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent' });
+    expect(result.errors).toEqual([]);
   });
 
   it('fails a positive vector whose expected output is wrong', () => {

@@ -17,7 +17,7 @@ export function checkId(id: Uint8Array, what: string): void {
 
 export function bindingBytes(label: string, binding: MessageBinding): Uint8Array {
   checkId(binding.caseId, 'case id');
-  checkId(binding.messageId, 'message id');
+  if (binding.messageId.length !== SIZES.messageId) throw new ProtocolError('malformed', `message id must be ${SIZES.messageId} bytes`);
   return concatBytes(utf8ToBytes(label), Uint8Array.of(0, PROTOCOL_VERSION), binding.caseId, binding.messageId, Uint8Array.of(ROLE[binding.role]));
 }
 

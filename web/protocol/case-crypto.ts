@@ -1,6 +1,6 @@
 // A case: one random case key, sealed to each reader; every message either way is an
 // AEAD frame under that key, bound to (case, message, sender role), and signed by its sender.
-import { SIZES } from './labels.js';
+import { PADDING_BUCKETS, SIZES } from './labels.js';
 import { ProtocolError } from './errors.js';
 import { aeadDecrypt, aeadEncrypt, openSealed, randomBytes, sealTo, signDetached, verifyDetached, type KeyPair } from './sodium.js';
 import { bytesEqual, concatBytes } from './encoding.js';
@@ -26,6 +26,7 @@ export function sealCaseKey(caseKey: Uint8Array, caseId: Uint8Array, recipientBo
 }
 
 export function openCaseKey(sealed: Uint8Array, caseId: Uint8Array, recipient: KeyPair): Uint8Array {
+  checkId(caseId, 'case id');
   const { tail } = unframe(sealed, [], 'sealed case key');
   const opened = openSealed(tail, recipient);
   if (!opened) throw new ProtocolError('authentication_failed', 'sealed case key does not open with this key');
@@ -43,7 +44,8 @@ export function encryptMessage(caseKey: Uint8Array, binding: MessageBinding, pla
 
 export function decryptMessage(caseKey: Uint8Array, binding: MessageBinding, envelope: Uint8Array): Uint8Array {
   const { fields, tail } = unframe(envelope, [SIZES.nonce], 'message');
-  if (tail.length <= SIZES.aeadTag) throw new ProtocolError('malformed', 'message is truncated');
+  // A real ciphertext is exactly one bucket plus the tag; any other length was cut or padded.
+  if (!(PADDING_BUCKETS as readonly number[]).includes(tail.length - SIZES.aeadTag)) throw new ProtocolError('malformed', 'message is truncated or extended');
   const padded = aeadDecrypt(tail, messageAssociatedData(binding), fields[0]!, caseKey);
   if (!padded) throw new ProtocolError('authentication_failed', 'message does not decrypt: wrong key, tampered, or bound to another case, message or role');
   return unpadFromBucket(padded);

@@ -39,6 +39,7 @@ function wrapAd(ownerId: Uint8Array): Uint8Array {
 
 /** Frame: version ‖ nonce ‖ AEAD(seed), bound to the owner's id. */
 export function wrapSeed(seed: Uint8Array, wrapKey: Uint8Array, ownerId: Uint8Array, nonce: Uint8Array = randomBytes(SIZES.nonce)): Uint8Array {
+  if (seed.length !== SIZES.key || wrapKey.length !== SIZES.key || nonce.length !== SIZES.nonce) throw new ProtocolError('malformed', 'seed, key and nonce must be 32, 32 and 24 bytes');
   return frame(nonce, aeadEncrypt(seed, wrapAd(ownerId), nonce, wrapKey));
 }
 

@@ -40,6 +40,7 @@ export function generatePassphrase(): string {
 /** Deterministic construction, exposed for test vectors. */
 export function passphraseFromIndices(randomIndices: readonly number[]): string {
   if (randomIndices.length !== PASSPHRASE_RANDOM_WORDS) throw new RangeError('need 8 word indices');
+  if (!randomIndices.every((i) => Number.isInteger(i) && i >= 0 && i < WORDLIST_EN.length)) throw new RangeError('word index out of range');
   return [...randomIndices, checksumIndex(randomIndices)].map((i) => WORDLIST_EN[i]).join(' ');
 }
 
@@ -67,6 +68,9 @@ function editDistance(a: string, b: string): number {
 }
 
 function suggestWord(token: string): string | null {
+  // The first four letters name a word uniquely: if they match one, that is the word meant.
+  const byPrefix = wordIndexByPrefix.get(token.slice(0, PREFIX_LENGTH));
+  if (byPrefix !== undefined && token.length >= PREFIX_LENGTH) return WORDLIST_EN[byPrefix]!;
   let best: string | null = null;
   let bestDistance = 3; // further than two edits is a guess, not a suggestion
   for (const word of WORDLIST_EN) {
@@ -82,7 +86,8 @@ function suggestWord(token: string): string | null {
 /** Split what a person typed: case, spacing and punctuation between words do not matter. */
 export function tokenisePassphrase(typed: string): string[] {
   return typed
-    .normalize('NFKC')
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '') // "abilíty" is a typo of "ability", not two words
     .toLowerCase()
     .split(/[^a-z]+/)
     .filter((token) => token.length > 0);
