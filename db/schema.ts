@@ -95,6 +95,29 @@ export const messages = sqliteTable('messages', {
   day: text('day').notNull(),
 }, (t) => [uniqueIndex('messages_case_seq').on(t.caseId, t.seq)]);
 
+export const AUDIT_ACTIONS = [
+  'sign_in', 'sign_out', 'case_view', 'case_reply', 'case_status', 'case_pass_on', 'member_add', 'member_remove', 'key_rotate', 'session_revoke',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+/**
+ * Append-only, hash-chained log of investigator actions, one chain per organisation.
+ * Each entry's hash covers its fields and the previous entry's hash, so an edit, a
+ * deletion or a reordering breaks the chain at that entry. It records who (an
+ * investigator) and what (a case or member id) — never anything about a reporter.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  seq: integer('seq').notNull(),
+  at: integer('at').notNull(),
+  actorId: text('actor_id'),
+  action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
+  subject: text('subject'),
+  detail: text('detail'),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.seq] })]);
+
 /** Single-use mailbox proof challenges, stored as hashes, deleted when used or expired. */
 export const challenges = sqliteTable('challenges', {
   challengeHash: text('challenge_hash').primaryKey(),

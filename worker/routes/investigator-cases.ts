@@ -11,6 +11,7 @@ import { investigatorSession, type InvestigatorVariables } from '../middleware/i
 import { loadCaseForOrg } from '../case-access.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { publicOrganisation } from './config.js';
+import { appendAudit } from '../audit.js';
 import type { CaseKeyRow, CaseRow, MessageRow } from '../../db/repo/cases.js';
 
 const LIST_LIMIT = 500;
@@ -42,6 +43,8 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
       const signerIds = [...new Set(thread.flatMap((m) => (m.orgId ? [m.orgId] : [])))];
+      const investigator = c.get('investigator');
+      await appendAudit(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
       return c.json({
         ...caseSummary(caseRow, caseKey),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
@@ -68,13 +71,17 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
         throw error;
       }
+      await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } });
       return c.json({ id: body.id }, 201);
     })
     .put('/:caseId/status', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const { status } = await readJson(c, statusBody);
-      await updateCase(deps.db, caseId, { status, updatedAt: deps.clock() });
+      const investigator = c.get('investigator');
+      const now = deps.clock();
+      await updateCase(deps.db, caseId, { status, updatedAt: now });
+      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } });
       return c.json({ id: caseId, status });
     });
 }

@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps.js';
 import { hmacSha256, secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { publicOrganisation } from './config.js';
+import { appendAudit } from '../audit.js';
 
 const SIGN_IN_REFUSED = 'Username or password is wrong.';
 
@@ -45,6 +46,7 @@ export function investigatorSessionRoutes(deps: AppDeps) {
       const expiresAt = now + deps.config.sessionAbsoluteMs;
       await insertSession(deps.db, { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt });
       const keyrings = await listKeyrings(deps.db, investigator.id, org.id);
+      await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id });
       return c.json(
         {
           token: bytesToB64(token),
@@ -58,6 +60,8 @@ export function investigatorSessionRoutes(deps: AppDeps) {
     })
     .delete('/sessions/current', investigatorSession(deps), async (c) => {
       await deleteSession(deps.db, c.get('sessionTokenHash'));
+      const investigator = c.get('investigator');
+      await appendAudit(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'sign_out', subject: investigator.id });
       return c.body(null, 204);
     });
 }

@@ -1,0 +1,89 @@
+// The audit log: investigator actions are appended to a per-organisation hash chain, the
+// database refuses edits, and any edit made behind its back is found at the exact entry.
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { listCases, openCase, replyToCase, setCaseStatus, signIn, signOut } from '../../web/client/investigator.js';
+import { verifyAuditChain } from '../../worker/audit.js';
+import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let orgId: string;
+beforeAll(sodiumReady);
+beforeEach(async () => {
+  t = makeTestApp();
+  orgId = (await addOrganisation(t, 'Anti-Corruption Unit', 'alice')).orgId;
+  const config = await fetchInstanceConfig(t.api);
+  await submitReport(t.api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+  const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+  const [summary] = await listCases(t.api, session);
+  const opened = await openCase(t.api, session, summary!.id);
+  await replyToCase(t.api, session, opened, 'question', 'assessing');
+  await setCaseStatus(t.api, session, opened.id, 'investigating');
+  await signOut(t.api, session);
+});
+afterEach(() => t.close());
+
+const sql = (statement: string, ...params: unknown[]) => t.database.sqlite.prepare(statement).run(...params);
+const rows = () => t.database.sqlite.prepare('SELECT seq, action, actor_id, subject, detail FROM audit_log WHERE org_id = ? ORDER BY seq').all(orgId) as { seq: number; action: string; actor_id: string; subject: string; detail: string | null }[];
+
+describe('audit log', () => {
+  it('records who did what, in order, and the chain verifies', async () => {
+    expect(rows().map((r) => r.action)).toEqual(['sign_in', 'case_view', 'case_reply', 'case_status', 'sign_out']);
+    expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true, entries: 5 });
+  });
+
+  it('holds nothing about the reporter: only investigator ids, case ids and statuses', () => {
+    const investigatorId = (t.database.sqlite.prepare('SELECT id FROM investigators').get() as { id: string }).id;
+    const caseId = (t.database.sqlite.prepare('SELECT id FROM cases').get() as { id: string }).id;
+    for (const row of rows()) {
+      expect(row.actor_id).toBe(investigatorId);
+      expect([investigatorId, caseId]).toContain(row.subject);
+    }
+  });
+
+  it('is append-only in the database', () => {
+    expect(() => sql("UPDATE audit_log SET detail = 'x' WHERE seq = 2")).toThrow(/append-only/);
+    expect(() => sql('DELETE FROM audit_log WHERE seq = 2')).toThrow(/append-only/);
+  });
+
+  describe('tampering behind the database’s back (triggers dropped)', () => {
+    beforeEach(() => {
+      sql('DROP TRIGGER audit_log_no_update');
+      sql('DROP TRIGGER audit_log_no_delete');
+    });
+
+    it('finds a changed entry at that entry', async () => {
+      sql(`UPDATE audit_log SET detail = '{"status":"closed"}' WHERE seq = 4`);
+      expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: false, brokenAtSeq: 4, entries: 3 });
+    });
+
+    it('finds a deleted entry where the gap is', async () => {
+      sql('DELETE FROM audit_log WHERE seq = 2');
+      expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: false, brokenAtSeq: 2 });
+    });
+
+    it('finds a rewritten hash at the entry after it', async () => {
+      sql(`UPDATE audit_log SET action = 'case_view', hash = 'AAAA' WHERE seq = 3`);
+      const verdict = await verifyAuditChain(t.database.db, orgId);
+      expect(verdict).toMatchObject({ ok: false, brokenAtSeq: 3 });
+    });
+
+    it('is reported by the verify command with the exact entry and a failing exit code', () => {
+      sql(`UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 5`);
+      t.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+      let output = '';
+      let status = 0;
+      try {
+        execFileSync(process.execPath, ['--import', 'tsx', 'scripts/verify-audit.ts'], { env: { ...process.env, PARLEY_DB: t.dbPath }, encoding: 'utf8' });
+      } catch (error) {
+        const e = error as { status: number; stdout: string };
+        status = e.status;
+        output = e.stdout;
+      }
+      expect(status).toBe(1);
+      expect(output).toContain('BROKEN  Anti-Corruption Unit: entry 5 its contents were changed');
+    });
+  });
+});

@@ -1,0 +1,71 @@
+// The hash-chained audit log: appending an investigator action and verifying a chain.
+// hash = SHA-256(JSON [version, orgId, seq, at, actorId, action, subject, detail, prevHash]);
+// the first entry's prevHash is 32 zero bytes. Verification recomputes every link and names
+// the first entry that does not match.
+import { bytesToB64, utf8ToBytes } from '../web/protocol/encoding.js';
+import type { ParleyDb } from '../db/database.js';
+import type { AuditAction } from '../db/schema.js';
+import { auditEntries, insertAuditEntry, lastAuditEntry, type AuditRow } from '../db/repo/audit.js';
+import { sha256B64 } from './server-crypto.js';
+import { isUniqueViolation } from './validate.js';
+
+const AUDIT_FORMAT_VERSION = 1;
+export const GENESIS_HASH = bytesToB64(new Uint8Array(32));
+
+export interface AuditEvent {
+  orgId: string;
+  actorId: string | null;
+  action: AuditAction;
+  subject: string | null;
+  detail?: Record<string, string | number | boolean>;
+}
+
+export function auditEntryHash(row: Omit<AuditRow, 'hash'>): Promise<string> {
+  const canonical = JSON.stringify([AUDIT_FORMAT_VERSION, row.orgId, row.seq, row.at, row.actorId, row.action, row.subject, row.detail, row.prevHash]);
+  return sha256B64(utf8ToBytes(canonical));
+}
+
+export async function appendAudit(db: ParleyDb, now: number, event: AuditEvent): Promise<AuditRow> {
+  // Two writers may race for the same sequence number; the primary key makes one lose, and it retries.
+  for (let attempt = 0; ; attempt++) {
+    const last = await lastAuditEntry(db, event.orgId);
+    const unhashed = {
+      orgId: event.orgId,
+      seq: (last?.seq ?? 0) + 1,
+      at: now,
+      actorId: event.actorId,
+      action: event.action,
+      subject: event.subject,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
+    const row = { ...unhashed, hash: await auditEntryHash(unhashed) };
+    try {
+      await insertAuditEntry(db, row);
+      return row;
+    } catch (error) {
+      if (!isUniqueViolation(error) || attempt >= 4) throw error;
+    }
+  }
+}
+
+export type ChainVerdict = { ok: true; entries: number; headHash: string } | { ok: false; entries: number; brokenAtSeq: number; reason: string };
+
+export async function verifyAuditChain(db: ParleyDb, orgId: string): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  let expectedSeq = 1;
+  for (let offset = 0; ; ) {
+    const page = await auditEntries(db, orgId, offset);
+    if (page.length === 0) return { ok: true, entries: expectedSeq - 1, headHash: prevHash };
+    for (const row of page) {
+      const fail = (reason: string): ChainVerdict => ({ ok: false, entries: expectedSeq - 1, brokenAtSeq: row.seq, reason });
+      if (row.seq !== expectedSeq) return { ok: false, entries: expectedSeq - 1, brokenAtSeq: expectedSeq, reason: `entry ${expectedSeq} is missing` };
+      if (row.prevHash !== prevHash) return fail('does not follow the previous entry');
+      const { hash, ...unhashed } = row;
+      if ((await auditEntryHash(unhashed)) !== hash) return fail('its contents were changed');
+      prevHash = hash;
+      expectedSeq++;
+    }
+    offset += page.length;
+  }
+}
