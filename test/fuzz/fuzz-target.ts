@@ -1,0 +1,27 @@
+// A fuzz target: the real app over a real SQLite file, seeded with an organisation, a
+// report, a signed-in investigator and a valid report body to mutate.
+import { generatePassphrase, sodiumReady, bytesToB64 } from '../../web/protocol/index.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { listCases, signIn } from '../../web/client/investigator.js';
+import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import type { FuzzTarget } from './route-fuzzer.js';
+
+export async function makeFuzzTarget(): Promise<{ target: FuzzTarget; close(): void }> {
+  await sodiumReady();
+  const t: TestApp = makeTestApp();
+  const { orgId } = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
+  const config = await fetchInstanceConfig(t.api);
+  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+  await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'seed' }));
+  const validReport = buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'mutate me' });
+  const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+  const [summary] = await listCases(t.api, session);
+  return {
+    target: {
+      request: (path, init) => Promise.resolve(t.app.request(path, init)),
+      sqlite: t.database.sqlite,
+      seeds: { caseId: summary!.id, orgId, token: session.token, validReport, locator: bytesToB64(keys.locator) },
+    },
+    close: () => t.close(),
+  };
+}
