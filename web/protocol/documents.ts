@@ -21,6 +21,8 @@ export interface ReportDocument {
   whenAndWhere?: string;
   anythingElse?: string;
   contact?: string;
+  /** The reporter chose "Not sure" for the organisation; the report went to the first one listed. */
+  organisationNotSure?: boolean;
 }
 
 export interface MessageDocument {
@@ -60,6 +62,10 @@ export function decodeDocument(bytes: Uint8Array): ThreadDocument {
     if (whenAndWhere !== undefined) report.whenAndWhere = whenAndWhere;
     if (anythingElse !== undefined) report.anythingElse = anythingElse;
     if (contact !== undefined) report.contact = contact;
+    if (doc.organisationNotSure !== undefined) {
+      if (typeof doc.organisationNotSure !== 'boolean') throw new ProtocolError('malformed', 'organisationNotSure must be true or false');
+      report.organisationNotSure = doc.organisationNotSure;
+    }
     return report;
   }
   throw new ProtocolError('malformed', 'unknown document kind');

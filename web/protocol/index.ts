@@ -8,6 +8,8 @@ export { deriveMailboxKeys, type MailboxKeys } from './mailbox-keys.js';
 export { newCaseKey, newId, sealCaseKey, openCaseKey, encryptMessage, decryptMessage, signMessage, verifyMessage, type MessageBinding } from './case-crypto.js';
 export { mailboxProofHeaders } from './request-proof.js';
 export { mailboxProofMessage, PROOF_HEADERS } from './proof-message.js';
+export { solveProofOfWork } from './proof-of-work.js';
+export { leadingZeroBits, WORK_HEADER } from './work-puzzle.js';
 export {
   deriveInvestigatorSecrets, newSeed, personalKeyPair, wrapSeed, unwrapSeed,
   newOrgKeyring, orgKeyringFromSeeds, sealOrgKeyring, openOrgKeyring, type OrgKeyring, type InvestigatorSecrets,

@@ -16,6 +16,7 @@ export const LABEL = {
   investigatorWrap: 'parley/v1/investigator-wrap',
   wrappedKey: 'parley/v1/wrapped-key',
   orgKeyring: 'parley/v1/org-keyring',
+  proofOfWork: 'parley/v1/proof-of-work',
 } as const;
 
 /** Argon2id cost. Production values are the floor the brief sets: 64 MiB, 3 passes. */
