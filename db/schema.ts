@@ -30,7 +30,52 @@ export const investigators = sqliteTable('investigators', {
   /** The personal key seed, wrapped by a key only the investigator's password derives. */
   wrappedSeed: text('wrapped_seed').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** May create organisations (the instance's administrators). */
+  instanceAdmin: integer('instance_admin', { mode: 'boolean' }).notNull().default(false),
+  /** TOTP secret, AES-GCM under a server secret kept outside the database. */
+  totpSecretEnc: text('totp_secret_enc'),
+  totpConfirmed: integer('totp_confirmed', { mode: 'boolean' }).notNull().default(false),
+  /** The last TOTP time step accepted: a code is good once. */
+  totpLastStep: integer('totp_last_step').notNull().default(0),
 }, (t) => [uniqueIndex('investigators_username').on(t.username)]);
+
+/** Every public key an organisation has had, so messages signed before a rotation still verify. */
+export const orgKeyVersions = sqliteTable('org_key_versions', {
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  keyVersion: integer('key_version').notNull(),
+  boxPublicKey: text('box_public_key').notNull(),
+  signPublicKey: text('sign_public_key').notNull(),
+  createdAt: integer('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.orgId, t.keyVersion] })]);
+
+/** One-time invitations: to join an organisation, or to found one (instance administrators). */
+export const invites = sqliteTable('invites', {
+  tokenHash: text('token_hash').primaryKey(),
+  kind: text('kind', { enum: ['member', 'organisation'] }).notNull(),
+  orgId: text('org_id').references(() => organisations.id),
+  orgName: text('org_name'),
+  role: text('role', { enum: ['admin', 'investigator'] }).notNull(),
+  createdBy: text('created_by'),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/**
+ * Failure counters with growing delay, keyed by a hash of what was attempted (a username,
+ * a mailbox locator) — never by who attempted it. Unknown names and mailboxes get rows
+ * too, so throttling behaves the same whether or not the account or mailbox exists.
+ */
+export const attemptThrottle = sqliteTable('attempt_throttle', {
+  keyHash: text('key_hash').primaryKey(),
+  failures: integer('failures').notNull(),
+  blockedUntil: integer('blocked_until').notNull(),
+  lastFailureAt: integer('last_failure_at').notNull(),
+}, (t) => [index('attempt_throttle_last').on(t.lastFailureAt)]);
+
+/** New reports per minute, instance-wide: the flood cap counts here. */
+export const intakeCounters = sqliteTable('intake_counters', {
+  minute: integer('minute').primaryKey(),
+  count: integer('count').notNull(),
+});
 
 /** Organisation private keys, sealed to one member's personal public key. */
 export const orgKeyrings = sqliteTable('org_keyrings', {
@@ -93,10 +138,13 @@ export const messages = sqliteTable('messages', {
   envelope: text('envelope').notNull(),
   signature: text('signature').notNull(),
   day: text('day').notNull(),
+  /** For organisation messages: the version of the organisation's signing key used. */
+  keyVersion: integer('key_version'),
 }, (t) => [uniqueIndex('messages_case_seq').on(t.caseId, t.seq)]);
 
 export const AUDIT_ACTIONS = [
-  'sign_in', 'sign_out', 'case_view', 'case_reply', 'case_status', 'case_pass_on', 'member_add', 'member_remove', 'key_rotate', 'session_revoke',
+  'sign_in', 'sign_out', 'case_view', 'case_reply', 'case_status', 'case_pass_on', 'case_received',
+  'member_invite', 'member_add', 'member_keyring', 'member_remove', 'key_rotate', 'session_revoke', 'organisation_create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

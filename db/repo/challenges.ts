@@ -4,8 +4,12 @@ import type { ParleyDb } from '../database.js';
 import { challenges } from '../schema.js';
 
 export async function insertChallenge(db: ParleyDb, challengeHash: string, expiresAt: number, now: number): Promise<void> {
-  await db.delete(challenges).where(lte(challenges.expiresAt, now));
+  await deleteExpiredChallenges(db, now);
   await db.insert(challenges).values({ challengeHash, expiresAt });
+}
+
+export async function deleteExpiredChallenges(db: ParleyDb, now: number): Promise<void> {
+  await db.delete(challenges).where(lte(challenges.expiresAt, now));
 }
 
 /** True only the first time a live challenge is presented. */

@@ -2,7 +2,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { runAtomically } from '../atomic.js';
-import { investigators, orgKeyrings, organisations } from '../schema.js';
+import { investigators, orgKeyrings, orgKeyVersions, organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 
@@ -26,5 +26,10 @@ export async function insertOrganisationWithMember(
   member: typeof investigators.$inferInsert,
   keyring: typeof orgKeyrings.$inferInsert,
 ): Promise<void> {
-  await runAtomically(db, [db.insert(organisations).values(org), db.insert(investigators).values(member), db.insert(orgKeyrings).values(keyring)]);
+  await runAtomically(db, [
+    db.insert(organisations).values(org),
+    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt }),
+    db.insert(investigators).values(member),
+    db.insert(orgKeyrings).values(keyring),
+  ]);
 }

@@ -1,5 +1,5 @@
 // Investigator sessions, looked up by the hash of their bearer token.
-import { eq, lt } from 'drizzle-orm';
+import { eq, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { sessions } from '../schema.js';
 
@@ -21,6 +21,7 @@ export async function deleteSession(db: ParleyDb, tokenHash: string): Promise<vo
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-export async function deleteExpiredSessions(db: ParleyDb, now: number): Promise<void> {
-  await db.delete(sessions).where(lt(sessions.expiresAt, now));
+/** Sessions past their absolute limit or idle too long: the ones the middleware refuses. */
+export async function deleteExpiredSessions(db: ParleyDb, now: number, idleMs: number): Promise<void> {
+  await db.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.lastUsedAt, now - idleMs)));
 }

@@ -64,7 +64,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       try {
         await appendMessage(
           deps.db,
-          { id: body.id, caseId, role: 'organisation', orgId: org.id, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
+          { id: body.id, caseId, role: 'organisation', orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
           body.status ? { status: body.status, updatedAt: now } : { updatedAt: now },
         );
       } catch (error) {

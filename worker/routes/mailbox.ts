@@ -49,7 +49,7 @@ export function mailboxRoutes(deps: AppDeps) {
       try {
         await appendMessage(
           deps.db,
-          { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
+          { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
           { lastReporterDay: dayOf(now) },
         );
       } catch (error) {

@@ -36,7 +36,7 @@ export function reportRoutes(deps: AppDeps) {
           sealedCaseKey: body.mailbox.sealedCaseKey,
         },
         orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: org.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey },
-        firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, envelope: body.report.envelope, signature: body.report.signature, day: today },
+        firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today },
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('conflict', 'A report with these identifiers exists already.');
