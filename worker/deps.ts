@@ -2,6 +2,7 @@
 // a fixed clock, cheap KDF parameters); entry points pass the real ones.
 import type { ParleyDb } from '../db/database.js';
 import type { KdfParams } from '../web/protocol/labels.js';
+import type { ThrottlePolicy } from './attempt-throttle.js';
 
 export interface AppConfig {
   /** Argon2id cost the reporter's device uses for the passphrase. */
@@ -12,6 +13,13 @@ export interface AppConfig {
   sessionIdleMs: number;
   sessionAbsoluteMs: number;
   maxBodyBytes: number;
+  /** Leading zero bits the proof of work needs on report submission and mailbox access; 0 turns it off. */
+  workBits: number;
+  /** New reports per minute, instance-wide, before submitters are asked to wait and retry. */
+  intakePerMinute: number;
+  signInThrottle: ThrottlePolicy;
+  mailboxThrottle: ThrottlePolicy;
+  inviteTtlMs: number;
 }
 
 /**
@@ -30,6 +38,8 @@ export interface AppDeps {
   config: AppConfig;
   /** Built pages and scripts; absent in API-only tests. */
   assets?: AssetSource;
+  /** 32 bytes kept outside the database; encrypts TOTP secrets. */
+  serverSecret?: Uint8Array;
 }
 
 export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> = {
@@ -37,6 +47,11 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> =
   sessionIdleMs: 30 * 60 * 1000,
   sessionAbsoluteMs: 12 * 60 * 60 * 1000,
   maxBodyBytes: 128 * 1024,
+  workBits: 0,
+  intakePerMinute: 600,
+  signInThrottle: { freeFailures: 5, firstDelayMs: 1000, maxDelayMs: 15 * 60 * 1000 },
+  mailboxThrottle: { freeFailures: 1000, firstDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 },
+  inviteTtlMs: 7 * 24 * 60 * 60 * 1000,
 };
 
 export function webCryptoRandomBytes(length: number): Uint8Array {

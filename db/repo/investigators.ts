@@ -1,5 +1,5 @@
 // Investigator accounts, their wrapped personal keys and the organisation keyrings sealed to them.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, lt } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { investigators, orgKeyrings } from '../schema.js';
 
@@ -16,4 +16,21 @@ export async function findInvestigator(db: ParleyDb, id: string): Promise<Invest
 
 export async function listKeyrings(db: ParleyDb, investigatorId: string, orgId: string): Promise<OrgKeyringRow[]> {
   return await db.select().from(orgKeyrings).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId))).all();
+}
+
+/**
+ * Records a TOTP step as used, only if it is later than the last one: of two requests
+ * racing with the same code, exactly one succeeds.
+ */
+export async function claimTotpStep(db: ParleyDb, investigatorId: string, step: number, confirm: boolean): Promise<boolean> {
+  const updated = await db
+    .update(investigators)
+    .set(confirm ? { totpLastStep: step, totpConfirmed: true } : { totpLastStep: step })
+    .where(and(eq(investigators.id, investigatorId), lt(investigators.totpLastStep, step)))
+    .returning({ id: investigators.id });
+  return updated.length === 1;
+}
+
+export async function listMembers(db: ParleyDb, orgId: string): Promise<Investigator[]> {
+  return await db.select().from(investigators).where(eq(investigators.orgId, orgId));
 }
