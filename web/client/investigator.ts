@@ -1,11 +1,11 @@
 // The investigator's client: sign in (keys unwrapped on the device), list and open cases,
 // reply, change status. The server never sees a password, a private key or plaintext.
 import {
-  b64ToBytes, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, unwrapSeed, wipe,
-  type KdfParams, type OrgKeyring, type ReportDocument,
+  b64ToBytes, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, unwrapSeed, wipe, ProtocolError,
+  type KdfParams, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import { decodeB64, openThread, openThreadMessage, sealThreadMessage, type ThreadEntry } from './thread.js';
+import { decodeB64, openThread, openThreadMarkingFailures, openThreadMessage, sealThreadMessage, type ThreadEntry, type ThreadKeys, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, PublicOrganisation, SignInResponse } from './wire-types.js';
 
@@ -55,6 +55,8 @@ function openCaseKeyFor(session: InvestigatorSession, summary: CaseSummary): Uin
 
 export interface CaseListEntry extends CaseSummary {
   report: ReportDocument | null;
+  /** Set when the report did not verify or decrypt; its contents are then not given at all. */
+  reportProblem?: ProtocolErrorKind;
 }
 
 /** Lists cases; each report is decrypted on this device for its category and first lines. */
@@ -62,9 +64,15 @@ export async function listCases(api: ApiClient, session: InvestigatorSession): P
   const { cases } = await api.json<CaseListResponse>('GET', '/api/investigator/cases', undefined, auth(session));
   return cases.map(({ report, reporterSignPublicKey, ...summary }) => {
     if (!report) return { ...summary, report: null };
-    const keys = { caseId: summary.id, caseKey: openCaseKeyFor(session, summary), reporterSignPublicKey: decodeB64(reporterSignPublicKey, 'reporter key'), organisations: [] };
-    const { document } = openThreadMessage(keys, report);
-    return { ...summary, report: document.kind === 'report' ? document : null };
+    // Per case: one report that fails (a reporter controls what they seal) must not hide the whole list.
+    try {
+      const keys = { caseId: summary.id, caseKey: openCaseKeyFor(session, summary), reporterSignPublicKey: decodeB64(reporterSignPublicKey, 'reporter key'), organisations: [] };
+      const { document } = openThreadMessage(keys, report);
+      return { ...summary, report: document.kind === 'report' ? document : null };
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return { ...summary, report: null, reportProblem: error.kind };
+    }
   });
 }
 
@@ -73,12 +81,31 @@ export interface OpenedCase extends Omit<CaseSummary, 'caseKey'> {
   entries: ThreadEntry[];
 }
 
-export async function openCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<OpenedCase> {
+async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<{ detail: CaseDetail; keys: ThreadKeys }> {
   const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, auth(session));
   const caseKey = openCaseKeyFor(session, detail);
   const reporterKey = detail.reporterSignPublicKey ? b64ToBytes(detail.reporterSignPublicKey) : null;
-  const entries = openThread({ caseId, caseKey, reporterSignPublicKey: reporterKey, organisations: detail.organisations }, detail.messages);
-  return { id: detail.id, reference: detail.reference, status: detail.status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey, entries };
+  return { detail, keys: { caseId, caseKey, reporterSignPublicKey: reporterKey, organisations: detail.organisations } };
+}
+
+function openedCase(detail: CaseDetail, caseKey: Uint8Array) {
+  return { id: detail.id, reference: detail.reference, status: detail.status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey };
+}
+
+/** Opens a case; throws if any message fails to verify or decrypt. */
+export async function openCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<OpenedCase> {
+  const { detail, keys } = await fetchCase(api, session, caseId);
+  return { ...openedCase(detail, keys.caseKey), entries: openThread(keys, detail.messages) };
+}
+
+export interface ReadableCase extends Omit<OpenedCase, 'entries'> {
+  entries: (ThreadEntry | UnreadableEntry)[];
+}
+
+/** Opens a case for a person to read: a message that fails is marked as unreadable rather than failing the case. The case key must still open. */
+export async function openCaseForReading(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<ReadableCase> {
+  const { detail, keys } = await fetchCase(api, session, caseId);
+  return { ...openedCase(detail, keys.caseKey), entries: openThreadMarkingFailures(keys, detail.messages) };
 }
 
 export function replyToCase(api: ApiClient, session: InvestigatorSession, opened: Pick<OpenedCase, 'id' | 'caseKey'>, text: string, status?: CaseStatus): Promise<{ id: string }> {

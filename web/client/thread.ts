@@ -1,6 +1,6 @@
 // Opening a thread on either side: verify each message's signature against its sender's
 // key, then decrypt it. A message that fails is reported as such, never shown as genuine.
-import { b64ToBytes, bytesToB64, decodeDocument, decryptMessage, encodeDocument, encryptMessage, newId, signMessage, verifyMessage, ProtocolError, type Role, type ThreadDocument } from '../protocol/index.js';
+import { b64ToBytes, bytesToB64, decodeDocument, decryptMessage, encodeDocument, encryptMessage, newId, signMessage, verifyMessage, ProtocolError, type ProtocolErrorKind, type Role, type ThreadDocument } from '../protocol/index.js';
 import type { PublicOrganisation, WireMessage } from './wire-types.js';
 
 export interface ThreadEntry {
@@ -37,6 +37,29 @@ export function openThreadMessage(keys: ThreadKeys, message: WireMessage): Threa
 
 export function openThread(keys: ThreadKeys, messages: readonly WireMessage[]): ThreadEntry[] {
   return messages.map((m) => openThreadMessage(keys, m));
+}
+
+/** A message that did not verify or decrypt: only who sent it and when, and why it failed. */
+export interface UnreadableEntry {
+  id: string;
+  role: Role;
+  organisation: { id: string; name: string } | null;
+  day: string;
+  document: null;
+  problem: ProtocolErrorKind;
+}
+
+/** Opens each message on its own, so one altered or damaged message is marked as such instead of hiding the rest of the thread. */
+export function openThreadMarkingFailures(keys: ThreadKeys, messages: readonly WireMessage[]): (ThreadEntry | UnreadableEntry)[] {
+  return messages.map((m) => {
+    try {
+      return openThreadMessage(keys, m);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      const org = m.role === 'organisation' ? keys.organisations.find((o) => o.id === m.orgId) : undefined;
+      return { id: m.id, role: m.role, organisation: org ? { id: org.id, name: org.name } : null, day: m.day, document: null, problem: error.kind };
+    }
+  });
 }
 
 /** A new message for a case: fresh id, encrypted under the case key, signed by the sender. */

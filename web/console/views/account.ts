@@ -1,0 +1,17 @@
+// The account line in the top bar: who is signed in, for which organisation, and sign out.
+import { el } from '../../ui/dom.js';
+import type { Account } from '../engine-api.js';
+import { whileBusy } from './parts.js';
+
+export function renderAccount(container: HTMLElement, account: Account | null, signOut: () => Promise<void>): void {
+  if (!account) {
+    container.replaceChildren();
+    return;
+  }
+  const button = el('button', { type: 'button', class: 'secondary' }, 'Sign out');
+  button.addEventListener('click', () => void whileBusy(button, 'Signing out…', signOut));
+  container.replaceChildren(
+    el('span', { class: 'who' }, el('strong', {}, account.username), el('span', { class: 'org' }, account.organisationName)),
+    button,
+  );
+}
