@@ -11,22 +11,28 @@ import { mailboxRoutes } from './routes/mailbox.js';
 import { investigatorSessionRoutes } from './routes/investigator-sessions.js';
 import { investigatorCaseRoutes } from './routes/investigator-cases.js';
 import { pageRoutes } from './routes/pages.js';
+import { accountRoutes } from './routes/accounts.js';
+import { memberRoutes } from './routes/members.js';
+
+const ROTATION_PATH = /^\/api\/investigator\/admin\/members\/[^/]+\/remove$/;
+const ROTATION_MAX_BODY_BYTES = 48 * 1024 * 1024;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: deps.config.maxBodyBytes,
-      onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${deps.config.maxBodyBytes} bytes.`)),
-    }),
-  );
+  const limitTo = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)) });
+  // A key rotation carries every case key of the organisation; everything else is small.
+  const standardLimit = limitTo(deps.config.maxBodyBytes);
+  const rotationLimit = limitTo(ROTATION_MAX_BODY_BYTES);
+  app.use('/api/*', (c, next) => (ROTATION_PATH.test(c.req.path) ? rotationLimit : standardLimit)(c, next));
   app.route('/api', configRoutes(deps));
   app.route('/api/reports', reportRoutes(deps));
   app.route('/api/mailbox', mailboxRoutes(deps));
   app.route('/api/investigator', investigatorSessionRoutes(deps));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
+  app.route('/api/investigator/admin', memberRoutes(deps));
+  app.route('/api', accountRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);

@@ -55,3 +55,31 @@ const totpCode = z.string().regex(/^\d{6}$/, 'six digits');
 export const totpConfirmBody = z.strictObject({ username, authKey: b64(32), totp: totpCode });
 
 export const caseIdParam = z.strictObject({ caseId: id });
+
+// Accounts. Sizes follow the protocol's frames: wrapped seed = 1 + 24 + 32 + 16;
+// sealed keyring = 1 + 48 + (21-byte label + 16 + 4 + 32 + 32).
+const role = z.enum(['admin', 'investigator']);
+const wrappedSeed = b64(1 + 24 + 32 + 16);
+const sealedKeyring = b64(1 + 48 + 21 + 16 + 4 + 64);
+const keyVersion = z.number().int().positive().max(1_000_000);
+const newMember = z.strictObject({ id, username, authSalt: b64(16), authKey: b64(32), boxPublicKey: publicKey, wrappedSeed });
+const newOrganisation = z.strictObject({ id, name: z.string().trim().min(2).max(120), boxPublicKey: publicKey, signPublicKey: publicKey, sealedKeyring });
+const token = b64(32);
+
+export const setupBody = z.strictObject({ setupToken: token, organisation: newOrganisation, member: newMember });
+export const inviteTokenBody = z.strictObject({ token });
+export const acceptInviteBody = z.strictObject({ token, member: newMember, organisation: newOrganisation.omit({ name: true }).optional() });
+export const createInviteBody = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('member'), role }),
+  z.strictObject({ kind: z.literal('organisation'), orgName: z.string().trim().min(2).max(120) }),
+]);
+export const keyringBody = z.strictObject({ keyVersion, sealedKeyring });
+export const removeMemberBody = z.strictObject({
+  keyVersion,
+  boxPublicKey: publicKey,
+  signPublicKey: publicKey,
+  keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).max(10_000),
+  caseKeys: z.array(z.strictObject({ caseId: id, sealedCaseKey })).max(200_000),
+});
+export const passOnBody = z.strictObject({ orgId: id, keyVersion, sealedCaseKey, keepAccess: z.boolean() });
+export const memberIdParam = z.strictObject({ memberId: id });

@@ -83,3 +83,25 @@ export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq
 export async function updateCase(db: ParleyDb, caseId: string, update: CaseUpdate): Promise<void> {
   await db.update(cases).set(update).where(eq(cases.id, caseId));
 }
+
+export interface PassOn {
+  caseId: string;
+  fromOrgId: string;
+  toOrgId: string;
+  keyVersion: number;
+  sealedCaseKey: string;
+  keepAccess: boolean;
+  now: number;
+}
+
+/**
+ * Passing a case on: the receiving organisation gets the case key (sealed by the sender's
+ * browser to its key) and becomes the lead; the sender keeps its own key or drops it.
+ */
+export async function passOnCase(db: ParleyDb, p: PassOn): Promise<void> {
+  await runAtomically(db, [
+    db.insert(caseKeys).values({ caseId: p.caseId, orgId: p.toOrgId, keyVersion: p.keyVersion, sealedCaseKey: p.sealedCaseKey }),
+    db.update(cases).set({ orgId: p.toOrgId, status: 'passed_on', updatedAt: p.now }).where(eq(cases.id, p.caseId)),
+    ...(p.keepAccess ? [] : [db.delete(caseKeys).where(and(eq(caseKeys.caseId, p.caseId), eq(caseKeys.orgId, p.fromOrgId)))]),
+  ]);
+}

@@ -10,3 +10,15 @@ export async function getOrCreateSetting(db: ParleyDb, key: string, make: () => 
   if (!row) throw new Error(`instance setting ${key} missing after insert`);
   return row.value;
 }
+
+export async function getSetting(db: ParleyDb, key: string): Promise<string | undefined> {
+  return (await db.select().from(instanceSettings).where(eq(instanceSettings.key, key)).get())?.value;
+}
+
+export async function setSetting(db: ParleyDb, key: string, value: string): Promise<void> {
+  await db.insert(instanceSettings).values({ key, value }).onConflictDoUpdate({ target: instanceSettings.key, set: { value } });
+}
+
+export async function deleteSetting(db: ParleyDb, key: string): Promise<void> {
+  await db.delete(instanceSettings).where(eq(instanceSettings.key, key));
+}

@@ -1,11 +1,11 @@
 // The investigator's cases: list, open, reply, change status. Every route is scoped to
 // the signed-in investigator's organisation through the sealed case keys it holds.
 import { Hono } from 'hono';
-import { appendMessage, listCasesForOrg, listMessages, findMailboxByCase, updateCase } from '../../db/repo/cases.js';
+import { appendMessage, listCasesForOrg, listMessages, findMailboxByCase, updateCase, passOnCase } from '../../db/repo/cases.js';
 import { findOrganisation, findOrganisations } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
-import { caseIdParam, investigatorReplyBody, statusBody } from '../wire.js';
+import { caseIdParam, investigatorReplyBody, passOnBody, statusBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
@@ -83,5 +83,24 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       await updateCase(deps.db, caseId, { status, updatedAt: now });
       await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } });
       return c.json({ id: caseId, status });
+    })
+    .post('/:caseId/pass-on', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      const investigator = c.get('investigator');
+      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const body = await readJson(c, passOnBody);
+      const target = await findOrganisation(deps.db, body.orgId);
+      if (!target || target.id === investigator.orgId) throw new ApiError('not_found', 'No such other organisation.');
+      if (target.keyVersion !== body.keyVersion) throw new ApiError('conflict', "The receiving organisation's keys have changed. Reload and try again.");
+      const now = deps.clock();
+      try {
+        await passOnCase(deps.db, { caseId, fromOrgId: investigator.orgId, toOrgId: target.id, keyVersion: body.keyVersion, sealedCaseKey: body.sealedCaseKey, keepAccess: body.keepAccess, now });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new ApiError('conflict', 'That organisation has this case already.');
+        throw error;
+      }
+      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { to: target.id, keepAccess: body.keepAccess } });
+      await appendAudit(deps.db, now, { orgId: target.id, actorId: investigator.id, action: 'case_received', subject: caseId, detail: { from: investigator.orgId } });
+      return c.json({ id: caseId, orgId: target.id, status: 'passed_on' });
     });
 }

@@ -1,0 +1,119 @@
+// Becoming an investigator: the first-run setup, invitations, and confirming the second
+// factor. Every key is made in the newcomer's browser; the server stores public keys,
+// wrapped seeds, sealed keyrings, a hash of the authentication key, and the TOTP secret
+// encrypted under the server secret. Bad or used tokens all get the same "not_found".
+import { Hono } from 'hono';
+import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
+import { listOrganisations } from '../../db/repo/organisations.js';
+import { findInvite, foundOrganisation, joinOrganisation } from '../../db/repo/accounts.js';
+import { claimTotpStep, findInvestigatorByUsername } from '../../db/repo/investigators.js';
+import { deleteSetting, getSetting } from '../../db/repo/instance.js';
+import { ApiError } from '../errors.js';
+import { isUniqueViolation, readJson } from '../validate.js';
+import { acceptInviteBody, inviteTokenBody, setupBody, totpConfirmBody } from '../wire.js';
+import type { AppDeps } from '../deps.js';
+import { secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
+import { sealWithServerSecret, openWithServerSecret } from '../server-secret.js';
+import { acceptTotp, newTotpSecret, totpUri } from '../totp.js';
+import { appendAudit } from '../audit.js';
+import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
+
+export const SETUP_TOKEN_SETTING = 'setup_token_hash';
+const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
+
+export function requireServerSecret(deps: AppDeps): Uint8Array {
+  if (!deps.serverSecret) throw new ApiError('internal', 'The server has no secret configured.');
+  return deps.serverSecret;
+}
+
+type NewMember = { id: string; username: string; authSalt: string; authKey: string; boxPublicKey: string; wrappedSeed: string };
+
+/** The stored form of a newcomer, with a fresh TOTP secret to show them once. */
+async function memberRow(deps: AppDeps, member: NewMember, orgId: string, role: 'admin' | 'investigator', instanceAdmin: boolean) {
+  const totpSecret = newTotpSecret(deps.randomBytes);
+  return {
+    totpSecret,
+    row: {
+      id: member.id,
+      orgId,
+      username: member.username,
+      role,
+      instanceAdmin,
+      authSalt: member.authSalt,
+      authKeyHash: bytesToB64(await sha256(b64ToBytes(member.authKey)!)),
+      boxPublicKey: member.boxPublicKey,
+      wrappedSeed: member.wrappedSeed,
+      createdAt: deps.clock(),
+      totpSecretEnc: await sealWithServerSecret(requireServerSecret(deps), totpSecret, member.id),
+      totpConfirmed: false,
+      totpLastStep: 0,
+    },
+  };
+}
+
+function conflictOnDuplicate(error: unknown): never {
+  if (isUniqueViolation(error)) throw new ApiError('conflict', 'That username or identifier is taken.');
+  throw error;
+}
+
+export function accountRoutes(deps: AppDeps) {
+  return new Hono()
+    .post('/setup', async (c) => {
+      const body = await readJson(c, setupBody);
+      const expected = await getSetting(deps.db, SETUP_TOKEN_SETTING);
+      const tokenOk = expected !== undefined && (await secretsEqual(await sha256(b64ToBytes(body.setupToken)!), b64ToBytes(expected) ?? new Uint8Array()));
+      if (!tokenOk || (await listOrganisations(deps.db)).length > 0) throw new ApiError('not_found', INVALID_TOKEN);
+      const now = deps.clock();
+      const { row, totpSecret } = await memberRow(deps, body.member, body.organisation.id, 'admin', true);
+      const { sealedKeyring, ...org } = body.organisation;
+      await foundOrganisation(deps.db, { ...org, keyVersion: 1, createdAt: now }, row, sealedKeyring).catch(conflictOnDuplicate);
+      await deleteSetting(deps.db, SETUP_TOKEN_SETTING);
+      await appendAudit(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id });
+      return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
+    })
+    .post('/invites/inspect', async (c) => {
+      const { token } = await readJson(c, inviteTokenBody);
+      const invite = await findInvite(deps.db, await sha256B64(b64ToBytes(token)!));
+      if (!invite || invite.expiresAt <= deps.clock()) throw new ApiError('not_found', INVALID_TOKEN);
+      const orgs = await listOrganisations(deps.db);
+      const orgName = invite.kind === 'organisation' ? invite.orgName : (orgs.find((o) => o.id === invite.orgId)?.name ?? null);
+      return c.json({ kind: invite.kind, role: invite.role, orgName, orgId: invite.orgId });
+    })
+    .post('/invites/accept', async (c) => {
+      const body = await readJson(c, acceptInviteBody);
+      const tokenHash = await sha256B64(b64ToBytes(body.token)!);
+      const invite = await findInvite(deps.db, tokenHash);
+      const now = deps.clock();
+      if (!invite || invite.expiresAt <= now) throw new ApiError('not_found', INVALID_TOKEN);
+      if ((invite.kind === 'organisation') !== (body.organisation !== undefined)) throw new ApiError('invalid_body', 'organisation: give the new organisation’s keys exactly when the invitation founds one.');
+      if (invite.kind === 'organisation') {
+        const org = body.organisation!;
+        const { row, totpSecret } = await memberRow(deps, body.member, org.id, 'admin', false);
+        const { sealedKeyring, ...keys } = org;
+        await foundOrganisation(deps.db, { ...keys, name: invite.orgName!, keyVersion: 1, createdAt: now }, row, sealedKeyring, tokenHash).catch(conflictOnDuplicate);
+        await appendAudit(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id });
+        return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
+      }
+      const { row, totpSecret } = await memberRow(deps, body.member, invite.orgId!, invite.role, false);
+      await joinOrganisation(deps.db, row, tokenHash).catch(conflictOnDuplicate);
+      await appendAudit(deps.db, now, { orgId: invite.orgId!, actorId: row.id, action: 'member_add', subject: row.id, detail: { role: invite.role, invitedBy: invite.createdBy ?? '' } });
+      return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
+    })
+    .post('/investigator/totp/confirm', async (c) => {
+      const { username, authKey, totp } = await readJson(c, totpConfirmBody);
+      const now = deps.clock();
+      const throttle = await throttleKey('sign_in', username);
+      await refuseIfThrottled(deps.db, throttle, now);
+      const investigator = await findInvestigatorByUsername(deps.db, username);
+      const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(32)))!;
+      const keyOk = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
+      const secret = investigator?.totpSecretEnc ? await openWithServerSecret(requireServerSecret(deps), investigator.totpSecretEnc, investigator.id) : null;
+      const step = secret && keyOk && !investigator!.totpConfirmed ? acceptTotp(secret, totp, now, investigator!.totpLastStep) : null;
+      if (!investigator || step === null || !(await claimTotpStep(deps.db, investigator.id, step, true))) {
+        await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
+        throw new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
+      }
+      await recordSuccess(deps.db, throttle);
+      return c.body(null, 204);
+    });
+}
