@@ -12,10 +12,10 @@ export interface CreatedOrganisation {
 
 export async function createOrganisation(db: ParleyDb, options: { orgName: string; username: string; password: string; kdf: KdfParams; now: number }): Promise<CreatedOrganisation> {
   await sodiumReady();
-  const { organisation, member } = provisionOrganisation(options.orgName, options.password, options.kdf);
+  const { organisation: { sealedKeyring, ...organisation }, member } = provisionOrganisation(options.orgName, options.username, options.password, options.kdf);
   await insertOrganisationWithMember(
     db,
-    { ...organisation, createdAt: options.now },
+    { ...organisation, keyVersion: 1, createdAt: options.now },
     {
       id: member.id,
       orgId: organisation.id,
@@ -27,7 +27,7 @@ export async function createOrganisation(db: ParleyDb, options: { orgName: strin
       wrappedSeed: member.wrappedSeed,
       createdAt: options.now,
     },
-    { investigatorId: member.id, orgId: organisation.id, keyVersion: organisation.keyVersion, sealedKeyring: member.sealedKeyring },
+    { investigatorId: member.id, orgId: organisation.id, keyVersion: 1, sealedKeyring },
   );
   return { orgId: organisation.id, investigatorId: member.id };
 }

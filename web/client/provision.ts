@@ -1,28 +1,23 @@
-// Making an organisation and its first member, on the client side: every key is made
-// here, and what leaves is public keys, wrapped seeds, a sealed keyring and the
-// authentication key (which the server stores only as a hash).
+// Making accounts and organisations on the client side: every key is made here, and what
+// leaves is public keys, wrapped seeds, sealed keyrings and the authentication key (which
+// the server stores only as a hash).
 import {
   bytesToB64, deriveInvestigatorSecrets, newId, newOrgKeyring, newSeed, personalKeyPair, randomBytes, sealOrgKeyring, wrapSeed, wipe,
   SIZES, type KdfParams,
 } from '../protocol/index.js';
 
-export interface ProvisionedMember {
+/** What the server stores for a new investigator (the authKey only as a hash). */
+export interface NewMemberWire {
   id: string;
+  username: string;
   authSalt: string;
   authKey: string;
   boxPublicKey: string;
   wrappedSeed: string;
-  sealedKeyring: string;
 }
 
-export interface ProvisionedOrganisation {
-  organisation: { id: string; name: string; boxPublicKey: string; signPublicKey: string; keyVersion: number };
-  member: ProvisionedMember;
-}
-
-export function provisionOrganisation(orgName: string, password: string, kdf: KdfParams): ProvisionedOrganisation {
-  const orgIdBytes = newId();
-  const keyring = newOrgKeyring(orgIdBytes);
+/** A new investigator's credentials: a personal key pair from a random seed, wrapped by the password. */
+export function newMemberCredentials(username: string, password: string, kdf: KdfParams): { member: NewMemberWire; personalPublicKey: Uint8Array } {
   const memberId = newId();
   const authSalt = randomBytes(SIZES.kdfSalt);
   const secrets = deriveInvestigatorSecrets(password, authSalt, kdf);
@@ -30,23 +25,48 @@ export function provisionOrganisation(orgName: string, password: string, kdf: Kd
   const personal = personalKeyPair(seed);
   try {
     return {
-      organisation: {
-        id: bytesToB64(orgIdBytes),
-        name: orgName,
-        boxPublicKey: bytesToB64(keyring.box.publicKey),
-        signPublicKey: bytesToB64(keyring.sign.publicKey),
-        keyVersion: keyring.keyVersion,
-      },
+      personalPublicKey: personal.publicKey,
       member: {
         id: bytesToB64(memberId),
+        username,
         authSalt: bytesToB64(authSalt),
         authKey: bytesToB64(secrets.authKey),
         boxPublicKey: bytesToB64(personal.publicKey),
         wrappedSeed: bytesToB64(wrapSeed(seed, secrets.wrapKey, memberId)),
-        sealedKeyring: bytesToB64(sealOrgKeyring(keyring, personal.publicKey)),
       },
     };
   } finally {
-    for (const secret of [seed, secrets.wrapKey, personal.privateKey, keyring.boxSeed, keyring.signSeed, keyring.box.privateKey, keyring.sign.privateKey]) wipe(secret);
+    for (const secret of [seed, secrets.wrapKey, personal.privateKey]) wipe(secret);
   }
+}
+
+export interface NewOrganisationWire {
+  id: string;
+  name: string;
+  boxPublicKey: string;
+  signPublicKey: string;
+  /** The organisation keys sealed to its first member. */
+  sealedKeyring: string;
+}
+
+/** A new organisation's key pairs, sealed to its first member; the private halves leave only sealed. */
+export function newOrganisationKeys(name: string, firstMemberPublicKey: Uint8Array): NewOrganisationWire {
+  const orgId = newId();
+  const keyring = newOrgKeyring(orgId);
+  try {
+    return {
+      id: bytesToB64(orgId),
+      name,
+      boxPublicKey: bytesToB64(keyring.box.publicKey),
+      signPublicKey: bytesToB64(keyring.sign.publicKey),
+      sealedKeyring: bytesToB64(sealOrgKeyring(keyring, firstMemberPublicKey)),
+    };
+  } finally {
+    for (const secret of [keyring.boxSeed, keyring.signSeed, keyring.box.privateKey, keyring.sign.privateKey]) wipe(secret);
+  }
+}
+
+export function provisionOrganisation(orgName: string, username: string, password: string, kdf: KdfParams): { organisation: NewOrganisationWire; member: NewMemberWire } {
+  const { member, personalPublicKey } = newMemberCredentials(username, password, kdf);
+  return { organisation: newOrganisationKeys(orgName, personalPublicKey), member };
 }

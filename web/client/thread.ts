@@ -1,7 +1,7 @@
 // Opening a thread on either side: verify each message's signature against its sender's
 // key, then decrypt it. A message that fails is reported as such, never shown as genuine.
 import { b64ToBytes, bytesToB64, decodeDocument, decryptMessage, encodeDocument, encryptMessage, newId, signMessage, verifyMessage, ProtocolError, type ProtocolErrorKind, type Role, type ThreadDocument } from '../protocol/index.js';
-import type { PublicOrganisation, WireMessage } from './wire-types.js';
+import type { SigningOrganisation, WireMessage } from './wire-types.js';
 
 export interface ThreadEntry {
   id: string;
@@ -21,14 +21,21 @@ export interface ThreadKeys {
   caseId: string;
   caseKey: Uint8Array;
   reporterSignPublicKey: Uint8Array | null;
-  organisations: PublicOrganisation[];
+  organisations: SigningOrganisation[];
+}
+
+/** The organisation's key of the version the message names (older messages may predate a rotation). */
+function organisationSigningKey(org: SigningOrganisation, keyVersion: number | null | undefined): Uint8Array | null {
+  if (keyVersion === null || keyVersion === undefined || keyVersion === org.keyVersion) return decodeB64(org.signPublicKey, 'signing key');
+  const older = org.signingKeys?.find((k) => k.keyVersion === keyVersion);
+  return older ? decodeB64(older.signPublicKey, 'signing key') : null;
 }
 
 export function openThreadMessage(keys: ThreadKeys, message: WireMessage): ThreadEntry {
   const binding = { caseId: decodeB64(keys.caseId, 'case id'), messageId: decodeB64(message.id, 'message id'), role: message.role };
   const envelope = decodeB64(message.envelope, 'envelope');
   const org = message.role === 'organisation' ? keys.organisations.find((o) => o.id === message.orgId) : undefined;
-  const signer = message.role === 'reporter' ? keys.reporterSignPublicKey : org ? decodeB64(org.signPublicKey, 'signing key') : null;
+  const signer = message.role === 'reporter' ? keys.reporterSignPublicKey : org ? organisationSigningKey(org, message.keyVersion) : null;
   if (!signer) throw new ProtocolError('bad_signature', 'message has no known signer');
   verifyMessage(binding, envelope, decodeB64(message.signature, 'signature'), signer);
   const document = decodeDocument(decryptMessage(keys.caseKey, binding, envelope));

@@ -13,6 +13,11 @@ export interface PublicOrganisation {
   keyVersion: number;
 }
 
+/** An organisation as a thread shows it: with every signing key it has had. */
+export interface SigningOrganisation extends PublicOrganisation {
+  signingKeys?: { keyVersion: number; signPublicKey: string }[];
+}
+
 export interface InstanceConfig {
   protocolVersion: number;
   mailboxKdf: KdfParams & { salt: string };
@@ -23,6 +28,8 @@ export interface WireMessage {
   id: string;
   role: 'reporter' | 'organisation';
   orgId: string | null;
+  /** For organisation messages: which of the organisation's signing keys signed it. */
+  keyVersion?: number | null;
   day: string;
   envelope: string;
   signature: string;
@@ -34,7 +41,7 @@ export interface MailboxThread {
   status: CaseStatus;
   receivedDay: string;
   sealedCaseKey: string;
-  organisations: PublicOrganisation[];
+  organisations: SigningOrganisation[];
   messages: WireMessage[];
 }
 
@@ -53,7 +60,7 @@ export interface CaseListResponse {
 
 export interface CaseDetail extends CaseSummary {
   reporterSignPublicKey: string | null;
-  organisations: PublicOrganisation[];
+  organisations: SigningOrganisation[];
   messages: WireMessage[];
 }
 

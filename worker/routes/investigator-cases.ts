@@ -2,7 +2,7 @@
 // the signed-in investigator's organisation through the sealed case keys it holds.
 import { Hono } from 'hono';
 import { appendMessage, listCasesForOrg, listMessages, findMailboxByCase, updateCase, passOnCase } from '../../db/repo/cases.js';
-import { findOrganisation, findOrganisations } from '../../db/repo/organisations.js';
+import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
 import { caseIdParam, investigatorReplyBody, passOnBody, statusBody } from '../wire.js';
@@ -10,7 +10,7 @@ import { dayOf, type AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
 import { requireValidMessageSignature } from '../message-signature.js';
-import { publicOrganisation } from './config.js';
+import { threadResponseParts, wireMessage } from '../thread-response.js';
 import { appendAudit } from '../audit.js';
 import type { CaseKeyRow, CaseRow, MessageRow } from '../../db/repo/cases.js';
 
@@ -27,10 +27,6 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
   };
 }
 
-function wireMessage(m: MessageRow) {
-  return { id: m.id, role: m.role, orgId: m.orgId, day: m.day, envelope: m.envelope, signature: m.signature };
-}
-
 export function investigatorCaseRoutes(deps: AppDeps) {
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
@@ -42,14 +38,12 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { caseId } = readParams(c, caseIdParam);
       const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
-      const signerIds = [...new Set(thread.flatMap((m) => (m.orgId ? [m.orgId] : [])))];
       const investigator = c.get('investigator');
       await appendAudit(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
       return c.json({
         ...caseSummary(caseRow, caseKey),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
-        organisations: (await findOrganisations(deps.db, signerIds)).map(publicOrganisation),
-        messages: thread.map(wireMessage),
+        ...(await threadResponseParts(deps.db, thread)),
       });
     })
     .post('/:caseId/messages', async (c) => {

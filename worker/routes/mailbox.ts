@@ -5,7 +5,6 @@ import { bytesToB64 } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { insertChallenge } from '../../db/repo/challenges.js';
 import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
-import { findOrganisations } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, isUniqueViolation } from '../validate.js';
 import { replyBody } from '../wire.js';
@@ -13,7 +12,7 @@ import { dayOf, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
-import { publicOrganisation } from './config.js';
+import { threadResponseParts } from '../thread-response.js';
 
 export function mailboxRoutes(deps: AppDeps) {
   const proof = mailboxProof(deps);
@@ -29,16 +28,13 @@ export function mailboxRoutes(deps: AppDeps) {
       const caseRow = await findCase(deps.db, mailbox.caseId);
       if (!caseRow) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
       const thread = await listMessages(deps.db, mailbox.caseId);
-      const signerIds = [...new Set([caseRow.orgId, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))])];
-      const signers = await findOrganisations(deps.db, signerIds);
       return c.json({
         caseId: caseRow.id,
         reference: caseRow.reference,
         status: caseRow.status,
         receivedDay: caseRow.receivedDay,
         sealedCaseKey: mailbox.sealedCaseKey,
-        organisations: signers.map(publicOrganisation),
-        messages: thread.map((m) => ({ id: m.id, role: m.role, orgId: m.orgId, day: m.day, envelope: m.envelope, signature: m.signature })),
+        ...(await threadResponseParts(deps.db, thread, [caseRow.orgId])),
       });
     })
     .post('/messages', proof, async (c) => {
