@@ -170,4 +170,6 @@ export const auditLog = sqliteTable('audit_log', {
 export const challenges = sqliteTable('challenges', {
   challengeHash: text('challenge_hash').primaryKey(),
   expiresAt: integer('expires_at').notNull(),
+  /** The proof-of-work difficulty asked for when it was issued. */
+  workBits: integer('work_bits').notNull().default(0),
 }, (t) => [index('challenges_expiry').on(t.expiresAt)]);

@@ -22,13 +22,14 @@ export function delayAfter(failures: number, policy: ThrottlePolicy): number {
   return Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** (failures - policy.freeFailures - 1));
 }
 
-/** Throws rate_limited while the key is in its waiting period. */
-export async function refuseIfThrottled(db: ParleyDb, keyHash: string, now: number): Promise<void> {
+/** Throws rate_limited while the key is in its waiting period; says whether failures are on record. */
+export async function refuseIfThrottled(db: ParleyDb, keyHash: string, now: number): Promise<boolean> {
   const row = await findThrottle(db, keyHash);
   if (row && row.blockedUntil > now) {
     const seconds = Math.ceil((row.blockedUntil - now) / 1000);
-    throw new ApiError('rate_limited', `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`);
+    throw new ApiError('rate_limited', `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, seconds);
   }
+  return row !== undefined;
 }
 
 export async function recordFailure(db: ParleyDb, keyHash: string, now: number, policy: ThrottlePolicy): Promise<void> {

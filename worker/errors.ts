@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_parameter: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
+  work_required: 400,
   unauthorised: 401,
   mailbox_proof_failed: 401,
   forbidden: 403,
@@ -25,6 +26,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For rate_limited: when to try again (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -36,6 +39,7 @@ export class ApiError extends Error {
 }
 
 export function errorResponse(c: Context, error: ApiError): Response {
+  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
   return c.json({ error: { code: error.code, message: error.message } }, error.status);
 }
 

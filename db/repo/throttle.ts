@@ -21,6 +21,10 @@ export async function deleteStaleThrottles(db: ParleyDb, olderThan: number): Pro
   await db.delete(attemptThrottle).where(lt(attemptThrottle.lastFailureAt, olderThan));
 }
 
+export async function intakeThisMinute(db: ParleyDb, minute: number): Promise<number> {
+  return (await db.select().from(intakeCounters).where(eq(intakeCounters.minute, minute)).get())?.count ?? 0;
+}
+
 /** Adds one to this minute's count of new reports and returns the new count. */
 export async function countIntake(db: ParleyDb, minute: number): Promise<number> {
   const [row] = await db

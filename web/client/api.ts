@@ -6,6 +6,8 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** From Retry-After, when the server says when to try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiRequestError';
@@ -44,7 +46,8 @@ export class ApiClient {
     const payload: unknown = await response.json().catch(() => null);
     if (!response.ok) {
       const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-      throw new ApiRequestError(response.status, error?.code ?? 'unknown', error?.message ?? `HTTP ${response.status}`);
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new ApiRequestError(response.status, error?.code ?? 'unknown', error?.message ?? `HTTP ${response.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
     }
     return payload as T;
   }

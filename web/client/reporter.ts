@@ -1,9 +1,9 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, sealCaseKey, signMessage,
-  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, type KdfParams, type MailboxKeys, type ReportDocument,
+  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, PROOF_HEADERS, WORK_HEADER, solveProofOfWork, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
-import type { ApiClient } from './api.js';
+import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, openThread, sealThreadMessage, type ThreadEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import type { CaseStatus, InstanceConfig, MailboxThread, PublicOrganisation, SubmitReportBody } from './wire-types.js';
@@ -43,15 +43,53 @@ export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation
   };
 }
 
-export function submitReport(api: ApiClient, submission: SubmitReportBody): Promise<{ reference: string; receivedDay: string }> {
-  return api.json('POST', '/api/reports', submission);
+export interface SubmitOptions {
+  /** Told how long the client will wait before trying again when the service is busy. */
+  onWait?: (seconds: number) => void;
+  sleep?: (ms: number) => Promise<void>;
+  maxAttempts?: number;
+}
+
+/**
+ * Sends a report, with a fresh proof of work each attempt. When the service is flooded it
+ * answers "try again in N seconds"; the report stays here and is sent again, so a flood
+ * makes acknowledgement slower, never loses the report.
+ */
+export async function submitReport(api: ApiClient, submission: SubmitReportBody, options: SubmitOptions = {}): Promise<{ reference: string; receivedDay: string }> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const maxAttempts = options.maxAttempts ?? 30;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const headers = await solvedChallengeHeaders(api);
+      return await api.json('POST', '/api/reports', submission, headers);
+    } catch (error) {
+      const retryable = error instanceof ApiRequestError && (error.code === 'rate_limited' || error.code === 'work_required');
+      if (!retryable || attempt >= maxAttempts) throw error;
+      const seconds = Math.min(error.retryAfterSeconds ?? 1, 60);
+      options.onWait?.(seconds);
+      await sleep(seconds * 1000);
+    }
+  }
+}
+
+/** A fresh challenge and, if the server asks for it, the proof of work for it. */
+async function solvedChallenge(api: ApiClient): Promise<{ challenge: Uint8Array; headers: Record<string, string> }> {
+  const { challenge, workBits = 0 } = await api.json<{ challenge: string; workBits?: number }>('POST', '/api/mailbox/challenge');
+  const bytes = decodeB64(challenge, 'challenge');
+  const headers: Record<string, string> = { [PROOF_HEADERS.challenge]: challenge };
+  if (workBits > 0) headers[WORK_HEADER] = bytesToB64(solveProofOfWork(bytes, workBits));
+  return { challenge: bytes, headers };
+}
+
+async function solvedChallengeHeaders(api: ApiClient): Promise<Record<string, string>> {
+  return (await solvedChallenge(api)).headers;
 }
 
 /** One signed request to the mailbox: fetch a fresh challenge, sign it with the request. */
 async function mailboxRequest<T>(api: ApiClient, keys: MailboxKeys, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const { challenge } = await api.json<{ challenge: string }>('POST', '/api/mailbox/challenge');
+  const { challenge, headers: workHeaders } = await solvedChallenge(api);
   const bodyBytes = body === undefined ? new Uint8Array(0) : utf8ToBytes(JSON.stringify(body));
-  const headers = mailboxProofHeaders(keys, decodeB64(challenge, 'challenge'), method, path, bodyBytes);
+  const headers = { ...workHeaders, ...mailboxProofHeaders(keys, challenge, method, path, bodyBytes) };
   return api.request<T>(body === undefined ? { method, path, headers } : { method, path, headers, bodyBytes });
 }
 

@@ -10,6 +10,9 @@ import { consumeChallenge } from '../../db/repo/challenges.js';
 import { findMailbox, type MailboxRow } from '../../db/repo/cases.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
+import { hasEnoughWork } from '../proof-of-work.js';
+import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
+import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import type { AppDeps } from '../deps.js';
 
 export type MailboxVariables = { mailbox: MailboxRow };
@@ -31,13 +34,25 @@ export function mailboxProof(deps: AppDeps): MiddlewareHandler<{ Variables: Mail
     const body = new Uint8Array(await c.req.arrayBuffer());
     const now = deps.clock();
 
-    const challengeLive = challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), now) : false;
-    const mailbox = locator ? await findMailbox(deps.db, await sha256B64(locator)) : undefined;
+    const terms = challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), now) : null;
+    // The work is checked before anything that touches the mailbox, and says nothing about it.
+    if (terms && !(await hasEnoughWork(challenge!, c.req.header(WORK_HEADER), terms.workBits))) {
+      throw new ApiError('work_required', 'The proof of work is missing or too weak. Reload and try again.');
+    }
+    const locatorHash = locator ? await sha256B64(locator) : null;
+    // Throttled alike whether or not the mailbox exists: the counter is keyed by the locator's hash.
+    const throttle = locatorHash ? await throttleKey('mailbox', locatorHash) : null;
+    const hadFailures = throttle ? await refuseIfThrottled(deps.db, throttle, now) : false;
+    const mailbox = locatorHash ? await findMailbox(deps.db, locatorHash) : undefined;
     const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : standInKey;
     const message = mailboxProofMessage(challenge ?? new Uint8Array(SIZES.challenge), c.req.method, new URL(c.req.url).pathname, await sha256(body));
     const signatureValid = await verifyEd25519(publicKey, signature ?? new Uint8Array(SIZES.signature), message);
 
-    if (!challengeLive || !mailbox || !signatureValid) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
+    if (!terms || !mailbox || !signatureValid) {
+      if (throttle) await recordFailure(deps.db, throttle, now, deps.config.mailboxThrottle);
+      throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
+    }
+    if (throttle && hadFailures) await recordSuccess(deps.db, throttle);
     c.set('mailbox', mailbox);
     await next();
   };

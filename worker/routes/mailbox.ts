@@ -10,6 +10,7 @@ import { readJson, isUniqueViolation } from '../validate.js';
 import { replyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
+import { currentWorkBits } from '../proof-of-work.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
@@ -20,8 +21,9 @@ export function mailboxRoutes(deps: AppDeps) {
     .post('/challenge', async (c) => {
       const challenge = deps.randomBytes(SIZES.challenge);
       const now = deps.clock();
-      await insertChallenge(deps.db, await sha256B64(challenge), now + deps.config.challengeTtlMs, now);
-      return c.json({ challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000) });
+      const workBits = await currentWorkBits(deps);
+      await insertChallenge(deps.db, await sha256B64(challenge), now + deps.config.challengeTtlMs, now, workBits);
+      return c.json({ challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000), workBits });
     })
     .get('/', proof, async (c) => {
       const mailbox = c.get('mailbox');

@@ -10,10 +10,26 @@ import { dayOf, dayStartMs, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { newReference } from '../references.js';
 import { requireValidMessageSignature } from '../message-signature.js';
+import { admitReport, hasEnoughWork } from '../proof-of-work.js';
+import { consumeChallenge } from '../../db/repo/challenges.js';
+import { PROOF_HEADERS } from '../../web/protocol/proof-message.js';
+import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
+import { SIZES } from '../../web/protocol/labels.js';
+
+/** With proof of work on, a report spends a fresh challenge and shows the work for it. */
+async function requireWork(deps: AppDeps, challengeHeader: string | undefined, nonceHeader: string | undefined): Promise<void> {
+  if (deps.config.workBits === 0 && challengeHeader === undefined) return;
+  const challenge = challengeHeader ? b64ToBytes(challengeHeader) : null;
+  const terms = challenge && challenge.length === SIZES.challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), deps.clock()) : null;
+  if (!terms || !(await hasEnoughWork(challenge!, nonceHeader, terms.workBits))) {
+    throw new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+  }
+}
 
 export function reportRoutes(deps: AppDeps) {
   return new Hono().post('/', async (c) => {
     const body = await readJson(c, submitReportBody);
+    await requireWork(deps, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
     if (org.keyVersion !== body.orgCaseKey.keyVersion) {
@@ -21,6 +37,7 @@ export function reportRoutes(deps: AppDeps) {
     }
     // The report must be signed by the new mailbox's key: proof the sender holds it.
     await requireValidMessageSignature({ caseId: body.caseId, ...body.report }, 'reporter', body.mailbox.signPublicKey);
+    await admitReport(deps);
 
     const now = deps.clock();
     const today = dayOf(now);

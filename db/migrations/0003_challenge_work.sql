@@ -1,0 +1,1 @@
+ALTER TABLE `challenges` ADD `work_bits` integer DEFAULT 0 NOT NULL;
