@@ -11,6 +11,7 @@ import { replyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { currentWorkBits } from '../proof-of-work.js';
+import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
@@ -30,7 +31,7 @@ export function mailboxRoutes(deps: AppDeps) {
       const caseRow = await findCase(deps.db, mailbox.caseId);
       if (!caseRow) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
       const thread = await listMessages(deps.db, mailbox.caseId);
-      return c.json({
+      return paddedJson(c, {
         caseId: caseRow.id,
         reference: caseRow.reference,
         status: caseRow.status,
