@@ -1,7 +1,8 @@
 // Node configuration from the environment, validated at start with a clear message.
 import { z } from 'zod';
-import { PRODUCTION_KDF } from '../web/protocol/labels.js';
-import { DEFAULT_CONFIG, type AppConfig } from './deps.js';
+import { parseEnvironment } from './config-vars.js';
+
+export { PRODUCTION_CONFIG } from './config-vars.js';
 
 const nodeEnv = z.object({
   PARLEY_HOST: z.string().default('127.0.0.1'),
@@ -12,12 +13,5 @@ const nodeEnv = z.object({
 export type NodeEnv = z.infer<typeof nodeEnv>;
 
 export function readNodeEnv(env: NodeJS.ProcessEnv): NodeEnv {
-  const parsed = nodeEnv.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`Bad environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
+  return parseEnvironment(nodeEnv, env);
 }
-
-/** Production cost everywhere; only tests build a config with cheaper KDF parameters. */
-export const PRODUCTION_CONFIG: AppConfig = { ...DEFAULT_CONFIG, mailboxKdf: PRODUCTION_KDF, investigatorKdf: PRODUCTION_KDF };

@@ -1,31 +1,12 @@
 // Every route refuses bad input with a 4xx and the one error shape; nothing answers 500.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// On Node and on workerd.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { b64ToBytes, generatePassphrase, mailboxProofHeaders, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
 import { signIn, listCases } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget } from '../support/targets.js';
 import { ERROR_STATUS } from '../../worker/errors.js';
-
-let t: TestApp;
-let keys: MailboxKeys;
-let token: string;
-let caseId: string;
-let validReport: unknown;
-
-beforeAll(sodiumReady);
-beforeEach(async () => {
-  t = makeTestApp();
-  await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
-  const config = await fetchInstanceConfig(t.api);
-  keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  const otherKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-  validReport = buildReportSubmission(otherKeys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'y' });
-  const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
-  token = session.token;
-  caseId = (await listCases(t.api, session))[0]!.id;
-});
-afterEach(() => t.close());
 
 type Auth = 'none' | 'session' | 'mailbox';
 interface JsonRoute {
@@ -35,95 +16,122 @@ interface JsonRoute {
   valid: () => unknown;
 }
 
-const ROUTES: Record<string, JsonRoute> = {
-  'submit report': { method: 'POST', path: () => '/api/reports', auth: 'none', valid: () => validReport },
-  'mailbox reply': { method: 'POST', path: () => '/api/mailbox/messages', auth: 'mailbox', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
-  prelogin: { method: 'POST', path: () => '/api/investigator/prelogin', auth: 'none', valid: () => ({ username: 'alice' }) },
-  'sign in': { method: 'POST', path: () => '/api/investigator/sessions', auth: 'none', valid: () => ({ username: 'alice', authKey: 'A'.repeat(43) }) },
-  'investigator reply': { method: 'POST', path: () => `/api/investigator/cases/${caseId}/messages`, auth: 'session', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
-  'set status': { method: 'PUT', path: () => `/api/investigator/cases/${caseId}/status`, auth: 'session', valid: () => ({ status: 'closed' }) },
-};
+// describe.each: one file, both runtimes (see loop.test.ts).
+describe.each(API_TARGETS)('on $name', (target) => {
+  let t: ApiTarget;
+  let keys: MailboxKeys;
+  let token: string;
+  let caseId: string;
+  let validReport: unknown;
 
-async function authHeaders(route: JsonRoute, body: Uint8Array): Promise<Record<string, string>> {
-  if (route.auth === 'session') return { authorization: `Bearer ${token}` };
-  if (route.auth === 'mailbox') {
-    const res = await t.app.request('/api/mailbox/challenge', { method: 'POST' });
-    const { challenge } = (await res.json()) as { challenge: string };
-    return mailboxProofHeaders(keys, b64ToBytes(challenge)!, route.method, route.path(), body);
+  beforeAll(async () => {
+    await sodiumReady();
+    t = await target.start();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await t.reset();
+    await t.addOrganisation('Anti-Corruption Unit', 'alice');
+    const config = await fetchInstanceConfig(t.api);
+    keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+    const otherKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+    validReport = buildReportSubmission(otherKeys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'y' });
+    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+    token = session.token;
+    caseId = (await listCases(t.api, session))[0]!.id;
+  });
+
+  const ROUTES: Record<string, JsonRoute> = {
+    'submit report': { method: 'POST', path: () => '/api/reports', auth: 'none', valid: () => validReport },
+    'mailbox reply': { method: 'POST', path: () => '/api/mailbox/messages', auth: 'mailbox', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
+    prelogin: { method: 'POST', path: () => '/api/investigator/prelogin', auth: 'none', valid: () => ({ username: 'alice' }) },
+    'sign in': { method: 'POST', path: () => '/api/investigator/sessions', auth: 'none', valid: () => ({ username: 'alice', authKey: 'A'.repeat(43) }) },
+    'investigator reply': { method: 'POST', path: () => `/api/investigator/cases/${caseId}/messages`, auth: 'session', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
+    'set status': { method: 'PUT', path: () => `/api/investigator/cases/${caseId}/status`, auth: 'session', valid: () => ({ status: 'closed' }) },
+  };
+
+  async function authHeaders(route: JsonRoute, body: Uint8Array): Promise<Record<string, string>> {
+    if (route.auth === 'session') return { authorization: `Bearer ${token}` };
+    if (route.auth === 'mailbox') {
+      const res = await t.request('/api/mailbox/challenge', { method: 'POST' });
+      const { challenge } = (await res.json()) as { challenge: string };
+      return mailboxProofHeaders(keys, b64ToBytes(challenge)!, route.method, route.path(), body);
+    }
+    return {};
   }
-  return {};
-}
 
-async function send(route: JsonRoute, body: string | Uint8Array, contentType = 'application/json'): Promise<Response> {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-  const headers = { 'content-type': contentType, ...(await authHeaders(route, bytes)) };
-  return t.app.request(route.path(), { method: route.method, headers, body: bytes as Uint8Array<ArrayBuffer> });
-}
+  async function send(route: JsonRoute, body: string | Uint8Array, contentType = 'application/json'): Promise<Response> {
+    const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+    const headers = { 'content-type': contentType, ...(await authHeaders(route, bytes)) };
+    return t.request(route.path(), { method: route.method, headers, body: bytes as Uint8Array<ArrayBuffer> });
+  }
 
-async function expectError(res: Response, code: keyof typeof ERROR_STATUS): Promise<void> {
-  const body = (await res.json()) as { error: { code: string; message: string } };
-  expect({ status: res.status, code: body.error.code }).toEqual({ status: ERROR_STATUS[code], code });
-  expect(typeof body.error.message).toBe('string');
-  expect(Object.keys(body)).toEqual(['error']);
-  expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
-}
+  async function expectError(res: Response, code: keyof typeof ERROR_STATUS): Promise<void> {
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect({ status: res.status, code: body.error.code }).toEqual({ status: ERROR_STATUS[code], code });
+    expect(typeof body.error.message).toBe('string');
+    expect(Object.keys(body)).toEqual(['error']);
+    expect(Object.keys(body.error).sort()).toEqual(['code', 'message']);
+  }
 
-describe.each(Object.entries(ROUTES))('%s', (_name, route) => {
-  it('refuses malformed JSON', async () => expectError(await send(route, '{"a": '), 'invalid_json'));
-  it('refuses a body that is not JSON at all', async () => expectError(await send(route, '\u0000\u00ff garbage'), 'invalid_json'));
-  it('refuses the wrong content type', async () => expectError(await send(route, JSON.stringify(route.valid()), 'text/plain'), 'unsupported_media_type'));
-  it('refuses wrong types', async () => {
-    const body = Object.fromEntries(Object.keys(route.valid() as object).map((k) => [k, 12345]));
-    await expectError(await send(route, JSON.stringify(body)), 'invalid_body');
+  describe.each(Object.entries(ROUTES))('%s', (_name, route) => {
+    it('refuses malformed JSON', async () => expectError(await send(route, '{"a": '), 'invalid_json'));
+    it('refuses a body that is not JSON at all', async () => expectError(await send(route, '\u0000\u00ff garbage'), 'invalid_json'));
+    it('refuses the wrong content type', async () => expectError(await send(route, JSON.stringify(route.valid()), 'text/plain'), 'unsupported_media_type'));
+    it('refuses wrong types', async () => {
+      const body = Object.fromEntries(Object.keys(route.valid() as object).map((k) => [k, 12345]));
+      await expectError(await send(route, JSON.stringify(body)), 'invalid_body');
+    });
+    it('refuses an array, null and a string in place of the object', async () => {
+      for (const body of ['[]', 'null', '"text"', '42']) await expectError(await send(route, body), 'invalid_body');
+    });
+    it('refuses unknown fields', async () => {
+      await expectError(await send(route, JSON.stringify({ ...(route.valid() as object), extra: true })), 'invalid_body');
+    });
+    it('refuses an oversized body', async () => {
+      await expectError(await send(route, JSON.stringify({ padding: 'x'.repeat(200 * 1024) })), 'payload_too_large');
+    });
   });
-  it('refuses an array, null and a string in place of the object', async () => {
-    for (const body of ['[]', 'null', '"text"', '42']) await expectError(await send(route, body), 'invalid_body');
-  });
-  it('refuses unknown fields', async () => {
-    await expectError(await send(route, JSON.stringify({ ...(route.valid() as object), extra: true })), 'invalid_body');
-  });
-  it('refuses an oversized body', async () => {
-    await expectError(await send(route, JSON.stringify({ padding: 'x'.repeat(200 * 1024) })), 'payload_too_large');
-  });
-});
 
-describe('paths, methods and authentication', () => {
-  it('answers unknown routes with not_found', async () => {
-    for (const path of ['/api/nothing', '/api/investigator/nothing', '/api/reports/1', '/']) await expectError(await t.app.request(path), 'not_found');
-  });
-  it('refuses a malformed case id', async () => {
-    for (const id of ['not-base64!', 'AAAA', 'A'.repeat(300)]) {
-      await expectError(await t.app.request(`/api/investigator/cases/${id}`, { headers: { authorization: `Bearer ${token}` } }), 'invalid_parameter');
-    }
-  });
-  it('answers an unknown case id with not_found', async () => {
-    await expectError(await t.app.request(`/api/investigator/cases/${'B'.repeat(21)}A`, { headers: { authorization: `Bearer ${token}` } }), 'not_found');
-  });
-  it('refuses investigator routes without a valid session', async () => {
-    for (const authorization of [undefined, 'Bearer', 'Bearer !!!', `Bearer ${'A'.repeat(43)}`, `Basic ${token}`]) {
-      const headers: Record<string, string> = authorization ? { authorization } : {};
-      await expectError(await t.app.request('/api/investigator/cases', { headers }), 'unauthorised');
-    }
-  });
-  it('refuses mailbox routes with malformed proof headers', async () => {
-    for (const headers of [{}, { 'parley-mailbox': '%%%' }, { 'parley-mailbox': 'A'.repeat(43), 'parley-challenge': 'short', 'parley-proof': '' }] as Record<string, string>[]) {
-      await expectError(await t.app.request('/api/mailbox', { headers }), 'mailbox_proof_failed');
-    }
-  });
-  it('refuses a report for an unknown organisation or stale organisation key', async () => {
-    const report = validReport as { orgId: string; orgCaseKey: { keyVersion: number } };
-    await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgId: 'C'.repeat(21) + 'A' })), 'not_found');
-    await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgCaseKey: { ...report.orgCaseKey, keyVersion: 9 } })), 'conflict');
-  });
-  it('refuses a report whose signature does not verify', async () => {
-    const report = validReport as { report: { signature: string } };
-    const sig = b64ToBytes(report.report.signature)!;
-    sig[0]! ^= 1;
-    const tampered = { ...report, report: { ...report.report, signature: Buffer.from(sig).toString('base64url') } };
-    await expectError(await send(ROUTES['submit report']!, JSON.stringify(tampered)), 'invalid_body');
-  });
-  it('refuses the same report twice without a 500', async () => {
-    expect((await send(ROUTES['submit report']!, JSON.stringify(validReport))).status).toBe(201);
-    await expectError(await send(ROUTES['submit report']!, JSON.stringify(validReport)), 'conflict');
+  describe('paths, methods and authentication', () => {
+    it('answers unknown routes with not_found', async () => {
+      for (const path of ['/api/nothing', '/api/investigator/nothing', '/api/reports/1', '/']) await expectError(await t.request(path), 'not_found');
+    });
+    it('refuses a malformed case id', async () => {
+      for (const id of ['not-base64!', 'AAAA', 'A'.repeat(300)]) {
+        await expectError(await t.request(`/api/investigator/cases/${id}`, { headers: { authorization: `Bearer ${token}` } }), 'invalid_parameter');
+      }
+    });
+    it('answers an unknown case id with not_found', async () => {
+      await expectError(await t.request(`/api/investigator/cases/${'B'.repeat(21)}A`, { headers: { authorization: `Bearer ${token}` } }), 'not_found');
+    });
+    it('refuses investigator routes without a valid session', async () => {
+      for (const authorization of [undefined, 'Bearer', 'Bearer !!!', `Bearer ${'A'.repeat(43)}`, `Basic ${token}`]) {
+        const headers: Record<string, string> = authorization ? { authorization } : {};
+        await expectError(await t.request('/api/investigator/cases', { headers }), 'unauthorised');
+      }
+    });
+    it('refuses mailbox routes with malformed proof headers', async () => {
+      for (const headers of [{}, { 'parley-mailbox': '%%%' }, { 'parley-mailbox': 'A'.repeat(43), 'parley-challenge': 'short', 'parley-proof': '' }] as Record<string, string>[]) {
+        await expectError(await t.request('/api/mailbox', { headers }), 'mailbox_proof_failed');
+      }
+    });
+    it('refuses a report for an unknown organisation or stale organisation key', async () => {
+      const report = validReport as { orgId: string; orgCaseKey: { keyVersion: number } };
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgId: 'C'.repeat(21) + 'A' })), 'not_found');
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgCaseKey: { ...report.orgCaseKey, keyVersion: 9 } })), 'conflict');
+    });
+    it('refuses a report whose signature does not verify', async () => {
+      const report = validReport as { report: { signature: string } };
+      const sig = b64ToBytes(report.report.signature)!;
+      sig[0]! ^= 1;
+      const tampered = { ...report, report: { ...report.report, signature: Buffer.from(sig).toString('base64url') } };
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify(tampered)), 'invalid_body');
+    });
+    it('refuses the same report twice without a 500', async () => {
+      expect((await send(ROUTES['submit report']!, JSON.stringify(validReport))).status).toBe(201);
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify(validReport)), 'conflict');
+    });
   });
 });

@@ -1,69 +1,78 @@
-// The whole encrypted loop over HTTP, with real crypto and a real SQLite database.
-import { beforeAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The whole encrypted loop over HTTP, with real crypto and a real database: on Node with
+// better-sqlite3 and on workerd with D1 (test/support/targets.ts).
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sodiumReady, generatePassphrase } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signIn } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget } from '../support/targets.js';
 
-let t: TestApp;
-beforeAll(sodiumReady);
-beforeEach(async () => {
-  t = makeTestApp();
-  await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
-});
-afterEach(() => t.close());
-
-describe('reporter ↔ investigator loop', () => {
-  it('carries a report, a question, an answer and a status change end to end', async () => {
-    // 1. The reporter writes a report.
-    const config = await fetchInstanceConfig(t.api);
-    const org = config.organisations[0]!;
-    const passphrase = generatePassphrase();
-    const keys = deriveKeysForInstance(passphrase, config, TEST_KDF);
-    const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'An officer took cash to drop a case.' });
-    const receipt = await submitReport(t.api, submission);
-    expect(receipt.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
-    expect(passphrase.toUpperCase()).not.toContain(receipt.reference);
-
-    // 2. The investigator lists, opens and asks.
-    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
-    const listed = await listCases(t.api, session);
-    expect(listed).toHaveLength(1);
-    expect(listed[0]!.report?.category).toBe('bribery');
-    expect(listed[0]!.status).toBe('received');
-    const opened = await openCase(t.api, session, listed[0]!.id);
-    expect(opened.entries[0]!.document).toMatchObject({ kind: 'report', whatHappened: 'An officer took cash to drop a case.' });
-    await replyToCase(t.api, session, opened, 'Which station was this?');
-
-    // 3. The reporter comes back with the passphrase typed differently, reads and answers.
-    const typedAgain = `  ${passphrase.toUpperCase().split(' ').join('   ')} `;
-    const returningKeys = deriveKeysForInstance(typedAgain, config, TEST_KDF);
-    const mailbox = await openMailbox(t.api, returningKeys);
-    expect(mailbox.reference).toBe(receipt.reference);
-    expect(mailbox.entries.map((e) => e.role)).toEqual(['reporter', 'organisation']);
-    expect(mailbox.entries[1]!.document).toEqual({ kind: 'message', text: 'Which station was this?' });
-    expect(mailbox.entries[1]!.organisation?.name).toBe('Anti-Corruption Unit');
-    await replyFromMailbox(t.api, returningKeys, mailbox, 'The one on the high street.');
-
-    // 4. The investigator reads the answer and sets a status; the reporter sees it.
-    const reopened = await openCase(t.api, session, opened.id);
-    expect(reopened.entries.at(-1)).toMatchObject({ role: 'reporter', document: { kind: 'message', text: 'The one on the high street.' } });
-    await setCaseStatus(t.api, session, opened.id, 'investigating');
-    const final = await openMailbox(t.api, returningKeys);
-    expect(final.status).toBe('investigating');
-    expect(final.entries).toHaveLength(3);
+// describe.each rather than a vitest project per target: every case visibly runs on both
+// runtimes from one file, and a run of this file alone covers both.
+describe.each(API_TARGETS)('on $name', (target) => {
+  let t: ApiTarget;
+  beforeAll(async () => {
+    await sodiumReady();
+    t = await target.start();
+  });
+  afterAll(() => t?.close());
+  beforeEach(async () => {
+    await t.reset();
+    await t.addOrganisation('Anti-Corruption Unit', 'alice');
   });
 
-  it('lets an investigator reply and change status in one request', async () => {
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
-    const [summary] = await listCases(t.api, session);
-    const opened = await openCase(t.api, session, summary!.id);
-    await replyToCase(t.api, session, opened, 'We are looking into it.', 'assessing');
-    const mailbox = await openMailbox(t.api, keys);
-    expect(mailbox.status).toBe('assessing');
-    expect(mailbox.entries.at(-1)!.document).toEqual({ kind: 'message', text: 'We are looking into it.' });
+  describe('reporter ↔ investigator loop', () => {
+    it('carries a report, a question, an answer and a status change end to end', async () => {
+      // 1. The reporter writes a report.
+      const config = await fetchInstanceConfig(t.api);
+      const org = config.organisations[0]!;
+      const passphrase = generatePassphrase();
+      const keys = deriveKeysForInstance(passphrase, config, TEST_KDF);
+      const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'An officer took cash to drop a case.' });
+      const receipt = await submitReport(t.api, submission);
+      expect(receipt.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      expect(passphrase.toUpperCase()).not.toContain(receipt.reference);
+
+      // 2. The investigator lists, opens and asks.
+      const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const listed = await listCases(t.api, session);
+      expect(listed).toHaveLength(1);
+      expect(listed[0]!.report?.category).toBe('bribery');
+      expect(listed[0]!.status).toBe('received');
+      const opened = await openCase(t.api, session, listed[0]!.id);
+      expect(opened.entries[0]!.document).toMatchObject({ kind: 'report', whatHappened: 'An officer took cash to drop a case.' });
+      await replyToCase(t.api, session, opened, 'Which station was this?');
+
+      // 3. The reporter comes back with the passphrase typed differently, reads and answers.
+      const typedAgain = `  ${passphrase.toUpperCase().split(' ').join('   ')} `;
+      const returningKeys = deriveKeysForInstance(typedAgain, config, TEST_KDF);
+      const mailbox = await openMailbox(t.api, returningKeys);
+      expect(mailbox.reference).toBe(receipt.reference);
+      expect(mailbox.entries.map((e) => e.role)).toEqual(['reporter', 'organisation']);
+      expect(mailbox.entries[1]!.document).toEqual({ kind: 'message', text: 'Which station was this?' });
+      expect(mailbox.entries[1]!.organisation?.name).toBe('Anti-Corruption Unit');
+      await replyFromMailbox(t.api, returningKeys, mailbox, 'The one on the high street.');
+
+      // 4. The investigator reads the answer and sets a status; the reporter sees it.
+      const reopened = await openCase(t.api, session, opened.id);
+      expect(reopened.entries.at(-1)).toMatchObject({ role: 'reporter', document: { kind: 'message', text: 'The one on the high street.' } });
+      await setCaseStatus(t.api, session, opened.id, 'investigating');
+      const final = await openMailbox(t.api, returningKeys);
+      expect(final.status).toBe('investigating');
+      expect(final.entries).toHaveLength(3);
+    });
+
+    it('lets an investigator reply and change status in one request', async () => {
+      const config = await fetchInstanceConfig(t.api);
+      const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+      await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+      const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const [summary] = await listCases(t.api, session);
+      const opened = await openCase(t.api, session, summary!.id);
+      await replyToCase(t.api, session, opened, 'We are looking into it.', 'assessing');
+      const mailbox = await openMailbox(t.api, keys);
+      expect(mailbox.status).toBe('assessing');
+      expect(mailbox.entries.at(-1)!.document).toEqual({ kind: 'message', text: 'We are looking into it.' });
+    });
   });
 });

@@ -38,19 +38,24 @@ export async function signIn(api: ApiClient, username: string, password: string,
   }
 }
 
-function auth(session: InvestigatorSession): Record<string, string> {
+export function sessionHeaders(session: InvestigatorSession): Record<string, string> {
   return { authorization: `Bearer ${session.token}` };
 }
 
-function keyringFor(session: InvestigatorSession, keyVersion: number): OrgKeyring {
+export function keyringFor(session: InvestigatorSession, keyVersion: number): OrgKeyring {
   const keyring = session.keyrings.get(keyVersion);
   if (!keyring) throw new Error(`no organisation key of version ${keyVersion} on this device`);
   return keyring;
 }
 
+/** Opens a case key sealed to the organisation key of the given version. */
+export function openedCaseKey(session: InvestigatorSession, caseId: string, sealed: { keyVersion: number; sealedCaseKey: string }): Uint8Array {
+  const keyring = keyringFor(session, sealed.keyVersion);
+  return openCaseKey(decodeB64(sealed.sealedCaseKey, 'sealed case key'), decodeB64(caseId, 'case id'), keyring.box);
+}
+
 function openCaseKeyFor(session: InvestigatorSession, summary: CaseSummary): Uint8Array {
-  const keyring = keyringFor(session, summary.caseKey.keyVersion);
-  return openCaseKey(decodeB64(summary.caseKey.sealedCaseKey, 'sealed case key'), decodeB64(summary.id, 'case id'), keyring.box);
+  return openedCaseKey(session, summary.id, summary.caseKey);
 }
 
 export interface CaseListEntry extends CaseSummary {
@@ -61,7 +66,7 @@ export interface CaseListEntry extends CaseSummary {
 
 /** Lists cases; each report is decrypted on this device for its category and first lines. */
 export async function listCases(api: ApiClient, session: InvestigatorSession): Promise<CaseListEntry[]> {
-  const { cases } = await api.json<CaseListResponse>('GET', '/api/investigator/cases', undefined, auth(session));
+  const { cases } = await api.json<CaseListResponse>('GET', '/api/investigator/cases', undefined, sessionHeaders(session));
   return cases.map(({ report, reporterSignPublicKey, ...summary }) => {
     if (!report) return { ...summary, report: null };
     // Per case: one report that fails (a reporter controls what they seal) must not hide the whole list.
@@ -82,7 +87,7 @@ export interface OpenedCase extends Omit<CaseSummary, 'caseKey'> {
 }
 
 async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<{ detail: CaseDetail; keys: ThreadKeys }> {
-  const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, auth(session));
+  const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, sessionHeaders(session));
   const caseKey = openCaseKeyFor(session, detail);
   const reporterKey = detail.reporterSignPublicKey ? b64ToBytes(detail.reporterSignPublicKey) : null;
   return { detail, keys: { caseId, caseKey, reporterSignPublicKey: reporterKey, organisations: detail.organisations } };
@@ -111,13 +116,13 @@ export async function openCaseForReading(api: ApiClient, session: InvestigatorSe
 export function replyToCase(api: ApiClient, session: InvestigatorSession, opened: Pick<OpenedCase, 'id' | 'caseKey'>, text: string, status?: CaseStatus): Promise<{ id: string }> {
   const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
   const message = sealThreadMessage(opened.id, opened.caseKey, 'organisation', { kind: 'message', text }, signing);
-  return api.json('POST', `/api/investigator/cases/${opened.id}/messages`, status ? { ...message, status } : message, auth(session));
+  return api.json('POST', `/api/investigator/cases/${opened.id}/messages`, status ? { ...message, status } : message, sessionHeaders(session));
 }
 
 export function setCaseStatus(api: ApiClient, session: InvestigatorSession, caseId: string, status: CaseStatus): Promise<{ status: CaseStatus }> {
-  return api.json('PUT', `/api/investigator/cases/${caseId}/status`, { status }, auth(session));
+  return api.json('PUT', `/api/investigator/cases/${caseId}/status`, { status }, sessionHeaders(session));
 }
 
 export function signOut(api: ApiClient, session: InvestigatorSession): Promise<void> {
-  return api.json('DELETE', '/api/investigator/sessions/current', undefined, auth(session));
+  return api.json('DELETE', '/api/investigator/sessions/current', undefined, sessionHeaders(session));
 }

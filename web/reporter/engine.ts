@@ -1,2 +1,165 @@
-// placeholder: replaced by the reporter engine
-export {};
+// The reporter's engine: a module Web Worker that holds the passphrase's keys and does all
+// cryptography and every API call, so the page stays responsive during Argon2id and page
+// code never touches a key. The page receives only display data (see engine-api.ts).
+import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
+import { ApiClient, ApiRequestError } from '../client/api.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox } from '../client/reporter.js';
+import type { InstanceConfig } from '../client/wire-types.js';
+import { serveEngine } from '../ui/engine-rpc.js';
+import { ENGINE_ERROR, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
+
+class EngineFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineFailure';
+  }
+}
+
+const api = new ApiClient(self.location.origin);
+const ready = sodiumReady();
+let config: Promise<InstanceConfig> | null = null;
+/** Keys of a passphrase just made for a new report: derivation starts before the reporter confirms. */
+let newReportKeys: Promise<MailboxKeys> | null = null;
+/** Keys of a returning reporter's mailbox, and the mailbox once opened. */
+let mailboxKeys: MailboxKeys | null = null;
+let opened: OpenedMailbox | null = null;
+
+/** Network failures and "wait" answers become one code each; other errors pass through with theirs. */
+async function online<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof TypeError) throw new EngineFailure(ENGINE_ERROR.offline, 'The service could not be reached.');
+    if (error instanceof ApiRequestError && error.code === 'rate_limited') throw new EngineFailure(ENGINE_ERROR.wait, String(error.retryAfterSeconds ?? 60));
+    throw error;
+  }
+}
+
+function instanceConfig(): Promise<InstanceConfig> {
+  if (!config) {
+    config = online(() => fetchInstanceConfig(api));
+    config.catch(() => (config = null)); // a failed fetch is retried on the next call
+  }
+  return config;
+}
+
+function wipeKeys(keys: MailboxKeys): void {
+  wipe(keys.locator);
+  wipe(keys.sign.privateKey);
+  wipe(keys.box.privateKey);
+}
+
+function forgetAll(): void {
+  newReportKeys?.then(wipeKeys, () => undefined);
+  newReportKeys = null;
+  if (mailboxKeys) wipeKeys(mailboxKeys);
+  mailboxKeys = null;
+  if (opened) wipe(opened.caseKey);
+  opened = null;
+}
+
+function check(typed: string): PassphraseCheck {
+  const parsed = parsePassphrase(typed);
+  return parsed.ok ? { ok: true } : { ok: false, message: parsed.message };
+}
+
+/** Lets the current reply reach the page before Argon2id blocks this worker's thread. */
+function afterThisTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function toView(mailbox: OpenedMailbox): MailboxView {
+  return {
+    reference: mailbox.reference,
+    status: mailbox.status,
+    receivedDay: mailbox.receivedDay,
+    items: mailbox.entries.map((entry) => ({
+      id: entry.id,
+      from: entry.role,
+      organisationName: entry.organisation?.name ?? null,
+      day: entry.day,
+      document: entry.document,
+    })),
+  };
+}
+
+const engine: ReporterEngine = {
+  async loadConfig() {
+    const { organisations } = await instanceConfig();
+    return { organisations: organisations.map(({ id, name }) => ({ id, name })) };
+  },
+
+  async newPassphrase() {
+    await ready;
+    forgetAll();
+    const passphrase = generatePassphrase();
+    const keys = (async () => {
+      const instance = await instanceConfig();
+      await afterThisTask();
+      // No floor argument: the production Argon2id cost is the least this engine accepts.
+      return deriveKeysForInstance(passphrase, instance);
+    })();
+    keys.catch(() => undefined); // awaited (and reported) by sendReport
+    newReportKeys = keys;
+    return { words: passphrase.split(' ') };
+  },
+
+  async sendReport(orgId, report) {
+    if (!newReportKeys) throw new EngineFailure(ENGINE_ERROR.noKeys, 'There is no passphrase for this report yet.');
+    const org = (await instanceConfig()).organisations.find((o) => o.id === orgId);
+    if (!org) throw new EngineFailure('unknown_organisation', 'That organisation is not on this service.');
+    const keys = await newReportKeys;
+    const result = await online(() => submitReport(api, buildReportSubmission(keys, org, report)));
+    forgetAll(); // sent: nothing here is needed any more
+    return result;
+  },
+
+  async checkPassphrase(typed) {
+    await ready;
+    return check(typed);
+  },
+
+  async unlock(typed) {
+    await ready;
+    const checked = check(typed);
+    if (!checked.ok) return checked;
+    forgetAll();
+    const instance = await instanceConfig();
+    mailboxKeys = deriveKeysForInstance(typed, instance);
+    return checked;
+  },
+
+  async readMailbox() {
+    if (!mailboxKeys) throw new EngineFailure(ENGINE_ERROR.noKeys, 'Enter your passphrase first.');
+    const keys = mailboxKeys;
+    try {
+      const mailbox = await online(() => openMailbox(api, keys));
+      if (opened) wipe(opened.caseKey);
+      opened = mailbox;
+      return toView(mailbox);
+    } catch (error) {
+      // No such mailbox, a refused proof, or a mailbox that will not open with these keys:
+      // one answer, and the keys are dropped, so nothing tells the causes apart.
+      const refused = (error instanceof ApiRequestError && error.code === 'mailbox_proof_failed') || error instanceof ProtocolError;
+      if (!refused) throw error;
+      forgetAll();
+      throw new EngineFailure(ENGINE_ERROR.notOpened, 'That passphrase did not open a report.');
+    }
+  },
+
+  async reply(text) {
+    if (!mailboxKeys || !opened) throw new EngineFailure(ENGINE_ERROR.noKeys, 'Enter your passphrase first.');
+    const keys = mailboxKeys;
+    const mailbox = opened;
+    await online(() => replyFromMailbox(api, keys, mailbox, text));
+  },
+
+  async forget() {
+    forgetAll();
+  },
+};
+
+serveEngine(engine);

@@ -1,2 +1,59 @@
-// placeholder: replaced by the reporter UI
-export {};
+// The reporter's page: starts the engine (a Web Worker), installs the quick exit and swaps
+// views inside <main>. It never touches the URL, the title or history, so there is nothing
+// to go back to and the passphrase can never appear in an address bar or a tab title.
+import { connectEngine } from '../ui/engine-rpc.js';
+import { byId, el, showView } from '../ui/dom.js';
+import { installQuickExit } from '../ui/quick-exit.js';
+import type { ReporterApp } from './app.js';
+import type { ReporterEngine } from './engine-api.js';
+import { landingView } from './views/landing.js';
+import { reportFormView } from './views/report-form.js';
+import { passphraseView } from './views/passphrase.js';
+import { confirmView } from './views/confirm.js';
+import { sentView } from './views/sent.js';
+import { unlockView } from './views/unlock.js';
+import { mailboxView } from './views/mailbox.js';
+
+const worker = new Worker('/static/reporter-engine.js', { type: 'module' });
+const engine = connectEngine<ReporterEngine>(worker);
+const view = byId('view');
+const quickExitButton = byId('quick-exit');
+
+// Ending the worker drops every key it holds; quick-exit.ts then blanks the page and leaves.
+installQuickExit({ button: quickExitButton, onExit: () => engine.terminate() });
+
+const app: ReporterApp = {
+  engine,
+  exit: () => quickExitButton.click(),
+  go: {
+    landing: () => showView(view, landingView(app)),
+    reportForm: (report) => showView(view, reportFormView(app, report)),
+    passphrase: (report) => showView(view, passphraseView(app, report)),
+    confirm: (report) => showView(view, confirmView(app, report)),
+    sent: (result) => showView(view, sentView(app, result)),
+    unlock: () => showView(view, unlockView(app)),
+    mailbox: (opened) => showView(view, mailboxView(app, opened)),
+  },
+};
+
+// Leaving the page by any other way also drops the keys and the view. Should the browser
+// keep the page in its back-forward cache anyway, coming back starts afresh.
+window.addEventListener('pagehide', () => {
+  engine.terminate();
+  view.replaceChildren();
+});
+window.addEventListener('pageshow', (event) => {
+  if (event.persisted) window.location.reload();
+});
+
+// If the engine cannot start or breaks, nothing can be encrypted: say so rather than wait for ever.
+worker.addEventListener('error', () => {
+  showView(view, el('section', { class: 'card' },
+    el('h1', {}, 'This page stopped working'),
+    el('p', {}, 'Nothing more has been sent. Reload the page to start again. If it keeps happening, try another up-to-date browser.')));
+});
+
+// Fetch the configuration now, so a returning reporter's typo check and the form need no
+// request later. A failure here is shown where the configuration is needed.
+engine.loadConfig().catch(() => undefined);
+app.go.landing();

@@ -1,0 +1,212 @@
+// Steps through the reporter's page for the browser tests: reaching each view the way a
+// person does, keyboard helpers, per-view checks (axe, 360 px overflow, screenshots) and the
+// investigator's side, played from Node with the real client.
+import { expect } from 'vitest';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { ApiClient } from '../../web/client/api.js';
+import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { sodiumReady, type ReportDocument } from '../../web/protocol/index.js';
+import type { CaseStatus } from '../../db/schema.js';
+import { INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, type BrowserHarness } from './harness.js';
+
+export const NARROW = { width: 360, height: 800 };
+export const WIDE = { width: 1280, height: 900 };
+export const PAGE_TITLE = 'Report in confidence';
+
+/** Opens the reporter page and waits until its engine has fetched the configuration. */
+export async function openReporter(harness: BrowserHarness, page: Page): Promise<void> {
+  const configFetched = page.waitForResponse((r) => r.url() === `${harness.server.url}/api/config`);
+  await page.goto(harness.server.url);
+  await configFetched;
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+}
+
+/** axe, no horizontal scrolling at 360 px, and a screenshot at 360 and 1280 px. */
+export async function checkView(page: Page, name: string): Promise<void> {
+  expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
+  // Views never touch the address, the title or history.
+  expect(new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash, `address on ${name}`).toBe('/');
+  expect(await page.title(), `title on ${name}`).toBe(PAGE_TITLE);
+  const original = page.viewportSize() ?? WIDE;
+  for (const size of [NARROW, WIDE]) {
+    await page.setViewportSize({ width: size.width, height: original.height });
+    if (size === NARROW) {
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(scrollWidth, `${name} at 360 px scrolls sideways`).toBeLessThanOrEqual(360);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws the sticky bar mid-page
+    await screenshot(page, `reporter-${name}`);
+  }
+  await page.setViewportSize(original);
+}
+
+/** What has keyboard focus: "#id" and its text, to match against. */
+function focusedDescription(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const active = document.activeElement as HTMLElement | null;
+    if (!active || active === document.body) return '';
+    return `${active.id ? `#${active.id} ` : ''}${active.getAttribute('aria-label') ?? active.textContent?.trim() ?? ''}`;
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until focus is on something whose id or text matches. */
+export async function tabTo(page: Page, target: string | RegExp, options: { backwards?: boolean; max?: number } = {}): Promise<void> {
+  const seen: string[] = [];
+  for (let i = 0; i < (options.max ?? 40); i++) {
+    await page.keyboard.press(options.backwards ? 'Shift+Tab' : 'Tab');
+    const focused = await focusedDescription(page);
+    seen.push(focused);
+    if (typeof target === 'string' ? focused.startsWith(target) || focused.endsWith(target) : target.test(focused)) return;
+  }
+  throw new Error(`Tab never reached ${String(target)}; focus went: ${seen.join(' → ')}`);
+}
+
+export function focusedId(page: Page): Promise<string> {
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
+/** The passphrase's words as shown (the numbers are CSS, not text). */
+export async function shownWords(page: Page): Promise<string[]> {
+  await page.locator('.passphrase li').first().waitFor();
+  return page.locator('.passphrase li').allTextContents();
+}
+
+/** The three word positions the confirmation step asks for. */
+export async function askedPositions(page: Page): Promise<number[]> {
+  await page.locator('input[id^="confirm-word-"]').first().waitFor();
+  const ids = await page.locator('input[id^="confirm-word-"]').evaluateAll((inputs) => inputs.map((i) => i.id));
+  return ids.map((id) => Number(id.replace('confirm-word-', '')));
+}
+
+export interface ReportInput {
+  organisation: string;
+  categoryIndex: number;
+  whatHappened: string;
+  whenAndWhere?: string;
+}
+
+export async function fillReportForm(page: Page, input: ReportInput): Promise<void> {
+  await page.getByRole('button', { name: 'Make a report' }).click();
+  await page.locator('#organisation').selectOption({ label: input.organisation });
+  await page.locator(`#category-${input.categoryIndex}`).check();
+  await page.locator('#what-happened').fill(input.whatHappened);
+  if (input.whenAndWhere) await page.locator('#when-where').fill(input.whenAndWhere);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+export async function confirmWords(page: Page, words: string[]): Promise<void> {
+  for (const position of await askedPositions(page)) await page.locator(`#confirm-word-${position}`).fill(words[position - 1]!);
+}
+
+/** Makes a report with the mouse; returns its passphrase words and reference. */
+export async function makeReport(page: Page, input: ReportInput): Promise<{ words: string[]; reference: string }> {
+  await fillReportForm(page, input);
+  const words = await shownWords(page);
+  await page.getByRole('button', { name: 'I have written it down' }).click();
+  await confirmWords(page, words);
+  await page.getByRole('button', { name: 'Send my report' }).click();
+  await page.getByRole('heading', { name: 'Your report has been received' }).waitFor();
+  return { words, reference: (await page.locator('.reference').textContent()) ?? '' };
+}
+
+/** From the landing view: "I have a passphrase", type it, open the mailbox. */
+export async function openMailboxWith(page: Page, typed: string): Promise<void> {
+  await page.getByRole('button', { name: 'I have a passphrase' }).click();
+  await page.locator('#passphrase').fill(typed);
+  await page.getByRole('button', { name: 'Open my report' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your report', exact: true }).waitFor();
+}
+
+/** The same passphrase as a hurried person types it: capitals, odd spacing, 4-letter prefixes. */
+export function typedCarelessly(words: string[]): string {
+  return `  ${words.map((w, i) => (i % 2 === 0 ? w.slice(0, 4).toUpperCase() : `${w[0]!.toUpperCase()}${w.slice(1)}`)).join('   ')} `;
+}
+
+/**
+ * Holds back the quick exit's destination, and resolves `engineEndedAndPageBlanked` once the
+ * exit has been requested, the engine (Web Worker) has ended and the page has been emptied —
+ * all while the browser is still on Parley's page. Call `release()` to let the exit load.
+ */
+export async function holdQuickExit(page: Page, exitUrl: string): Promise<{ engineEndedAndPageBlanked: Promise<unknown>; release(): void }> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let requested!: () => void;
+  const exitRequested = new Promise<void>((resolve) => (requested = resolve));
+  await page.route(exitUrl, async (route) => {
+    requested();
+    await held;
+    await route.fulfill({ status: 200, contentType: 'text/html', body: '<title>Elsewhere</title>' });
+  });
+  expect(page.workers()).toHaveLength(1);
+  const engineEnded = new Promise((resolve) => page.workers()[0]!.once('close', resolve));
+  let blank!: () => void;
+  const pageBlanked = new Promise<void>((resolve) => (blank = resolve));
+  await page.exposeFunction('reportBlankPage', () => blank());
+  await page.evaluate(() => {
+    const report = (window as unknown as { reportBlankPage(): void }).reportBlankPage;
+    new MutationObserver(() => document.body.childElementCount === 0 && report()).observe(document.body, { childList: true });
+  });
+  return { engineEndedAndPageBlanked: Promise.all([exitRequested, engineEnded, pageBlanked]), release };
+}
+
+/** Nothing left behind and nothing leaked: the brief's first threat, checked after a flow. */
+export async function expectNoTraces(
+  harness: BrowserHarness,
+  context: BrowserContext,
+  page: Page,
+  requests: Request[],
+  secret: { words: string[]; title: string; historyLength: number; console: string[] },
+): Promise<void> {
+  expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
+  const spellings = [secret.words.join(' '), secret.words.join('+'), secret.words.join('%20'), secret.words.join('-'), secret.words.join('')];
+  for (const request of requests) {
+    expect(new URL(request.url()).origin, request.url()).toBe(harness.server.url);
+    for (const spelling of spellings) {
+      expect(request.url()).not.toContain(spelling);
+      expect(request.postData() ?? '').not.toContain(spelling);
+    }
+    expect(await request.allHeaders()).not.toHaveProperty('cookie');
+  }
+  expect(page.url()).toBe(`${harness.server.url}/`);
+  expect(await page.title()).toBe(secret.title);
+  expect(await page.evaluate(() => history.length)).toBe(secret.historyLength);
+  for (const line of secret.console) for (const word of secret.words) expect(line).not.toContain(word);
+}
+
+/** The unit's side, played from Node with the investigator client (production KDF). */
+export class InvestigatorDesk {
+  private session: InvestigatorSession | null = null;
+  private readonly api: ApiClient;
+
+  constructor(baseUrl: string) {
+    this.api = new ApiClient(baseUrl);
+  }
+
+  private async signedIn(): Promise<InvestigatorSession> {
+    await sodiumReady();
+    this.session ??= await signIn(this.api, INVESTIGATOR.username, INVESTIGATOR.password);
+    return this.session;
+  }
+
+  async reportFor(reference: string): Promise<ReportDocument | null> {
+    const found = (await listCases(this.api, await this.signedIn())).find((c) => c.reference === reference);
+    if (!found) throw new Error(`no case ${reference}`);
+    return found.report;
+  }
+
+  async ask(reference: string, text: string, status?: CaseStatus): Promise<void> {
+    const session = await this.signedIn();
+    const found = (await listCases(this.api, session)).find((c) => c.reference === reference);
+    if (!found) throw new Error(`no case ${reference}`);
+    await replyToCase(this.api, session, await openCase(this.api, session, found.id), text, status);
+  }
+
+  /** Texts of the reporter's messages after the report, as the investigator decrypts them. */
+  async reporterMessages(reference: string): Promise<string[]> {
+    const session = await this.signedIn();
+    const found = (await listCases(this.api, session)).find((c) => c.reference === reference);
+    if (!found) throw new Error(`no case ${reference}`);
+    const opened = await openCase(this.api, session, found.id);
+    return opened.entries.flatMap((e) => (e.role === 'reporter' && e.document.kind === 'message' ? [e.document.text] : []));
+  }
+}

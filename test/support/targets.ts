@@ -1,0 +1,214 @@
+// The servers the API suite runs against, behind one interface: the app in-process on Node
+// over better-sqlite3, and the Workers build in a real workerd over local D1. Tests drive
+// both over fetch from this process, so client-side crypto (libsodium) stays in Node and
+// only the server runs in workerd. Databases are opened with better-sqlite3 in both cases
+// (D1's local file is SQLite), to plant organisations, tamper rows and search stored bytes.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import * as schema from '../../db/schema.js';
+import type { ParleyDb } from '../../db/database.js';
+import { ApiClient, type Fetch } from '../../web/client/api.js';
+import { createOrganisation, type CreatedOrganisation } from '../../scripts/create-organisation.js';
+import { bytesToB64, type KdfParams } from '../../web/protocol/index.js';
+import { databaseFilesBytes } from './bytes-search.js';
+import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type ReceivedRequest, type TestApp } from './test-app.js';
+import { applyD1Migrations, d1DatabaseFile, startWorkerd, type WorkerdServer } from './workerd.js';
+
+export type TargetName = 'node' | 'workerd';
+
+export interface ApiTarget {
+  readonly name: TargetName;
+  /** Where the server answers. For workerd a real http://127.0.0.1:<port>, usable by a browser. */
+  readonly baseUrl: string;
+  /** The client the tests use; every request it makes is recorded in `received`. */
+  readonly api: ApiClient;
+  readonly fetch: Fetch;
+  readonly received: ReceivedRequest[];
+  /** A hand-made request to a path (recorded too). */
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** Every byte the server's storage holds on disk (database, WAL, and for workerd all local state). */
+  storedBytes(): Buffer;
+  /** One SQL statement on the server's database; rows for a query, [] otherwise. */
+  sql<Row = Record<string, unknown>>(statement: string, ...params: unknown[]): Row[];
+  /** An organisation with one administrator (TEST_PASSWORD), made as `npm run setup` does. */
+  addOrganisation(orgName: string, username: string): Promise<CreatedOrganisation>;
+  /** Moves past the challenge lifetime: the clock on Node, real time on workerd (whose clock is the system's). */
+  letChallengesExpire(): Promise<void>;
+  /** An empty database (instance settings aside) and an empty request log, for the next test. */
+  reset(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TargetKind {
+  readonly name: TargetName;
+  start(): Promise<ApiTarget>;
+}
+
+/** fetch that records each request (as makeTestApp's does) before sending it on. */
+function recordingFetch(received: ReceivedRequest[], send: (request: Request) => Promise<Response>): Fetch {
+  return async (input, init) => {
+    const request = new Request(input, init);
+    received.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: new Uint8Array(await request.clone().arrayBuffer()) });
+    return send(request);
+  };
+}
+
+function runSql<Row>(sqlite: Database.Database, statement: string, params: unknown[]): Row[] {
+  const prepared = sqlite.prepare(statement);
+  if (prepared.reader) return prepared.all(...params) as Row[];
+  prepared.run(...params);
+  return [];
+}
+
+/** The app in this process over a temp SQLite file, with a clock the test moves. A fresh app and database per reset. */
+export const nodeTarget: TargetKind = {
+  name: 'node',
+  async start() {
+    let current: TestApp = makeTestApp();
+    return {
+      name: 'node',
+      get baseUrl() { return current.api.baseUrl; },
+      get api() { return current.api; },
+      get fetch() { return current.fetch; },
+      get received() { return current.received; },
+      request: (path, init) => current.fetch(current.api.baseUrl + path, init ?? {}),
+      storedBytes: () => databaseFilesBytes(current.dbPath),
+      sql: (statement, ...params) => runSql(current.database.sqlite, statement, params),
+      addOrganisation: (orgName, username) => addOrganisation(current, orgName, username),
+      async letChallengesExpire() {
+        current.clock.now += TEST_CONFIG.challengeTtlMs + 60_000;
+      },
+      async reset() {
+        current.close();
+        current = makeTestApp();
+      },
+      async close() {
+        current.close();
+      },
+    };
+  },
+};
+
+/** Short enough for a test to wait out; long enough that no other test's challenge expires in use. */
+const WORKERD_CHALLENGE_TTL_SECONDS = 3;
+
+// Tables that belong to D1 or to the migrators rather than to Parley, and the instance
+// settings, which the running worker has cached (the KDF salt) and which a reset keeps.
+const KEPT_TABLES = /^(sqlite_|_cf_|d1_migrations$|instance_settings$)/;
+
+/**
+ * Deletes every row Parley stored, in one transaction: foreign keys off (any order will do),
+ * triggers set aside and restored (the audit log refuses deletes by trigger). secure_delete
+ * zeroes the freed pages and a truncating checkpoint empties the WAL, so storedBytes() finds
+ * no earlier test's bytes, as with the Node target's fresh file.
+ */
+function emptyTables(sqlite: Database.Database): void {
+  const objects = runSql<{ type: string; name: string; sql: string }>(sqlite, "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'trigger')", []);
+  const tables = objects.filter((o) => o.type === 'table' && !KEPT_TABLES.test(o.name));
+  const triggers = objects.filter((o) => o.type === 'trigger');
+  sqlite.pragma('foreign_keys = OFF');
+  sqlite.pragma('secure_delete = ON');
+  sqlite.transaction(() => {
+    for (const trigger of triggers) sqlite.prepare(`DROP TRIGGER "${trigger.name}"`).run();
+    for (const table of tables) sqlite.prepare(`DELETE FROM "${table.name}"`).run();
+    for (const trigger of triggers) sqlite.prepare(trigger.sql).run();
+  })();
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+export interface WorkerdTargetOptions {
+  /** Static assets to serve; by default an empty directory, as API-only as the Node target. */
+  assetsDir?: string;
+  /** The Argon2id cost the server offers; organisations are made with it too. */
+  kdf?: KdfParams;
+  /** Challenge lifetime (default: short, so a test can wait one out). */
+  challengeTtlSeconds?: number;
+  logLevel?: 'log' | 'warn' | 'error';
+}
+
+/**
+ * The Workers build in workerd (wrangler's dev server), local D1 migrated by the wrangler CLI.
+ * One worker per target; a reset empties the tables in place (starting workerd per test
+ * would cost seconds each). For a browser test of the pages on workerd:
+ * `startWorkerdTarget({ assetsDir: 'dist/web', kdf: PRODUCTION_KDF })`, then open `baseUrl`.
+ */
+export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Promise<ApiTarget & { server: WorkerdServer; persistTo: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-workerd-'));
+  const persistTo = join(dir, 'state');
+  const assetsDir = options.assetsDir ?? join(dir, 'assets');
+  mkdirSync(assetsDir, { recursive: true });
+  const kdf = options.kdf ?? TEST_KDF;
+  const challengeTtlSeconds = options.challengeTtlSeconds ?? WORKERD_CHALLENGE_TTL_SECONDS;
+  let server: WorkerdServer | undefined;
+  let sqlite: Database.Database | undefined;
+  try {
+    await applyD1Migrations(persistTo);
+    server = await startWorkerd({
+      persistTo,
+      assetsDir,
+      logLevel: options.logLevel ?? 'warn',
+      vars: {
+        PARLEY_KDF_OPS_LIMIT: String(kdf.opsLimit),
+        PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),
+        PARLEY_CHALLENGE_TTL_SECONDS: String(challengeTtlSeconds),
+        // A secret in production (wrangler secret put); a var is the same binding to the worker.
+        PARLEY_SERVER_SECRET: bytesToB64(crypto.getRandomValues(new Uint8Array(32))),
+      },
+    });
+    sqlite = new Database(d1DatabaseFile(persistTo));
+  } catch (error) {
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  // workerd keeps D1 in WAL mode; this connection waits for its locks rather than failing.
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema }) as unknown as ParleyDb;
+  const received: ReceivedRequest[] = [];
+  const fetch = recordingFetch(received, (request) => globalThis.fetch(request));
+  const running = server;
+  const connection = sqlite;
+  return {
+    name: 'workerd',
+    server: running,
+    persistTo,
+    baseUrl: running.url,
+    api: new ApiClient(running.url, fetch),
+    fetch,
+    received,
+    request: (path, init) => fetch(running.url + path, init ?? {}),
+    storedBytes: () => Buffer.concat(filesUnder(persistTo).map((path) => readFileSync(path))),
+    sql: (statement, ...params) => runSql(connection, statement, params),
+    addOrganisation: (orgName, username) => createOrganisation(db, { orgName, username, password: TEST_PASSWORD, kdf, now: Date.now() }),
+    letChallengesExpire: () => new Promise((resolve) => setTimeout(resolve, challengeTtlSeconds * 1000 + 500)),
+    async reset() {
+      emptyTables(connection);
+      received.length = 0;
+    },
+    async close() {
+      connection.close();
+      await running.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const workerdTarget: TargetKind = { name: 'workerd', start: () => startWorkerdTarget() };
+
+/**
+ * The API suite runs against each of these: `describe.each(API_TARGETS)` in every
+ * test/worker file, rather than one vitest project per target, so each case visibly runs on
+ * both runtimes, a single file run covers both, and `npm test` needs no extra config.
+ */
+export const API_TARGETS: readonly TargetKind[] = [nodeTarget, workerdTarget];

@@ -1,0 +1,45 @@
+// What every reporter view is given: the engine, the views it can move to, and the quick
+// exit. The state of a report in progress lives here, in memory only, never in storage.
+import type { connectEngine } from '../ui/engine-rpc.js';
+import type { ReportCategory } from '../protocol/documents.js';
+import type { MailboxView, ReporterEngine } from './engine-api.js';
+
+export type Engine = ReturnType<typeof connectEngine<ReporterEngine>>;
+
+/** The report form as typed, kept so that going back to it loses nothing. */
+export interface ReportDraft {
+  /** An organisation id, NOT_SURE, or '' when nothing is chosen yet. */
+  organisation: string;
+  category: ReportCategory | '';
+  whatHappened: string;
+  whenAndWhere: string;
+  anythingElse: string;
+  contact: string;
+}
+
+export const NOT_SURE = 'not-sure';
+
+export function emptyDraft(): ReportDraft {
+  return { organisation: '', category: '', whatHappened: '', whenAndWhere: '', anythingElse: '', contact: '' };
+}
+
+/** A report being written: the draft and, once made, its passphrase's words. */
+export interface ReportInProgress {
+  draft: ReportDraft;
+  words: string[] | null;
+}
+
+export interface ReporterApp {
+  engine: Engine;
+  /** Leaves at once (the quick exit), dropping keys. */
+  exit(): void;
+  go: {
+    landing(): void;
+    reportForm(report: ReportInProgress): void;
+    passphrase(report: ReportInProgress): void;
+    confirm(report: ReportInProgress): void;
+    sent(result: { reference: string; receivedDay: string }): void;
+    unlock(): void;
+    mailbox(view: MailboxView): void;
+  };
+}

@@ -1,0 +1,31 @@
+// From the form as typed to the document that is encrypted, and the size check that must
+// pass first (the padded plaintext has to fit the largest bucket, 64 KiB).
+import { encodeDocument, type ReportDocument, type ThreadDocument } from '../protocol/documents.js';
+import { MAX_PLAINTEXT_BYTES } from '../protocol/labels.js';
+import { NOT_SURE, type ReportDraft } from './app.js';
+import type { OrganisationChoice } from './engine-api.js';
+
+export function draftToReport(draft: ReportDraft, organisations: OrganisationChoice[]): { orgId: string; report: ReportDocument } {
+  if (draft.category === '') throw new Error('no category chosen');
+  const notSure = draft.organisation === NOT_SURE;
+  // "Not sure" goes to the first organisation listed, and the report says so.
+  const orgId = notSure ? organisations[0]?.id : draft.organisation;
+  if (!orgId) throw new Error('no organisation to send to');
+  const report: ReportDocument = { kind: 'report', category: draft.category, whatHappened: draft.whatHappened.trim() };
+  if (draft.whenAndWhere.trim()) report.whenAndWhere = draft.whenAndWhere.trim();
+  if (draft.anythingElse.trim()) report.anythingElse = draft.anythingElse.trim();
+  if (draft.contact.trim()) report.contact = draft.contact.trim();
+  if (notSure) report.organisationNotSure = true;
+  return { orgId, report };
+}
+
+/** How far over the limit the encoded document is, in bytes (0 when it fits). */
+export function bytesOverLimit(doc: ThreadDocument): number {
+  return Math.max(0, encodeDocument(doc).length - MAX_PLAINTEXT_BYTES);
+}
+
+/** What to tell a person whose text is too long: roughly how much to cut, in characters. */
+export function tooLongMessage(what: string, overBytes: number, later: string): string {
+  const cut = Math.ceil(overBytes / 100) * 100; // a round number reads better than an exact count
+  return `${what} is too long to send in one go. Please make it shorter by about ${cut.toLocaleString('en-GB')} characters. ${later}`;
+}

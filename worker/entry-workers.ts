@@ -1,0 +1,72 @@
+// Cloudflare Workers: the same app from the same factory (app.ts) over D1, and the cron's
+// scheduled work. Workers have no start-up hook, so bindings and vars are validated on the
+// first request; a misconfigured deployment answers every request with the one error
+// shape, naming what is missing. No request logging: the server keeps no trace of callers.
+import type { ExecutionContext, ScheduledController } from '@cloudflare/workers-types/latest';
+import { drizzle } from 'drizzle-orm/d1';
+import { Hono } from 'hono';
+import * as schema from '../db/schema.js';
+import type { ParleyDb } from '../db/database.js';
+import { createApp } from './app.js';
+import { webCryptoRandomBytes, type AppDeps } from './deps.js';
+import { readWorkersEnv } from './env-workers.js';
+import { workersAssetSource } from './assets-workers.js';
+import { ApiError, errorResponse, handleError } from './errors.js';
+import { EnvironmentError } from './config-vars.js';
+import { securityHeaders } from './middleware/security-headers.js';
+import { runScheduledWork } from './scheduled.js';
+
+function depsFor(env: unknown): AppDeps {
+  const { db, assets, config, serverSecret } = readWorkersEnv(env);
+  return {
+    db: drizzle(db, { schema }) as unknown as ParleyDb,
+    clock: Date.now,
+    randomBytes: webCryptoRandomBytes,
+    config,
+    assets: workersAssetSource(assets),
+    ...(serverSecret ? { serverSecret } : {}),
+  };
+}
+
+// One app per isolate and env (the app keeps small caches such as the public KDF salt).
+const apps = new WeakMap<object, Hono>();
+
+function appFor(env: object): Hono {
+  let app = apps.get(env);
+  if (!app) {
+    app = createApp(depsFor(env));
+    apps.set(env, app);
+  }
+  return app;
+}
+
+/**
+ * Answers every request in the API's error shape: naming what is misconfigured (nothing
+ * secret: binding and var names, never their values), or, for any other failure to build
+ * the app, saying no more than app.onError would.
+ */
+function failedApp(error: unknown): Hono {
+  const misconfigured = error instanceof EnvironmentError;
+  console.error(misconfigured ? `Parley is misconfigured: ${error.message}` : `Parley could not start: ${error instanceof Error ? error.name : 'error'}`);
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  app.all('*', (c) => (misconfigured ? errorResponse(c, new ApiError('internal', `The server is misconfigured. ${error.message}`)) : handleError(error as Error, c)));
+  return app;
+}
+
+export default {
+  fetch(request: Request, env: object, ctx: ExecutionContext): Response | Promise<Response> {
+    let app: Hono;
+    try {
+      app = appFor(env);
+    } catch (error) {
+      app = failedApp(error);
+    }
+    return app.fetch(request, env, ctx);
+  },
+
+  async scheduled(controller: ScheduledController, env: object): Promise<void> {
+    // A misconfiguration throws here, so the cron run is recorded as failed.
+    await runScheduledWork(depsFor(env), controller.scheduledTime);
+  },
+};

@@ -1,0 +1,34 @@
+// Workers bindings and vars, validated with zod: a missing binding or a bad var is named
+// in the error instead of surfacing later as "cannot read properties of undefined".
+import type { D1Database, Fetcher } from '@cloudflare/workers-types/latest';
+import { z } from 'zod';
+import { b64ToBytes } from '../web/protocol/encoding.js';
+import { appConfigFrom, configVars, parseEnvironment } from './config-vars.js';
+import type { AppConfig } from './deps.js';
+
+const hasMethods = (value: unknown, ...names: string[]) =>
+  typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+
+const workersEnv = configVars.extend({
+  DB: z.custom<D1Database>((v) => hasMethods(v, 'prepare', 'batch'), 'binding missing or not a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")'),
+  ASSETS: z.custom<Fetcher>((v) => hasMethods(v, 'fetch'), 'binding missing or not an assets binding (wrangler.toml: [assets] binding = "ASSETS")'),
+  // A secret, not a var: `wrangler secret put PARLEY_SERVER_SECRET` (docs/DEPLOY.md).
+  PARLEY_SERVER_SECRET: z
+    .string()
+    .transform((text) => b64ToBytes(text))
+    .refine((bytes) => bytes?.length === 32, 'must be base64url of 32 random bytes')
+    .optional(),
+});
+
+export interface WorkersEnv {
+  db: D1Database;
+  assets: Fetcher;
+  config: AppConfig;
+  /** Encrypts TOTP secrets at rest (AppDeps.serverSecret). */
+  serverSecret?: Uint8Array;
+}
+
+export function readWorkersEnv(env: unknown): WorkersEnv {
+  const vars = parseEnvironment(workersEnv, env);
+  return { db: vars.DB, assets: vars.ASSETS, config: appConfigFrom(vars), ...(vars.PARLEY_SERVER_SECRET ? { serverSecret: vars.PARLEY_SERVER_SECRET } : {}) };
+}
