@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     // One mailbox with a realistic short thread: the report, a question, an answer.
     const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
     await submitReport(t.api, buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800) }));
-    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+    const session = await t.signIn('alice');
     await replyToCase(t.api, session, await openCase(t.api, session, (await listCases(t.api, session))[0]!.id), 'Which station was this?');
     await replyFromMailbox(t.api, keys, await openMailbox(t.api, keys), 'The one on the high street.');
 

@@ -3,15 +3,20 @@
 import type { ParleyDb } from '../db/database.js';
 import { insertOrganisationWithMember } from '../db/repo/organisations.js';
 import { provisionOrganisation } from '../web/client/provision.js';
+import { sealWithServerSecret } from '../worker/server-secret.js';
+import { newTotpSecret } from '../worker/totp.js';
 import { b64ToBytes, sha256, bytesToB64, sodiumReady, type KdfParams } from '../web/protocol/index.js';
 
 export interface CreatedOrganisation {
   orgId: string;
   investigatorId: string;
+  /** For the administrator's authenticator app (base32); stored only encrypted. */
+  totpSecret: string;
 }
 
-export async function createOrganisation(db: ParleyDb, options: { orgName: string; username: string; password: string; kdf: KdfParams; now: number }): Promise<CreatedOrganisation> {
+export async function createOrganisation(db: ParleyDb, options: { orgName: string; username: string; password: string; kdf: KdfParams; now: number; serverSecret: Uint8Array }): Promise<CreatedOrganisation> {
   await sodiumReady();
+  const totpSecret = newTotpSecret((n) => crypto.getRandomValues(new Uint8Array(n)));
   const { organisation: { sealedKeyring, ...organisation }, member } = provisionOrganisation(options.orgName, options.username, options.password, options.kdf);
   await insertOrganisationWithMember(
     db,
@@ -26,8 +31,13 @@ export async function createOrganisation(db: ParleyDb, options: { orgName: strin
       boxPublicKey: member.boxPublicKey,
       wrappedSeed: member.wrappedSeed,
       createdAt: options.now,
+      instanceAdmin: true,
+      // The operator enrols the code on the administrator's phone as this command prints it.
+      totpSecretEnc: await sealWithServerSecret(options.serverSecret, totpSecret, member.id),
+      totpConfirmed: true,
+      totpLastStep: 0,
     },
     { investigatorId: member.id, orgId: organisation.id, keyVersion: 1, sealedKeyring },
   );
-  return { orgId: organisation.id, investigatorId: member.id };
+  return { orgId: organisation.id, investigatorId: member.id, totpSecret };
 }

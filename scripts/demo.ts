@@ -8,6 +8,8 @@ import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, open
 import { listCases, openCase, replyToCase, setCaseStatus, signIn } from '../web/client/investigator.js';
 import { bytesToB64, generatePassphrase, PRODUCTION_KDF, randomBytes, sodiumReady } from '../web/protocol/index.js';
 import { createOrganisation } from './create-organisation.js';
+import { loadNodeServerSecret } from '../worker/server-secret-node.js';
+import { totpCodeAt } from '../worker/totp.js';
 
 const env = readNodeEnv(process.env);
 const baseUrl = process.env.PARLEY_URL ?? `http://${env.PARLEY_HOST}:${env.PARLEY_PORT}`;
@@ -22,19 +24,20 @@ async function timed<T>(work: () => T | Promise<T>): Promise<[T, string]> {
   return [result, `${Math.round(performance.now() - start)} ms`];
 }
 
-async function investigatorAccount(): Promise<{ username: string; password: string; orgName: string }> {
-  if (process.env.PARLEY_DEMO_USERNAME && process.env.PARLEY_DEMO_PASSWORD) {
-    return { username: process.env.PARLEY_DEMO_USERNAME, password: process.env.PARLEY_DEMO_PASSWORD, orgName: '' };
+async function investigatorAccount(): Promise<{ username: string; password: string; orgName: string; totpSecret: string }> {
+  if (process.env.PARLEY_DEMO_USERNAME && process.env.PARLEY_DEMO_PASSWORD && process.env.PARLEY_DEMO_TOTP_SECRET) {
+    return { username: process.env.PARLEY_DEMO_USERNAME, password: process.env.PARLEY_DEMO_PASSWORD, orgName: '', totpSecret: process.env.PARLEY_DEMO_TOTP_SECRET };
   }
   const suffix = bytesToB64(randomBytes(4)).toLowerCase().replace(/[^a-z0-9]/g, 'x');
   const account = { username: `demo-${suffix}`, password: bytesToB64(randomBytes(18)), orgName: `Demo unit ${suffix}` };
   const database = openNodeDatabase(env.PARLEY_DB);
   try {
-    await createOrganisation(database.db, { ...account, kdf: PRODUCTION_KDF, now: Date.now() });
+    // The same server secret the running server uses (PARLEY_SERVER_SECRET or the file beside the database).
+    const { totpSecret } = await createOrganisation(database.db, { ...account, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret: loadNodeServerSecret(env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET) });
+    return { ...account, totpSecret };
   } finally {
     database.close();
   }
-  return account;
 }
 
 async function main(): Promise<void> {
@@ -61,8 +64,9 @@ async function main(): Promise<void> {
   const receipt = await submitReport(api, submission);
   show('report reference', `${receipt.reference} (random; not derived from the passphrase)`);
 
-  step(`The investigator (${account.username}) signs in; keys are unwrapped on their device`);
-  const session = await signIn(api, account.username, account.password);
+  step(`The investigator (${account.username}) signs in with password and TOTP code; keys are unwrapped on their device`);
+  // The demo plays the phone too: it computes the current TOTP code from the enrolled secret.
+  const session = await signIn(api, { username: account.username, password: account.password, totp: totpCodeAt(account.totpSecret, Date.now()) });
   const cases = await listCases(api, session);
   const mine = cases.find((c) => c.reference === receipt.reference)!;
   show('cases listed', String(cases.length));

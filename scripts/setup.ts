@@ -8,6 +8,9 @@ import { openNodeDatabase } from '../db/open-node.js';
 import { readNodeEnv } from '../worker/env-node.js';
 import { PRODUCTION_KDF } from '../web/protocol/index.js';
 import { createOrganisation } from './create-organisation.js';
+import { loadNodeServerSecret } from '../worker/server-secret-node.js';
+import { totpUri } from '../worker/totp.js';
+import { renderUnicodeCompact } from 'uqr';
 
 async function askHidden(question: string): Promise<string> {
   const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -33,8 +36,14 @@ if (password.length < 12) {
 const env = readNodeEnv(process.env);
 const database = openNodeDatabase(env.PARLEY_DB);
 try {
-  const created = await createOrganisation(database.db, { orgName: values.org, username: values.username, password, kdf: PRODUCTION_KDF, now: Date.now() });
+  const serverSecret = loadNodeServerSecret(env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET);
+  const created = await createOrganisation(database.db, { orgName: values.org, username: values.username, password, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret });
   console.log(`Created organisation "${values.org}" (${created.orgId}) with administrator ${values.username}.`);
+  // Shown once: the administrator adds it to an authenticator app now. The database keeps it only encrypted.
+  const uri = totpUri(created.totpSecret, values.username);
+  console.log('\nSecond factor (TOTP): scan this with an authenticator app, or type the secret in.\n');
+  console.log(renderUnicodeCompact(uri));
+  console.log(`secret: ${created.totpSecret}\n${uri}\n`);
 } finally {
   database.close();
 }

@@ -39,7 +39,7 @@ export interface AppDeps {
   /** Built pages and scripts; absent in API-only tests. */
   assets?: AssetSource;
   /** 32 bytes kept outside the database; encrypts TOTP secrets. */
-  serverSecret?: Uint8Array;
+  serverSecret: Uint8Array;
 }
 
 export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> = {

@@ -4,8 +4,9 @@ import { readNodeEnv, PRODUCTION_CONFIG } from './env-node.js';
 import { startNodeServer } from './node-server.js';
 
 const env = readNodeEnv(process.env);
-const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: PRODUCTION_CONFIG });
+const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: PRODUCTION_CONFIG, serverSecret: process.env.PARLEY_SERVER_SECRET });
 console.log(`Parley is running on ${server.url} (database ${env.PARLEY_DB})`);
+if (server.setupLink) console.log(`First run: open this one-time link to create the first organisation and its administrator: ${server.setupLink}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

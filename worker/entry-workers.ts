@@ -24,7 +24,7 @@ function depsFor(env: unknown): AppDeps {
     randomBytes: webCryptoRandomBytes,
     config,
     assets: workersAssetSource(assets),
-    ...(serverSecret ? { serverSecret } : {}),
+    serverSecret,
   };
 }
 

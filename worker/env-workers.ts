@@ -16,8 +16,7 @@ const workersEnv = configVars.extend({
   PARLEY_SERVER_SECRET: z
     .string()
     .transform((text) => b64ToBytes(text))
-    .refine((bytes) => bytes?.length === 32, 'must be base64url of 32 random bytes')
-    .optional(),
+    .refine((bytes) => bytes?.length === 32, 'must be base64url of 32 random bytes (wrangler secret put PARLEY_SERVER_SECRET)'),
 });
 
 export interface WorkersEnv {
@@ -25,10 +24,10 @@ export interface WorkersEnv {
   assets: Fetcher;
   config: AppConfig;
   /** Encrypts TOTP secrets at rest (AppDeps.serverSecret). */
-  serverSecret?: Uint8Array;
+  serverSecret: Uint8Array;
 }
 
 export function readWorkersEnv(env: unknown): WorkersEnv {
   const vars = parseEnvironment(workersEnv, env);
-  return { db: vars.DB, assets: vars.ASSETS, config: appConfigFrom(vars), ...(vars.PARLEY_SERVER_SECRET ? { serverSecret: vars.PARLEY_SERVER_SECRET } : {}) };
+  return { db: vars.DB, assets: vars.ASSETS, config: appConfigFrom(vars), serverSecret: vars.PARLEY_SERVER_SECRET! };
 }

@@ -7,19 +7,31 @@ import { openNodeDatabase } from '../db/open-node.js';
 import { createApp } from './app.js';
 import { webCryptoRandomBytes, type AppConfig } from './deps.js';
 import { loadNodeAssets } from './assets-node.js';
+import { loadNodeServerSecret } from './server-secret-node.js';
+import { issueSetupToken } from './setup-token.js';
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
 export interface RunningServer {
   url: string;
+  /** While no organisation exists: the one-time link that founds the first one. */
+  setupLink: string | null;
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string }): Promise<RunningServer> {
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number }): Promise<RunningServer> {
   const database = openNodeDatabase(options.dbPath);
   const assets = loadNodeAssets(options.webDir ?? WEB_DIR);
-  const app = createApp({ db: database.db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: options.config, ...(assets ? { assets } : {}) });
+  const app = createApp({
+    db: database.db,
+    clock: options.clock ?? Date.now,
+    randomBytes: webCryptoRandomBytes,
+    config: options.config,
+    serverSecret: loadNodeServerSecret(options.dbPath, options.serverSecret),
+    ...(assets ? { assets } : {}),
+  });
+  const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
   });
@@ -27,6 +39,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     url: `http://${options.host}:${port}`,
+    setupLink: setupFragment ? `http://${options.host}:${port}/console${setupFragment}` : null,
     close: () =>
       new Promise((resolve) => {
         server.close(() => {

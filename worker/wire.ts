@@ -50,9 +50,9 @@ export const statusBody = z.strictObject({ status: caseStatus });
 
 const username = z.string().min(1).max(64).regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash or underscore');
 export const preloginBody = z.strictObject({ username });
-export const signInBody = z.strictObject({ username, authKey: b64(32) });
 const totpCode = z.string().regex(/^\d{6}$/, 'six digits');
-export const totpConfirmBody = z.strictObject({ username, authKey: b64(32), totp: totpCode });
+export const signInBody = z.strictObject({ username, authKey: b64(32), totp: totpCode });
+export const totpConfirmBody = signInBody;
 
 export const caseIdParam = z.strictObject({ caseId: id });
 

@@ -2,6 +2,8 @@
 // child process, and N cycles of concurrent writes → SIGKILL at a random moment → read-only
 // checks of the file → restart on the same file → every acknowledged write checked through
 // the clients. The server is always killed at the end, also when a check throws.
+import { loadNodeServerSecret } from '../../worker/server-secret-node.js';
+import { totpCodeAt } from '../../worker/totp.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,13 +100,13 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     await sodiumReady();
     const seeded = openNodeDatabase(dbPath);
     // The investigator's password is stretched at the cost the server will offer at sign-in.
-    await createOrganisation(seeded.db, { orgName: 'Soak Unit', username: USERNAME, password: PASSWORD, kdf: PRODUCTION_CONFIG.investigatorKdf, now: Date.now() });
+    const { totpSecret } = await createOrganisation(seeded.db, { orgName: 'Soak Unit', username: USERNAME, password: PASSWORD, kdf: PRODUCTION_CONFIG.investigatorKdf, now: Date.now(), serverSecret: loadNodeServerSecret(dbPath, undefined) });
     seeded.close();
 
     server = await startServerChild(dbPath);
     const api = apiFor(server);
     const config = await fetchInstanceConfig(api);
-    const clients: SoakClients = { api, config, investigator: await signIn(api, USERNAME, PASSWORD), investigatorCaseKeys: new Map() };
+    const clients: SoakClients = { api, config, investigator: await signIn(api, { username: USERNAME, password: PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }), investigatorCaseKeys: new Map() };
     const ledger = new Ledger();
     const schedule = seededPrng(options.seed);
     const workload = seededPrng(options.seed ^ 0x5bd1e995);

@@ -6,17 +6,18 @@ import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signIn, signOut } from '../../web/client/investigator.js';
 import { verifyAuditChain } from '../../worker/audit.js';
-import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let orgId: string;
 beforeAll(sodiumReady);
 beforeEach(async () => {
   t = makeTestApp();
-  orgId = (await addOrganisation(t, 'Anti-Corruption Unit', 'alice')).orgId;
+  const created = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
+  orgId = created.orgId;
   const config = await fetchInstanceConfig(t.api);
   await submitReport(t.api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-  const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+  const session = await signInAs(t, 'alice', created.totpSecret);
   const [summary] = await listCases(t.api, session);
   const opened = await openCase(t.api, session, summary!.id);
   await replyToCase(t.api, session, opened, 'question', 'assessing');

@@ -6,7 +6,7 @@ import { ApiClient } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
 import { bytesToB64, generatePassphrase, newCaseKey, sealCaseKey, b64ToBytes, type MailboxKeys, type ReportDocument } from '../../web/protocol/index.js';
 import type { InstanceConfig } from '../../web/client/wire-types.js';
-import { INVESTIGATOR } from './harness.js';
+import { INVESTIGATOR, type BrowserHarness } from './harness.js';
 
 export interface SeededReport {
   reference: string;
@@ -39,11 +39,12 @@ export function heading(page: Page) {
 }
 
 /** Signs in through the page with the mouse-free path a person takes: fill, press Sign in. */
-export async function signInThroughPage(page: Page, baseUrl: string, password: string = INVESTIGATOR.password, username: string = INVESTIGATOR.username): Promise<void> {
-  await page.goto(`${baseUrl}/console`);
+export async function signInThroughPage(page: Page, harness: BrowserHarness, password: string = INVESTIGATOR.password, username: string = INVESTIGATOR.username): Promise<void> {
+  await page.goto(`${harness.server.url}/console`);
   await expect.poll(() => heading(page).textContent()).toBe('Sign in');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Code from your authenticator app').fill(harness.totpCode(username));
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 

@@ -67,6 +67,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
 
     await page.getByLabel('Username').fill(INVESTIGATOR.username);
     await page.getByLabel('Password', { exact: true }).fill(INVESTIGATOR.password);
+    await page.getByLabel('Code from your authenticator app').fill(harness.totpCode());
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Argon2id runs in the engine: the page shows progress meanwhile and keeps responding.
     await page.locator('.sign-in-progress').waitFor({ state: 'visible' });
@@ -105,7 +106,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
 
   it('opens a case with the whole decrypted report, contact details marked, and flags a report that does not decrypt', async () => {
     const { page, context, requests } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url);
+    await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');
     await page.getByRole('button', { name: `Open case ${detailed.reference}` }).click();
     await waitForHeading(page, `Case ${detailed.reference}`);
@@ -142,7 +143,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
 
   it('sends a question with a status change that the reporter sees, shows their answer after refresh, and changes status alone', async () => {
     const { page, context, requests } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url);
+    await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');
     await page.getByRole('button', { name: `Open case ${detailed.reference}` }).click();
     await waitForHeading(page, `Case ${detailed.reference}`);
@@ -185,7 +186,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     // Validly signed by the reporter's key, but encrypted under a key that is not the case's.
     await replyFromMailbox(api, brief.keys, { caseId: mailbox.caseId, caseKey: newCaseKey() }, 'forged words');
     const { page, context } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url);
+    await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');
     await page.getByRole('button', { name: `Open case ${brief.reference}` }).click();
     await waitForHeading(page, `Case ${brief.reference}`);
@@ -202,7 +203,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
 
   it('shows an empty state to a unit with no cases, and none of another unit\'s cases', async () => {
     const { page, context } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url, INVESTIGATOR.password, `${INVESTIGATOR.username}1`);
+    await signInThroughPage(page, harness, INVESTIGATOR.password, `${INVESTIGATOR.username}1`);
     await waitForHeading(page, 'Cases');
     expect(await page.locator('#account').textContent()).toContain('Professional Standards');
     expect(await page.locator('#view .empty').textContent()).toContain('No reports yet.');
@@ -214,26 +215,27 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
 
   it('refuses a wrong password and an unknown username with the same words', async () => {
     const { page, context } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url, 'not the password');
+    await signInThroughPage(page, harness, 'not the password');
     const error = page.locator('#sign-in-error');
-    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Username or password is wrong.');
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toBe('Username, password or code is wrong.');
     expect(await error.getAttribute('role')).toBe('alert');
     expect(await page.getByLabel('Password', { exact: true }).inputValue()).toBe('');
     expect(await heading(page).textContent()).toBe('Sign in');
 
     await page.getByLabel('Username').fill('nobody');
     await page.getByLabel('Password', { exact: true }).fill(INVESTIGATOR.password);
+    await page.getByLabel('Code from your authenticator app').fill(harness.totpCode());
     await page.getByRole('button', { name: 'Sign in' }).click();
     // Wait for this attempt's own answer: progress shows while keys are derived, then hides.
     await page.locator('.sign-in-progress').waitFor({ state: 'visible' });
     await page.locator('.sign-in-progress').waitFor({ state: 'hidden', timeout: 30_000 });
-    expect(await error.textContent()).toBe('Username or password is wrong.');
+    expect(await error.textContent()).toBe('Username, password or code is wrong.');
     await context.close();
   });
 
   it('signs out to the sign-in view; a reload also lands there; nothing is stored', async () => {
     const { page, context, requests } = await harness.newPage();
-    await signInThroughPage(page, harness.server.url);
+    await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');
     expect(await page.locator('#account').textContent()).toContain(INVESTIGATOR.username);
     expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
@@ -264,6 +266,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     // Phones capitalise the first letter; usernames are lower-case, so the console forgives it.
     await page.getByLabel('Username').fill('Alice');
     await page.getByLabel('Password', { exact: true }).fill(INVESTIGATOR.password);
+    await page.getByLabel('Code from your authenticator app').fill(harness.totpCode());
     await page.getByRole('button', { name: 'Sign in' }).click();
     await waitForHeading(page, 'Cases');
     expect(await overflowsHorizontally(page)).toBe(false);
@@ -286,6 +289,8 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.keyboard.type(INVESTIGATOR.username);
     await tabTo(page, '#password');
     await page.keyboard.type(INVESTIGATOR.password);
+    await tabTo(page, '#totp');
+    await page.keyboard.type(harness.totpCode());
     await page.keyboard.press('Enter');
     await waitForHeading(page, 'Cases');
 

@@ -1,6 +1,8 @@
 // Browser tests: Debian's Chromium driven by playwright-core against a real Node server on
 // 127.0.0.1 serving the built bundles. Every request the page makes is recorded. With CI
 // set and no browser, tests fail rather than skip.
+import { loadNodeServerSecret } from '../../worker/server-secret-node.js';
+import { totpCodeAt } from '../../worker/totp.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +25,8 @@ export interface BrowserHarness {
   server: RunningServer;
   browser: Browser;
   dbPath: string;
+  /** A current, never-used TOTP code for an administrator the harness made. */
+  totpCode(username?: string): string;
   /** A fresh context (no shared state) whose requests are recorded into `requests`. */
   newPage(viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; requests: Request[] }>;
   close(): Promise<void>;
@@ -32,18 +36,29 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
   const dir = mkdtempSync(join(tmpdir(), 'parley-browser-'));
   const dbPath = join(dir, 'parley.sqlite');
   const database = openNodeDatabase(dbPath);
+  const serverSecret = loadNodeServerSecret(dbPath, undefined);
+  const totpSecrets = new Map<string, string>();
   for (const [i, orgName] of organisations.entries()) {
+    const username = i === 0 ? INVESTIGATOR.username : `${INVESTIGATOR.username}${i}`;
     // Production KDF: the page accepts nothing less, and the test proves the real cost works.
-    await createOrganisation(database.db, { orgName, username: i === 0 ? INVESTIGATOR.username : `${INVESTIGATOR.username}${i}`, password: INVESTIGATOR.password, kdf: PRODUCTION_KDF, now: Date.now() });
+    const created = await createOrganisation(database.db, { orgName, username, password: INVESTIGATOR.password, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret });
+    totpSecrets.set(username, created.totpSecret);
   }
   database.close();
-  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG });
+  // The server's clock runs ahead by 30 s for every code handed out, so each sign-in in a
+  // test has a TOTP step of its own (a code is accepted only once) without waiting.
+  let offsetMs = 0;
+  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   return {
     server, browser, dbPath,
+    totpCode(username = INVESTIGATOR.username) {
+      offsetMs += 30_000;
+      return totpCodeAt(totpSecrets.get(username)!, Date.now() + offsetMs);
+    },
     async newPage(viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ viewport });
       const page = await context.newPage();

@@ -178,13 +178,13 @@ export class InvestigatorDesk {
   private session: InvestigatorSession | null = null;
   private readonly api: ApiClient;
 
-  constructor(baseUrl: string) {
-    this.api = new ApiClient(baseUrl);
+  constructor(private readonly harness: BrowserHarness) {
+    this.api = new ApiClient(harness.server.url);
   }
 
   private async signedIn(): Promise<InvestigatorSession> {
     await sodiumReady();
-    this.session ??= await signIn(this.api, INVESTIGATOR.username, INVESTIGATOR.password);
+    this.session ??= await signIn(this.api, { username: INVESTIGATOR.username, password: INVESTIGATOR.password, totp: this.harness.totpCode() });
     return this.session;
   }
 

@@ -19,7 +19,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
 
   beforeAll(async () => {
     harness = await startBrowserHarness([UNIT]);
-    desk = new InvestigatorDesk(harness.server.url);
+    desk = new InvestigatorDesk(harness);
     await sodiumReady();
   }, 120_000);
 

@@ -1,6 +1,7 @@
 // The Workers entry point (worker/entry-workers.ts) in workerd as wrangler.toml deploys it:
 // production settings when no vars are set, pages from the ASSETS binding behind the app's
 // headers, the cron's clean-up, and a clear error in the one shape when a binding is missing.
+import { bytesToB64 } from '../../web/protocol/encoding.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,8 +62,8 @@ describe('the Workers build as configured', () => {
     mkdirSync(assetsDir);
     writeFileSync(join(assetsDir, 'index.html'), PAGE);
     await applyD1Migrations(join(dir, 'state'));
-    // No vars: the settings a deployment gets from wrangler.toml alone.
-    server = await startWorkerd({ persistTo: join(dir, 'state'), assetsDir, testScheduled: true });
+    // No vars but the one secret: the settings a deployment gets from wrangler.toml alone.
+    server = await startWorkerd({ persistTo: join(dir, 'state'), assetsDir, testScheduled: true, vars: { PARLEY_SERVER_SECRET: bytesToB64(crypto.getRandomValues(new Uint8Array(32))) } });
     sqlite = new Database(d1DatabaseFile(join(dir, 'state')));
     sqlite.pragma('busy_timeout = 5000');
   });
@@ -109,7 +110,7 @@ describe('the Workers build as configured', () => {
   it('deletes expired challenges and ended sessions on the cron, and keeps live ones', async () => {
     const now = Date.now();
     const idle = DEFAULT_CONFIG.sessionIdleMs;
-    const { investigatorId } = await createOrganisation(drizzle(sqlite, { schema }) as unknown as ParleyDb, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now });
+    const { investigatorId } = await createOrganisation(drizzle(sqlite, { schema }) as unknown as ParleyDb, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now, serverSecret: crypto.getRandomValues(new Uint8Array(32)) });
     const insertChallenge = sqlite.prepare('INSERT INTO challenges (challenge_hash, expires_at) VALUES (?, ?)');
     insertChallenge.run('expired', now - 1);
     insertChallenge.run('live', now + 60_000);

@@ -3,18 +3,18 @@
 import { generatePassphrase, sodiumReady, bytesToB64 } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
 import { listCases, signIn } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 import type { FuzzTarget } from './route-fuzzer.js';
 
 export async function makeFuzzTarget(): Promise<{ target: FuzzTarget; close(): void }> {
   await sodiumReady();
   const t: TestApp = makeTestApp();
-  const { orgId } = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
+  const { orgId, totpSecret } = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
   const config = await fetchInstanceConfig(t.api);
   const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
   await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'seed' }));
   const validReport = buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'mutate me' });
-  const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+  const session = await signInAs(t, 'alice', totpSecret);
   const [summary] = await listCases(t.api, session);
   return {
     target: {

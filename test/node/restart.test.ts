@@ -1,5 +1,6 @@
 // The Node server as `npm start` runs it: an acknowledged report survives SIGKILL, and the
 // process prints nothing about who connected.
+import { loadNodeServerSecret } from '../../worker/server-secret-node.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await sodiumReady();
   dir = mkdtempSync(join(tmpdir(), 'parley-restart-'));
   const database = openNodeDatabase(join(dir, 'parley.sqlite'));
-  await createOrganisation(database.db, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now: Date.now() });
+  await createOrganisation(database.db, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now: Date.now(), serverSecret: loadNodeServerSecret(join(dir, 'parley.sqlite'), undefined) });
   database.close();
 });
 afterAll(async () => {

@@ -15,6 +15,8 @@ import { createOrganisation, type CreatedOrganisation } from '../../scripts/crea
 import { bytesToB64, type KdfParams } from '../../web/protocol/index.js';
 import { databaseFilesBytes } from './bytes-search.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type ReceivedRequest, type TestApp } from './test-app.js';
+import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { totpCodeAt } from '../../worker/totp.js';
 import { applyD1Migrations, d1DatabaseFile, startWorkerd, type WorkerdServer } from './workerd.js';
 
 export type TargetName = 'node' | 'workerd';
@@ -35,6 +37,8 @@ export interface ApiTarget {
   sql<Row = Record<string, unknown>>(statement: string, ...params: unknown[]): Row[];
   /** An organisation with one administrator (TEST_PASSWORD), made as `npm run setup` does. */
   addOrganisation(orgName: string, username: string): Promise<CreatedOrganisation>;
+  /** Signs in an administrator made by addOrganisation, with a current TOTP code (through `api` if given). */
+  signIn(username: string, api?: ApiClient): Promise<InvestigatorSession>;
   /** Moves past the challenge lifetime: the clock on Node, real time on workerd (whose clock is the system's). */
   letChallengesExpire(): Promise<void>;
   /** An empty database (instance settings aside) and an empty request log, for the next test. */
@@ -68,6 +72,7 @@ export const nodeTarget: TargetKind = {
   name: 'node',
   async start() {
     let current: TestApp = makeTestApp();
+    const totpSecrets = new Map<string, string>();
     return {
       name: 'node',
       get baseUrl() { return current.api.baseUrl; },
@@ -77,7 +82,15 @@ export const nodeTarget: TargetKind = {
       request: (path, init) => current.fetch(current.api.baseUrl + path, init ?? {}),
       storedBytes: () => databaseFilesBytes(current.dbPath),
       sql: (statement, ...params) => runSql(current.database.sqlite, statement, params),
-      addOrganisation: (orgName, username) => addOrganisation(current, orgName, username),
+      async addOrganisation(orgName, username) {
+        const created = await addOrganisation(current, orgName, username);
+        totpSecrets.set(username, created.totpSecret);
+        return created;
+      },
+      async signIn(username, api) {
+        current.clock.now += 30_000; // a fresh TOTP step each time, so no code is reused
+        return signIn(api ?? current.api, { username, password: TEST_PASSWORD, totp: totpCodeAt(totpSecrets.get(username)!, current.clock.now) }, TEST_KDF);
+      },
       async letChallengesExpire() {
         current.clock.now += TEST_CONFIG.challengeTtlMs + 60_000;
       },
@@ -152,6 +165,8 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
   const challengeTtlSeconds = options.challengeTtlSeconds ?? WORKERD_CHALLENGE_TTL_SECONDS;
   let server: WorkerdServer | undefined;
   let sqlite: Database.Database | undefined;
+  const serverSecret = crypto.getRandomValues(new Uint8Array(32));
+  const totpSecrets = new Map<string, string>();
   try {
     await applyD1Migrations(persistTo);
     server = await startWorkerd({
@@ -163,7 +178,7 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
         PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),
         PARLEY_CHALLENGE_TTL_SECONDS: String(challengeTtlSeconds),
         // A secret in production (wrangler secret put); a var is the same binding to the worker.
-        PARLEY_SERVER_SECRET: bytesToB64(crypto.getRandomValues(new Uint8Array(32))),
+        PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
       },
     });
     sqlite = new Database(d1DatabaseFile(persistTo));
@@ -190,7 +205,13 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
     request: (path, init) => fetch(running.url + path, init ?? {}),
     storedBytes: () => Buffer.concat(filesUnder(persistTo).map((path) => readFileSync(path))),
     sql: (statement, ...params) => runSql(connection, statement, params),
-    addOrganisation: (orgName, username) => createOrganisation(db, { orgName, username, password: TEST_PASSWORD, kdf, now: Date.now() }),
+    async addOrganisation(orgName, username) {
+      const created = await createOrganisation(db, { orgName, username, password: TEST_PASSWORD, kdf, now: Date.now(), serverSecret });
+      totpSecrets.set(username, created.totpSecret);
+      return created;
+    },
+    // workerd keeps the real time: the current code (tests sign each fresh account in once per step).
+    signIn: (username, api) => signIn(api ?? new ApiClient(running.url, fetch), { username, password: TEST_PASSWORD, totp: totpCodeAt(totpSecrets.get(username)!, Date.now()) }, kdf),
     letChallengesExpire: () => new Promise((resolve) => setTimeout(resolve, challengeTtlSeconds * 1000 + 500)),
     async reset() {
       emptyTables(connection);

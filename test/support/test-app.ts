@@ -9,6 +9,8 @@ import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig } from '../../work
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import type { KdfParams } from '../../web/protocol/index.js';
+import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { totpCodeAt } from '../../worker/totp.js';
 
 /** Cheap Argon2id for tests only; production code never sees these numbers by default. */
 export const TEST_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 64 * 1024 });
@@ -27,6 +29,8 @@ export interface TestApp {
   dbPath: string;
   received: ReceivedRequest[];
   clock: { now: number };
+  /** The server secret this app encrypts TOTP secrets with. */
+  serverSecret: Uint8Array;
   /** fetch into the app, recording what it receives. */
   fetch: Fetch;
   api: ApiClient;
@@ -38,7 +42,8 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
   const dbPath = join(dir, 'parley.sqlite');
   const database = openNodeDatabase(dbPath);
   const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
-  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config });
+  const serverSecret = webCryptoRandomBytes(32);
+  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config, serverSecret });
   const received: ReceivedRequest[] = [];
   const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -52,7 +57,7 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
   };
   const api = new ApiClient('http://parley.test', fetch);
   return {
-    app, database, dbPath, received, clock, fetch, api,
+    app, database, dbPath, received, clock, serverSecret, fetch, api,
     close() {
       database.close();
       rmSync(dir, { recursive: true, force: true });
@@ -63,5 +68,11 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
 export const TEST_PASSWORD = 'correct horse battery staple';
 
 export async function addOrganisation(t: TestApp, orgName: string, username: string) {
-  return createOrganisation(t.database.db, { orgName, username, password: TEST_PASSWORD, kdf: TEST_KDF, now: t.clock.now });
+  return createOrganisation(t.database.db, { orgName, username, password: TEST_PASSWORD, kdf: TEST_KDF, now: t.clock.now, serverSecret: t.serverSecret });
+}
+
+/** Signs in with the TOTP code of a new time step (the clock moves 30 s), so no code is ever reused. */
+export async function signInAs(t: TestApp, username: string, totpSecret: string, password: string = TEST_PASSWORD): Promise<InvestigatorSession> {
+  t.clock.now += 30_000;
+  return signIn(t.api, { username, password, totp: totpCodeAt(totpSecret, t.clock.now) }, TEST_KDF);
 }

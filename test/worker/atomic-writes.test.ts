@@ -39,7 +39,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     const config = await fetchInstanceConfig(t.api);
     const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
     await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+    const session = await t.signIn('alice');
     const opened = await openCase(t.api, session, (await listCases(t.api, session))[0]!.id);
     // The message insert succeeds; the status update after it is made to fail.
     t.sql(`CREATE TRIGGER planted_failure BEFORE UPDATE OF status ON cases BEGIN SELECT RAISE(ABORT, 'planted failure'); END`);

@@ -37,7 +37,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     const otherKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
     await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
     validReport = buildReportSubmission(otherKeys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'y' });
-    const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+    const session = await t.signIn('alice');
     token = session.token;
     caseId = (await listCases(t.api, session))[0]!.id;
   });

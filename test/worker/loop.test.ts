@@ -34,7 +34,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
       expect(passphrase.toUpperCase()).not.toContain(receipt.reference);
 
       // 2. The investigator lists, opens and asks.
-      const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const session = await t.signIn('alice');
       const listed = await listCases(t.api, session);
       expect(listed).toHaveLength(1);
       expect(listed[0]!.report?.category).toBe('bribery');
@@ -66,7 +66,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
       const config = await fetchInstanceConfig(t.api);
       const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
       await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-      const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const session = await t.signIn('alice');
       const [summary] = await listCases(t.api, session);
       const opened = await openCase(t.api, session, summary!.id);
       await replyToCase(t.api, session, opened, 'We are looking into it.', 'assessing');

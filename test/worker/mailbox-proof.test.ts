@@ -103,7 +103,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
 
   describe('a server that alters the thread', () => {
     async function withQuestion(): Promise<void> {
-      const session = await signIn(t.api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const session = await t.signIn('alice');
       const [summary] = await listCases(t.api, session);
       await replyToCase(t.api, session, await openCase(t.api, session, summary!.id), 'A question');
     }

@@ -73,7 +73,7 @@ describe.each(TARGETS)('on $name', (target) => {
       const receipt = await submitReport(api, buildReportSubmission(keys, config.organisations[0]!, {
         kind: 'report', category: 'domestic_abuse', whatHappened: MARKERS.report, whenAndWhere: MARKERS.when, contact: MARKERS.contact,
       }));
-      const session = await signIn(api, 'alice', TEST_PASSWORD, TEST_KDF);
+      const session = await t.signIn('alice', api);
       const [summary] = await listCases(api, session);
       const opened = await openCase(api, session, summary!.id);
       await replyToCase(api, session, opened, MARKERS.question);

@@ -18,11 +18,18 @@ export interface InvestigatorSession {
   keyrings: Map<number, OrgKeyring>;
 }
 
-export async function signIn(api: ApiClient, username: string, password: string, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
+export interface Credentials {
+  username: string;
+  password: string;
+  /** The six-digit code from the authenticator app. */
+  totp: string;
+}
+
+export async function signIn(api: ApiClient, { username, password, totp }: Credentials, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
   const prelogin = await api.json<{ salt: string; kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username });
   const secrets = deriveInvestigatorSecrets(password, decodeB64(prelogin.salt, 'salt'), requireKdfAtLeast(prelogin.kdf, kdfFloor));
   try {
-    const response = await api.json<SignInResponse>('POST', '/api/investigator/sessions', { username, authKey: bytesToB64(secrets.authKey) });
+    const response = await api.json<SignInResponse>('POST', '/api/investigator/sessions', { username, authKey: bytesToB64(secrets.authKey), totp });
     const seed = unwrapSeed(decodeB64(response.investigator.wrappedSeed, 'wrapped key'), secrets.wrapKey, decodeB64(response.investigator.id, 'investigator id'));
     const personal = personalKeyPair(seed);
     const orgId = decodeB64(response.organisation.id, 'organisation id');

@@ -37,7 +37,7 @@ export interface CaseDetailView {
 
 export interface ConsoleEngine {
   [method: string]: (...args: never[]) => Promise<unknown>;
-  signIn(username: string, password: string): Promise<Account>;
+  signIn(username: string, password: string, totp: string): Promise<Account>;
   listCases(): Promise<CaseRow[]>;
   openCase(caseId: string): Promise<CaseDetailView>;
   reply(caseId: string, text: string, status: CaseStatus | null): Promise<CaseDetailView>;

@@ -66,11 +66,11 @@ async function caseKeyFor(s: InvestigatorSession, caseId: string): Promise<Uint8
 }
 
 const handlers: ConsoleEngine = {
-  async signIn(username: string, password: string): Promise<Account> {
+  async signIn(username: string, password: string, totp: string): Promise<Account> {
     await ready;
     forgetKeys();
     // No floor argument: the production Argon2id cost is the least this console accepts.
-    session = await signIn(api, username, password);
+    session = await signIn(api, { username, password, totp });
     return { username: session.username, organisationName: session.organisation.name };
   },
 

@@ -54,7 +54,7 @@ export function problemLabel(kind: ProtocolErrorKind): string {
 export function errorText(error: unknown, context: 'sign-in' | 'other'): string {
   const { code, name } = error as { code?: string; name?: string };
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
-  if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username or password is wrong.';
+  if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username, password or code is wrong.';
   if (code === 'unauthorised') return 'Your session has ended. Sign in again.';
   if (code === 'rate_limited') return 'Too many attempts. Wait a few minutes, then try again.';
   if (code === 'not_found') return 'This case is not available to your organisation.';

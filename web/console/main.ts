@@ -69,8 +69,8 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
 function showSignIn(notice?: string): void {
   showView(view, ...signInView({
     ...(notice ? { notice } : {}),
-    async signIn(username, password, stage) {
-      account = await engine.signIn(username, password);
+    async signIn(username, password, totp, stage) {
+      account = await engine.signIn(username, password, totp);
       stage('Signed in. Decrypting the case list…');
       renderAccount(accountArea, account, signOut);
       await showList();

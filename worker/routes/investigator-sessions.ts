@@ -6,7 +6,10 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
-import { findInvestigatorByUsername, listKeyrings } from '../../db/repo/investigators.js';
+import { claimTotpStep, findInvestigatorByUsername, listKeyrings } from '../../db/repo/investigators.js';
+import { openWithServerSecret } from '../server-secret.js';
+import { acceptTotp } from '../totp.js';
+import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { insertSession, deleteSession } from '../../db/repo/sessions.js';
 import { ApiError } from '../errors.js';
@@ -18,7 +21,7 @@ import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } 
 import { publicOrganisation } from './config.js';
 import { appendAudit } from '../audit.js';
 
-const SIGN_IN_REFUSED = 'Username or password is wrong.';
+const SIGN_IN_REFUSED = 'Username, password or code is wrong.';
 
 export function investigatorSessionRoutes(deps: AppDeps) {
   const standInSaltKey = () => getOrCreateSetting(deps.db, 'stand_in_salt_key', () => bytesToB64(deps.randomBytes(SIZES.key)));
@@ -32,17 +35,27 @@ export function investigatorSessionRoutes(deps: AppDeps) {
       return c.json({ salt: investigator?.authSalt ?? standIn, kdf: deps.config.investigatorKdf });
     })
     .post('/sessions', async (c) => {
-      const { username, authKey } = await readJson(c, signInBody);
+      const { username, authKey, totp } = await readJson(c, signInBody);
+      const now = deps.clock();
+      // Throttled by a hash of the name, known or not: no lock-out of others, no record of who tried.
+      const throttle = await throttleKey('sign_in', username);
+      await refuseIfThrottled(deps.db, throttle, now);
       const investigator = await findInvestigatorByUsername(deps.db, username);
       // Compare against a stand-in hash for unknown users so both paths do the same work.
       const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
       const matches = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
-      if (!investigator || !matches) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
+      const totpSecret = investigator?.totpSecretEnc ? await openWithServerSecret(deps.serverSecret, investigator.totpSecretEnc, investigator.id) : null;
+      const step = investigator && matches && investigator.totpConfirmed && totpSecret ? acceptTotp(totpSecret, totp, now, investigator.totpLastStep) : null;
+      // One answer whichever part was wrong; a code is spent even if a racing request used it first.
+      if (!investigator || step === null || !(await claimTotpStep(deps.db, investigator.id, step, false))) {
+        await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
+        throw new ApiError('unauthorised', SIGN_IN_REFUSED);
+      }
+      await recordSuccess(deps.db, throttle);
 
       const org = await findOrganisation(deps.db, investigator.orgId);
       if (!org) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
       const token = deps.randomBytes(SESSION_TOKEN_BYTES);
-      const now = deps.clock();
       const expiresAt = now + deps.config.sessionAbsoluteMs;
       await insertSession(deps.db, { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt });
       const keyrings = await listKeyrings(deps.db, investigator.id, org.id);
@@ -51,7 +64,7 @@ export function investigatorSessionRoutes(deps: AppDeps) {
         {
           token: bytesToB64(token),
           expiresAt,
-          investigator: { id: investigator.id, username: investigator.username, role: investigator.role, boxPublicKey: investigator.boxPublicKey, wrappedSeed: investigator.wrappedSeed },
+          investigator: { id: investigator.id, username: investigator.username, role: investigator.role, instanceAdmin: investigator.instanceAdmin, boxPublicKey: investigator.boxPublicKey, wrappedSeed: investigator.wrappedSeed },
           organisation: publicOrganisation(org),
           keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })),
         },

@@ -17,12 +17,13 @@ export interface SignInOptions {
   /** Shown above the form, e.g. after signing out or when a session ended. */
   notice?: string;
   /** Resolves once signed in and the next view is shown; throws to show an error here. `stage` updates the status text. */
-  signIn(username: string, password: string, stage: (text: string) => void): Promise<void>;
+  signIn(username: string, password: string, totp: string, stage: (text: string) => void): Promise<void>;
 }
 
 export function signInView(options: SignInOptions): Node[] {
   const username = el('input', { id: 'username', name: 'username', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true });
   const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const totp = el('input', { id: 'totp', name: 'totp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6', required: true, 'aria-describedby': 'totp-hint' });
   const submit = el('button', { type: 'submit' }, 'Sign in');
   const error = alertLine('sign-in-error');
   const progress = el('progress', { id: 'sign-in-progress', max: '100', value: '0' });
@@ -33,6 +34,8 @@ export function signInView(options: SignInOptions): Node[] {
   const form = el('form', { method: 'post', novalidate: true },
     el('label', { for: 'username' }, 'Username'), username,
     el('label', { for: 'password' }, 'Password'), password,
+    el('label', { for: 'totp' }, 'Code from your authenticator app'),
+    el('span', { id: 'totp-hint', class: 'hint' }, 'Six digits. Each code works once.'), totp,
     el('div', { class: 'actions' }, submit),
   );
 
@@ -40,9 +43,10 @@ export function signInView(options: SignInOptions): Node[] {
     event.preventDefault();
     if (submit.disabled) return;
     error.textContent = '';
-    if (!username.value.trim() || !password.value) {
-      error.textContent = 'Enter your username and your password.';
-      (username.value.trim() ? password : username).focus();
+    const code = totp.value.replace(/\s+/g, '');
+    if (!username.value.trim() || !password.value || !/^\d{6}$/.test(code)) {
+      error.textContent = 'Enter your username, your password and the six-digit code from your authenticator app.';
+      (!username.value.trim() ? username : !password.value ? password : totp).focus();
       return;
     }
     const started = performance.now();
@@ -57,7 +61,7 @@ export function signInView(options: SignInOptions): Node[] {
     password.readOnly = true;
     try {
       // Usernames are lower-case by rule; forgive the shift key.
-      await options.signIn(username.value.trim().toLowerCase(), password.value, (text) => {
+      await options.signIn(username.value.trim().toLowerCase(), password.value, code, (text) => {
         progress.value = 100;
         progressText.textContent = text;
       });
@@ -65,6 +69,7 @@ export function signInView(options: SignInOptions): Node[] {
       progressBox.hidden = true;
       error.textContent = errorText(failure, 'sign-in');
       password.value = '';
+      totp.value = '';
       password.focus();
     } finally {
       clearInterval(timer);

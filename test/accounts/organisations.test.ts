@@ -1,0 +1,196 @@
+// Organisations and their keys: one organisation cannot reach another's reports unless a
+// report is passed to it; passing on re-wraps the case key; removing a member rotates the
+// keys so their session and their copies open nothing new; the database holds no usable
+// private key, password or TOTP secret.
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bytesToB64, generatePassphrase, openCaseKey, b64ToBytes, sodiumReady, ProtocolError, type MailboxKeys } from '../../web/protocol/index.js';
+import { ApiRequestError } from '../../web/client/api.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
+import { acceptInvite, confirmTotp, createInvite, grantKeyring, listMembers, passOnCase, removeMember, setUpFirstOrganisation, inspectInvite } from '../../web/client/admin.js';
+import { issueSetupToken } from '../../worker/setup-token.js';
+import { totpCodeAt } from '../../worker/totp.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { databaseFilesBytes, markersFound } from '../support/bytes-search.js';
+
+let t: TestApp;
+beforeAll(sodiumReady);
+beforeEach(() => {
+  t = makeTestApp();
+});
+afterEach(() => t.close());
+
+async function report(orgIndex: number, text: string): Promise<{ keys: MailboxKeys }> {
+  const config = await fetchInstanceConfig(t.api);
+  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+  await submitReport(t.api, buildReportSubmission(keys, config.organisations[orgIndex]!, { kind: 'report', category: 'other', whatHappened: text }));
+  return { keys };
+}
+
+async function status(attempt: Promise<unknown>): Promise<string> {
+  const error = await attempt.then(() => null, (e: unknown) => e);
+  return error instanceof ApiRequestError ? `${error.status} ${error.code}` : `no error: ${String(error)}`;
+}
+
+async function twoUnits() {
+  const a = await addOrganisation(t, 'Unit A', 'alice');
+  const b = await addOrganisation(t, 'Unit B', 'bob');
+  const config = await fetchInstanceConfig(t.api);
+  const indexOf = (id: string) => config.organisations.findIndex((o) => o.id === id);
+  const reportToB = await report(indexOf(b.orgId), 'for unit B only');
+  const alice = await signInAs(t, 'alice', a.totpSecret);
+  const bob = await signInAs(t, 'bob', b.totpSecret);
+  const [bCase] = await listCases(t.api, bob);
+  return { a, b, alice, bob, bCase: bCase!, reportToB, config };
+}
+
+describe('isolation between organisations', () => {
+  it('keeps every case route closed to another organisation', async () => {
+    const { alice, bCase, config } = await twoUnits();
+    expect(await listCases(t.api, alice)).toEqual([]);
+    const auth = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
+    const attempts: [string, RequestInit][] = [
+      [`/api/investigator/cases/${bCase.id}`, { headers: auth }],
+      [`/api/investigator/cases/${bCase.id}/messages`, { method: 'POST', headers: auth, body: JSON.stringify({ id: bytesToB64(new Uint8Array(16)), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) }],
+      [`/api/investigator/cases/${bCase.id}/status`, { method: 'PUT', headers: auth, body: JSON.stringify({ status: 'closed' }) }],
+      [`/api/investigator/cases/${bCase.id}/pass-on`, { method: 'POST', headers: auth, body: JSON.stringify({ orgId: config.organisations[0]!.id, keyVersion: 1, sealedCaseKey: 'A'.repeat(130), keepAccess: true }) }],
+    ];
+    for (const [path, init] of attempts) {
+      const res = await t.app.request(path, init);
+      expect({ path, status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ path, status: 404, code: 'not_found' });
+    }
+    const row = t.database.sqlite.prepare('SELECT status FROM cases WHERE id = ?').get(bCase.id) as { status: string };
+    expect(row.status).toBe('received');
+  });
+
+  it('opens a case to another organisation once it is passed on, and the reporter hears from both', async () => {
+    const { a, alice, bob, bCase, reportToB, config } = await twoUnits();
+    const bOpened = await openCase(t.api, bob, bCase.id);
+    await replyToCase(t.api, bob, bOpened, 'Unit B here: we are passing this to Unit A.');
+    await passOnCase(t.api, bob, bCase, config.organisations.find((o) => o.id === a.orgId)!, false);
+
+    const [passed] = await listCases(t.api, alice);
+    expect(passed?.id).toBe(bCase.id);
+    expect(passed?.status).toBe('passed_on');
+    const aOpened = await openCase(t.api, alice, bCase.id);
+    expect(aOpened.entries[0]!.document).toMatchObject({ whatHappened: 'for unit B only' });
+    await replyToCase(t.api, alice, aOpened, 'Unit A here: thank you.');
+
+    // Unit B chose not to keep access.
+    expect(await status(openCase(t.api, bob, bCase.id))).toBe('404 not_found');
+    expect(await listCases(t.api, bob)).toEqual([]);
+
+    const mailbox = await openMailbox(t.api, reportToB.keys);
+    expect(mailbox.entries.map((e) => e.organisation?.name ?? 'reporter')).toEqual(['reporter', 'Unit B', 'Unit A']);
+  });
+
+  it('lets the sending organisation keep access when it chooses', async () => {
+    const { a, bob, bCase, config } = await twoUnits();
+    await passOnCase(t.api, bob, bCase, config.organisations.find((o) => o.id === a.orgId)!, true);
+    await expect(openCase(t.api, bob, bCase.id)).resolves.toMatchObject({ id: bCase.id });
+  });
+});
+
+describe('members and key rotation', () => {
+  async function unitWithMember() {
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const old = await report(0, 'before the rotation');
+    const admin = await signInAs(t, 'alice', a.totpSecret);
+    const [oldCase] = await listCases(t.api, admin);
+    await replyToCase(t.api, admin, await openCase(t.api, admin, oldCase!.id), 'A question signed with the first key');
+    const { token } = await createInvite(t.api, admin, { kind: 'member', role: 'investigator' });
+    expect(await inspectInvite(t.api, token)).toMatchObject({ kind: 'member', role: 'investigator', orgName: 'Unit A' });
+    const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+    return { a, admin, old, oldCase: oldCase!, carolTotp: account.totp.secret };
+  }
+
+  it('a new member reads nothing until an administrator wraps the keys to them', async () => {
+    const { admin, oldCase, carolTotp } = await unitWithMember();
+    const before = await signInAs(t, 'carol', carolTotp);
+    expect(before.keyrings.size).toBe(0);
+    await expect(listCases(t.api, before)).rejects.toThrow();
+    const carol = (await listMembers(t.api, admin)).members.find((m) => m.username === 'carol')!;
+    expect(carol.hasCurrentKeyring).toBe(false);
+    await grantKeyring(t.api, admin, carol);
+    const after = await signInAs(t, 'carol', carolTotp);
+    await expect(openCase(t.api, after, oldCase.id)).resolves.toMatchObject({ id: oldCase.id });
+  });
+
+  it('removing a member rotates the keys: their session and their copy open nothing new', async () => {
+    const { admin, old, oldCase, carolTotp } = await unitWithMember();
+    const carolMember = (await listMembers(t.api, admin)).members.find((m) => m.username === 'carol')!;
+    await grantKeyring(t.api, admin, carolMember);
+    const carol: InvestigatorSession = await signInAs(t, 'carol', carolTotp);
+    const carolsCopy = carol.keyrings.get(1)!;
+
+    await removeMember(t.api, admin, carolMember.id);
+    expect(admin.organisation.keyVersion).toBe(2);
+    expect(await status(listCases(t.api, carol))).toBe('401 unauthorised');
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
+    expect(await status(signInAs(t, 'carol', carolTotp))).toBe('401 unauthorised');
+
+    // A report made after the rotation is sealed to the new key: carol's copy cannot open it.
+    await report(0, 'after the rotation');
+    const cases = await listCases(t.api, admin);
+    const newCase = cases.find((c) => c.report?.whatHappened === 'after the rotation')!;
+    expect(newCase.caseKey.keyVersion).toBe(2);
+    expect(() => openCaseKey(b64ToBytes(newCase.caseKey.sealedCaseKey)!, b64ToBytes(newCase.id)!, carolsCopy.box)).toThrow(ProtocolError);
+    // Old cases were re-wrapped to the new key too, and remain readable with it.
+    expect(cases.find((c) => c.id === oldCase.id)?.caseKey.keyVersion).toBe(2);
+    expect(() => openCaseKey(b64ToBytes(cases.find((c) => c.id === oldCase.id)!.caseKey.sealedCaseKey)!, b64ToBytes(oldCase.id)!, carolsCopy.box)).toThrow(ProtocolError);
+
+    // The reporter still verifies the question signed with the old key, and a new one with the new key.
+    await replyToCase(t.api, admin, await openCase(t.api, admin, oldCase.id), 'A question signed with the second key');
+    await setCaseStatus(t.api, admin, oldCase.id, 'assessing');
+    const mailbox = await openMailbox(t.api, old.keys);
+    expect(mailbox.entries.map((e) => (e.document.kind === 'message' ? e.document.text : 'report'))).toEqual(['report', 'A question signed with the first key', 'A question signed with the second key']);
+  });
+});
+
+describe('founding organisations', () => {
+  it('first run: a one-time setup link founds the first organisation, with keys made on the client', async () => {
+    const fragment = await issueSetupToken(t.database.db, (n) => crypto.getRandomValues(new Uint8Array(n)));
+    const token = fragment!.replace('#setup=', '');
+    const account = await setUpFirstOrganisation(t.api, token, 'National Unit', 'root', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    expect(account.totp.uri).toMatch(/^otpauth:\/\/totp\/Parley:root\?/);
+    // Not usable until the second factor is confirmed.
+    expect(await status(signInAs(t, 'root', account.totp.secret))).toBe('401 unauthorised');
+    await confirmTotp(t.api, 'root', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+    const root = await signInAs(t, 'root', account.totp.secret);
+    expect(root.organisation.name).toBe('National Unit');
+    // The link is used up, and no new one is made once an organisation exists.
+    expect(await status(setUpFirstOrganisation(t.api, token, 'Another', 'x', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toBe('404 not_found');
+    expect(await issueSetupToken(t.database.db, (n) => crypto.getRandomValues(new Uint8Array(n)))).toBeNull();
+  });
+
+  it('only an instance administrator invites a new organisation, whose founder makes its keys', async () => {
+    const fragment = await issueSetupToken(t.database.db, (n) => crypto.getRandomValues(new Uint8Array(n)));
+    const account = await setUpFirstOrganisation(t.api, fragment!.replace('#setup=', ''), 'National Unit', 'root', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'root', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+    const root = await signInAs(t, 'root', account.totp.secret);
+    const { token } = await createInvite(t.api, root, { kind: 'organisation', orgName: 'County Force ACU' });
+    const founder = await acceptInvite(t.api, token, 'dana', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'dana', founder.authKey, totpCodeAt(founder.totp.secret, t.clock.now));
+    const dana = await signInAs(t, 'dana', founder.totp.secret);
+    expect(dana.organisation.name).toBe('County Force ACU');
+    expect(dana.role).toBe('admin');
+    expect(await status(createInvite(t.api, dana, { kind: 'organisation', orgName: 'Not allowed' }))).toBe('403 forbidden');
+  });
+});
+
+describe('what the database holds about accounts', () => {
+  it('no password, private key, seed or TOTP secret in usable form', async () => {
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const admin = await signInAs(t, 'alice', a.totpSecret);
+    const keyring = admin.keyrings.get(1)!;
+    const secrets = [keyring.boxSeed, keyring.signSeed, keyring.box.privateKey, keyring.sign.privateKey].flatMap((bytes) => [bytesToB64(bytes), Buffer.from(bytes).toString('base64'), Buffer.from(bytes).toString('hex')]);
+    const stored = databaseFilesBytes(t.dbPath);
+    expect(markersFound(stored, [TEST_PASSWORD, a.totpSecret, ...secrets])).toEqual([]);
+    for (const bytes of [keyring.boxSeed, keyring.signSeed]) expect(stored.includes(Buffer.from(bytes))).toBe(false);
+    // The TOTP secret is there only encrypted, and the server secret is not in the database.
+    const row = t.database.sqlite.prepare('SELECT totp_secret_enc FROM investigators').get() as { totp_secret_enc: string };
+    expect(row.totp_secret_enc.length).toBeGreaterThan(40);
+    expect(markersFound(stored, [bytesToB64(t.serverSecret)])).toEqual([]);
+  });
+});
