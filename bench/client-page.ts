@@ -1,0 +1,8 @@
+// Entry of the client benchmark page (bundled by page-server.ts): hands the timing
+// function to the driver, which calls it through Playwright, with the time from navigation
+// until libsodium was ready (bundle fetch, parse and wasm compile).
+import { sodiumReady } from '../web/protocol/index.js';
+import { timeClientOperations } from './crypto-timings.js';
+
+const readyAtMs = sodiumReady().then(() => performance.now());
+(globalThis as unknown as { parleyBench: unknown }).parleyBench = { timeClientOperations, readyAtMs: () => readyAtMs };

@@ -1,0 +1,114 @@
+// `npm run bench:client`: the reporter's client-side costs in headless Chromium (Debian's
+// /usr/bin/chromium through playwright-core) and, for comparison, in Node: passphrase →
+// keys with Argon2id at production cost (64 MiB, 3 passes), sealing and opening a 4 KiB
+// message, generating a passphrase, solving a proof of work. Medians of runs. Writes the "client" section of bench/RESULTS.md.
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { PRODUCTION_KDF } from '../web/protocol/index.js';
+import { DEFAULT_CONFIG } from '../worker/deps.js';
+import { timeClientOperations, type ClientTimings, type TimingOptions } from './crypto-timings.js';
+import { startPageServer } from './page-server.js';
+import { machineLine } from './machine.js';
+import { fmt, median } from './stats.js';
+import { updateResultsSection } from './results-file.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '200' },
+    note: { type: 'string' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const OPTIONS: TimingOptions = { runs: Number(values.runs), batch: Number(values.batch), kdf: PRODUCTION_KDF };
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const BROWSER_TIMEOUT_MS = 10 * 60 * 1000;
+const DERIVE_TARGET_MS = 1000;
+
+interface BenchPage {
+  parleyBench: { timeClientOperations: typeof timeClientOperations; readyAtMs: () => Promise<number> };
+}
+
+async function timeInChromium(): Promise<{ timings: ClientTimings; readyMs: number; version: string; bundleBytes: number }> {
+  const pages = await startPageServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const page = await (await browser.newContext()).newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${pages.url}/`);
+    await page.waitForFunction(() => 'parleyBench' in globalThis, undefined, { timeout: 30_000 }).catch(() => {
+      throw new Error(`bench page did not load: ${pageErrors.join('; ') || 'no error reported'}`);
+    });
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('Chromium timings took too long')), BROWSER_TIMEOUT_MS)));
+    const readyMs = await page.evaluate(() => (globalThis as unknown as BenchPage).parleyBench.readyAtMs());
+    const timings = await Promise.race([page.evaluate((options) => (globalThis as unknown as BenchPage).parleyBench.timeClientOperations(options), OPTIONS), timeout]);
+    return { timings, readyMs, version: browser.version(), bundleBytes: pages.bundleBytes };
+  } finally {
+    clearTimeout(timer);
+    await browser.close();
+    await pages.close();
+  }
+}
+
+function row(label: string, node: number[], browser: number[] | undefined): string {
+  return `| ${label} | ${browser ? fmt(median(browser)) : 'n/a'} | ${fmt(median(node))} |`;
+}
+
+function proofOfWorkLine(node: ClientTimings, browser: ClientTimings | undefined): string {
+  const describe = (t: ClientTimings) => {
+    const pow = t.proofOfWork;
+    if ('error' in pow) return pow.error;
+    const expected = (bits: number) => `${fmt((2 ** bits / pow.hashesPerSecond) * 1000)} ms`;
+    return `${fmt(pow.hashesPerSecond / 1000)} k hashes/s; ${pow.ms.length} solves at ${pow.bits} bits took a median ${fmt(median(pow.ms))} ms (one solve is very random); expected time at 16 / 20 / 24 bits: ${expected(16)} / ${expected(20)} / ${expected(24)}`;
+  };
+  return `Proof of work (\`solveProofOfWork\`; the server's default difficulty is ${DEFAULT_CONFIG.workBits ? `${DEFAULT_CONFIG.workBits} bits` : 'off (0 bits)'}): Chromium ${browser ? describe(browser) : 'n/a'}. Node ${describe(node)}.`;
+}
+
+async function main() {
+  const started = performance.now();
+  console.log('client: timing in Node');
+  const node = await timeClientOperations(OPTIONS);
+  let browser: Awaited<ReturnType<typeof timeInChromium>> | undefined;
+  let browserProblem = '';
+  if (existsSync(CHROMIUM_PATH)) {
+    console.log('client: timing in headless Chromium');
+    try {
+      browser = await timeInChromium();
+    } catch (error) {
+      browserProblem = `Chromium run failed: ${String(error)}`;
+    }
+  } else {
+    browserProblem = `no Chromium at ${CHROMIUM_PATH}; only Node figures`;
+  }
+  const b = browser?.timings;
+  const derive = b ? median(b.deriveKeysMs) : Number.NaN;
+  const markdown = `## Client: the reporter's costs in the browser
+
+Command: \`npm run bench:client\` (also part of \`npm run bench\`)${values.note ? `  \n**${values.note}**` : ''}
+
+Machine: ${machineLine()}${browser ? `; Chromium ${browser.version} headless` : ''}
+
+The real protocol code (web/protocol) bundled by esbuild from bench/client-page.ts (${browser ? `${fmt(browser.bundleBytes / 1024)} KiB` : 'n/a'}), served from 127.0.0.1 under a CSP allowing only same-origin scripts and 'wasm-unsafe-eval', run on the page's main thread (the reporter page runs the same code in a Web Worker); the same functions run in Node for comparison. ${OPTIONS.runs} runs each, medians; fast operations are timed over batches of ${OPTIONS.batch}. Passphrase → keys is \`deriveMailboxKeys\` (normalise, Argon2id ${PRODUCTION_KDF.memLimitBytes / 1024 ** 2} MiB × ${PRODUCTION_KDF.opsLimit} passes, sub-keys); seal is \`encryptMessage\` + \`signMessage\` of 3,000 bytes padded to 4,096; open is \`verifyMessage\` + \`decryptMessage\`.${browserProblem ? `\n\n**${browserProblem}**` : ''}
+
+| operation | Chromium ms | Node ms |
+|---|---|---|
+${row('passphrase → keys (Argon2id 64 MiB, 3 passes)', node.deriveKeysMs, b?.deriveKeysMs)}
+${row('seal 4 KiB message (encrypt + sign)', node.sealMs, b?.sealMs)}
+${row('open 4 KiB message (verify + decrypt)', node.openMs, b?.openMs)}
+${row('generatePassphrase', node.generatePassphraseMs, b?.generatePassphraseMs)}
+| page navigation → libsodium ready (once per page; bundle from 127.0.0.1) | ${browser ? fmt(browser.readyMs) : 'n/a'} | — |
+
+Target: passphrase → keys ≤ ${DERIVE_TARGET_MS} ms in headless Chromium: ${b ? `${fmt(derive)} ms (${derive <= DERIVE_TARGET_MS ? 'met' : 'not met'}; runs ${b.deriveKeysMs.map((x) => fmt(x)).join(', ')} ms)` : 'not measured'}.
+
+${proofOfWorkLine(node, b)}
+
+Whole command: ${fmt((performance.now() - started) / 1000)} s.`;
+  console.log(markdown);
+  if (!values['no-write']) updateResultsSection('client', markdown);
+}
+
+await main();

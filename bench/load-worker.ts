@@ -1,0 +1,259 @@
+// The load generator, in its own process: runs one autocannon job at a time (sent over IPC)
+// against the bench server and answers with throughput, status counts and latency
+// percentiles computed from every response's own timing (autocannon's histogram keeps
+// whole milliseconds only). Per-request headers and bodies come from a pre-built file or,
+// for the soak, from a feeder process; each is used once.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import autocannon, { type AutocannonRequest } from 'autocannon';
+import { forkTs, nextMessage, stopChild, stopWithParent } from './child.js';
+import type { FeederSpec } from './submission-feeder.js';
+import { percentile } from './stats.js';
+import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
+
+const FEEDER_CHALLENGE_PATH = '/api/mailbox/challenge';
+
+export interface LoadVariant {
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface LoadJob {
+  title: string;
+  url: string;
+  method: 'GET' | 'POST';
+  connections: number;
+  /** Stop after this many requests (takes precedence over duration). */
+  amount?: number;
+  durationSeconds?: number;
+  /** autocannon overallRate: requests per second over all connections. */
+  overallRate?: number;
+  headers?: Record<string, string>;
+  /** JSON file of LoadVariant[]: one per request, handed out in order by setupRequest. */
+  variantsFile?: string;
+  /**
+   * Make submission bodies on the fly instead (too many to pre-build), each sent after a
+   * fresh challenge request whose challenge it carries (url is then the reports route).
+   */
+  feeder?: FeederSpec;
+  /** Print a progress line and keep per-interval figures this often. */
+  intervalSeconds?: number;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface IntervalStats extends LatencySummary {
+  endSeconds: number;
+  ok: number;
+  notOk: number;
+}
+
+export interface LoadResult {
+  title: string;
+  seconds: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCounts: Record<string, number>;
+  /** 2xx responses per second (of the main request, not the challenges before it). */
+  rps: number;
+  /** Feeder jobs: the challenge request made before each report. */
+  challenges?: { statusCounts: Record<string, number>; latencyMs: LatencySummary };
+  latencyMs: LatencySummary;
+  /** Requests sent after the variants ran out (each one a reused body: should be 0). */
+  variantsShort: number;
+  intervals: IntervalStats[];
+}
+
+/** Growable float array for latency samples (a 10-minute soak has ~10^5–10^6). */
+class Samples {
+  private data = new Float64Array(1 << 14);
+  length = 0;
+  push(value: number) {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  view(from = 0): Float64Array {
+    return this.data.subarray(from, this.length);
+  }
+}
+
+function summarise(samples: Float64Array): LatencySummary {
+  return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: percentile(samples, 100) };
+}
+
+/** Keeps a queue of feeder-made bodies ahead of the load. */
+class FeederQueue {
+  private queue: string[] = [];
+  private asking = false;
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (m: { type: string; bodies?: string[] }) => {
+      if (m.type === 'batch' && m.bodies) {
+        this.queue.push(...m.bodies);
+        this.asking = false;
+        this.topUp();
+      }
+    });
+  }
+
+  static async start(spec: FeederSpec, prefill: number): Promise<FeederQueue> {
+    const child = forkTs(join(import.meta.dirname, 'submission-feeder.ts'));
+    await nextMessage(child, 'ready', 60_000);
+    child.send({ type: 'init', spec });
+    const feeder = new FeederQueue(child);
+    feeder.topUp();
+    const deadline = Date.now() + 120_000;
+    while (feeder.queue.length < prefill && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return feeder;
+  }
+
+  static readonly LOW_WATER = 5000;
+  static readonly BATCH = 200;
+
+  private topUp() {
+    if (!this.asking && this.queue.length < FeederQueue.LOW_WATER) {
+      this.asking = true;
+      this.child.send({ type: 'more', count: FeederQueue.BATCH });
+    }
+  }
+
+  take(): string | undefined {
+    const body = this.queue.shift();
+    this.topUp();
+    return body;
+  }
+
+  stop() {
+    return stopChild(this.child);
+  }
+}
+
+async function runJob(job: LoadJob): Promise<LoadResult> {
+  const variants: LoadVariant[] = job.variantsFile ? (JSON.parse(readFileSync(job.variantsFile, 'utf8')) as LoadVariant[]) : [];
+  const feeder = job.feeder ? await FeederQueue.start(job.feeder, FeederQueue.LOW_WATER) : undefined;
+  let next = 0;
+  let variantsShort = 0;
+  let lastBody: string | undefined;
+  // Which kind of request the next 'response' event is about (onResponse runs just before it).
+  let responding: 'main' | 'challenge' = 'main';
+  const challengeStatus: Record<string, number> = {};
+  const requests: AutocannonRequest[] = [];
+  if (feeder) {
+    // The reporter's flow, as submitReport does it: a fresh challenge, then the report that
+    // spends it. Each connection alternates the two; only the reports' latencies are kept.
+    requests.push({
+      method: 'POST',
+      path: FEEDER_CHALLENGE_PATH,
+      onResponse: (status, body, context) => {
+        responding = 'challenge';
+        challengeStatus[status] = (challengeStatus[status] ?? 0) + 1;
+        context.challenge = status === 200 ? (JSON.parse(body) as { challenge: string }).challenge : 'none';
+      },
+    });
+    requests.push({
+      method: job.method,
+      setupRequest: (req, context) => {
+        const body = feeder.take();
+        if (body === undefined) variantsShort++;
+        lastBody = body ?? lastBody;
+        return { ...req, headers: { ...req.headers, [PROOF_HEADERS.challenge]: String(context.challenge) }, body: lastBody ?? '' };
+      },
+      onResponse: () => (responding = 'main'),
+    });
+  } else if (variants.length > 0) {
+    requests.push({
+      method: job.method,
+      setupRequest: (req) => {
+        const variant = variants[next] ?? variants[variants.length - 1]!;
+        if (next >= variants.length) variantsShort++;
+        next++;
+        return { ...req, headers: { ...req.headers, ...variant.headers }, ...(variant.body !== undefined ? { body: variant.body } : {}) };
+      },
+    });
+  } else {
+    requests.push({ method: job.method });
+  }
+
+  const connections = job.amount ? Math.min(job.connections, job.amount) : job.connections;
+  const instance = autocannon({
+    url: job.url,
+    connections,
+    ...(job.amount ? { amount: job.amount } : { duration: job.durationSeconds ?? 5 }),
+    ...(job.overallRate ? { overallRate: job.overallRate } : {}),
+    headers: job.headers ?? {},
+    requests,
+  });
+
+  const samples = new Samples();
+  const challengeSamples = new Samples();
+  let notOk = 0;
+  // Own clock for the run's length: autocannon ends amount-limited runs on its 1-second
+  // tick, so its start/finish would round every short run up to whole seconds.
+  const clockStart = performance.now();
+  let lastResponseAt = clockStart;
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+    lastResponseAt = performance.now();
+    const ok = statusCode >= 200 && statusCode < 300;
+    if (!ok) notOk++;
+    else if (responding === 'challenge') challengeSamples.push(responseTimeMs);
+    else samples.push(responseTimeMs);
+  });
+  instance.on('reqError', () => notOk++);
+
+  const intervals: IntervalStats[] = [];
+  const started = Date.now();
+  let intervalFrom = 0;
+  let notOkFrom = 0;
+  const ticker = job.intervalSeconds
+    ? setInterval(() => {
+        const slice = samples.view(intervalFrom);
+        const stats: IntervalStats = { endSeconds: Math.round((Date.now() - started) / 1000), ok: slice.length, notOk: notOk - notOkFrom, ...summarise(slice) };
+        intervals.push(stats);
+        intervalFrom = samples.length;
+        notOkFrom = notOk;
+        console.log(`  [${job.title}] ${stats.endSeconds} s: ${stats.ok} ok, ${stats.notOk} not ok, p99 ${stats.p99.toFixed(1)} ms`);
+      }, job.intervalSeconds * 1000)
+    : undefined;
+
+  const result = await instance;
+  if (ticker) clearInterval(ticker);
+  await feeder?.stop();
+  const seconds = (lastResponseAt - clockStart) / 1000;
+  const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count - (challengeStatus[code] ?? 0)]).filter(([, count]) => count));
+  return {
+    title: job.title,
+    seconds,
+    ok: samples.length,
+    non2xx: result.non2xx - Object.entries(challengeStatus).reduce((n, [code, count]) => n + (code.startsWith('2') ? 0 : count), 0),
+    challenges: { statusCounts: challengeStatus, latencyMs: summarise(challengeSamples.view()) },
+    errors: result.errors,
+    timeouts: result.timeouts,
+    statusCounts,
+    rps: samples.length / seconds,
+    latencyMs: summarise(samples.view()),
+    variantsShort,
+    intervals,
+  };
+}
+
+// Jobs run one at a time, in the order they arrive.
+stopWithParent('load-worker', 6 * 3600, () => undefined);
+let queue = Promise.resolve();
+process.on('message', (job: LoadJob) => {
+  queue = queue.then(async () => {
+    const result = await runJob(job);
+    process.send!({ type: 'result', result });
+  });
+});
+process.send!({ type: 'ready' });
