@@ -4,7 +4,7 @@
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { ParleyDb } from './database.js';
 
-type Runnable = BatchItem<'sqlite'> & { run(): unknown };
+export type Runnable = BatchItem<'sqlite'> & { run(): unknown };
 
 export async function runAtomically(db: ParleyDb, statements: readonly Runnable[]): Promise<void> {
   if (statements.length === 0) return;

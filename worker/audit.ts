@@ -5,7 +5,8 @@
 import { bytesToB64, utf8ToBytes } from '../web/protocol/encoding.js';
 import type { ParleyDb } from '../db/database.js';
 import type { AuditAction } from '../db/schema.js';
-import { auditEntries, insertAuditEntry, lastAuditEntry, type AuditRow } from '../db/repo/audit.js';
+import { auditEntries, insertAuditStatement, lastAuditEntry, type AuditRow } from '../db/repo/audit.js';
+import { runAtomically, type Runnable } from '../db/atomic.js';
 import { sha256B64 } from './server-crypto.js';
 import { isUniqueViolation } from './validate.js';
 
@@ -25,9 +26,20 @@ export function auditEntryHash(row: Omit<AuditRow, 'hash'>): Promise<string> {
   return sha256B64(utf8ToBytes(canonical));
 }
 
-export async function appendAudit(db: ParleyDb, now: number, event: AuditEvent): Promise<AuditRow> {
-  // Two writers may race for the same sequence number; the primary key makes one lose, and it retries.
-  for (let attempt = 0; ; attempt++) {
+/** Concurrent writers of one organisation race for the next sequence number; the loser tries again. */
+const MAX_ATTEMPTS = 40;
+
+function isAuditCollision(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) if (/audit_log/.test(e.message)) return isUniqueViolation(e);
+  return false;
+}
+
+/**
+ * Appends an audit entry. When `action` gives the statements of the change being audited,
+ * they run in the same atomic batch, so a crash cannot keep the change and lose its entry.
+ */
+export async function appendAudit(db: ParleyDb, now: number, event: AuditEvent, action: () => Runnable[] = () => []): Promise<AuditRow> {
+  for (let attempt = 1; ; attempt++) {
     const last = await lastAuditEntry(db, event.orgId);
     const unhashed = {
       orgId: event.orgId,
@@ -41,10 +53,12 @@ export async function appendAudit(db: ParleyDb, now: number, event: AuditEvent):
     };
     const row = { ...unhashed, hash: await auditEntryHash(unhashed) };
     try {
-      await insertAuditEntry(db, row);
+      await runAtomically(db, [...action(), insertAuditStatement(db, row)]);
       return row;
     } catch (error) {
-      if (!isUniqueViolation(error) || attempt >= 4) throw error;
+      if (!isAuditCollision(error) || attempt >= MAX_ATTEMPTS) throw error;
+      // A little random wait spreads the racers out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }

@@ -15,6 +15,9 @@ export const configVars = z.object({
   PARLEY_KDF_OPS_LIMIT: z.coerce.number().int().min(1).max(64).default(PRODUCTION_KDF.opsLimit),
   PARLEY_KDF_MEMORY_BYTES: z.coerce.number().int().min(8 * 1024).max(4 * 1024 ** 3).default(PRODUCTION_KDF.memLimitBytes),
   PARLEY_CHALLENGE_TTL_SECONDS: z.coerce.number().int().min(1).max(3600).default(DEFAULT_CONFIG.challengeTtlMs / 1000),
+  PARLEY_WORK_BITS: z.coerce.number().int().min(0).max(28).default(DEFAULT_CONFIG.workBits),
+  PARLEY_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_CONFIG.intakePerMinute),
+  PARLEY_MAILBOX_FREE_FAILURES: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.mailboxThrottle.freeFailures),
 });
 
 export type ConfigVars = z.infer<typeof configVars>;
@@ -30,7 +33,15 @@ export function parseEnvironment<S extends z.ZodType>(schema: S, env: unknown): 
 
 export function appConfigFrom(vars: ConfigVars): AppConfig {
   const kdf = { opsLimit: vars.PARLEY_KDF_OPS_LIMIT, memLimitBytes: vars.PARLEY_KDF_MEMORY_BYTES };
-  return { ...DEFAULT_CONFIG, challengeTtlMs: vars.PARLEY_CHALLENGE_TTL_SECONDS * 1000, mailboxKdf: kdf, investigatorKdf: kdf };
+  return {
+    ...DEFAULT_CONFIG,
+    challengeTtlMs: vars.PARLEY_CHALLENGE_TTL_SECONDS * 1000,
+    mailboxKdf: kdf,
+    investigatorKdf: kdf,
+    workBits: vars.PARLEY_WORK_BITS,
+    intakePerMinute: vars.PARLEY_INTAKE_PER_MINUTE,
+    mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: vars.PARLEY_MAILBOX_FREE_FAILURES },
+  };
 }
 
 /** Production cost everywhere; only tests build a config with cheaper KDF parameters. */

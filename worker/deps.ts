@@ -47,10 +47,12 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> =
   sessionIdleMs: 30 * 60 * 1000,
   sessionAbsoluteMs: 12 * 60 * 60 * 1000,
   maxBodyBytes: 128 * 1024,
-  workBits: 0,
+  // 16 bits: about 65,000 hashes, some 60 ms in a browser (bench/RESULTS.md); rises with intake.
+  workBits: 16,
   intakePerMinute: 600,
   signInThrottle: { freeFailures: 5, firstDelayMs: 1000, maxDelayMs: 15 * 60 * 1000 },
-  mailboxThrottle: { freeFailures: 1000, firstDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 },
+  // Ten free mistakes, then 1 s, 2 s, 4 s… up to an hour, per mailbox (passphrases are typed by hand).
+  mailboxThrottle: { freeFailures: 10, firstDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 },
   inviteTtlMs: 7 * 24 * 60 * 60 * 1000,
 };
 

@@ -47,6 +47,7 @@ export function errorResponse(c: Context, error: ApiError): Response {
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) return errorResponse(c, error);
   // Log the error kind and route only: never headers, bodies or anything about the caller.
-  console.error(`internal error on ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message}`);
+  // First line only: database errors carry the query's bound values (ciphertext, hashes) after it.
+  console.error(`internal error on ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message.split(/\n|params:/)[0]!.slice(0, 200)}`);
   return errorResponse(c, new ApiError('internal', 'Something went wrong on our side. Nothing you sent was kept.'));
 }

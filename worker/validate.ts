@@ -31,7 +31,7 @@ export function readParams<S extends z.ZodType>(c: Context, schema: S): z.infer<
 /** Unique-key violations from better-sqlite3 or D1 (possibly wrapped by drizzle) become 409s. */
 export function isUniqueViolation(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed|PRIMARY KEY|SQLITE_CONSTRAINT/i.test(`${e.message} ${(e as { code?: string }).code ?? ''}`)) return true;
+    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT_(UNIQUE|PRIMARYKEY)/.test(`${e.message} ${(e as { code?: string }).code ?? ''}`)) return true;
   }
   return false;
 }

@@ -10,8 +10,8 @@ export async function lastAuditEntry(db: ParleyDb, orgId: string): Promise<Audit
 }
 
 /** Fails with a unique violation if another writer took this sequence number first. */
-export async function insertAuditEntry(db: ParleyDb, row: AuditRow): Promise<void> {
-  await db.insert(auditLog).values(row);
+export function insertAuditStatement(db: ParleyDb, row: AuditRow) {
+  return db.insert(auditLog).values(row);
 }
 
 export async function auditEntries(db: ParleyDb, orgId: string, afterSeq = 0, limit = 1000): Promise<AuditRow[]> {

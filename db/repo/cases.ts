@@ -75,13 +75,17 @@ function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) 
 /** Investigator changes carry updatedAt; reporter activity carries only the day. */
 export type CaseUpdate = { status?: CaseStatus; updatedAt: number } | { lastReporterDay: string };
 
-/** A message and the case update it brings (status, reporter activity): all or nothing. */
-export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate): Promise<void> {
-  await runAtomically(db, [appendMessageStatement(db, message), db.update(cases).set(update).where(eq(cases.id, message.caseId))]);
+/** A message and the case update it brings (status, reporter activity), to run together. */
+export function appendMessageStatements(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate) {
+  return [appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update)];
 }
 
-export async function updateCase(db: ParleyDb, caseId: string, update: CaseUpdate): Promise<void> {
-  await db.update(cases).set(update).where(eq(cases.id, caseId));
+export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate): Promise<void> {
+  await runAtomically(db, appendMessageStatements(db, message, update));
+}
+
+export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {
+  return db.update(cases).set(update).where(eq(cases.id, caseId));
 }
 
 export interface PassOn {

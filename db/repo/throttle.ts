@@ -32,6 +32,7 @@ export async function countIntake(db: ParleyDb, minute: number): Promise<number>
     .values({ minute, count: 1 })
     .onConflictDoUpdate({ target: intakeCounters.minute, set: { count: sql`${intakeCounters.count} + 1` } })
     .returning({ count: intakeCounters.count });
-  await db.delete(intakeCounters).where(lt(intakeCounters.minute, minute - 60));
+  // Old minutes are pruned once, by the first report of each new minute.
+  if (row?.count === 1) await db.delete(intakeCounters).where(lt(intakeCounters.minute, minute - 60));
   return row?.count ?? 1;
 }

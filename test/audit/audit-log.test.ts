@@ -10,11 +10,13 @@ import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type T
 
 let t: TestApp;
 let orgId: string;
+let totpSecret: string;
 beforeAll(sodiumReady);
 beforeEach(async () => {
   t = makeTestApp();
   const created = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
   orgId = created.orgId;
+  totpSecret = created.totpSecret;
   const config = await fetchInstanceConfig(t.api);
   await submitReport(t.api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
   const session = await signInAs(t, 'alice', created.totpSecret);
@@ -42,6 +44,17 @@ describe('audit log', () => {
       expect(row.actor_id).toBe(investigatorId);
       expect([investigatorId, caseId]).toContain(row.subject);
     }
+  });
+
+  it('records every one of many concurrent replies, each with its entry', async () => {
+    const session = await signInAs(t, 'alice', totpSecret);
+    const [summary] = await listCases(t.api, session);
+    const opened = await openCase(t.api, session, summary!.id);
+    const results = await Promise.allSettled(Array.from({ length: 12 }, (_, i) => replyToCase(t.api, session, opened, `reply ${i}`)));
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect(rows().filter((r) => r.action === 'case_reply')).toHaveLength(13);
+    expect(t.database.sqlite.prepare("SELECT COUNT(*) AS n FROM messages WHERE role = 'organisation'").get()).toEqual({ n: 13 });
+    expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true });
   });
 
   it('is append-only in the database', () => {

@@ -177,6 +177,9 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
         PARLEY_KDF_OPS_LIMIT: String(kdf.opsLimit),
         PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),
         PARLEY_CHALLENGE_TTL_SECONDS: String(challengeTtlSeconds),
+        // As TEST_CONFIG on Node: hand-made requests without work, many failures per mailbox.
+        PARLEY_WORK_BITS: '0',
+        PARLEY_MAILBOX_FREE_FAILURES: '1000',
         // A secret in production (wrangler secret put); a var is the same binding to the worker.
         PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
       },

@@ -14,7 +14,15 @@ import { totpCodeAt } from '../../worker/totp.js';
 
 /** Cheap Argon2id for tests only; production code never sees these numbers by default. */
 export const TEST_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 64 * 1024 });
-export const TEST_CONFIG: AppConfig = { ...DEFAULT_CONFIG, mailboxKdf: TEST_KDF, investigatorKdf: TEST_KDF };
+// Proof of work off and mailbox throttling lenient, so API tests can send hand-made requests
+// and many failures; test/abuse turns each on with its own settings.
+export const TEST_CONFIG: AppConfig = {
+  ...DEFAULT_CONFIG,
+  mailboxKdf: TEST_KDF,
+  investigatorKdf: TEST_KDF,
+  workBits: 0,
+  mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: 1000 },
+};
 
 export interface ReceivedRequest {
   method: string;

@@ -2,7 +2,9 @@
 // Pure and runtime-free so the worker (which must not load libsodium) can use it too.
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const B64URL_INDEX = new Map([...B64URL].map((ch, i) => [ch, i]));
+// Indexed by char code (-1 for anything else): decoding is on the server's hot path.
+const B64URL_INDEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < B64URL.length; i++) B64URL_INDEX[B64URL.charCodeAt(i)] = i;
 
 export function bytesToB64(bytes: Uint8Array): string {
   let out = '';
@@ -29,9 +31,10 @@ export function b64ToBytes(text: string): Uint8Array | null {
   let acc = 0;
   let bits = 0;
   let o = 0;
-  for (const ch of text) {
-    const v = B64URL_INDEX.get(ch);
-    if (v === undefined) return null;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    const v = code < 128 ? B64URL_INDEX[code]! : -1;
+    if (v < 0) return null;
     acc = (acc << 6) | v;
     bits += 6;
     if (bits >= 8) {

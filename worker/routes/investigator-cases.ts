@@ -1,7 +1,7 @@
 // The investigator's cases: list, open, reply, change status. Every route is scoped to
 // the signed-in investigator's organisation through the sealed case keys it holds.
 import { Hono } from 'hono';
-import { appendMessage, listCasesForOrg, listMessages, findMailboxByCase, updateCase, passOnCase } from '../../db/repo/cases.js';
+import { appendMessageStatements, listCasesForOrg, listMessages, findMailboxByCase, updateCaseStatement, passOnCase } from '../../db/repo/cases.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
@@ -55,17 +55,16 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       if (!org) throw new ApiError('not_found', 'No such organisation.');
       await requireValidMessageSignature({ caseId, ...body }, 'organisation', org.signPublicKey);
       const now = deps.clock();
+      const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now) };
       try {
-        await appendMessage(
-          deps.db,
-          { id: body.id, caseId, role: 'organisation', orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
-          body.status ? { status: body.status, updatedAt: now } : { updatedAt: now },
+        // The reply, its status change and its audit entry land together or not at all.
+        await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } }, () =>
+          appendMessageStatements(deps.db, message, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }),
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
         throw error;
       }
-      await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } });
       return c.json({ id: body.id }, 201);
     })
     .put('/:caseId/status', async (c) => {
@@ -74,8 +73,9 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { status } = await readJson(c, statusBody);
       const investigator = c.get('investigator');
       const now = deps.clock();
-      await updateCase(deps.db, caseId, { status, updatedAt: now });
-      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } });
+      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } }, () => [
+        updateCaseStatement(deps.db, caseId, { status, updatedAt: now }),
+      ]);
       return c.json({ id: caseId, status });
     })
     .post('/:caseId/pass-on', async (c) => {
