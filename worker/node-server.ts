@@ -9,6 +9,7 @@ import { webCryptoRandomBytes, type AppConfig } from './deps.js';
 import { loadNodeAssets } from './assets-node.js';
 import { loadNodeServerSecret } from './server-secret-node.js';
 import { issueSetupToken } from './setup-token.js';
+import { runScheduledWork } from './scheduled.js';
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -32,6 +33,9 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     ...(assets ? { assets } : {}),
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
+  // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
+  const cleanUp = setInterval(() => void runScheduledWork({ db: database.db, config: options.config }, Date.now()).catch(() => undefined), 60 * 60 * 1000);
+  cleanUp.unref();
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
   });
@@ -42,6 +46,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     setupLink: setupFragment ? `http://${options.host}:${port}/console${setupFragment}` : null,
     close: () =>
       new Promise((resolve) => {
+        clearInterval(cleanUp);
         server.close(() => {
           database.close();
           resolve();

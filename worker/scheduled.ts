@@ -1,10 +1,16 @@
-// Scheduled work, run by the Workers cron (wrangler.toml [triggers]): deletes challenges
-// and sessions that can no longer be used, so the tables hold only live entries.
+// Scheduled work, run by the Workers cron (wrangler.toml [triggers]) and hourly by the Node
+// server: deletes challenges and sessions that can no longer be used, and failure counters
+// older than a day, so the tables hold only live entries.
 import { deleteExpiredChallenges } from '../db/repo/challenges.js';
 import { deleteExpiredSessions } from '../db/repo/sessions.js';
+import { deleteStaleThrottles } from '../db/repo/throttle.js';
 import type { AppDeps } from './deps.js';
+
+/** A failure counter idle this long is forgotten: by then every delay it imposed has ended. */
+const STALE_THROTTLE_MS = 24 * 60 * 60 * 1000;
 
 export async function runScheduledWork(deps: Pick<AppDeps, 'db' | 'config'>, now: number): Promise<void> {
   await deleteExpiredChallenges(deps.db, now);
   await deleteExpiredSessions(deps.db, now, deps.config.sessionIdleMs);
+  await deleteStaleThrottles(deps.db, now - STALE_THROTTLE_MS);
 }

@@ -27,6 +27,8 @@ export interface BrowserHarness {
   dbPath: string;
   /** A current, never-used TOTP code for an administrator the harness made. */
   totpCode(username?: string): string;
+  /** The same, for an account the test made itself (its secret read off the page). */
+  codeFor(secret: string): string;
   /** A fresh context (no shared state) whose requests are recorded into `requests`. */
   newPage(viewport?: { width: number; height: number }): Promise<{ page: Page; context: BrowserContext; requests: Request[] }>;
   close(): Promise<void>;
@@ -58,6 +60,10 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
     totpCode(username = INVESTIGATOR.username) {
       offsetMs += 30_000;
       return totpCodeAt(totpSecrets.get(username)!, Date.now() + offsetMs);
+    },
+    codeFor(secret) {
+      offsetMs += 30_000;
+      return totpCodeAt(secret, Date.now() + offsetMs);
     },
     async newPage(viewport = { width: 1280, height: 900 }) {
       const context = await browser.newContext({ viewport });

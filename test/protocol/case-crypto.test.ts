@@ -142,3 +142,14 @@ describe('every single-bit change is detected', () => {
     expect(undetectedFlips(wrapped, (w) => unwrapSeed(w, wrapKey, ownerId), 'authentication_failed')).toEqual([]);
   });
 });
+
+describe('key fingerprints', () => {
+  it('are 160 bits in ten groups, stable for a key and different for another', async () => {
+    const { keyFingerprint, randomBytes } = await import('../../web/protocol/index.js');
+    const key = randomBytes(32);
+    const other = Uint8Array.from(key, (b, i) => (i === 0 ? b ^ 1 : b));
+    expect(keyFingerprint(key)).toMatch(/^([0-9a-f]{4} ){9}[0-9a-f]{4}$/);
+    expect(keyFingerprint(key)).toBe(keyFingerprint(key.slice()));
+    expect(keyFingerprint(other)).not.toBe(keyFingerprint(key));
+  });
+});

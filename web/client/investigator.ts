@@ -13,6 +13,8 @@ export interface InvestigatorSession {
   token: string;
   username: string;
   role: 'admin' | 'investigator';
+  /** May invite new organisations. */
+  instanceAdmin: boolean;
   organisation: PublicOrganisation;
   /** Organisation keys by key version, opened on this device. */
   keyrings: Map<number, OrgKeyring>;
@@ -39,7 +41,7 @@ export async function signIn(api: ApiClient, { username, password, totp }: Crede
         return [keyring.keyVersion, keyring] as const;
       }),
     );
-    return { token: response.token, username: response.investigator.username, role: response.investigator.role, organisation: response.organisation, keyrings };
+    return { token: response.token, username: response.investigator.username, role: response.investigator.role, instanceAdmin: response.investigator.instanceAdmin === true, organisation: response.organisation, keyrings };
   } finally {
     wipe(secrets.wrapKey);
   }

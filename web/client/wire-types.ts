@@ -67,7 +67,7 @@ export interface CaseDetail extends CaseSummary {
 export interface SignInResponse {
   token: string;
   expiresAt: number;
-  investigator: { id: string; username: string; role: 'admin' | 'investigator'; boxPublicKey: string; wrappedSeed: string };
+  investigator: { id: string; username: string; role: 'admin' | 'investigator'; instanceAdmin: boolean; boxPublicKey: string; wrappedSeed: string };
   organisation: PublicOrganisation;
   keyrings: { keyVersion: number; sealedKeyring: string }[];
 }

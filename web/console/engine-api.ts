@@ -8,6 +8,38 @@ export type { CaseStatus };
 export interface Account {
   username: string;
   organisationName: string;
+  role: 'admin' | 'investigator';
+  /** May invite whole new organisations to this instance. */
+  instanceAdmin: boolean;
+  /** False until an administrator has given this member the organisation's keys. */
+  hasKeys: boolean;
+}
+
+/** A new account's second factor, shown once. The key that confirms it stays in the engine. */
+export interface Enrolment {
+  username: string;
+  secret: string;
+  uri: string;
+}
+
+export interface InviteSummary {
+  kind: 'member' | 'organisation';
+  role: 'admin' | 'investigator';
+  orgName: string | null;
+}
+
+export interface MemberRow {
+  id: string;
+  username: string;
+  role: 'admin' | 'investigator';
+  totpConfirmed: boolean;
+  hasKeys: boolean;
+  isMe: boolean;
+}
+
+export interface OtherOrganisation {
+  id: string;
+  name: string;
 }
 
 export interface CaseRow {
@@ -43,4 +75,18 @@ export interface ConsoleEngine {
   reply(caseId: string, text: string, status: CaseStatus | null): Promise<CaseDetailView>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
   signOut(): Promise<void>;
+  setUpFirstOrganisation(setupToken: string, orgName: string, username: string, password: string): Promise<Enrolment>;
+  inspectInvite(token: string): Promise<InviteSummary>;
+  acceptInvite(token: string, username: string, password: string): Promise<Enrolment>;
+  /** Confirms the enrolment made last in this engine. */
+  confirmTotp(code: string): Promise<void>;
+  listMembers(): Promise<MemberRow[]>;
+  /** Returns the invitation token; the page makes the link. */
+  inviteMember(role: 'admin' | 'investigator'): Promise<string>;
+  inviteOrganisation(orgName: string): Promise<string>;
+  grantAccess(memberId: string): Promise<void>;
+  removeMember(memberId: string): Promise<void>;
+  endSessions(memberId: string): Promise<void>;
+  otherOrganisations(): Promise<OtherOrganisation[]>;
+  passOn(caseId: string, orgId: string, keepAccess: boolean): Promise<void>;
 }

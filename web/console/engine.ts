@@ -2,13 +2,18 @@
 // derives keys from the password (Argon2id), calls the API and decrypts. Only plain text and
 // metadata go back to the page; a reload or sign-out drops everything, nothing is stored.
 import { ApiClient } from '../client/api.js';
-import { listCases, openCaseForReading, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
+import * as admin from '../client/admin.js';
+import { listCases, openCaseForReading, replyToCase, sessionHeaders, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
+import { fetchInstanceConfig } from '../client/reporter.js';
+import type { CaseSummary } from '../client/wire-types.js';
 import { sodiumReady, wipe } from '../protocol/index.js';
 import { serveEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine } from './engine-api.js';
+import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow } from './engine-api.js';
 
 const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
+/** A new account waiting for its first code: its authentication key never goes to the page. */
+let pendingEnrolment: { username: string; authKey: string } | null = null;
 /** Case keys of cases opened in this session, so a reply needs no second fetch of the key. */
 const openedCaseKeys = new Map<string, Uint8Array>();
 
@@ -65,14 +70,88 @@ async function caseKeyFor(s: InvestigatorSession, caseId: string): Promise<Uint8
   return opened.caseKey;
 }
 
+function enrol(username: string, created: admin.NewAccount): Enrolment {
+  pendingEnrolment = { username, authKey: created.authKey };
+  return { username, secret: created.totp.secret, uri: created.totp.uri };
+}
+
 const handlers: ConsoleEngine = {
   async signIn(username: string, password: string, totp: string): Promise<Account> {
     await ready;
     forgetKeys();
     // No floor argument: the production Argon2id cost is the least this console accepts.
     session = await signIn(api, { username, password, totp });
-    return { username: session.username, organisationName: session.organisation.name };
+    return {
+      username: session.username,
+      organisationName: session.organisation.name,
+      role: session.role,
+      instanceAdmin: session.instanceAdmin,
+      hasKeys: session.keyrings.has(session.organisation.keyVersion),
+    };
   },
+
+  async setUpFirstOrganisation(setupToken: string, orgName: string, username: string, password: string): Promise<Enrolment> {
+    await ready;
+    const kdf = await admin.investigatorKdf(api, username);
+    const created = await admin.setUpFirstOrganisation(api, setupToken, orgName, username, password, kdf);
+    return enrol(username, created);
+  },
+
+  inspectInvite: (token: string) => admin.inspectInvite(api, token),
+
+  async acceptInvite(token: string, username: string, password: string): Promise<Enrolment> {
+    await ready;
+    const kdf = await admin.investigatorKdf(api, username);
+    return enrol(username, await admin.acceptInvite(api, token, username, password, kdf));
+  },
+
+  async confirmTotp(code: string): Promise<void> {
+    if (!pendingEnrolment) throw Object.assign(new Error('No account is waiting for a code.'), { code: 'not_found' });
+    await admin.confirmTotp(api, pendingEnrolment.username, pendingEnrolment.authKey, code);
+    pendingEnrolment = null;
+  },
+
+  listMembers: () =>
+    withSession(async (s): Promise<MemberRow[]> =>
+      (await admin.listMembers(api, s)).members.map((m) => ({
+        id: m.id, username: m.username, role: m.role, totpConfirmed: m.totpConfirmed, hasKeys: m.hasCurrentKeyring, isMe: m.username === s.username,
+      })),
+    ),
+
+  inviteMember: (role: 'admin' | 'investigator') => withSession(async (s) => (await admin.createInvite(api, s, { kind: 'member', role })).token),
+
+  inviteOrganisation: (orgName: string) => withSession(async (s) => (await admin.createInvite(api, s, { kind: 'organisation', orgName })).token),
+
+  grantAccess: (memberId: string) =>
+    withSession(async (s) => {
+      const member = (await admin.listMembers(api, s)).members.find((m) => m.id === memberId);
+      if (!member) throw Object.assign(new Error('No such member of your organisation.'), { code: 'not_found' });
+      await admin.grantKeyring(api, s, member);
+    }),
+
+  removeMember: (memberId: string) => withSession(async (s) => { await admin.removeMember(api, s, memberId); }),
+
+  endSessions: (memberId: string) => withSession((s) => admin.revokeSessions(api, s, memberId)),
+
+  otherOrganisations: () =>
+    withSession(async (s) =>
+      (await fetchInstanceConfig(api)).organisations.filter((o) => o.id !== s.organisation.id).map((o) => ({ id: o.id, name: o.name })),
+    ),
+
+  passOn: (caseId: string, orgId: string, keepAccess: boolean) =>
+    withSession(async (s) => {
+      // Fresh copies of both: the sealed case key, and the receiving organisation's current public key.
+      const [summary, config] = await Promise.all([
+        api.json<CaseSummary>('GET', `/api/investigator/cases/${caseId}`, undefined, sessionHeaders(s)),
+        fetchInstanceConfig(api),
+      ]);
+      const to = config.organisations.find((o) => o.id === orgId);
+      if (!to) throw Object.assign(new Error('No such other organisation.'), { code: 'not_found' });
+      await admin.passOnCase(api, s, summary, to, keepAccess);
+      const key = openedCaseKeys.get(caseId);
+      if (key && !keepAccess) wipe(key);
+      if (!keepAccess) openedCaseKeys.delete(caseId);
+    }),
 
   listCases: () =>
     withSession(async (s): Promise<CaseRow[]> =>

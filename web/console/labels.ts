@@ -51,8 +51,15 @@ export function problemLabel(kind: ProtocolErrorKind): string {
 }
 
 /** Engine and API errors, as something a person can act on. */
-export function errorText(error: unknown, context: 'sign-in' | 'other'): string {
-  const { code, name } = error as { code?: string; name?: string };
+export function errorText(error: unknown, context: 'sign-in' | 'account' | 'other'): string {
+  const { code, name, message } = error as { code?: string; name?: string; message?: string };
+  if (context === 'account') {
+    if (code === 'not_found') return 'This link does not work any more: it has been used, has expired, or was copied incompletely. Ask for a new one.';
+    if (code === 'unauthorised') return 'That code did not work. Check the time on your phone is right, then enter the newest code.';
+    if (code === 'invalid_body') return 'The server did not accept these details. Check the username uses only lower-case letters, digits, dot, dash or underscore.';
+  }
+  // These come from Parley's own server, written for people: what changed, what to do.
+  if ((code === 'conflict' || code === 'forbidden') && message) return message;
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
   if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username, password or code is wrong.';
   if (code === 'unauthorised') return 'Your session has ended. Sign in again.';

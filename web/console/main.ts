@@ -1,13 +1,16 @@
 // The investigator console page: swaps views in #view and asks the engine (a Web Worker that
 // holds the token and keys) for everything. The URL and title never change, nothing is
-// stored, and a reload starts over at sign-in.
+// stored, and a reload starts over at sign-in. A one-time setup or invitation link arrives
+// in the fragment (never sent to the server); it is read once and wiped from the address.
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine } from './engine-api.js';
+import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
+import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
 import { caseErrorView, caseView } from './views/case-view.js';
-import { caseListView } from './views/case-list.js';
+import { caseListView, noAccessView } from './views/case-list.js';
+import { membersView, removeConfirmView } from './views/members.js';
 import { signInView } from './views/sign-in.js';
 
 const view = byId('view');
@@ -71,7 +74,7 @@ function showSignIn(notice?: string): void {
     ...(notice ? { notice } : {}),
     async signIn(username, password, totp, stage) {
       account = await engine.signIn(username, password, totp);
-      stage('Signed in. Decrypting the case list…');
+      stage(account.hasKeys ? 'Signed in. Decrypting the case list…' : 'Signed in.');
       renderAccount(accountArea, account, signOut);
       await showList();
     },
@@ -80,6 +83,10 @@ function showSignIn(notice?: string): void {
 
 async function showList(notice?: string): Promise<void> {
   if (!account) return;
+  if (!account.hasKeys) {
+    showView(view, ...noAccessView(account.organisationName));
+    return;
+  }
   let rows: CaseRow[] | null = null;
   let error: string | undefined;
   try {
@@ -98,6 +105,7 @@ async function showList(notice?: string): Promise<void> {
       await showList();
       announce('Case list refreshed.');
     },
+    ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
   }));
 }
 
@@ -138,7 +146,118 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
       renderCase(updated, done);
       announce(done);
     },
+    otherOrganisations: () => guarded(() => engine.otherOrganisations()),
+    passOn: async (organisation, keepAccess) => {
+      await guarded(() => engine.passOn(detail.id, organisation.id, keepAccess));
+      await showList(keepAccess
+        ? `Case ${detail.reference} was passed to ${organisation.name}. You kept access to it.`
+        : `Case ${detail.reference} was passed to ${organisation.name} and has left your list.`);
+    },
   }));
 }
 
-showSignIn();
+const inviteLink = (token: string) => `${location.origin}/console#invite=${encodeURIComponent(token)}`;
+
+async function showMembers(notice?: string): Promise<void> {
+  if (!account) return;
+  const signedIn = account;
+  let members: MemberRow[] | null = null;
+  let error: string | undefined;
+  try {
+    members = await guarded(() => engine.listMembers());
+  } catch (failure) {
+    if (isSessionEnded(failure)) return;
+    error = errorText(failure, 'other');
+  }
+  showView(view, ...membersView({
+    organisationName: signedIn.organisationName,
+    members,
+    ...(error ? { error } : {}),
+    ...(notice ? { notice } : {}),
+    instanceAdmin: signedIn.instanceAdmin,
+    back: () => void showList(),
+    inviteMember: async (role) => inviteLink(await guarded(() => engine.inviteMember(role))),
+    inviteOrganisation: async (name) => inviteLink(await guarded(() => engine.inviteOrganisation(name))),
+    grant: async (member) => {
+      await guarded(() => engine.grantAccess(member.id));
+      await showMembers(`${member.username} now has access to reports. They see them after they next sign in.`);
+    },
+    remove: (member) => showRemoveConfirm(member),
+    endSessions: async (member) => {
+      await guarded(() => engine.endSessions(member.id));
+      announce(`${member.username} is signed out everywhere.`);
+    },
+    copied: () => announce('Link copied.'),
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
+
+function showRemoveConfirm(member: MemberRow): void {
+  showView(view, ...removeConfirmView({
+    member,
+    confirm: async () => {
+      await guarded(() => engine.removeMember(member.id));
+      await showMembers(`${member.username} was removed, and the organisation’s keys were replaced.`);
+    },
+    cancel: () => void showMembers(),
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
+
+function showEnrol(enrolment: Enrolment): void {
+  showView(view, ...enrolView({
+    enrolment,
+    confirm: async (code) => {
+      await engine.confirmTotp(code);
+      showView(view, ...enrolDoneView(() => showSignIn()));
+    },
+    describe: (failure) => errorText(failure, 'account'),
+  }));
+}
+
+function showSetUp(token: string): void {
+  showView(view, ...setUpView({
+    submit: async ({ orgName, username, password }) => showEnrol(await engine.setUpFirstOrganisation(token, orgName, username, password)),
+    describe: (failure) => errorText(failure, 'account'),
+  }));
+}
+
+async function showJoin(token: string): Promise<void> {
+  try {
+    const invite = await engine.inspectInvite(token);
+    showView(view, ...joinView({
+      invite,
+      submit: async ({ username, password }) => showEnrol(await engine.acceptInvite(token, username, password)),
+      describe: (failure) => errorText(failure, 'account'),
+    }));
+  } catch (failure) {
+    showView(view, ...linkProblemView(errorText(failure, 'account'), () => showSignIn()));
+  }
+}
+
+/** Reads a setup or invitation token from the fragment, then removes it so it stays out of history. */
+function takeLinkToken(): { kind: 'setup' | 'invite'; token: string } | null {
+  const match = /^#(setup|invite)=(.+)$/.exec(location.hash);
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  if (!match) return null;
+  try {
+    return { kind: match[1] as 'setup' | 'invite', token: decodeURIComponent(match[2]!) };
+  } catch {
+    return null;
+  }
+}
+
+function followLink(link: { kind: 'setup' | 'invite'; token: string }): void {
+  if (link.kind === 'setup') showSetUp(link.token);
+  else void showJoin(link.token);
+}
+
+// A link pasted into an open console changes only the fragment, so the page does not reload.
+window.addEventListener('hashchange', () => {
+  const link = takeLinkToken();
+  if (link) followLink(link);
+});
+
+const linkToken = takeLinkToken();
+if (linkToken) followLink(linkToken);
+else showSignIn();

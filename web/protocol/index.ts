@@ -9,6 +9,7 @@ export { newCaseKey, newId, sealCaseKey, openCaseKey, encryptMessage, decryptMes
 export { mailboxProofHeaders } from './request-proof.js';
 export { mailboxProofMessage, PROOF_HEADERS } from './proof-message.js';
 export { solveProofOfWork } from './proof-of-work.js';
+export { keyFingerprint } from './fingerprint.js';
 export { leadingZeroBits, WORK_HEADER } from './work-puzzle.js';
 export {
   deriveInvestigatorSecrets, newSeed, personalKeyPair, wrapSeed, unwrapSeed,

@@ -17,6 +17,7 @@ export const LABEL = {
   wrappedKey: 'parley/v1/wrapped-key',
   orgKeyring: 'parley/v1/org-keyring',
   proofOfWork: 'parley/v1/proof-of-work',
+  keyFingerprint: 'parley/v1/key-fingerprint',
 } as const;
 
 /** Argon2id cost. Production values are the floor the brief sets: 64 MiB, 3 passes. */

@@ -6,6 +6,8 @@ import type { CaseStatus } from '../../db/schema.js';
 export interface OrganisationChoice {
   id: string;
   name: string;
+  /** Of the unit's signing key, to compare with the one the unit publishes elsewhere. */
+  fingerprint: string;
 }
 
 export interface ThreadItem {

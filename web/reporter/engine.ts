@@ -1,7 +1,7 @@
 // The reporter's engine: a module Web Worker that holds the passphrase's keys and does all
 // cryptography and every API call, so the page stays responsive during Argon2id and page
 // code never touches a key. The page receives only display data (see engine-api.ts).
-import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
+import { b64ToBytes, generatePassphrase, keyFingerprint, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox } from '../client/reporter.js';
 import type { InstanceConfig } from '../client/wire-types.js';
@@ -89,7 +89,7 @@ function toView(mailbox: OpenedMailbox): MailboxView {
 const engine: ReporterEngine = {
   async loadConfig() {
     const { organisations } = await instanceConfig();
-    return { organisations: organisations.map(({ id, name }) => ({ id, name })) };
+    return { organisations: organisations.map(({ id, name, signPublicKey }) => ({ id, name, fingerprint: keyFingerprint(b64ToBytes(signPublicKey)!) })) };
   },
 
   async newPassphrase() {

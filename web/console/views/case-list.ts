@@ -20,6 +20,8 @@ export interface CaseListOptions {
   notice?: string;
   open(row: CaseRow): void;
   refresh(): Promise<void>;
+  /** Given to administrators only. */
+  members?: () => void;
 }
 
 function cell(label: string, ...content: (Node | string)[]): HTMLTableCellElement {
@@ -53,6 +55,8 @@ function caseTable(rows: CaseRow[], options: CaseListOptions): HTMLTableElement 
 export function caseListView(options: CaseListOptions): Node[] {
   const refresh = el('button', { type: 'button', class: 'secondary' }, 'Refresh list');
   refresh.addEventListener('click', () => void whileBusy(refresh, 'Refreshing…', options.refresh));
+  const members = options.members ? el('button', { type: 'button', class: 'secondary' }, 'Members') : null;
+  if (members) members.addEventListener('click', () => options.members?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const { rows } = options;
@@ -62,11 +66,20 @@ export function caseListView(options: CaseListOptions): Node[] {
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
     el('p', { class: 'hint' },
       'Reports are decrypted on this device. Dates are days only: reporter activity is kept to the day by design, so its timing cannot help identify anyone.'),
-    el('div', { class: 'actions list-actions' }, refresh, el('span', {}, count)),
+    el('div', { class: 'actions list-actions' }, refresh, members ?? '', el('span', {}, count)),
     error,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, 'No reports yet. New reports appear here once a reporter sends one; use Refresh list to check.')
       : null,
     rows && rows.length > 0 ? caseTable(rows, options) : null,
   );
+}
+
+/** Signed in, but no administrator has given this member the organisation's keys yet. */
+export function noAccessView(organisationName: string): Node[] {
+  return [
+    el('h1', {}, 'No access to reports yet'),
+    el('p', {}, `You are a member of ${organisationName}, but an administrator has not yet given you the organisation’s keys, so you cannot read its reports.`),
+    el('p', {}, 'Ask an administrator to choose “Give access to reports” next to your name under Members. Then sign out and sign in again.'),
+  ];
 }

@@ -3,7 +3,7 @@
 import { el } from '../../ui/dom.js';
 import type { ReportDocument } from '../../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../../protocol/labels.js';
-import type { CaseDetailView, CaseStatus, ThreadItem } from '../engine-api.js';
+import type { CaseDetailView, CaseStatus, OtherOrganisation, ThreadItem } from '../engine-api.js';
 import { STATUSES, UNVERIFIED_TEXT, categoryLabel, problemLabel, statusLabel } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 
@@ -18,6 +18,10 @@ export interface CaseViewOptions {
   setStatus(status: CaseStatus): Promise<void>;
   /** An error as words for a person. */
   describe(error: unknown): string;
+  /** The organisations this case could be passed to. */
+  otherOrganisations(): Promise<OtherOrganisation[]>;
+  /** Resolves once the next view is shown. */
+  passOn(organisation: OtherOrganisation, keepAccess: boolean): Promise<void>;
 }
 
 function unverifiedWarning(item: Extract<ThreadItem, { problem: string }>): HTMLElement {
@@ -155,6 +159,60 @@ function statusSection(options: CaseViewOptions): HTMLElement {
   return el('section', { class: 'card', 'aria-labelledby': 'status-heading' }, el('h2', { id: 'status-heading' }, 'Change status'), form);
 }
 
+/** Two steps: choose, then confirm in words that say what happens to this organisation's access. */
+function passOnSection(options: CaseViewOptions): HTMLElement {
+  const section = el('section', { class: 'card', 'aria-labelledby': 'pass-on-heading' }, el('h2', { id: 'pass-on-heading' }, 'Pass to another organisation'));
+  const start = el('button', { type: 'button', class: 'secondary' }, 'Choose an organisation…');
+  const error = alertLine('pass-on-error');
+  const body = el('div', {}, el('p', { class: 'hint' }, 'For a report that another organisation should handle. They get the case key, sealed on this device to their key.'), error, el('div', { class: 'actions' }, start));
+  section.append(body);
+  start.addEventListener('click', async () => {
+    error.textContent = '';
+    let organisations: OtherOrganisation[];
+    try {
+      organisations = await whileBusy(start, 'Loading…', options.otherOrganisations);
+    } catch (failure) {
+      error.textContent = options.describe(failure);
+      return;
+    }
+    if (organisations.length === 0) {
+      error.textContent = 'There is no other organisation on this Parley to pass the case to.';
+      return;
+    }
+    const target = el('select', { id: 'pass-on-to', name: 'organisation' }, ...organisations.map((o) => el('option', { value: o.id }, o.name)));
+    const keep = el('input', { id: 'pass-on-keep', name: 'keepAccess', type: 'checkbox' });
+    const submit = el('button', { type: 'submit' }, 'Pass the case on');
+    const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+    const formError = alertLine('pass-on-form-error');
+    const form = el('form', { method: 'post', novalidate: true },
+      el('label', { for: 'pass-on-to' }, 'Organisation'), target,
+      el('div', { class: 'checkbox' }, keep, el('label', { for: 'pass-on-keep' }, 'Keep access to this case in ', el('strong', {}, 'our'), ' organisation too')),
+      el('p', { class: 'hint', id: 'pass-on-hint' }, 'Without “keep access”, the case leaves your list once it is passed on. The reporter keeps the same reference and sees the new organisation’s replies.'),
+      formError,
+      el('div', { class: 'actions' }, submit, cancel),
+    );
+    submit.setAttribute('aria-describedby', 'pass-on-hint');
+    cancel.addEventListener('click', () => {
+      form.replaceWith(body);
+      start.focus();
+    });
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      if (submit.disabled) return;
+      formError.textContent = '';
+      const chosen = organisations.find((o) => o.id === target.value)!;
+      try {
+        await whileBusy(submit, 'Passing on…', () => options.passOn(chosen, keep.checked));
+      } catch (failure) {
+        formError.textContent = options.describe(failure);
+      }
+    });
+    body.replaceWith(form);
+    target.focus();
+  });
+  return section;
+}
+
 export function caseView(options: CaseViewOptions): Node[] {
   const { detail } = options;
   const back = el('button', { type: 'button', class: 'secondary' }, 'Back to cases');
@@ -176,6 +234,7 @@ export function caseView(options: CaseViewOptions): Node[] {
     threadSection(firstIsReport ? rest : detail.thread),
     replySection(options),
     statusSection(options),
+    passOnSection(options),
   );
 }
 

@@ -36,6 +36,14 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
     el('option', { value: NOT_SURE }, 'Not sure'),
   );
   orgSelect.value = draft.organisation;
+  // The chosen unit's key fingerprint: people who want to can check it against the one the unit publishes.
+  const fingerprint = el('p', { class: 'hint', id: 'organisation-fingerprint' });
+  const showFingerprint = () => {
+    const chosen = organisations.find((o) => o.id === orgSelect.value) ?? (orgSelect.value === NOT_SURE ? organisations[0] : undefined);
+    fingerprint.textContent = chosen ? `Key fingerprint of ${chosen.name}: ${chosen.fingerprint}. The unit publishes it elsewhere too, so you can check that its replies really come from it.` : '';
+  };
+  orgSelect.addEventListener('change', showFingerprint);
+  showFingerprint();
   const organisation = formField(orgSelect, {
     label: 'Which anti-corruption unit should read your report?',
     hint: `Usually the one in the police force where the person works. If you do not know, choose “Not sure”: it goes to ${firstName}, who can pass it on.`,
@@ -69,7 +77,7 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
   const form = el('form', { novalidate: true, 'aria-describedby': 'report-intro' },
     el('p', { id: 'report-intro' }, 'Nothing is sent until you have your passphrase and have checked it.'),
     summary.element,
-    organisation.element, category.element, whatHappened.element, whenAndWhere.element, anythingElse.element, contact.element,
+    organisation.element, fingerprint, category.element, whatHappened.element, whenAndWhere.element, anythingElse.element, contact.element,
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Continue'), backButton(app)),
   );
 
