@@ -23,7 +23,8 @@ export async function startBenchServer(dbPath: string, maxSeconds = 3600): Promi
       url,
       pid: child.pid!,
       async stats(reset = false) {
-        const response = await fetch(`${url}/bench/stats${reset ? '?reset=1' : ''}`);
+        // A fresh connection each time: a pooled one may have been closed by the server as idle.
+        const response = await fetch(`${url}/bench/stats${reset ? '?reset=1' : ''}`, { headers: { connection: 'close' } });
         return (await response.json()) as ServerStats;
       },
       stop: () => stopChild(child),
