@@ -3,7 +3,6 @@
 // report, per-mailbox failure throttling, and mailbox answers padded to fixed sizes.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { b64ToBytes, generatePassphrase, leadingZeroBits, mailboxProofHeaders, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
-import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
 import type { SubmitReportBody } from '../../web/client/wire-types.js';
 import { RESPONSE_BUCKETS } from '../../worker/padded-json.js';

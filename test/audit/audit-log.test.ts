@@ -4,9 +4,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { listCases, openCase, replyToCase, setCaseStatus, signIn, signOut } from '../../web/client/investigator.js';
+import { listCases, openCase, replyToCase, setCaseStatus, signOut } from '../../web/client/investigator.js';
 import { verifyAuditChain } from '../../worker/audit.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let orgId: string;

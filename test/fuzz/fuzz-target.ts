@@ -2,8 +2,8 @@
 // report, a signed-in investigator and a valid report body to mutate.
 import { generatePassphrase, sodiumReady, bytesToB64 } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { listCases, signIn } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { listCases } from '../../web/client/investigator.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
 import type { FuzzTarget } from './route-fuzzer.js';
 
 export async function makeFuzzTarget(): Promise<{ target: FuzzTarget; close(): void }> {

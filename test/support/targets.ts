@@ -7,12 +7,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import * as schema from '../../db/schema.js';
 import type { ParleyDb } from '../../db/database.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation, type CreatedOrganisation } from '../../scripts/create-organisation.js';
-import { bytesToB64, type KdfParams } from '../../web/protocol/index.js';
+import { bytesToB64, sodiumReady, type KdfParams } from '../../web/protocol/index.js';
 import { databaseFilesBytes } from './bytes-search.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type ReceivedRequest, type TestApp } from './test-app.js';
 import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
@@ -236,3 +237,22 @@ export const workerdTarget: TargetKind = { name: 'workerd', start: () => startWo
  * both runtimes, a single file run covers both, and `npm test` needs no extra config.
  */
 export const API_TARGETS: readonly TargetKind[] = [nodeTarget, workerdTarget];
+
+/**
+ * The hooks every API suite shares: one server per file (started once, closed at the end),
+ * and before each test an empty database with one organisation, "Anti-Corruption Unit",
+ * whose administrator is alice.
+ */
+export function useTarget(kind: TargetKind, assign: (target: ApiTarget) => void): void {
+  let started: ApiTarget | undefined;
+  beforeAll(async () => {
+    await sodiumReady();
+    started = await kind.start();
+    assign(started);
+  });
+  afterAll(() => started?.close());
+  beforeEach(async () => {
+    await started!.reset();
+    await started!.addOrganisation('Anti-Corruption Unit', 'alice');
+  });
+}

@@ -1,26 +1,18 @@
 // Writes that must land together (db/atomic.ts: a transaction on better-sqlite3, one
 // db.batch on D1) land together or not at all. A failure is made to happen after the first
 // statement has succeeded, so a non-atomic write would leave part of itself behind.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { generatePassphrase } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { listCases, openCase, replyToCase, signIn } from '../../web/client/investigator.js';
-import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
-import { API_TARGETS, type ApiTarget } from '../support/targets.js';
+import { listCases, openCase, replyToCase } from '../../web/client/investigator.js';
+import { TEST_KDF } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 
 // describe.each: one file, both runtimes (see loop.test.ts).
 describe.each(API_TARGETS)('on $name', (target) => {
   let t: ApiTarget;
-  beforeAll(async () => {
-    await sodiumReady();
-    t = await target.start();
-  });
-  afterAll(() => t?.close());
-  beforeEach(async () => {
-    await t.reset();
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
-  });
+  useTarget(target, (started) => (t = started));
 
   const count = (table: string) => t.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
 

@@ -1,11 +1,11 @@
 // Every route refuses bad input with a 4xx and the one error shape; nothing answers 500.
 // On Node and on workerd.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { b64ToBytes, generatePassphrase, mailboxProofHeaders, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { b64ToBytes, generatePassphrase, mailboxProofHeaders, type MailboxKeys } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { signIn, listCases } from '../../web/client/investigator.js';
-import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
-import { API_TARGETS, type ApiTarget } from '../support/targets.js';
+import { listCases } from '../../web/client/investigator.js';
+import { TEST_KDF } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 import { ERROR_STATUS } from '../../worker/errors.js';
 
 type Auth = 'none' | 'session' | 'mailbox';
@@ -24,14 +24,8 @@ describe.each(API_TARGETS)('on $name', (target) => {
   let caseId: string;
   let validReport: unknown;
 
-  beforeAll(async () => {
-    await sodiumReady();
-    t = await target.start();
-  });
-  afterAll(() => t?.close());
+  useTarget(target, (started) => (t = started));
   beforeEach(async () => {
-    await t.reset();
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
     const config = await fetchInstanceConfig(t.api);
     keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
     const otherKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);

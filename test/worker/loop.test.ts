@@ -1,25 +1,17 @@
 // The whole encrypted loop over HTTP, with real crypto and a real database: on Node with
 // better-sqlite3 and on workerd with D1 (test/support/targets.ts).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sodiumReady, generatePassphrase } from '../../web/protocol/index.js';
+import { describe, expect, it } from 'vitest';
+import { generatePassphrase } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCases, openCase, replyToCase, setCaseStatus, signIn } from '../../web/client/investigator.js';
-import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
-import { API_TARGETS, type ApiTarget } from '../support/targets.js';
+import { listCases, openCase, replyToCase, setCaseStatus } from '../../web/client/investigator.js';
+import { TEST_KDF } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 
 // describe.each rather than a vitest project per target: every case visibly runs on both
 // runtimes from one file, and a run of this file alone covers both.
 describe.each(API_TARGETS)('on $name', (target) => {
   let t: ApiTarget;
-  beforeAll(async () => {
-    await sodiumReady();
-    t = await target.start();
-  });
-  afterAll(() => t?.close());
-  beforeEach(async () => {
-    await t.reset();
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
-  });
+  useTarget(target, (started) => (t = started));
 
   describe('reporter ↔ investigator loop', () => {
     it('carries a report, a question, an answer and a status change end to end', async () => {

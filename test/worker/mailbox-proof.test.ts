@@ -1,24 +1,18 @@
 // The mailbox proof: indistinguishable failures, no replay, no stale challenges, and a
 // reporter's client that rejects anything the server altered. On Node and on workerd.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bytesToB64, b64ToBytes, generatePassphrase, mailboxProofHeaders, ProtocolError, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { bytesToB64, b64ToBytes, generatePassphrase, mailboxProofHeaders, ProtocolError, type MailboxKeys } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCases, openCase, replyToCase, signIn } from '../../web/client/investigator.js';
-import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
-import { API_TARGETS, type ApiTarget } from '../support/targets.js';
+import { listCases, openCase, replyToCase } from '../../web/client/investigator.js';
+import { TEST_KDF } from '../support/test-app.js';
+import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 
 // describe.each: one file, both runtimes (see loop.test.ts).
 describe.each(API_TARGETS)('on $name', (target) => {
   let t: ApiTarget;
   let keys: MailboxKeys;
-  beforeAll(async () => {
-    await sodiumReady();
-    t = await target.start();
-  });
-  afterAll(() => t?.close());
+  useTarget(target, (started) => (t = started));
   beforeEach(async () => {
-    await t.reset();
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
     const config = await fetchInstanceConfig(t.api);
     keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
     await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'report' }));

@@ -3,14 +3,14 @@
 // in identifying headers, then searched for in the stored bytes, received bodies and what
 // the server logs. On Node (in-process) and on workerd (whose output wrangler passes to
 // this process's console, so the same spies catch it).
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bytesToB64, sodiumReady, generatePassphrase } from '../../web/protocol/index.js';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bytesToB64, generatePassphrase } from '../../web/protocol/index.js';
 import { ApiClient } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
-import { openCase, listCases, replyToCase, setCaseStatus, signIn } from '../../web/client/investigator.js';
+import { openCase, listCases, replyToCase, setCaseStatus } from '../../web/client/investigator.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { markersFound } from '../support/bytes-search.js';
-import { nodeTarget, startWorkerdTarget, type ApiTarget, type TargetKind } from '../support/targets.js';
+import { nodeTarget, startWorkerdTarget, type ApiTarget, type TargetKind, useTarget } from '../support/targets.js';
 
 const MARKERS = {
   report: 'MARKER-REPORT-7f3a9c',
@@ -30,14 +30,8 @@ const TARGETS: readonly TargetKind[] = [nodeTarget, { name: 'workerd', start: ()
 describe.each(TARGETS)('on $name', (target) => {
   let t: ApiTarget;
   const logged: string[] = [];
-  beforeAll(async () => {
-    await sodiumReady();
-    t = await target.start();
-  });
-  afterAll(() => t?.close());
+  useTarget(target, (started) => (t = started));
   beforeEach(async () => {
-    await t.reset();
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
     logged.length = 0;
     for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));

@@ -2,7 +2,7 @@
 // confirming the second factor, wrapping the organisation keys to a new member, removing a
 // member with a key rotation, revoking sessions, and passing a case to another organisation.
 // Every private key is handled here, on the device; the server receives only sealed copies.
-import { bytesToB64, newOrgKeyring, openCaseKey, sealCaseKey, sealOrgKeyring, wipe, type KdfParams } from '../protocol/index.js';
+import { bytesToB64, newOrgKeyring, sealCaseKey, sealOrgKeyring, wipe, type KdfParams } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
 import { decodeB64 } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';

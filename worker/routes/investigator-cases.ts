@@ -12,7 +12,7 @@ import { loadCaseForOrg } from '../case-access.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts, wireMessage } from '../thread-response.js';
 import { appendAudit } from '../audit.js';
-import type { CaseKeyRow, CaseRow, MessageRow } from '../../db/repo/cases.js';
+import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 
 const LIST_LIMIT = 500;
 
