@@ -1,20 +1,62 @@
 // Writes that must land together. D1 has no interactive transactions, so there the
 // statements go in one db.batch (which D1 runs as a transaction); on better-sqlite3 they
 // run inside a synchronous transaction on the same connection.
+//
+// A check that must hold when the write lands (not merely when a route looked) goes into the
+// same write as a guard: requireThat(condition, refusal). The guard inserts into write_guards
+// exactly when its condition is false; a trigger then aborts the whole write, and
+// runAtomically throws the guard's refusal. Check and write are one atomic step on both
+// runtimes, so nothing can change between them.
+import { sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { ParleyDb } from './database.js';
+import { writeGuards } from './schema.js';
 
 export type Runnable = BatchItem<'sqlite'> & { run(): unknown };
 
-export async function runAtomically(db: ParleyDb, statements: readonly Runnable[]): Promise<void> {
-  if (statements.length === 0) return;
-  const batchable = db as unknown as { batch?: (items: readonly Runnable[]) => Promise<unknown> };
-  if (typeof batchable.batch === 'function') {
-    await batchable.batch(statements);
-    return;
+/** A condition the write needs, and what to throw when it does not hold. */
+export interface Guard {
+  readonly kind: 'guard';
+  readonly condition: SQL;
+  readonly refusal: Error;
+}
+
+export function requireThat(condition: SQL, refusal: Error): Guard {
+  return { kind: 'guard', condition, refusal };
+}
+
+export type WriteStep = Runnable | Guard;
+
+const isGuard = (step: WriteStep): step is Guard => (step as Guard).kind === 'guard';
+
+/** Which guard (by its position in the write) aborted it, if one did. */
+function failedGuardIndex(error: unknown): number | null {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const match = /guard: (\d+)/.exec(e.message);
+    if (match) return Number(match[1]);
   }
-  const syncDb = db as unknown as { transaction(run: () => void): void };
-  syncDb.transaction(() => {
-    for (const statement of statements) statement.run();
-  });
+  return null;
+}
+
+export async function runAtomically(db: ParleyDb, steps: readonly WriteStep[]): Promise<void> {
+  if (steps.length === 0) return;
+  const statements = steps.map((step, index) =>
+    isGuard(step) ? (db.insert(writeGuards).select(sql`SELECT ${String(index)} WHERE NOT (${step.condition})`) as unknown as Runnable) : step,
+  );
+  try {
+    const batchable = db as unknown as { batch?: (items: readonly Runnable[]) => Promise<unknown> };
+    if (typeof batchable.batch === 'function') {
+      await batchable.batch(statements);
+      return;
+    }
+    const syncDb = db as unknown as { transaction(run: () => void): void };
+    syncDb.transaction(() => {
+      for (const statement of statements) statement.run();
+    });
+  } catch (error) {
+    const index = failedGuardIndex(error);
+    const step = index === null ? undefined : steps[index];
+    if (step && isGuard(step)) throw step.refusal;
+    throw error;
+  }
 }

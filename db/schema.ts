@@ -37,15 +37,30 @@ export const investigators = sqliteTable('investigators', {
   totpConfirmed: integer('totp_confirmed', { mode: 'boolean' }).notNull().default(false),
   /** The last TOTP time step accepted: a code is good once. */
   totpLastStep: integer('totp_last_step').notNull().default(0),
+  /**
+   * When an administrator removed the member (ms); null while a member. The row stays, so the
+   * audit trail keeps their name and neither the id nor the username is ever given out again.
+   */
+  removedAt: integer('removed_at'),
 }, (t) => [uniqueIndex('investigators_username').on(t.username)]);
 
-/** Every public key an organisation has had, so messages signed before a rotation still verify. */
+/**
+ * Every public key an organisation has had, so messages signed before a rotation still verify.
+ * A new version starts 'pending' and becomes the organisation's current key ('active') only
+ * once a member other than the administrator who made it has confirmed on their own device that
+ * their copy opens (docs/PROTOCOL.md, "Key rotation"): one administrator alone cannot switch the
+ * unit to keys nobody else holds.
+ */
+export const KEY_VERSION_STATES = ['pending', 'active'] as const;
 export const orgKeyVersions = sqliteTable('org_key_versions', {
   orgId: text('org_id').notNull().references(() => organisations.id),
   keyVersion: integer('key_version').notNull(),
   boxPublicKey: text('box_public_key').notNull(),
   signPublicKey: text('sign_public_key').notNull(),
   createdAt: integer('created_at').notNull(),
+  state: text('state', { enum: KEY_VERSION_STATES }).notNull().default('active'),
+  /** The member whose device made this version; null for an organisation's first. */
+  createdBy: text('created_by'),
 }, (t) => [primaryKey({ columns: [t.orgId, t.keyVersion] })]);
 
 /** One-time invitations: to join an organisation, or to found one (instance administrators). */
@@ -77,12 +92,18 @@ export const intakeCounters = sqliteTable('intake_counters', {
   count: integer('count').notNull(),
 });
 
-/** Organisation private keys, sealed to one member's personal public key. */
+/**
+ * Organisation private keys, sealed to one member's personal public key. A keyring that
+ * exists is never overwritten; members keep every version they hold (a rotation adds one),
+ * so no step of a rotation can take away what opens the existing cases.
+ */
 export const orgKeyrings = sqliteTable('org_keyrings', {
   investigatorId: text('investigator_id').notNull().references(() => investigators.id),
   orgId: text('org_id').notNull().references(() => organisations.id),
   keyVersion: integer('key_version').notNull(),
   sealedKeyring: text('sealed_keyring').notNull(),
+  /** Set when the member's own device has opened it and found the published public keys inside. */
+  confirmed: integer('confirmed', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [primaryKey({ columns: [t.investigatorId, t.orgId, t.keyVersion] })]);
 
 export const sessions = sqliteTable('sessions', {
@@ -118,6 +139,22 @@ export const caseKeys = sqliteTable('case_keys', {
   sealedCaseKey: text('sealed_case_key').notNull(),
 }, (t) => [primaryKey({ columns: [t.caseId, t.orgId] }), index('case_keys_org').on(t.orgId)]);
 
+/**
+ * A case offered to another organisation. The sender keeps its access until a member of the
+ * receiving organisation has opened the sealed key on their device and accepted: an offer
+ * that does not open is declined and changes nothing, so passing on cannot bury a case.
+ */
+export const caseTransfers = sqliteTable('case_transfers', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  fromOrgId: text('from_org_id').notNull().references(() => organisations.id),
+  toOrgId: text('to_org_id').notNull().references(() => organisations.id),
+  keyVersion: integer('key_version').notNull(),
+  sealedCaseKey: text('sealed_case_key').notNull(),
+  keepAccess: integer('keep_access', { mode: 'boolean' }).notNull(),
+  offeredBy: text('offered_by').notNull(),
+  offeredAt: integer('offered_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.toOrgId] }), index('case_transfers_to').on(t.toOrgId)]);
+
 export const mailboxes = sqliteTable('mailboxes', {
   /** SHA-256 of the Argon2id-derived locator; the passphrase never reaches the server. */
   locatorHash: text('locator_hash').primaryKey(),
@@ -143,8 +180,10 @@ export const messages = sqliteTable('messages', {
 }, (t) => [uniqueIndex('messages_case_seq').on(t.caseId, t.seq)]);
 
 export const AUDIT_ACTIONS = [
-  'sign_in', 'sign_out', 'case_view', 'case_reply', 'case_status', 'case_pass_on', 'case_received',
-  'member_invite', 'member_add', 'member_keyring', 'member_remove', 'key_rotate', 'session_revoke', 'organisation_create',
+  'sign_in', 'sign_out', 'case_view', 'case_list', 'case_reply', 'case_status',
+  'case_pass_on', 'case_received', 'case_transfer_accept', 'case_transfer_decline',
+  'member_invite', 'invite_revoke', 'member_add', 'totp_confirm', 'member_keyring', 'keyring_confirm', 'keyring_reject',
+  'member_remove', 'key_rotate', 'key_activate', 'key_abandon', 'session_revoke', 'organisation_create',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -165,6 +204,15 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 }, (t) => [primaryKey({ columns: [t.orgId, t.seq] })]);
+
+/**
+ * Never holds a row: inserting one aborts the write it is part of (a trigger raises
+ * "guard: <id>"). db/atomic.ts's requireThat() inserts here exactly when its condition is
+ * false, which gives D1's batches, which have no interactive transactions, a conditional abort.
+ */
+export const writeGuards = sqliteTable('write_guards', {
+  guard: text('guard').notNull(),
+});
 
 /** Single-use mailbox proof challenges, stored as hashes, deleted when used or expired. */
 export const challenges = sqliteTable('challenges', {

@@ -1,7 +1,8 @@
 // Server side of the first-run bootstrap: store what the client side provisioned.
 // Used by `npm run setup`, the demo and the tests.
 import type { ParleyDb } from '../db/database.js';
-import { insertOrganisationWithMember } from '../db/repo/organisations.js';
+import { foundOrganisationStatements } from '../db/repo/accounts.js';
+import { audited } from '../worker/audit.js';
 import { provisionOrganisation } from '../web/client/provision.js';
 import { sealWithServerSecret } from '../worker/server-secret.js';
 import { newTotpSecret } from '../worker/totp.js';
@@ -18,26 +19,25 @@ export async function createOrganisation(db: ParleyDb, options: { orgName: strin
   await sodiumReady();
   const totpSecret = newTotpSecret((n) => crypto.getRandomValues(new Uint8Array(n)));
   const { organisation: { sealedKeyring, ...organisation }, member } = provisionOrganisation(options.orgName, options.username, options.password, options.kdf);
-  await insertOrganisationWithMember(
-    db,
-    { ...organisation, keyVersion: 1, createdAt: options.now },
-    {
-      id: member.id,
-      orgId: organisation.id,
-      username: options.username,
-      role: 'admin',
-      authSalt: member.authSalt,
-      authKeyHash: bytesToB64(sha256(b64ToBytes(member.authKey)!)),
-      boxPublicKey: member.boxPublicKey,
-      wrappedSeed: member.wrappedSeed,
-      createdAt: options.now,
-      instanceAdmin: true,
-      // The operator enrols the code on the administrator's phone as this command prints it.
-      totpSecretEnc: await sealWithServerSecret(options.serverSecret, totpSecret, member.id),
-      totpConfirmed: true,
-      totpLastStep: 0,
-    },
-    { investigatorId: member.id, orgId: organisation.id, keyVersion: 1, sealedKeyring },
+  const admin = {
+    id: member.id,
+    role: 'admin' as const,
+    orgId: organisation.id,
+    username: options.username,
+    authSalt: member.authSalt,
+    authKeyHash: bytesToB64(sha256(b64ToBytes(member.authKey)!)),
+    boxPublicKey: member.boxPublicKey,
+    wrappedSeed: member.wrappedSeed,
+    createdAt: options.now,
+    instanceAdmin: true,
+    // The operator enrols the code on the administrator's phone as this command prints it.
+    totpSecretEnc: await sealWithServerSecret(options.serverSecret, totpSecret, member.id),
+    totpConfirmed: true,
+    totpLastStep: 0,
+  };
+  // Founded from the terminal, and audited like every other founding.
+  await audited(db, options.now, { orgId: organisation.id, actorId: member.id, action: 'organisation_create', subject: organisation.id, detail: { via: 'command line' } }, () =>
+    foundOrganisationStatements(db, { ...organisation, keyVersion: 1, createdAt: options.now }, admin, sealedKeyring),
   );
   return { orgId: organisation.id, investigatorId: member.id, totpSecret };
 }

@@ -13,25 +13,23 @@ import { investigatorCaseRoutes } from './routes/investigator-cases.js';
 import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
-
-const ROTATION_PATH = /^\/api\/investigator\/admin\/members\/[^/]+\/remove$/;
-const ROTATION_MAX_BODY_BYTES = 48 * 1024 * 1024;
+import { keyringRoutes } from './routes/keyrings.js';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
   const limitTo = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)) });
-  // A key rotation carries every case key of the organisation; everything else is small.
-  const standardLimit = limitTo(deps.config.maxBodyBytes);
-  const rotationLimit = limitTo(ROTATION_MAX_BODY_BYTES);
-  app.use('/api/*', (c, next) => (ROTATION_PATH.test(c.req.path) ? rotationLimit : standardLimit)(c, next));
+  // Every body is small: a key rotation carries one keyring per member (about 250 bytes each),
+  // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation").
+  app.use('/api/*', limitTo(deps.config.maxBodyBytes));
   app.route('/api', configRoutes(deps));
   app.route('/api/reports', reportRoutes(deps));
   app.route('/api/mailbox', mailboxRoutes(deps));
   app.route('/api/investigator', investigatorSessionRoutes(deps));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
+  app.route('/api/investigator/keyrings', keyringRoutes(deps));
   app.route('/api', accountRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));

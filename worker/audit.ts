@@ -6,7 +6,7 @@ import { bytesToB64, utf8ToBytes } from '../web/protocol/encoding.js';
 import type { ParleyDb } from '../db/database.js';
 import type { AuditAction } from '../db/schema.js';
 import { auditEntries, insertAuditStatement, lastAuditEntry, type AuditRow } from '../db/repo/audit.js';
-import { runAtomically, type Runnable } from '../db/atomic.js';
+import { runAtomically, type WriteStep } from '../db/atomic.js';
 import { sha256B64 } from './server-crypto.js';
 import { isUniqueViolation } from './validate.js';
 
@@ -34,31 +34,50 @@ function isAuditCollision(error: unknown): boolean {
   return false;
 }
 
-/**
- * Appends an audit entry. When `action` gives the statements of the change being audited,
- * they run in the same atomic batch, so a crash cannot keep the change and lose its entry.
- */
-export async function appendAudit(db: ParleyDb, now: number, event: AuditEvent, action: () => Runnable[] = () => []): Promise<AuditRow> {
-  for (let attempt = 1; ; attempt++) {
-    const last = await lastAuditEntry(db, event.orgId);
+/** The next entries of each chain the events touch (an event may name another organisation: a pass-on). */
+async function nextEntries(db: ParleyDb, now: number, events: readonly AuditEvent[]): Promise<AuditRow[]> {
+  const heads = new Map<string, { seq: number; hash: string }>();
+  const rows: AuditRow[] = [];
+  for (const event of events) {
+    if (!heads.has(event.orgId)) {
+      const last = await lastAuditEntry(db, event.orgId);
+      heads.set(event.orgId, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH });
+    }
+    const head = heads.get(event.orgId)!;
     const unhashed = {
       orgId: event.orgId,
-      seq: (last?.seq ?? 0) + 1,
+      seq: head.seq + 1,
       at: now,
       actorId: event.actorId,
       action: event.action,
       subject: event.subject,
       detail: event.detail ? JSON.stringify(event.detail) : null,
-      prevHash: last?.hash ?? GENESIS_HASH,
+      prevHash: head.hash,
     };
     const row = { ...unhashed, hash: await auditEntryHash(unhashed) };
+    heads.set(event.orgId, { seq: row.seq, hash: row.hash });
+    rows.push(row);
+  }
+  return rows;
+}
+
+/**
+ * The one way to make an audited change: the change's statements (and guards) and its audit
+ * entries run as one atomic write, so no change lands without its entry and no entry
+ * without its change. `change` is called again on each retry.
+ */
+export async function audited(db: ParleyDb, now: number, events: AuditEvent | readonly AuditEvent[], change: () => WriteStep[] = () => []): Promise<AuditRow[]> {
+  const list = Array.isArray(events) ? (events as readonly AuditEvent[]) : [events as AuditEvent];
+  for (let attempt = 1; ; attempt++) {
+    const rows = await nextEntries(db, now, list);
     try {
-      await runAtomically(db, [...action(), insertAuditStatement(db, row)]);
-      return row;
+      await runAtomically(db, [...change(), ...rows.map((row) => insertAuditStatement(db, row))]);
+      return rows;
     } catch (error) {
       if (!isAuditCollision(error) || attempt >= MAX_ATTEMPTS) throw error;
-      // A little random wait spreads the racers out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      // A little random wait spreads the racers out (CSPRNG: no Math.random in product code).
+      const [draw] = crypto.getRandomValues(new Uint32Array(1));
+      await new Promise((resolve) => setTimeout(resolve, (draw! / 2 ** 32) * 5 * attempt));
     }
   }
 }
@@ -68,8 +87,9 @@ export type ChainVerdict = { ok: true; entries: number; headHash: string } | { o
 export async function verifyAuditChain(db: ParleyDb, orgId: string): Promise<ChainVerdict> {
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
-  for (let offset = 0; ; ) {
-    const page = await auditEntries(db, orgId, offset);
+  for (;;) {
+    // Keyset paging (after the last seq seen), so verification is linear in the log's length.
+    const page = await auditEntries(db, orgId, expectedSeq - 1);
     if (page.length === 0) return { ok: true, entries: expectedSeq - 1, headHash: prevHash };
     for (const row of page) {
       const fail = (reason: string): ChainVerdict => ({ ok: false, entries: expectedSeq - 1, brokenAtSeq: row.seq, reason });
@@ -80,6 +100,5 @@ export async function verifyAuditChain(db: ParleyDb, orgId: string): Promise<Cha
       prevHash = hash;
       expectedSeq++;
     }
-    offset += page.length;
   }
 }

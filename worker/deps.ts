@@ -30,6 +30,9 @@ export interface AssetSource {
   get(path: string): Promise<{ body: ArrayBuffer | Uint8Array | ReadableStream; contentType: string } | null>;
 }
 
+/** Moments a test can hold a request at, to make a race happen deterministically. */
+export type Checkpoint = 'report:before-write';
+
 export interface AppDeps {
   db: ParleyDb;
   /** Milliseconds since the epoch. */
@@ -40,6 +43,8 @@ export interface AppDeps {
   assets?: AssetSource;
   /** 32 bytes kept outside the database; encrypts TOTP secrets. */
   serverSecret: Uint8Array;
+  /** Tests only: awaited at each checkpoint, so a test can run something in between. */
+  checkpoint?: (at: Checkpoint) => Promise<void>;
 }
 
 export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> = {

@@ -2,7 +2,7 @@
 // in the error instead of surfacing later as "cannot read properties of undefined".
 import type { D1Database, Fetcher } from '@cloudflare/workers-types/latest';
 import { z } from 'zod';
-import { b64ToBytes } from '../web/protocol/encoding.js';
+import { parseServerSecret } from './server-secret.js';
 import { appConfigFrom, configVars, parseEnvironment } from './config-vars.js';
 import type { AppConfig } from './deps.js';
 
@@ -15,8 +15,8 @@ const workersEnv = configVars.extend({
   // A secret, not a var: `wrangler secret put PARLEY_SERVER_SECRET` (docs/DEPLOY.md).
   PARLEY_SERVER_SECRET: z
     .string()
-    .transform((text) => b64ToBytes(text))
-    .refine((bytes) => bytes?.length === 32, 'must be base64url of 32 random bytes (wrangler secret put PARLEY_SERVER_SECRET)'),
+    .transform((text) => parseServerSecret(text))
+    .refine((bytes) => bytes !== null, 'must be base64url of 32 random bytes (wrangler secret put PARLEY_SERVER_SECRET)'),
 });
 
 export interface WorkersEnv {

@@ -16,6 +16,20 @@ export const ERROR_STATUS = {
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
+  /** The organisation's current key is not the one the request sealed to: fetch the keys and seal again. */
+  org_key_changed: 409,
+  /** A one-time link (setup, invitation) that is unknown, used, expired or revoked: all alike. */
+  token_invalid: 404,
+  username_taken: 409,
+  /** A client-chosen id (case, message, member, organisation) that exists already. */
+  duplicate_id: 409,
+  cannot_remove_self: 409,
+  /** A key rotation waits for a member to confirm the new keys; start no other until it ends. */
+  rotation_pending: 409,
+  /** The members changed while a rotation's keyrings were being sealed. */
+  members_changed: 409,
+  /** The case is with that organisation already, or offered to it. */
+  already_shared: 409,
   rate_limited: 429,
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>;

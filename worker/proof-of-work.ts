@@ -4,7 +4,7 @@
 // instance's intake this minute, so a flood of reports makes each one dearer to send,
 // then slower to be accepted — never lost: refused senders are told when to retry.
 import { b64ToBytes } from '../web/protocol/encoding.js';
-import { leadingZeroBits, workInput, WORK_HEADER, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
+import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
 import { countIntake, intakeThisMinute } from '../db/repo/throttle.js';
 import { ApiError } from './errors.js';
 import { sha256 } from './server-crypto.js';
@@ -35,9 +35,6 @@ export async function hasEnoughWork(challenge: Uint8Array, nonceHeader: string |
   return leadingZeroBits(await sha256(workInput(challenge, nonce))) >= bits;
 }
 
-export function workHeader(headers: (name: string) => string | undefined): string | undefined {
-  return headers(WORK_HEADER);
-}
 
 /** Counts a report against this minute's intake; refuses, with a time to retry, past the hard cap. */
 export async function admitReport(deps: AppDeps): Promise<void> {

@@ -35,3 +35,9 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+export function readQuery<S extends z.ZodType>(c: Context, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) throw new ApiError('invalid_parameter', parsed.error.issues.slice(0, 3).map(describeIssue).join('; '));
+  return parsed.data;
+}

@@ -73,13 +73,27 @@ export const createInviteBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('member'), role }),
   z.strictObject({ kind: z.literal('organisation'), orgName: z.string().trim().min(2).max(120) }),
 ]);
-export const keyringBody = z.strictObject({ keyVersion, sealedKeyring });
-export const removeMemberBody = z.strictObject({
-  keyVersion,
+/** Every key version the granting administrator holds, sealed to the member; existing ones are kept. */
+export const grantKeyringsBody = z.strictObject({ keyrings: z.array(z.strictObject({ keyVersion, sealedKeyring })).min(1).max(1000) });
+/** A new key version: its public keys and the new keyring sealed to each member who holds the current one. */
+export const rotationBody = z.strictObject({
+  fromVersion: keyVersion,
   boxPublicKey: publicKey,
   signPublicKey: publicKey,
-  keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).max(10_000),
-  caseKeys: z.array(z.strictObject({ caseId: id, sealedCaseKey })).max(200_000),
+  keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).min(1).max(10_000),
 });
+export const removeMemberBody = z.strictObject({ rotation: rotationBody });
+/** What the member's device found when it opened its keyrings. */
+export const keyringCheckBody = z.strictObject({ confirmed: z.array(keyVersion).max(1000), rejected: z.array(keyVersion).max(1000) });
 export const passOnBody = z.strictObject({ orgId: id, keyVersion, sealedCaseKey, keepAccess: z.boolean() });
+export const declineTransferBody = z.strictObject({ reason: z.enum(['does_not_open', 'not_ours']) });
 export const memberIdParam = z.strictObject({ memberId: id });
+/** An invitation is named by the hash of its token (the token itself is never stored). */
+export const inviteIdParam = z.strictObject({ inviteId: b64(32) });
+export const CASE_PAGE_MAX = 100;
+export const caseListQuery = z.strictObject({
+  status: caseStatus.optional(),
+  /** The cursor from the previous page: cases older than it. */
+  after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),
+});

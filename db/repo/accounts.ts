@@ -1,93 +1,162 @@
-// Account changes that must land together: founding an organisation, joining one, and
-// removing a member with the key rotation that goes with it.
-import { and, eq, ne } from 'drizzle-orm';
+// Account changes as statements for one atomic, audited write (worker/audit.ts's audited()):
+// founding an organisation, invitations, joining, keyrings, removal and key rotation.
+// Reads run on their own; every write here returns its statements and guards instead of
+// running them, so a route cannot make one of these changes without its audit entry.
+import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { runAtomically } from '../atomic.js';
-import { caseKeys, investigators, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
+import { requireThat, type WriteStep } from '../atomic.js';
+import { instanceSettings, investigators, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
+export type KeyVersionRow = typeof orgKeyVersions.$inferSelect;
 type NewInvestigator = typeof investigators.$inferInsert;
 type NewOrganisation = typeof organisations.$inferInsert;
 
-export async function insertInvite(db: ParleyDb, invite: InviteRow): Promise<void> {
-  await db.insert(invites).values(invite);
+/** An invitation that can still be used: not spent, not revoked, not expired. */
+export async function findLiveInvite(db: ParleyDb, tokenHash: string, now: number): Promise<InviteRow | undefined> {
+  return db.select().from(invites).where(and(eq(invites.tokenHash, tokenHash), gt(invites.expiresAt, now))).get();
 }
 
-export async function findInvite(db: ParleyDb, tokenHash: string): Promise<InviteRow | undefined> {
-  return db.select().from(invites).where(eq(invites.tokenHash, tokenHash)).get();
+export async function listLiveInvites(db: ParleyDb, orgId: string, now: number): Promise<InviteRow[]> {
+  // Organisation invitations are listed to the organisation of the instance administrator who made them.
+  const mine = sql`${invites.orgId} = ${orgId} OR ${invites.createdBy} IN (SELECT ${investigators.id} FROM ${investigators} WHERE ${investigators.orgId} = ${orgId})`;
+  return await db.select().from(invites).where(and(gt(invites.expiresAt, now), mine)).orderBy(asc(invites.expiresAt)).all();
 }
 
-function organisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number }) {
+export function insertInviteStatements(db: ParleyDb, invite: InviteRow): WriteStep[] {
+  return [db.insert(invites).values(invite)];
+}
+
+export function revokeInviteStatements(db: ParleyDb, tokenHash: string): WriteStep[] {
+  return [db.delete(invites).where(eq(invites.tokenHash, tokenHash))];
+}
+
+/**
+ * Spends an invitation in the write that uses it: the guard finds it still there (and in
+ * time) at the moment of the write, and the delete takes it away in the same step, so of
+ * two concurrent uses exactly one lands.
+ */
+export function spendInviteSteps(db: ParleyDb, tokenHash: string, now: number, refusal: Error): WriteStep[] {
   return [
-    db.insert(organisations).values(org),
-    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt }),
+    requireThat(sql`EXISTS (SELECT 1 FROM ${invites} WHERE ${invites.tokenHash} = ${tokenHash} AND ${invites.expiresAt} > ${now})`, refusal),
+    db.delete(invites).where(eq(invites.tokenHash, tokenHash)),
   ];
 }
 
-/** A new organisation, its first administrator and their keyring; the invite (if any) is used up. */
-export async function foundOrganisation(db: ParleyDb, org: NewOrganisation & { createdAt: number }, admin: NewInvestigator, sealedKeyring: string, inviteTokenHash?: string): Promise<void> {
-  await runAtomically(db, [
-    ...organisationStatements(db, org),
+/** The first-run setup link is spent the same way, and only while no organisation exists. */
+export function spendSetupTokenSteps(db: ParleyDb, settingKey: string, tokenHash: string, refusal: Error): WriteStep[] {
+  return [
+    requireThat(sql`EXISTS (SELECT 1 FROM ${instanceSettings} WHERE ${instanceSettings.key} = ${settingKey} AND ${instanceSettings.value} = ${tokenHash})`, refusal),
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${organisations})`, refusal),
+    db.delete(instanceSettings).where(eq(instanceSettings.key, settingKey)),
+  ];
+}
+
+/** A new organisation (key version 1, active), its first administrator and their keyring. */
+export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number }, admin: NewInvestigator, sealedKeyring: string): WriteStep[] {
+  return [
+    db.insert(organisations).values(org),
+    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt, state: 'active', createdBy: null }),
     db.insert(investigators).values(admin),
-    db.insert(orgKeyrings).values({ investigatorId: admin.id, orgId: org.id, keyVersion: org.keyVersion, sealedKeyring }),
-    ...(inviteTokenHash ? [db.delete(invites).where(eq(invites.tokenHash, inviteTokenHash))] : []),
-  ]);
+    db.insert(orgKeyrings).values({ investigatorId: admin.id, orgId: org.id, keyVersion: org.keyVersion, sealedKeyring, confirmed: false }),
+  ];
 }
 
-/** A member joins with their own keys; an administrator wraps the organisation keys to them later. */
-export async function joinOrganisation(db: ParleyDb, member: NewInvestigator, inviteTokenHash: string): Promise<void> {
-  await runAtomically(db, [db.insert(investigators).values(member), db.delete(invites).where(eq(invites.tokenHash, inviteTokenHash))]);
+export function joinOrganisationStatements(db: ParleyDb, member: NewInvestigator): WriteStep[] {
+  return [db.insert(investigators).values(member)];
 }
 
-export async function insertKeyring(db: ParleyDb, row: typeof orgKeyrings.$inferInsert): Promise<void> {
-  await db.insert(orgKeyrings).values(row).onConflictDoUpdate({ target: [orgKeyrings.investigatorId, orgKeyrings.orgId, orgKeyrings.keyVersion], set: { sealedKeyring: row.sealedKeyring } });
+/** Keyrings are added, never overwritten: one that exists stays as it is. */
+export function addKeyringStatements(db: ParleyDb, rows: readonly (typeof orgKeyrings.$inferInsert)[]): WriteStep[] {
+  return rows.map((row) => db.insert(orgKeyrings).values({ ...row, confirmed: false }).onConflictDoNothing());
 }
 
-export async function deleteSessionsOf(db: ParleyDb, investigatorId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.investigatorId, investigatorId));
+export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVersionRow[]> {
+  return await db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, orgId)).orderBy(asc(orgKeyVersions.keyVersion)).all();
+}
+
+export async function keyVersionsOfOrgs(db: ParleyDb, orgIds: readonly string[]): Promise<KeyVersionRow[]> {
+  const rows = await Promise.all(orgIds.map((id) => keyVersionsOf(db, id)));
+  return rows.flat();
 }
 
 export interface Rotation {
   orgId: string;
-  removedId: string;
-  keyVersion: number;
+  /** The version the organisation uses now; the new one is this + 1. */
+  fromVersion: number;
   boxPublicKey: string;
   signPublicKey: string;
+  createdBy: string;
   createdAt: number;
   keyrings: { investigatorId: string; sealedKeyring: string }[];
-  caseKeys: { caseId: string; sealedCaseKey: string }[];
 }
 
 /**
- * Removing a member rotates the organisation's keys in one batch: the member, their
- * sessions and every keyring sealed to them go; the new public keys take effect; every
- * remaining member gets the new keyring; every case key is replaced by one sealed to the
- * new key. Older keyrings of the others are dropped too: nothing is sealed to old keys now.
+ * A new key version, pending until a member confirms it (activateStatements). Guards: the
+ * organisation still uses `fromVersion` and no other rotation is under way. Nothing existing
+ * is deleted or overwritten: every member keeps the versions they hold.
  */
-export async function removeMemberAndRotate(db: ParleyDb, rotation: Rotation): Promise<void> {
-  await runAtomically(db, [
-    db.delete(sessions).where(eq(sessions.investigatorId, rotation.removedId)),
-    db.delete(orgKeyrings).where(eq(orgKeyrings.orgId, rotation.orgId)),
-    db.delete(investigators).where(and(eq(investigators.id, rotation.removedId), eq(investigators.orgId, rotation.orgId))),
-    db.update(organisations).set({ keyVersion: rotation.keyVersion, boxPublicKey: rotation.boxPublicKey, signPublicKey: rotation.signPublicKey }).where(eq(organisations.id, rotation.orgId)),
-    db.insert(orgKeyVersions).values({ orgId: rotation.orgId, keyVersion: rotation.keyVersion, boxPublicKey: rotation.boxPublicKey, signPublicKey: rotation.signPublicKey, createdAt: rotation.createdAt }),
-    ...rotation.keyrings.map((k) => db.insert(orgKeyrings).values({ investigatorId: k.investigatorId, orgId: rotation.orgId, keyVersion: rotation.keyVersion, sealedKeyring: k.sealedKeyring })),
-    ...rotation.caseKeys.map((k) =>
-      db.update(caseKeys).set({ keyVersion: rotation.keyVersion, sealedCaseKey: k.sealedCaseKey }).where(and(eq(caseKeys.caseId, k.caseId), eq(caseKeys.orgId, rotation.orgId))),
-    ),
-  ]);
+export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { changed: Error; pending: Error }): WriteStep[] {
+  return [
+    requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
+    db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy }),
+    ...addKeyringStatements(db, r.keyrings.map((k) => ({ investigatorId: k.investigatorId, orgId: r.orgId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring }))),
+  ];
 }
 
-export async function caseKeysOfOrg(db: ParleyDb, orgId: string): Promise<(typeof caseKeys.$inferSelect)[]> {
-  return await db.select().from(caseKeys).where(eq(caseKeys.orgId, orgId));
+/**
+ * A member leaves: their sessions, the keyrings sealed to them and the invitations they made
+ * go; their row stays (marked removed) so the audit trail keeps their name and the id is never
+ * reused. The caller adds a rotation in the same write.
+ */
+export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number): WriteStep[] {
+  return [
+    db.delete(sessions).where(eq(sessions.investigatorId, memberId)),
+    db.delete(orgKeyrings).where(eq(orgKeyrings.investigatorId, memberId)),
+    db.delete(invites).where(eq(invites.createdBy, memberId)),
+    db.update(investigators).set({ removedAt: now }).where(and(eq(investigators.id, memberId), eq(investigators.orgId, orgId), isNull(investigators.removedAt))),
+  ];
 }
 
+/** The member's own device found these keyrings open and carry the published keys. */
+export function confirmKeyringStatements(db: ParleyDb, investigatorId: string, orgId: string, versions: readonly number[]): WriteStep[] {
+  return versions.map((v) =>
+    db.update(orgKeyrings).set({ confirmed: true }).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v))),
+  );
+}
+
+/** A keyring that did not open on its owner's device goes, so a working one can be granted; a confirmed one is never deleted. */
+export function rejectKeyringStatements(db: ParleyDb, investigatorId: string, orgId: string, versions: readonly number[]): WriteStep[] {
+  return versions.map((v) =>
+    db.delete(orgKeyrings).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v), eq(orgKeyrings.confirmed, false))),
+  );
+}
+
+/** A pending version becomes the organisation's current key (only from the version before it). */
+export function activateStatements(db: ParleyDb, version: KeyVersionRow): WriteStep[] {
+  return [
+    db.update(orgKeyVersions).set({ state: 'active' }).where(and(eq(orgKeyVersions.orgId, version.orgId), eq(orgKeyVersions.keyVersion, version.keyVersion))),
+    db
+      .update(organisations)
+      .set({ keyVersion: version.keyVersion, boxPublicKey: version.boxPublicKey, signPublicKey: version.signPublicKey })
+      .where(and(eq(organisations.id, version.orgId), eq(organisations.keyVersion, version.keyVersion - 1))),
+  ];
+}
+
+/** A pending version a member's device refused is dropped with its keyrings; the current keys stay. */
+export function abandonStatements(db: ParleyDb, version: KeyVersionRow): WriteStep[] {
+  return [
+    db.delete(orgKeyrings).where(and(eq(orgKeyrings.orgId, version.orgId), eq(orgKeyrings.keyVersion, version.keyVersion))),
+    db.delete(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, version.orgId), eq(orgKeyVersions.keyVersion, version.keyVersion), eq(orgKeyVersions.state, 'pending'))),
+  ];
+}
+
+export function deleteSessionsStatements(db: ParleyDb, investigatorId: string): WriteStep[] {
+  return [db.delete(sessions).where(eq(sessions.investigatorId, investigatorId))];
+}
+
+/** Members of the organisation (not removed) other than `exceptId`. */
 export async function otherMembers(db: ParleyDb, orgId: string, exceptId: string): Promise<{ id: string }[]> {
-  return await db.select({ id: investigators.id }).from(investigators).where(and(eq(investigators.orgId, orgId), ne(investigators.id, exceptId)));
-}
-
-export async function keyVersionsOf(db: ParleyDb, orgIds: readonly string[]): Promise<(typeof orgKeyVersions.$inferSelect)[]> {
-  if (orgIds.length === 0) return [];
-  const rows = await Promise.all(orgIds.map((id) => db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, id))));
-  return rows.flat();
+  return await db.select({ id: investigators.id }).from(investigators).where(and(eq(investigators.orgId, orgId), ne(investigators.id, exceptId), isNull(investigators.removedAt)));
 }

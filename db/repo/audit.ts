@@ -1,5 +1,5 @@
 // The audit log's storage: append with the chain's next sequence number, read in order.
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, gt } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { auditLog } from '../schema.js';
 
@@ -15,5 +15,5 @@ export function insertAuditStatement(db: ParleyDb, row: AuditRow) {
 }
 
 export async function auditEntries(db: ParleyDb, orgId: string, afterSeq = 0, limit = 1000): Promise<AuditRow[]> {
-  return await db.select().from(auditLog).where(and(eq(auditLog.orgId, orgId))).orderBy(asc(auditLog.seq)).offset(afterSeq).limit(limit);
+  return await db.select().from(auditLog).where(and(eq(auditLog.orgId, orgId), gt(auditLog.seq, afterSeq))).orderBy(asc(auditLog.seq)).limit(limit);
 }

@@ -1,8 +1,8 @@
 // Cases, their mailboxes, sealed case keys and messages.
-import { and, desc, eq, asc, sql } from 'drizzle-orm';
+import { and, desc, eq, asc, lt, or, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { runAtomically } from '../atomic.js';
-import { caseKeys, cases, mailboxes, messages, type CaseStatus } from '../schema.js';
+import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
+import { caseKeys, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type MailboxRow = typeof mailboxes.$inferSelect;
@@ -16,9 +16,14 @@ export interface NewReport {
   firstMessage: Omit<MessageRow, 'seq'>;
 }
 
-/** A report, its mailbox, the organisation's sealed key and the report message: all or nothing. */
-export async function insertReport(db: ParleyDb, report: NewReport): Promise<void> {
+/**
+ * A report, its mailbox, the organisation's sealed key and the report message: all or
+ * nothing, and only while the key it was sealed to is still the organisation's current one.
+ * That check is part of the write, so a key rotation cannot land between check and insert.
+ */
+export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error): Promise<void> {
   await runAtomically(db, [
+    requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${report.orgCaseKey.orgId}) = ${report.orgCaseKey.keyVersion}`, keyChanged),
     db.insert(cases).values(report.case),
     db.insert(mailboxes).values(report.mailbox),
     db.insert(caseKeys).values(report.orgCaseKey),
@@ -42,25 +47,35 @@ export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): 
   return db.select().from(caseKeys).where(and(eq(caseKeys.caseId, caseId), eq(caseKeys.orgId, orgId))).get();
 }
 
-/** Cases an organisation holds a key for, newest first, each with its report (message 1). */
-export async function listCasesForOrg(db: ParleyDb, orgId: string, limit: number): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+export interface CasePage {
+  status?: CaseStatus;
+  /** Cases older than this one in list order (received day, then id). */
+  after?: { day: string; id: string };
+  limit: number;
+}
+
+/**
+ * One page of the cases an organisation holds a key for, newest day first (within a day by
+ * id, which is random: the order says nothing finer than the day), each with its report
+ * (message 1). Keyset paging: every case is reachable however many arrive.
+ */
+export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+  const conditions = [eq(caseKeys.orgId, orgId)];
+  if (page.status) conditions.push(eq(cases.status, page.status));
+  if (page.after) conditions.push(or(lt(cases.receivedDay, page.after.day), and(eq(cases.receivedDay, page.after.day), lt(cases.id, page.after.id)))!);
   return await db
     .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
     .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
     .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
-    .where(eq(caseKeys.orgId, orgId))
-    .orderBy(desc(cases.receivedDay), desc(sql`${cases}.rowid`))
-    .limit(limit);
+    .where(and(...conditions))
+    .orderBy(desc(cases.receivedDay), desc(cases.id))
+    .limit(page.limit);
 }
 
 export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
   return await db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq)).all();
-}
-
-export async function findMessage(db: ParleyDb, messageId: string): Promise<MessageRow | undefined> {
-  return db.select().from(messages).where(eq(messages.id, messageId)).get();
 }
 
 function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {
@@ -88,24 +103,48 @@ export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUp
   return db.update(cases).set(update).where(eq(cases.id, caseId));
 }
 
-export interface PassOn {
-  caseId: string;
-  fromOrgId: string;
-  toOrgId: string;
-  keyVersion: number;
-  sealedCaseKey: string;
-  keepAccess: boolean;
-  now: number;
+export type TransferRow = typeof caseTransfers.$inferSelect;
+
+/** An offer of a case to another organisation; the case itself does not move yet. */
+export function offerTransferStatements(db: ParleyDb, transfer: TransferRow, keyChanged: Error): WriteStep[] {
+  return [
+    // Sealed to the receiving organisation's current key, checked as the offer lands.
+    requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${transfer.toOrgId}) = ${transfer.keyVersion}`, keyChanged),
+    db.insert(caseTransfers).values(transfer),
+  ];
+}
+
+export async function findTransfer(db: ParleyDb, caseId: string, toOrgId: string): Promise<TransferRow | undefined> {
+  return db.select().from(caseTransfers).where(and(eq(caseTransfers.caseId, caseId), eq(caseTransfers.toOrgId, toOrgId))).get();
+}
+
+/** Offers made to an organisation, each with what its device needs to check the key opens the report. */
+export async function transfersTo(db: ParleyDb, orgId: string): Promise<{ transfer: TransferRow; case: CaseRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+  return await db
+    .select({ transfer: caseTransfers, case: cases, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
+    .from(caseTransfers)
+    .innerJoin(cases, eq(cases.id, caseTransfers.caseId))
+    .innerJoin(mailboxes, eq(mailboxes.caseId, caseTransfers.caseId))
+    .leftJoin(messages, and(eq(messages.caseId, caseTransfers.caseId), eq(messages.seq, 1)))
+    .where(eq(caseTransfers.toOrgId, orgId))
+    .orderBy(asc(caseTransfers.offeredAt))
+    .all();
 }
 
 /**
- * Passing a case on: the receiving organisation gets the case key (sealed by the sender's
- * browser to its key) and becomes the lead; the sender keeps its own key or drops it.
+ * The receiving organisation accepted (its device opened the key): it gets the key and the
+ * lead; the sender keeps its key or drops it as it chose. Guarded: the offer is still there.
  */
-export async function passOnCase(db: ParleyDb, p: PassOn): Promise<void> {
-  await runAtomically(db, [
-    db.insert(caseKeys).values({ caseId: p.caseId, orgId: p.toOrgId, keyVersion: p.keyVersion, sealedCaseKey: p.sealedCaseKey }),
-    db.update(cases).set({ orgId: p.toOrgId, status: 'passed_on', updatedAt: p.now }).where(eq(cases.id, p.caseId)),
-    ...(p.keepAccess ? [] : [db.delete(caseKeys).where(and(eq(caseKeys.caseId, p.caseId), eq(caseKeys.orgId, p.fromOrgId)))]),
-  ]);
+export function acceptTransferSteps(db: ParleyDb, t: TransferRow, now: number, gone: Error): WriteStep[] {
+  return [
+    requireThat(sql`EXISTS (SELECT 1 FROM ${caseTransfers} WHERE ${caseTransfers.caseId} = ${t.caseId} AND ${caseTransfers.toOrgId} = ${t.toOrgId})`, gone),
+    db.delete(caseTransfers).where(and(eq(caseTransfers.caseId, t.caseId), eq(caseTransfers.toOrgId, t.toOrgId))),
+    db.insert(caseKeys).values({ caseId: t.caseId, orgId: t.toOrgId, keyVersion: t.keyVersion, sealedCaseKey: t.sealedCaseKey }),
+    db.update(cases).set({ orgId: t.toOrgId, status: 'passed_on', updatedAt: now }).where(eq(cases.id, t.caseId)),
+    ...(t.keepAccess ? [] : [db.delete(caseKeys).where(and(eq(caseKeys.caseId, t.caseId), eq(caseKeys.orgId, t.fromOrgId)))]),
+  ];
+}
+
+export function declineTransferStatements(db: ParleyDb, t: TransferRow): WriteStep[] {
+  return [db.delete(caseTransfers).where(and(eq(caseTransfers.caseId, t.caseId), eq(caseTransfers.toOrgId, t.toOrgId)))];
 }

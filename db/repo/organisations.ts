@@ -1,8 +1,7 @@
 // Organisations (anti-corruption units) and their public keys.
 import { asc, eq, inArray } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { runAtomically } from '../atomic.js';
-import { investigators, orgKeyrings, orgKeyVersions, organisations } from '../schema.js';
+import { organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 
@@ -19,17 +18,3 @@ export async function findOrganisations(db: ParleyDb, ids: readonly string[]): P
   return await db.select().from(organisations).where(inArray(organisations.id, [...ids]));
 }
 
-/** A new organisation with its first member and that member's sealed keyring: all or nothing. */
-export async function insertOrganisationWithMember(
-  db: ParleyDb,
-  org: Organisation,
-  member: typeof investigators.$inferInsert,
-  keyring: typeof orgKeyrings.$inferInsert,
-): Promise<void> {
-  await runAtomically(db, [
-    db.insert(organisations).values(org),
-    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt }),
-    db.insert(investigators).values(member),
-    db.insert(orgKeyrings).values(keyring),
-  ]);
-}

@@ -2,11 +2,17 @@
 import { eq, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { sessions } from '../schema.js';
+import type { WriteStep } from '../atomic.js';
 
 export type Session = typeof sessions.$inferSelect;
 
-export async function insertSession(db: ParleyDb, session: Session): Promise<void> {
-  await db.insert(sessions).values(session);
+/** Signing in is audited: the session goes into the write that records it. */
+export function insertSessionStatements(db: ParleyDb, session: Session): WriteStep[] {
+  return [db.insert(sessions).values(session)];
+}
+
+export function deleteSessionStatements(db: ParleyDb, tokenHash: string): WriteStep[] {
+  return [db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))];
 }
 
 export async function findSession(db: ParleyDb, tokenHash: string): Promise<Session | undefined> {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signOut } from '../../web/client/investigator.js';
-import { verifyAuditChain } from '../../worker/audit.js';
+import { auditEntryHash, verifyAuditChain } from '../../worker/audit.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -33,16 +33,16 @@ const rows = () => t.database.sqlite.prepare('SELECT seq, action, actor_id, subj
 
 describe('audit log', () => {
   it('records who did what, in order, and the chain verifies', async () => {
-    expect(rows().map((r) => r.action)).toEqual(['sign_in', 'case_view', 'case_reply', 'case_status', 'sign_out']);
-    expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true, entries: 5 });
+    expect(rows().map((r) => r.action)).toEqual(['organisation_create', 'sign_in', 'keyring_confirm', 'case_list', 'case_view', 'case_reply', 'case_status', 'sign_out']);
+    expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true, entries: 8 });
   });
 
-  it('holds nothing about the reporter: only investigator ids, case ids and statuses', () => {
+  it('holds nothing about the reporter: only investigator, organisation and case ids, statuses and counts', () => {
     const investigatorId = (t.database.sqlite.prepare('SELECT id FROM investigators').get() as { id: string }).id;
     const caseId = (t.database.sqlite.prepare('SELECT id FROM cases').get() as { id: string }).id;
     for (const row of rows()) {
       expect(row.actor_id).toBe(investigatorId);
-      expect([investigatorId, caseId]).toContain(row.subject);
+      expect([investigatorId, caseId, orgId, null]).toContain(row.subject);
     }
   });
 
@@ -78,10 +78,13 @@ describe('audit log', () => {
       expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: false, brokenAtSeq: 2 });
     });
 
-    it('finds a rewritten hash at the entry after it', async () => {
-      sql(`UPDATE audit_log SET action = 'case_view', hash = 'AAAA' WHERE seq = 3`);
-      const verdict = await verifyAuditChain(t.database.db, orgId);
-      expect(verdict).toMatchObject({ ok: false, brokenAtSeq: 3 });
+    it('finds a changed entry whose hash was recomputed, at the entry after it', async () => {
+      // The forger recomputes entry 3's own hash, so it checks out on its own; only the link from
+      // entry 4 (its previous-hash) gives it away.
+      const entry = t.database.sqlite.prepare('SELECT * FROM audit_log WHERE org_id = ? AND seq = 3').get(orgId) as Record<string, unknown>;
+      const forged = { orgId, seq: 3, at: entry.at as number, actorId: entry.actor_id as string, action: 'case_view' as const, subject: entry.subject as string, detail: null, prevHash: entry.prev_hash as string };
+      sql(`UPDATE audit_log SET action = 'case_view', detail = NULL, hash = ? WHERE org_id = ? AND seq = 3`, await auditEntryHash(forged), orgId);
+      expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: false, brokenAtSeq: 4, entries: 3, reason: 'does not follow the previous entry' });
     });
 
     it('is reported by the verify command with the exact entry and a failing exit code', () => {

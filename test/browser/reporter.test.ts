@@ -8,6 +8,7 @@ import { browserAvailable, startBrowserHarness, type BrowserHarness } from './ha
 import {
   NARROW, WIDE, askedPositions, holdQuickExit, checkView, expectNoTraces, fillReportForm, focusedId, InvestigatorDesk, makeReport,
   openMailboxWith, openReporter, shownWords, tabTo, typedCarelessly,
+  openWatchedReporter,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
@@ -28,12 +29,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
   });
 
   it('makes a report by keyboard alone at 360 px: landing → form → passphrase → confirmation → sent, leaving no trace', async () => {
-    const { page, context, requests } = await harness.newPage(NARROW);
-    const consoleLines: string[] = [];
-    page.on('console', (m) => consoleLines.push(m.text()));
-    await openReporter(harness, page);
-    const title = await page.title();
-    const historyLength = await page.evaluate(() => history.length);
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness);
     await checkView(page, 'landing');
 
     // The quick exit is reachable backwards from the heading that has focus; then on to the actions.
@@ -116,12 +112,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     expect((await desk.reportFor(reference))?.organisationNotSure).toBe(true);
     await desk.ask(reference, 'Which police computer system does he use?', 'assessing');
 
-    const { page, context, requests } = await harness.newPage(NARROW);
-    const consoleLines: string[] = [];
-    page.on('console', (m) => consoleLines.push(m.text()));
-    await openReporter(harness, page);
-    const title = await page.title();
-    const historyLength = await page.evaluate(() => history.length);
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness);
     await page.getByRole('button', { name: 'I have a passphrase' }).click();
     const input = page.locator('#passphrase');
     for (const [name, value] of Object.entries({ autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', autocorrect: 'off' })) {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
 import { createApp } from '../../worker/app.js';
-import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig } from '../../worker/deps.js';
+import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig, type AppDeps } from '../../worker/deps.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import type { KdfParams } from '../../web/protocol/index.js';
@@ -45,13 +45,14 @@ export interface TestApp {
   close(): void;
 }
 
-export function makeTestApp(config: AppConfig = TEST_CONFIG): TestApp {
+/** `checkpoint`: holds a request at a named moment, so a test can make a race happen exactly there. */
+export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDeps['checkpoint']): TestApp {
   const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
   const dbPath = join(dir, 'parley.sqlite');
   const database = openNodeDatabase(dbPath);
   const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
   const serverSecret = webCryptoRandomBytes(32);
-  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config, serverSecret });
+  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config, serverSecret, ...(checkpoint ? { checkpoint } : {}) });
   const received: ReceivedRequest[] = [];
   const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init);

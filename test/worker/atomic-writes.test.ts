@@ -22,7 +22,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'first' }));
     // Same passphrase, new case: the case row goes in, then the mailbox collides with the first one's.
     const second = buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'second' });
-    await expect(submitReport(t.api, second)).rejects.toMatchObject({ status: 409, code: 'conflict' });
+    await expect(submitReport(t.api, second)).rejects.toMatchObject({ status: 409, code: 'duplicate_id' });
     expect(t.sql('SELECT id FROM cases WHERE id = ?', second.caseId)).toEqual([]);
     expect({ cases: count('cases'), mailboxes: count('mailboxes'), caseKeys: count('case_keys'), messages: count('messages') }).toEqual({ cases: 1, mailboxes: 1, caseKeys: 1, messages: 1 });
   });

@@ -114,7 +114,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     it('refuses a report for an unknown organisation or stale organisation key', async () => {
       const report = validReport as { orgId: string; orgCaseKey: { keyVersion: number } };
       await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgId: 'C'.repeat(21) + 'A' })), 'not_found');
-      await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgCaseKey: { ...report.orgCaseKey, keyVersion: 9 } })), 'conflict');
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify({ ...report, orgCaseKey: { ...report.orgCaseKey, keyVersion: 9 } })), 'org_key_changed');
     });
     it('refuses a report whose signature does not verify', async () => {
       const report = validReport as { report: { signature: string } };
@@ -125,7 +125,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     });
     it('refuses the same report twice without a 500', async () => {
       expect((await send(ROUTES['submit report']!, JSON.stringify(validReport))).status).toBe(201);
-      await expectError(await send(ROUTES['submit report']!, JSON.stringify(validReport)), 'conflict');
+      await expectError(await send(ROUTES['submit report']!, JSON.stringify(validReport)), 'duplicate_id');
     });
   });
 });

@@ -2,13 +2,13 @@
 // confirming the second factor, wrapping the organisation keys to a new member, removing a
 // member with a key rotation, revoking sessions, and passing a case to another organisation.
 // Every private key is handled here, on the device; the server receives only sealed copies.
-import { bytesToB64, newOrgKeyring, sealCaseKey, sealOrgKeyring, wipe, type KdfParams } from '../protocol/index.js';
+import { bytesToB64, newOrgKeyring, sealCaseKey, sealOrgKeyring, wipe, ProtocolError, type KdfParams } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import { decodeB64 } from './thread.js';
+import { decodeB64, openThreadMessage } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
-import { keyringFor, openedCaseKey, sessionHeaders, type InvestigatorSession } from './investigator.js';
-import type { PublicOrganisation } from './wire-types.js';
+import { openedCaseKey, refreshKeyrings, sessionHeaders, type InvestigatorSession } from './investigator.js';
+import type { KeyVersion, PublicOrganisation, TransferOffer } from './wire-types.js';
 
 /** Shown once to the newcomer: the TOTP secret as text and as an otpauth:// URI for a QR code. */
 export interface TotpEnrolment {
@@ -59,7 +59,7 @@ export async function investigatorKdf(api: ApiClient, username: string): Promise
   return (await api.json<{ kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username })).kdf;
 }
 
-export function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; expiresAt: number }> {
+export function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; id: string; expiresAt: number }> {
   return api.json('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
 }
 
@@ -70,53 +70,94 @@ export interface Member {
   boxPublicKey: string;
   totpConfirmed: boolean;
   hasCurrentKeyring: boolean;
+  keyrings: { keyVersion: number; confirmed: boolean }[];
 }
 
-export function listMembers(api: ApiClient, session: InvestigatorSession): Promise<{ keyVersion: number; members: Member[] }> {
+export interface MemberList {
+  keyVersion: number;
+  keyVersions: KeyVersion[];
+  members: Member[];
+}
+
+export function listMembers(api: ApiClient, session: InvestigatorSession): Promise<MemberList> {
   return api.json('GET', '/api/investigator/admin/members', undefined, sessionHeaders(session));
 }
 
-/** Wraps the organisation's current keys to a member who has joined (they made their own key pair). */
-export function grantKeyring(api: ApiClient, session: InvestigatorSession, member: Pick<Member, 'id' | 'boxPublicKey'>): Promise<unknown> {
-  const keyring = keyringFor(session, session.organisation.keyVersion);
-  const sealedKeyring = bytesToB64(sealOrgKeyring(keyring, decodeB64(member.boxPublicKey, 'member key')));
-  return api.json('POST', `/api/investigator/admin/members/${member.id}/keyring`, { keyVersion: keyring.keyVersion, sealedKeyring }, sessionHeaders(session));
+export interface Invite {
+  /** The hash of the token: names the invitation without being able to use it. */
+  id: string;
+  kind: 'member' | 'organisation';
+  role: 'admin' | 'investigator';
+  orgName: string | null;
+  createdBy: string | null;
+  expiresAt: number;
+}
+
+export async function listInvites(api: ApiClient, session: InvestigatorSession): Promise<Invite[]> {
+  return (await api.json<{ invites: Invite[] }>('GET', '/api/investigator/admin/invites', undefined, sessionHeaders(session))).invites;
+}
+
+export function revokeInvite(api: ApiClient, session: InvestigatorSession, inviteId: string): Promise<void> {
+  return api.json('DELETE', `/api/investigator/admin/invites/${inviteId}`, undefined, sessionHeaders(session));
 }
 
 /**
- * Removes a member and rotates the organisation's keys: new key pairs; every case key
- * opened here and sealed again to the new key; the new keyring sealed to every remaining
- * member. The removed member's copies are deleted by the server in the same batch.
+ * Wraps every organisation key version this device holds to a member who has joined (they
+ * made their own key pair), so they can open old cases as well as new ones. The server adds
+ * the versions the member lacks and never replaces one they have.
  */
-export async function removeMember(api: ApiClient, session: InvestigatorSession, memberId: string): Promise<{ keyVersion: number }> {
-  const [{ members, keyVersion }, { caseKeys }] = await Promise.all([
-    listMembers(api, session),
-    api.json<{ caseKeys: { caseId: string; keyVersion: number; sealedCaseKey: string }[] }>('GET', '/api/investigator/admin/case-keys', undefined, sessionHeaders(session)),
-  ]);
+export function grantKeyring(api: ApiClient, session: InvestigatorSession, member: Pick<Member, 'id' | 'boxPublicKey'>): Promise<{ added: number[] }> {
+  const memberKey = decodeB64(member.boxPublicKey, 'member key');
+  const keyrings = [...session.keyrings.values()].map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: bytesToB64(sealOrgKeyring(k, memberKey)) }));
+  return api.json('POST', `/api/investigator/admin/members/${member.id}/keyrings`, { keyrings }, sessionHeaders(session));
+}
+
+/**
+ * A new key version, sealed to each remaining member who holds the current one (and to this
+ * administrator). No case key is sealed again: every member keeps the versions they hold, so
+ * old cases stay readable whatever happens to this rotation. The new version is pending until
+ * another member's device confirms it opens; this device confirms its own copy at once.
+ */
+async function rotate(api: ApiClient, session: InvestigatorSession, path: string, leavingId: string | null): Promise<RotationResult> {
+  const { members, keyVersion } = await listMembers(api, session);
   const next = newOrgKeyring(decodeB64(session.organisation.id, 'organisation id'), keyVersion + 1);
-  const resealed = caseKeys.map((k) => {
-    const caseKey = openedCaseKey(session, k.caseId, k);
-    try {
-      return { caseId: k.caseId, sealedCaseKey: bytesToB64(sealCaseKey(caseKey, decodeB64(k.caseId, 'case id'), next.box.publicKey)) };
-    } finally {
-      wipe(caseKey);
-    }
-  });
-  const keyrings = members
-    .filter((m) => m.id !== memberId)
-    .map((m) => ({ investigatorId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, decodeB64(m.boxPublicKey, 'member key'))) }));
-  const body = { keyVersion: next.keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), keyrings, caseKeys: resealed };
-  const result = await api.json<{ keyVersion: number }>('POST', `/api/investigator/admin/members/${memberId}/remove`, body, sessionHeaders(session));
-  session.keyrings.set(next.keyVersion, next);
-  session.organisation = { ...session.organisation, keyVersion: next.keyVersion, boxPublicKey: body.boxPublicKey, signPublicKey: body.signPublicKey };
-  return result;
+  const recipients = members.filter((m) => m.id !== leavingId && (m.hasCurrentKeyring || m.id === session.memberId));
+  const keyrings = recipients.map((m) => ({ investigatorId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, decodeB64(m.boxPublicKey, 'member key'))) }));
+  const rotation = { fromVersion: keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), keyrings };
+  await api.json('POST', path, leavingId ? { rotation } : rotation, sessionHeaders(session));
+  await refreshKeyrings(api, session);
+  return { keyVersion: next.keyVersion, active: session.organisation.keyVersion === next.keyVersion };
+}
+
+/** Active at once when no other member holds the keys; otherwise pending until one confirms. */
+export interface RotationResult {
+  keyVersion: number;
+  active: boolean;
+}
+
+/** Removes a member and starts a key rotation, so nothing sealed from now on opens with their copies. */
+export function removeMember(api: ApiClient, session: InvestigatorSession, memberId: string): Promise<RotationResult> {
+  return rotate(api, session, `/api/investigator/admin/members/${memberId}/remove`, memberId);
+}
+
+/** A rotation on its own (e.g. after one was abandoned). */
+export function rotateKeys(api: ApiClient, session: InvestigatorSession): Promise<RotationResult> {
+  return rotate(api, session, '/api/investigator/admin/rotation', null);
+}
+
+export function cancelRotation(api: ApiClient, session: InvestigatorSession): Promise<void> {
+  return api.json('DELETE', '/api/investigator/admin/rotation', undefined, sessionHeaders(session));
 }
 
 export function revokeSessions(api: ApiClient, session: InvestigatorSession, memberId: string): Promise<void> {
   return api.json('DELETE', `/api/investigator/admin/members/${memberId}/sessions`, undefined, sessionHeaders(session));
 }
 
-/** Seals the case key to another organisation's current key and hands the case over. */
+/**
+ * Offers a case to another organisation: the case key sealed to its current key. The case
+ * moves (and this organisation's access goes, unless kept) only once the receiver's device has
+ * opened the key and accepted.
+ */
 export async function passOnCase(api: ApiClient, session: InvestigatorSession, caseSummary: { id: string; caseKey: { keyVersion: number; sealedCaseKey: string } }, to: PublicOrganisation, keepAccess: boolean): Promise<unknown> {
   const caseKey = openedCaseKey(session, caseSummary.id, caseSummary.caseKey);
   try {
@@ -125,4 +166,34 @@ export async function passOnCase(api: ApiClient, session: InvestigatorSession, c
   } finally {
     wipe(caseKey);
   }
+}
+
+export async function listTransfers(api: ApiClient, session: InvestigatorSession): Promise<TransferOffer[]> {
+  return (await api.json<{ transfers: TransferOffer[] }>('GET', '/api/investigator/cases/transfers', undefined, sessionHeaders(session))).transfers;
+}
+
+/**
+ * Accepts an offered case only if its key opens here and decrypts the report it came with;
+ * otherwise declines it as not opening, which leaves the case with the sender.
+ */
+export async function acceptTransfer(api: ApiClient, session: InvestigatorSession, offer: TransferOffer): Promise<{ accepted: boolean }> {
+  let opens = false;
+  try {
+    const caseKey = openedCaseKey(session, offer.caseId, offer.caseKey);
+    if (offer.report) openThreadMessage({ caseId: offer.caseId, caseKey, reporterSignPublicKey: decodeB64(offer.reporterSignPublicKey, 'reporter key'), organisations: [] }, offer.report);
+    opens = offer.report !== null;
+    wipe(caseKey);
+  } catch (error) {
+    if (!(error instanceof ProtocolError)) throw error;
+  }
+  if (!opens) {
+    await declineTransfer(api, session, offer.caseId, 'does_not_open');
+    return { accepted: false };
+  }
+  await api.json('POST', `/api/investigator/cases/transfers/${offer.caseId}/accept`, undefined, sessionHeaders(session));
+  return { accepted: true };
+}
+
+export function declineTransfer(api: ApiClient, session: InvestigatorSession, caseId: string, reason: 'does_not_open' | 'not_ours'): Promise<void> {
+  return api.json('POST', `/api/investigator/cases/transfers/${caseId}/decline`, { reason }, sessionHeaders(session));
 }

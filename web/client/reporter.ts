@@ -22,6 +22,17 @@ export function deriveKeysForInstance(passphrase: string, config: InstanceConfig
   return deriveMailboxKeys(passphrase, decodeB64(config.mailboxKdf.salt, 'instance salt'), kdf);
 }
 
+/**
+ * The case key of each submission built here, so submitReport can seal the same report to an
+ * organisation's new key when the keys change before it lands. Private to this module, and
+ * gone with the submission object.
+ */
+const caseKeyOfSubmission = new WeakMap<SubmitReportBody, Uint8Array>();
+
+function sealedForOrganisation(caseKey: Uint8Array, caseId: Uint8Array, org: PublicOrganisation): SubmitReportBody['orgCaseKey'] {
+  return { keyVersion: org.keyVersion, sealedCaseKey: bytesToB64(sealCaseKey(caseKey, caseId, decodeB64(org.boxPublicKey, 'organisation key'))) };
+}
+
 /** Everything the server will store for a new report; all of it ciphertext or public keys. */
 export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation, report: ReportDocument): SubmitReportBody {
   const caseId = newId();
@@ -29,7 +40,7 @@ export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation
   const messageId = newId();
   const binding = { caseId, messageId, role: 'reporter' as const };
   const envelope = encryptMessage(caseKey, binding, encodeDocument(report));
-  return {
+  const submission: SubmitReportBody = {
     caseId: bytesToB64(caseId),
     orgId: org.id,
     mailbox: {
@@ -38,9 +49,21 @@ export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation
       boxPublicKey: bytesToB64(keys.box.publicKey),
       sealedCaseKey: bytesToB64(sealCaseKey(caseKey, caseId, keys.box.publicKey)),
     },
-    orgCaseKey: { keyVersion: org.keyVersion, sealedCaseKey: bytesToB64(sealCaseKey(caseKey, caseId, decodeB64(org.boxPublicKey, 'organisation key'))) },
+    orgCaseKey: sealedForOrganisation(caseKey, caseId, org),
     report: { id: bytesToB64(messageId), envelope: bytesToB64(envelope), signature: bytesToB64(signMessage(binding, envelope, keys.sign.privateKey)) },
   };
+  caseKeyOfSubmission.set(submission, caseKey);
+  return submission;
+}
+
+/** The same report sealed to the organisation's keys as the server has them now. */
+async function resealedToCurrentKeys(api: ApiClient, submission: SubmitReportBody): Promise<SubmitReportBody | null> {
+  const caseKey = caseKeyOfSubmission.get(submission);
+  const org = caseKey ? (await fetchInstanceConfig(api)).organisations.find((o) => o.id === submission.orgId) : undefined;
+  if (!caseKey || !org || org.keyVersion === submission.orgCaseKey.keyVersion) return null;
+  const resealed = { ...submission, orgCaseKey: sealedForOrganisation(caseKey, decodeB64(submission.caseId, 'case id'), org) };
+  caseKeyOfSubmission.set(resealed, caseKey);
+  return resealed;
 }
 
 export interface SubmitOptions {
@@ -53,16 +76,26 @@ export interface SubmitOptions {
 /**
  * Sends a report, with a fresh proof of work each attempt. When the service is flooded it
  * answers "try again in N seconds"; the report stays here and is sent again, so a flood
- * makes acknowledgement slower, never loses the report.
+ * makes acknowledgement slower, never loses the report. When the unit's keys changed since
+ * the page loaded, the same report is sealed to the new keys and sent again: the reporter
+ * keeps their draft and their passphrase.
  */
 export async function submitReport(api: ApiClient, submission: SubmitReportBody, options: SubmitOptions = {}): Promise<{ reference: string; receivedDay: string }> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = options.maxAttempts ?? 30;
+  let current = submission;
   for (let attempt = 1; ; attempt++) {
     try {
-      const headers = await solvedChallengeHeaders(api);
-      return await api.json('POST', '/api/reports', submission, headers);
+      const { headers } = await solvedChallenge(api);
+      return await api.json('POST', '/api/reports', current, headers);
     } catch (error) {
+      if (error instanceof ApiRequestError && error.code === 'org_key_changed' && attempt < maxAttempts) {
+        const resealed = await resealedToCurrentKeys(api, current);
+        if (resealed) {
+          current = resealed;
+          continue;
+        }
+      }
       const retryable = error instanceof ApiRequestError && (error.code === 'rate_limited' || error.code === 'work_required');
       if (!retryable || attempt >= maxAttempts) throw error;
       const seconds = Math.min(error.retryAfterSeconds ?? 1, 60);
@@ -81,9 +114,6 @@ async function solvedChallenge(api: ApiClient): Promise<{ challenge: Uint8Array;
   return { challenge: bytes, headers };
 }
 
-async function solvedChallengeHeaders(api: ApiClient): Promise<Record<string, string>> {
-  return (await solvedChallenge(api)).headers;
-}
 
 /** One signed request to the mailbox: fetch a fresh challenge, sign it with the request. */
 async function mailboxRequest<T>(api: ApiClient, keys: MailboxKeys, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {

@@ -56,6 +56,35 @@ export interface CaseSummary {
 
 export interface CaseListResponse {
   cases: (CaseSummary & { reporterSignPublicKey: string; report: WireMessage | null })[];
+  /** Pass as `after` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+/** A case another organisation offers to pass to this one. */
+export interface TransferOffer {
+  caseId: string;
+  reference: string;
+  receivedDay: string;
+  fromOrgId: string;
+  fromOrgName: string | null;
+  caseKey: { keyVersion: number; sealedCaseKey: string };
+  reporterSignPublicKey: string;
+  report: WireMessage | null;
+}
+
+/** One of an organisation's key versions; 'pending' until a member confirms it opens. */
+export interface KeyVersion {
+  keyVersion: number;
+  state: 'pending' | 'active';
+  boxPublicKey: string;
+  signPublicKey: string;
+  createdBy: string | null;
+}
+
+export interface HeldKeyring {
+  keyVersion: number;
+  sealedKeyring: string;
+  confirmed: boolean;
 }
 
 export interface CaseDetail extends CaseSummary {
@@ -69,5 +98,6 @@ export interface SignInResponse {
   expiresAt: number;
   investigator: { id: string; username: string; role: 'admin' | 'investigator'; instanceAdmin: boolean; boxPublicKey: string; wrappedSeed: string };
   organisation: PublicOrganisation;
-  keyrings: { keyVersion: number; sealedKeyring: string }[];
+  keyrings: HeldKeyring[];
+  keyVersions: KeyVersion[];
 }

@@ -37,6 +37,15 @@ export interface MemberRow {
   isMe: boolean;
 }
 
+export interface InviteRow {
+  id: string;
+  kind: 'member' | 'organisation';
+  role: 'admin' | 'investigator';
+  orgName: string | null;
+  createdBy: string | null;
+  expiresAt: number;
+}
+
 export interface OtherOrganisation {
   id: string;
   name: string;
@@ -51,6 +60,20 @@ export interface CaseRow {
   report: ReportDocument | null;
   /** The report did not verify or decrypt: show a warning, never contents. */
   reportProblem: ProtocolErrorKind | null;
+}
+
+export interface CaseListPage {
+  rows: CaseRow[];
+  /** Give back to listCases for the next (older) page; null on the last. */
+  nextCursor: string | null;
+}
+
+/** A case another unit offers to pass to this one. */
+export interface TransferRow {
+  caseId: string;
+  reference: string;
+  fromOrgName: string | null;
+  receivedDay: string;
 }
 
 export type ThreadItem =
@@ -70,7 +93,11 @@ export interface CaseDetailView {
 export interface ConsoleEngine {
   [method: string]: (...args: never[]) => Promise<unknown>;
   signIn(username: string, password: string, totp: string): Promise<Account>;
-  listCases(): Promise<CaseRow[]>;
+  listCases(status: CaseStatus | null, after: string | null): Promise<CaseListPage>;
+  listTransfers(): Promise<TransferRow[]>;
+  /** Accepted only if the key opens the report on this device; otherwise declined as not opening. */
+  acceptTransfer(caseId: string): Promise<{ accepted: boolean }>;
+  declineTransfer(caseId: string): Promise<void>;
   openCase(caseId: string): Promise<CaseDetailView>;
   reply(caseId: string, text: string, status: CaseStatus | null): Promise<CaseDetailView>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
@@ -81,11 +108,14 @@ export interface ConsoleEngine {
   /** Confirms the enrolment made last in this engine. */
   confirmTotp(code: string): Promise<void>;
   listMembers(): Promise<MemberRow[]>;
+  listInvites(): Promise<InviteRow[]>;
+  revokeInvite(inviteId: string): Promise<void>;
   /** Returns the invitation token; the page makes the link. */
   inviteMember(role: 'admin' | 'investigator'): Promise<string>;
   inviteOrganisation(orgName: string): Promise<string>;
   grantAccess(memberId: string): Promise<void>;
-  removeMember(memberId: string): Promise<void>;
+  /** keysActive: the new keys are in use already (no other member had to confirm them). */
+  removeMember(memberId: string): Promise<{ keysActive: boolean }>;
   endSessions(memberId: string): Promise<void>;
   otherOrganisations(): Promise<OtherOrganisation[]>;
   passOn(caseId: string, orgId: string, keepAccess: boolean): Promise<void>;

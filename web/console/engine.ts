@@ -3,12 +3,12 @@
 // metadata go back to the page; a reload or sign-out drops everything, nothing is stored.
 import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
-import { listCases, openCaseForReading, replyToCase, sessionHeaders, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
+import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, sessionHeaders, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
 import type { CaseSummary } from '../client/wire-types.js';
 import { sodiumReady, wipe } from '../protocol/index.js';
 import { serveEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow } from './engine-api.js';
+import type { Account, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
 
 const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
@@ -118,6 +118,10 @@ const handlers: ConsoleEngine = {
       })),
     ),
 
+  listInvites: () => withSession((s) => admin.listInvites(api, s)),
+
+  revokeInvite: (inviteId: string) => withSession((s) => admin.revokeInvite(api, s, inviteId)),
+
   inviteMember: (role: 'admin' | 'investigator') => withSession(async (s) => (await admin.createInvite(api, s, { kind: 'member', role })).token),
 
   inviteOrganisation: (orgName: string) => withSession(async (s) => (await admin.createInvite(api, s, { kind: 'organisation', orgName })).token),
@@ -129,7 +133,7 @@ const handlers: ConsoleEngine = {
       await admin.grantKeyring(api, s, member);
     }),
 
-  removeMember: (memberId: string) => withSession(async (s) => { await admin.removeMember(api, s, memberId); }),
+  removeMember: (memberId: string) => withSession(async (s) => ({ keysActive: (await admin.removeMember(api, s, memberId)).active })),
 
   endSessions: (memberId: string) => withSession((s) => admin.revokeSessions(api, s, memberId)),
 
@@ -147,19 +151,37 @@ const handlers: ConsoleEngine = {
       ]);
       const to = config.organisations.find((o) => o.id === orgId);
       if (!to) throw Object.assign(new Error('No such other organisation.'), { code: 'not_found' });
+      // An offer: the case stays here until the receiving unit has opened it and accepted.
       await admin.passOnCase(api, s, summary, to, keepAccess);
-      const key = openedCaseKeys.get(caseId);
-      if (key && !keepAccess) wipe(key);
-      if (!keepAccess) openedCaseKeys.delete(caseId);
     }),
 
-  listCases: () =>
-    withSession(async (s): Promise<CaseRow[]> =>
-      (await listCases(api, s)).map((c) => ({
-        id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
-        report: c.report, reportProblem: c.reportProblem ?? null,
-      })),
+  listCases: (status: CaseStatus | null, after: string | null) =>
+    withSession(async (s): Promise<CaseListPage> => {
+      // Keys granted or rotated since sign-in are taken (and confirmed) before the list is read.
+      if (!after) await refreshKeyrings(api, s);
+      const page = await listCasePage(api, s, { ...(status ? { status } : {}), ...(after ? { after } : {}) });
+      return {
+        rows: page.cases.map((c) => ({
+          id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
+          report: c.report, reportProblem: c.reportProblem ?? null,
+        })),
+        nextCursor: page.nextCursor,
+      };
+    }),
+
+  listTransfers: () =>
+    withSession(async (s): Promise<TransferRow[]> =>
+      (await admin.listTransfers(api, s)).map((t) => ({ caseId: t.caseId, reference: t.reference, fromOrgName: t.fromOrgName, receivedDay: t.receivedDay })),
     ),
+
+  acceptTransfer: (caseId: string) =>
+    withSession(async (s) => {
+      const offer = (await admin.listTransfers(api, s)).find((t) => t.caseId === caseId);
+      if (!offer) throw Object.assign(new Error('That offer is no longer open.'), { code: 'not_found' });
+      return admin.acceptTransfer(api, s, offer);
+    }),
+
+  declineTransfer: (caseId: string) => withSession((s) => admin.declineTransfer(api, s, caseId, 'not_ours')),
 
   openCase: (caseId: string) => withSession(async (s) => caseView(await openCaseForReading(api, s, caseId))),
 

@@ -45,6 +45,8 @@ export function problemLabel(kind: ProtocolErrorKind): string {
       return 'it belongs to another case or message';
     case 'unsupported_version':
       return 'it uses a protocol version this console does not know';
+    case 'missing_key':
+      return 'it is sealed to a key version you have not been given: ask an administrator to give you access';
     default:
       return 'it is not in the expected format';
   }
@@ -54,12 +56,14 @@ export function problemLabel(kind: ProtocolErrorKind): string {
 export function errorText(error: unknown, context: 'sign-in' | 'account' | 'other'): string {
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
   if (context === 'account') {
-    if (code === 'not_found') return 'This link does not work any more: it has been used, has expired, or was copied incompletely. Ask for a new one.';
+    if (code === 'not_found' || code === 'token_invalid') return 'This link does not work any more: it has been used, has expired, was withdrawn, or was copied incompletely. Ask for a new one.';
+    if (code === 'username_taken') return 'That username is taken. Choose another.';
     if (code === 'unauthorised') return 'That code did not work. Check the time on your phone is right, then enter the newest code.';
     if (code === 'invalid_body') return 'The server did not accept these details. Check the username uses only lower-case letters, digits, dot, dash or underscore.';
   }
   // These come from Parley's own server, written for people: what changed, what to do.
-  if ((code === 'conflict' || code === 'forbidden') && message) return message;
+  const WRITTEN_FOR_PEOPLE = ['forbidden', 'org_key_changed', 'members_changed', 'rotation_pending', 'cannot_remove_self', 'already_shared', 'duplicate_id', 'username_taken'];
+  if (code && WRITTEN_FOR_PEOPLE.includes(code) && message) return message;
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
   if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username, password or code is wrong.';
   if (code === 'unauthorised') return 'Your session has ended. Sign in again.';

@@ -4,7 +4,7 @@
 // in the fragment (never sent to the server); it is read once and wiped from the address.
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow } from './engine-api.js';
+import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
 import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
@@ -87,26 +87,71 @@ async function showList(notice?: string): Promise<void> {
     showView(view, ...noAccessView(account.organisationName));
     return;
   }
-  let rows: CaseRow[] | null = null;
-  let error: string | undefined;
-  try {
-    rows = await guarded(() => engine.listCases());
-  } catch (failure) {
-    if (isSessionEnded(failure)) return;
-    error = errorText(failure, 'other');
-  }
+  const status = listStatus;
+  const loaded = await loadForView(async () => {
+    const [page, transfers] = await Promise.all([engine.listCases(status, null), engine.listTransfers()]);
+    return { page, transfers };
+  });
+  if (!loaded) return;
+  const { value, error } = loaded;
+  renderList({ rows: value?.page.rows ?? null, nextCursor: value?.page.nextCursor ?? null, transfers: value?.transfers ?? [], ...(error ? { error } : {}), ...(notice ? { notice } : {}) });
+}
+
+/** The status the case list is filtered by (null: all); kept while the person moves between views. */
+let listStatus: CaseStatus | null = null;
+
+function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; transfers: TransferRow[]; error?: string; notice?: string }): void {
+  if (!account) return;
   showView(view, ...caseListView({
     organisationName: account.organisationName,
-    rows,
-    ...(error ? { error } : {}),
-    ...(notice ? { notice } : {}),
+    rows: state.rows,
+    hasMore: state.nextCursor !== null,
+    status: listStatus,
+    transfers: state.transfers,
+    ...(state.error ? { error: state.error } : {}),
+    ...(state.notice ? { notice: state.notice } : {}),
     open: (row) => void showCase(row),
     refresh: async () => {
       await showList();
       announce('Case list refreshed.');
     },
+    filter: async (status) => {
+      listStatus = status;
+      await showList();
+      announce(status ? `Showing cases with the status ${statusLabel(status)}.` : 'Showing cases of every status.');
+    },
+    more: async () => {
+      const next = await loadForView(() => engine.listCases(listStatus, state.nextCursor));
+      if (!next) return;
+      const rows = [...(state.rows ?? []), ...(next.value?.rows ?? [])];
+      renderList({ ...state, rows, nextCursor: next.value?.nextCursor ?? null, ...(next.error ? { error: next.error } : {}) });
+      announce(`${next.value?.rows.length ?? 0} older cases shown.`);
+    },
+    accept: async (transfer) => {
+      const result = await loadForView(() => engine.acceptTransfer(transfer.caseId));
+      if (!result) return;
+      const notice = result.error ?? (result.value?.accepted
+        ? `Case ${transfer.reference} accepted: it is now in your list.`
+        : `Case ${transfer.reference} could not be opened with your unit’s keys, so it was declined and stays with the unit that offered it.`);
+      await showList(notice);
+    },
+    decline: async (transfer) => {
+      const result = await loadForView(() => engine.declineTransfer(transfer.caseId));
+      if (!result) return;
+      await showList(result.error ?? `Case ${transfer.reference} declined.`);
+    },
     ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
   }));
+}
+
+/** Loads what a view lists: the value, or an error to show in the view; null once the session has ended (sign-in is shown). */
+async function loadForView<T>(load: () => Promise<T>): Promise<{ value: T | null; error?: string } | null> {
+  try {
+    return { value: await guarded(load) };
+  } catch (failure) {
+    if (isSessionEnded(failure)) return null;
+    return { value: null, error: errorText(failure, 'other') };
+  }
 }
 
 async function showCase(row: Pick<CaseRow, 'id' | 'reference'>): Promise<void> {
@@ -150,8 +195,8 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     passOn: async (organisation, keepAccess) => {
       await guarded(() => engine.passOn(detail.id, organisation.id, keepAccess));
       await showList(keepAccess
-        ? `Case ${detail.reference} was passed to ${organisation.name}. You kept access to it.`
-        : `Case ${detail.reference} was passed to ${organisation.name} and has left your list.`);
+        ? `Case ${detail.reference} was offered to ${organisation.name}. It moves to them once they accept it; you keep access.`
+        : `Case ${detail.reference} was offered to ${organisation.name}. It stays in your list until they accept it, then leaves it.`);
     },
   }));
 }
@@ -161,17 +206,13 @@ const inviteLink = (token: string) => `${location.origin}/console#invite=${encod
 async function showMembers(notice?: string): Promise<void> {
   if (!account) return;
   const signedIn = account;
-  let members: MemberRow[] | null = null;
-  let error: string | undefined;
-  try {
-    members = await guarded(() => engine.listMembers());
-  } catch (failure) {
-    if (isSessionEnded(failure)) return;
-    error = errorText(failure, 'other');
-  }
+  const loaded = await loadForView(() => Promise.all([engine.listMembers(), engine.listInvites()]));
+  if (!loaded) return;
+  const { value, error } = loaded;
   showView(view, ...membersView({
     organisationName: signedIn.organisationName,
-    members,
+    members: value?.[0] ?? null,
+    invites: value?.[1] ?? [],
     ...(error ? { error } : {}),
     ...(notice ? { notice } : {}),
     instanceAdmin: signedIn.instanceAdmin,
@@ -183,6 +224,10 @@ async function showMembers(notice?: string): Promise<void> {
       await showMembers(`${member.username} now has access to reports. They see them after they next sign in.`);
     },
     remove: (member) => showRemoveConfirm(member),
+    revokeInvite: async (invite) => {
+      await guarded(() => engine.revokeInvite(invite.id));
+      await showMembers('The invitation was withdrawn: its link no longer works.');
+    },
     endSessions: async (member) => {
       await guarded(() => engine.endSessions(member.id));
       announce(`${member.username} is signed out everywhere.`);
@@ -196,8 +241,10 @@ function showRemoveConfirm(member: MemberRow): void {
   showView(view, ...removeConfirmView({
     member,
     confirm: async () => {
-      await guarded(() => engine.removeMember(member.id));
-      await showMembers(`${member.username} was removed, and the organisation’s keys were replaced.`);
+      const { keysActive } = await guarded(() => engine.removeMember(member.id));
+      await showMembers(keysActive
+        ? `${member.username} was removed, and the organisation’s keys were replaced.`
+        : `${member.username} was removed. New keys are made; they take over once another member signs in and their device confirms them. Until then reports are sealed to the current keys, which everyone remaining still holds.`);
     },
     cancel: () => void showMembers(),
     describe: (failure) => errorText(failure, 'other'),

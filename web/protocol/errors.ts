@@ -6,7 +6,8 @@ export type ProtocolErrorKind =
   | 'unsupported_version' // a version byte this client does not speak
   | 'authentication_failed' // AEAD tag or sealed box did not open
   | 'bad_signature' // a signature did not verify against the expected key
-  | 'wrong_binding'; // it opened, but belongs to another case or message
+  | 'wrong_binding' // it opened, but belongs to another case or message
+  | 'missing_key'; // sealed to a key this device does not hold (e.g. a key version it was never given)
 
 export class ProtocolError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 // The proof-of-work puzzle's definition, pure (no libsodium) so the worker checks it with
 // WebCrypto: find a nonce such that SHA-256(label ‖ 0 ‖ challenge ‖ nonce) begins with
 // `bits` zero bits. Hashcash-style: memory-light, one hash to check, 2^bits hashes to solve.
-import { LABEL, SIZES } from './labels.js';
+import { LABEL } from './labels.js';
 import { concatBytes, utf8ToBytes } from './encoding.js';
 
 export const WORK_NONCE_BYTES = 8;
@@ -22,8 +22,4 @@ export function leadingZeroBits(digest: Uint8Array): number {
     return bits + Math.clz32(byte) - 24;
   }
   return bits;
-}
-
-export function isWorkChallenge(challenge: Uint8Array): boolean {
-  return challenge.length === SIZES.challenge;
 }

@@ -5,9 +5,9 @@
 import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { listOrganisations } from '../../db/repo/organisations.js';
-import { findInvite, foundOrganisation, joinOrganisation } from '../../db/repo/accounts.js';
-import { claimTotpStep, findInvestigatorByUsername } from '../../db/repo/investigators.js';
-import { deleteSetting, getSetting } from '../../db/repo/instance.js';
+import { findLiveInvite, foundOrganisationStatements, joinOrganisationStatements, spendInviteSteps, spendSetupTokenSteps } from '../../db/repo/accounts.js';
+import { claimTotpStepSteps, findInvestigatorByUsername } from '../../db/repo/investigators.js';
+import { getSetting } from '../../db/repo/instance.js';
 import { ApiError } from '../errors.js';
 import { isUniqueViolation, readJson } from '../validate.js';
 import { acceptInviteBody, inviteTokenBody, setupBody, totpConfirmBody } from '../wire.js';
@@ -15,15 +15,11 @@ import type { AppDeps } from '../deps.js';
 import { secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { sealWithServerSecret, openWithServerSecret } from '../server-secret.js';
 import { acceptTotp, newTotpSecret, totpUri } from '../totp.js';
-import { appendAudit } from '../audit.js';
+import { audited } from '../audit.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 
 export const SETUP_TOKEN_SETTING = 'setup_token_hash';
 const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
-
-export function requireServerSecret(deps: AppDeps): Uint8Array {
-  return deps.serverSecret;
-}
 
 type NewMember = { id: string; username: string; authSalt: string; authKey: string; boxPublicKey: string; wrappedSeed: string };
 
@@ -43,37 +39,46 @@ async function memberRow(deps: AppDeps, member: NewMember, orgId: string, role: 
       boxPublicKey: member.boxPublicKey,
       wrappedSeed: member.wrappedSeed,
       createdAt: deps.clock(),
-      totpSecretEnc: await sealWithServerSecret(requireServerSecret(deps), totpSecret, member.id),
+      totpSecretEnc: await sealWithServerSecret(deps.serverSecret, totpSecret, member.id),
       totpConfirmed: false,
       totpLastStep: 0,
     },
   };
 }
 
-function conflictOnDuplicate(error: unknown): never {
-  if (isUniqueViolation(error)) throw new ApiError('conflict', 'That username or identifier is taken.');
+/** A unique violation on joining: the username (kept by removed members too) or a client-chosen id. */
+function refuseDuplicate(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    if (/username/.test(String((error as Error).message) + String((error as Error).cause ?? ''))) throw new ApiError('username_taken', 'That username is taken. Choose another.');
+    throw new ApiError('duplicate_id', 'That identifier is taken. Try again.');
+  }
   throw error;
 }
+
+const tokenInvalid = () => new ApiError('token_invalid', INVALID_TOKEN);
 
 export function accountRoutes(deps: AppDeps) {
   return new Hono()
     .post('/setup', async (c) => {
       const body = await readJson(c, setupBody);
       const expected = await getSetting(deps.db, SETUP_TOKEN_SETTING);
-      const tokenOk = expected !== undefined && (await secretsEqual(await sha256(b64ToBytes(body.setupToken)!), b64ToBytes(expected) ?? new Uint8Array()));
-      if (!tokenOk || (await listOrganisations(deps.db)).length > 0) throw new ApiError('not_found', INVALID_TOKEN);
+      const tokenHash = await sha256(b64ToBytes(body.setupToken)!);
+      const tokenOk = expected !== undefined && (await secretsEqual(tokenHash, b64ToBytes(expected) ?? new Uint8Array()));
+      if (!tokenOk || (await listOrganisations(deps.db)).length > 0) throw tokenInvalid();
       const now = deps.clock();
       const { row, totpSecret } = await memberRow(deps, body.member, body.organisation.id, 'admin', true);
       const { sealedKeyring, ...org } = body.organisation;
-      await foundOrganisation(deps.db, { ...org, keyVersion: 1, createdAt: now }, row, sealedKeyring).catch(conflictOnDuplicate);
-      await deleteSetting(deps.db, SETUP_TOKEN_SETTING);
-      await appendAudit(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id });
+      // The link is spent in the founding write itself: of two concurrent uses, one lands.
+      await audited(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id, detail: { via: 'setup' } }, () => [
+        ...spendSetupTokenSteps(deps.db, SETUP_TOKEN_SETTING, expected!, tokenInvalid()),
+        ...foundOrganisationStatements(deps.db, { ...org, keyVersion: 1, createdAt: now }, row, sealedKeyring),
+      ]).catch(refuseDuplicate);
       return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
     })
     .post('/invites/inspect', async (c) => {
       const { token } = await readJson(c, inviteTokenBody);
-      const invite = await findInvite(deps.db, await sha256B64(b64ToBytes(token)!));
-      if (!invite || invite.expiresAt <= deps.clock()) throw new ApiError('not_found', INVALID_TOKEN);
+      const invite = await findLiveInvite(deps.db, await sha256B64(b64ToBytes(token)!), deps.clock());
+      if (!invite) throw tokenInvalid();
       const orgs = await listOrganisations(deps.db);
       const orgName = invite.kind === 'organisation' ? invite.orgName : (orgs.find((o) => o.id === invite.orgId)?.name ?? null);
       return c.json({ kind: invite.kind, role: invite.role, orgName, orgId: invite.orgId });
@@ -81,38 +86,48 @@ export function accountRoutes(deps: AppDeps) {
     .post('/invites/accept', async (c) => {
       const body = await readJson(c, acceptInviteBody);
       const tokenHash = await sha256B64(b64ToBytes(body.token)!);
-      const invite = await findInvite(deps.db, tokenHash);
       const now = deps.clock();
-      if (!invite || invite.expiresAt <= now) throw new ApiError('not_found', INVALID_TOKEN);
+      const invite = await findLiveInvite(deps.db, tokenHash, now);
+      if (!invite) throw tokenInvalid();
       if ((invite.kind === 'organisation') !== (body.organisation !== undefined)) throw new ApiError('invalid_body', 'organisation: give the new organisation’s keys exactly when the invitation founds one.');
       if (invite.kind === 'organisation') {
         const org = body.organisation!;
         const { row, totpSecret } = await memberRow(deps, body.member, org.id, 'admin', false);
         const { sealedKeyring, ...keys } = org;
-        await foundOrganisation(deps.db, { ...keys, name: invite.orgName!, keyVersion: 1, createdAt: now }, row, sealedKeyring, tokenHash).catch(conflictOnDuplicate);
-        await appendAudit(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id });
+        await audited(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id, detail: { via: 'invite', invitedBy: invite.createdBy ?? '' } }, () => [
+          ...spendInviteSteps(deps.db, tokenHash, now, tokenInvalid()),
+          ...foundOrganisationStatements(deps.db, { ...keys, name: invite.orgName!, keyVersion: 1, createdAt: now }, row, sealedKeyring),
+        ]).catch(refuseDuplicate);
         return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
       }
       const { row, totpSecret } = await memberRow(deps, body.member, invite.orgId!, invite.role, false);
-      await joinOrganisation(deps.db, row, tokenHash).catch(conflictOnDuplicate);
-      await appendAudit(deps.db, now, { orgId: invite.orgId!, actorId: row.id, action: 'member_add', subject: row.id, detail: { role: invite.role, invitedBy: invite.createdBy ?? '' } });
+      await audited(deps.db, now, { orgId: invite.orgId!, actorId: row.id, action: 'member_add', subject: row.id, detail: { role: invite.role, invitedBy: invite.createdBy ?? '', invite: tokenHash } }, () => [
+        ...spendInviteSteps(deps.db, tokenHash, now, tokenInvalid()),
+        ...joinOrganisationStatements(deps.db, row),
+      ]).catch(refuseDuplicate);
       return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
     })
     .post('/investigator/totp/confirm', async (c) => {
       const { username, authKey, totp } = await readJson(c, totpConfirmBody);
       const now = deps.clock();
       const throttle = await throttleKey('sign_in', username);
-      await refuseIfThrottled(deps.db, throttle, now);
+      const hadFailures = await refuseIfThrottled(deps.db, throttle, now);
       const investigator = await findInvestigatorByUsername(deps.db, username);
       const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(32)))!;
       const keyOk = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
-      const secret = investigator?.totpSecretEnc ? await openWithServerSecret(requireServerSecret(deps), investigator.totpSecretEnc, investigator.id) : null;
+      const secret = investigator?.totpSecretEnc ? await openWithServerSecret(deps.serverSecret, investigator.totpSecretEnc, investigator.id) : null;
       const step = secret && keyOk && !investigator!.totpConfirmed ? acceptTotp(secret, totp, now, investigator!.totpLastStep) : null;
-      if (!investigator || step === null || !(await claimTotpStep(deps.db, investigator.id, step, true))) {
+      const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
+      try {
+        if (!investigator || step === null) throw refused;
+        // The step is claimed in the audited write: of two racing requests with one code, one lands.
+        await audited(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused));
+      } catch (error) {
+        if (error !== refused) throw error;
         await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
-        throw new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
+        throw refused;
       }
-      await recordSuccess(deps.db, throttle);
+      if (hadFailures) await recordSuccess(deps.db, throttle);
       return c.body(null, 204);
     });
 }

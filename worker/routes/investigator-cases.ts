@@ -1,20 +1,28 @@
-// The investigator's cases: list, open, reply, change status. Every route is scoped to
-// the signed-in investigator's organisation through the sealed case keys it holds.
+// The investigator's cases: list (paged), open, reply, change status, pass on. Every route is
+// scoped to the signed-in investigator's organisation through the sealed case keys it holds,
+// and every read of reports and every change is audited through audited().
+//
+// Passing on is an offer: the receiving organisation's device opens the sealed key and checks
+// it decrypts the report before it accepts; only then does the case move (and the sender's
+// key go, if it chose so). An offer that does not open is declined and changes nothing.
 import { Hono } from 'hono';
-import { appendMessageStatements, listCasesForOrg, listMessages, findMailboxByCase, updateCaseStatement, passOnCase } from '../../db/repo/cases.js';
+import {
+  acceptTransferSteps, appendMessageStatements, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
+  offerTransferStatements, transfersTo, updateCaseStatement, findCaseKey,
+} from '../../db/repo/cases.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
-import { readJson, readParams, isUniqueViolation } from '../validate.js';
-import { caseIdParam, investigatorReplyBody, passOnBody, statusBody } from '../wire.js';
+import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
+import { caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts, wireMessage } from '../thread-response.js';
-import { appendAudit } from '../audit.js';
+import { audited } from '../audit.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 
-const LIST_LIMIT = 500;
+const DEFAULT_PAGE = 50;
 
 function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
   return {
@@ -27,19 +35,86 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
   };
 }
 
+/** Cursor: the last case of a page, as "received day.case id". */
+const cursorOf = (row: CaseRow) => `${row.receivedDay}.${row.id}`;
+const parseCursor = (cursor: string | undefined) => (cursor ? { day: cursor.slice(0, 10), id: cursor.slice(11) } : undefined);
+
+const transferGone = () => new ApiError('not_found', 'No such offer: it was accepted, declined or withdrawn.');
+
 export function investigatorCaseRoutes(deps: AppDeps) {
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
     .get('/', async (c) => {
-      const rows = await listCasesForOrg(deps.db, c.get('investigator').orgId, LIST_LIMIT);
-      return c.json({ cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })) });
+      const { status, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
+      const investigator = c.get('investigator');
+      const rows = await listCasesForOrg(deps.db, investigator.orgId, { status, after: parseCursor(after), limit });
+      // Each listed report is one the investigator's device can read: reading in bulk is audited too.
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null, detail: { count: rows.length, ...(status ? { status } : {}), ...(after ? { after } : {}) } });
+      const last = rows.at(-1);
+      return c.json({
+        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
+        nextCursor: rows.length === limit && last ? cursorOf(last.case) : null,
+      });
+    })
+    .get('/transfers', async (c) => {
+      const investigator = c.get('investigator');
+      const rows = await transfersTo(deps.db, investigator.orgId);
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null, detail: { offers: rows.length } });
+      const from = new Map((await Promise.all(rows.map((r) => findOrganisation(deps.db, r.transfer.fromOrgId)))).flatMap((o) => (o ? [[o.id, o.name] as const] : [])));
+      return c.json({
+        transfers: rows.map((r) => ({
+          caseId: r.case.id,
+          reference: r.case.reference,
+          receivedDay: r.case.receivedDay,
+          fromOrgId: r.transfer.fromOrgId,
+          fromOrgName: from.get(r.transfer.fromOrgId) ?? null,
+          caseKey: { keyVersion: r.transfer.keyVersion, sealedCaseKey: r.transfer.sealedCaseKey },
+          reporterSignPublicKey: r.reporterSignPublicKey,
+          report: r.report ? wireMessage(r.report) : null,
+        })),
+      });
+    })
+    .post('/transfers/:caseId/accept', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      const investigator = c.get('investigator');
+      const transfer = await findTransfer(deps.db, caseId, investigator.orgId);
+      if (!transfer) throw transferGone();
+      if (await findCaseKey(deps.db, caseId, investigator.orgId)) throw new ApiError('already_shared', 'Your organisation has this case already.');
+      const now = deps.clock();
+      await audited(
+        deps.db,
+        now,
+        [
+          { orgId: investigator.orgId, actorId: investigator.id, action: 'case_received', subject: caseId, detail: { from: transfer.fromOrgId } },
+          { orgId: transfer.fromOrgId, actorId: transfer.offeredBy, action: 'case_transfer_accept', subject: caseId, detail: { to: investigator.orgId, acceptedBy: investigator.id, keepAccess: transfer.keepAccess } },
+        ],
+        () => acceptTransferSteps(deps.db, transfer, now, transferGone()),
+      );
+      return c.json({ id: caseId, orgId: investigator.orgId, status: 'passed_on' });
+    })
+    .post('/transfers/:caseId/decline', async (c) => {
+      const { caseId } = readParams(c, caseIdParam);
+      const { reason } = await readJson(c, declineTransferBody);
+      const investigator = c.get('investigator');
+      const transfer = await findTransfer(deps.db, caseId, investigator.orgId);
+      if (!transfer) throw transferGone();
+      await audited(
+        deps.db,
+        deps.clock(),
+        [
+          { orgId: investigator.orgId, actorId: investigator.id, action: 'case_transfer_decline', subject: caseId, detail: { from: transfer.fromOrgId, reason } },
+          { orgId: transfer.fromOrgId, actorId: transfer.offeredBy, action: 'case_transfer_decline', subject: caseId, detail: { to: investigator.orgId, declinedBy: investigator.id, reason } },
+        ],
+        () => declineTransferStatements(deps.db, transfer),
+      );
+      return c.body(null, 204);
     })
     .get('/:caseId', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
       const investigator = c.get('investigator');
-      await appendAudit(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
       return c.json({
         ...caseSummary(caseRow, caseKey),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
@@ -58,11 +133,11 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now) };
       try {
         // The reply, its status change and its audit entry land together or not at all.
-        await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } }, () =>
+        await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } }, () =>
           appendMessageStatements(deps.db, message, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }),
         );
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
+        if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
         throw error;
       }
       return c.json({ id: body.id }, 201);
@@ -73,7 +148,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { status } = await readJson(c, statusBody);
       const investigator = c.get('investigator');
       const now = deps.clock();
-      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } }, () => [
+      await audited(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } }, () => [
         updateCaseStatement(deps.db, caseId, { status, updatedAt: now }),
       ]);
       return c.json({ id: caseId, status });
@@ -85,16 +160,26 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const body = await readJson(c, passOnBody);
       const target = await findOrganisation(deps.db, body.orgId);
       if (!target || target.id === investigator.orgId) throw new ApiError('not_found', 'No such other organisation.');
-      if (target.keyVersion !== body.keyVersion) throw new ApiError('conflict', "The receiving organisation's keys have changed. Reload and try again.");
+      if ((await findCaseKey(deps.db, caseId, target.id)) || (await findTransfer(deps.db, caseId, target.id))) {
+        throw new ApiError('already_shared', 'That organisation has this case already, or has been offered it.');
+      }
       const now = deps.clock();
+      const transfer = { caseId, fromOrgId: investigator.orgId, toOrgId: target.id, keyVersion: body.keyVersion, sealedCaseKey: body.sealedCaseKey, keepAccess: body.keepAccess, offeredBy: investigator.id, offeredAt: now };
+      const keyChanged = new ApiError('org_key_changed', "The receiving organisation's keys have changed. Reload and try again.");
       try {
-        await passOnCase(deps.db, { caseId, fromOrgId: investigator.orgId, toOrgId: target.id, keyVersion: body.keyVersion, sealedCaseKey: body.sealedCaseKey, keepAccess: body.keepAccess, now });
+        await audited(
+          deps.db,
+          now,
+          [
+            { orgId: investigator.orgId, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { to: target.id, keepAccess: body.keepAccess } },
+            { orgId: target.id, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { from: investigator.orgId } },
+          ],
+          () => offerTransferStatements(deps.db, transfer, keyChanged),
+        );
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('conflict', 'That organisation has this case already.');
+        if (isUniqueViolation(error)) throw new ApiError('already_shared', 'That organisation has been offered this case already.');
         throw error;
       }
-      await appendAudit(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { to: target.id, keepAccess: body.keepAccess } });
-      await appendAudit(deps.db, now, { orgId: target.id, actorId: investigator.id, action: 'case_received', subject: caseId, detail: { from: investigator.orgId } });
-      return c.json({ id: caseId, orgId: target.id, status: 'passed_on' });
+      return c.json({ id: caseId, offeredTo: target.id, state: 'offered' }, 202);
     });
 }

@@ -6,12 +6,14 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
-import { claimTotpStep, findInvestigatorByUsername, listKeyrings } from '../../db/repo/investigators.js';
+import { claimTotpStep, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
+import { keyVersionsOf } from '../../db/repo/accounts.js';
+import { requireThat } from '../../db/atomic.js';
 import { openWithServerSecret } from '../server-secret.js';
 import { acceptTotp } from '../totp.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
-import { insertSession, deleteSession } from '../../db/repo/sessions.js';
+import { insertSessionStatements, deleteSessionStatements } from '../../db/repo/sessions.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
 import { preloginBody, signInBody } from '../wire.js';
@@ -19,12 +21,15 @@ import type { AppDeps } from '../deps.js';
 import { hmacSha256, secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { publicOrganisation } from './config.js';
-import { appendAudit } from '../audit.js';
+import { audited } from '../audit.js';
+import { publicKeyVersion } from './keyrings.js';
 
 const SIGN_IN_REFUSED = 'Username, password or code is wrong.';
 
 export function investigatorSessionRoutes(deps: AppDeps) {
-  const standInSaltKey = () => getOrCreateSetting(deps.db, 'stand_in_salt_key', () => bytesToB64(deps.randomBytes(SIZES.key)));
+  // Made once per instance, then kept in memory: no database write on every prelogin.
+  let standInKey: Promise<string> | undefined;
+  const standInSaltKey = () => (standInKey ??= getOrCreateSetting(deps.db, 'stand_in_salt_key', () => bytesToB64(deps.randomBytes(SIZES.key))));
 
   return new Hono<{ Variables: InvestigatorVariables }>()
     .post('/prelogin', async (c) => {
@@ -39,7 +44,7 @@ export function investigatorSessionRoutes(deps: AppDeps) {
       const now = deps.clock();
       // Throttled by a hash of the name, known or not: no lock-out of others, no record of who tried.
       const throttle = await throttleKey('sign_in', username);
-      await refuseIfThrottled(deps.db, throttle, now);
+      const hadFailures = await refuseIfThrottled(deps.db, throttle, now);
       const investigator = await findInvestigatorByUsername(deps.db, username);
       // Compare against a stand-in hash for unknown users so both paths do the same work.
       const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
@@ -51,30 +56,36 @@ export function investigatorSessionRoutes(deps: AppDeps) {
         await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
         throw new ApiError('unauthorised', SIGN_IN_REFUSED);
       }
-      await recordSuccess(deps.db, throttle);
+      if (hadFailures) await recordSuccess(deps.db, throttle);
 
       const org = await findOrganisation(deps.db, investigator.orgId);
       if (!org) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
       const token = deps.randomBytes(SESSION_TOKEN_BYTES);
       const expiresAt = now + deps.config.sessionAbsoluteMs;
-      await insertSession(deps.db, { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt });
-      const keyrings = await listKeyrings(deps.db, investigator.id, org.id);
-      await appendAudit(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id });
+      const session = { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt };
+      // A member removed since their password was checked gets no session.
+      await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id }, () => [
+        requireThat(memberStillPresent(investigator.id), new ApiError('unauthorised', SIGN_IN_REFUSED)),
+        ...insertSessionStatements(deps.db, session),
+      ]);
+      const [keyrings, keyVersions] = await Promise.all([listKeyrings(deps.db, investigator.id, org.id), keyVersionsOf(deps.db, org.id)]);
       return c.json(
         {
           token: bytesToB64(token),
           expiresAt,
           investigator: { id: investigator.id, username: investigator.username, role: investigator.role, instanceAdmin: investigator.instanceAdmin, boxPublicKey: investigator.boxPublicKey, wrappedSeed: investigator.wrappedSeed },
           organisation: publicOrganisation(org),
-          keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })),
+          keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring, confirmed: k.confirmed })),
+          keyVersions: keyVersions.map(publicKeyVersion),
         },
         201,
       );
     })
     .delete('/sessions/current', investigatorSession(deps), async (c) => {
-      await deleteSession(deps.db, c.get('sessionTokenHash'));
       const investigator = c.get('investigator');
-      await appendAudit(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'sign_out', subject: investigator.id });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'sign_out', subject: investigator.id }, () =>
+        deleteSessionStatements(deps.db, c.get('sessionTokenHash')),
+      );
       return c.body(null, 204);
     });
 }

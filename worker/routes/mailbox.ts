@@ -52,7 +52,7 @@ export function mailboxRoutes(deps: AppDeps) {
           { lastReporterDay: dayOf(now) },
         );
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('conflict', 'A message with this id exists already.');
+        if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
         throw error;
       }
       return c.json({ id: body.id, day: dayOf(now) }, 201);

@@ -1,18 +1,27 @@
-// An organisation's members and keys, for its administrators: invitations, wrapping the
-// organisation keys to a new member, removing a member (which rotates the keys), and
-// revoking sessions. Instance administrators may also invite someone to found an organisation.
+// An organisation's members and keys, for its administrators: invitations (made, listed,
+// revoked), granting the organisation keys to a member, removing a member with a key
+// rotation, and ending a member's sessions. Every change goes through audited().
+//
+// Rotation never deletes or overwrites what opens existing cases: members keep every key
+// version they hold, a new version is pending until another member's device confirms it
+// opens (routes/keyrings.ts), and keyrings are only ever added. See docs/PROTOCOL.md.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bytesToB64 } from '../../web/protocol/encoding.js';
-import { caseKeysOfOrg, deleteSessionsOf, insertInvite, insertKeyring, otherMembers, removeMemberAndRotate } from '../../db/repo/accounts.js';
-import { listMembers, listKeyrings, findInvestigator } from '../../db/repo/investigators.js';
+import {
+  abandonStatements, addKeyringStatements, deleteSessionsStatements, insertInviteStatements, keyVersionsOf, listLiveInvites,
+  removeMemberStatements, revokeInviteStatements, startRotationSteps,
+} from '../../db/repo/accounts.js';
+import { listMembers, findInvestigator, keyringsOfOrg } from '../../db/repo/investigators.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams } from '../validate.js';
-import { createInviteBody, keyringBody, memberIdParam, removeMemberBody } from '../wire.js';
+import { createInviteBody, grantKeyringsBody, inviteIdParam, memberIdParam, removeMemberBody, rotationBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
-import { appendAudit } from '../audit.js';
+import { audited } from '../audit.js';
+import type { Investigator } from '../../db/repo/investigators.js';
+import type { z } from 'zod';
 
 type Env = { Variables: InvestigatorVariables };
 
@@ -23,35 +32,66 @@ export function requireAdmin(): MiddlewareHandler<Env> {
   };
 }
 
+const KEYS_CHANGED = () => new ApiError('org_key_changed', "The organisation's keys have changed. Reload and try again.");
+const ROTATION_PENDING = () => new ApiError('rotation_pending', 'A key change is waiting for a member to confirm it. Wait for it, or cancel it, before starting another.');
+
 export function memberRoutes(deps: AppDeps) {
   /** A member of the caller's own organisation, or not_found. */
-  async function memberOfOwnOrg(orgId: string, memberId: string) {
+  async function memberOfOwnOrg(orgId: string, memberId: string): Promise<Investigator> {
     const member = await findInvestigator(deps.db, memberId);
     if (!member || member.orgId !== orgId) throw new ApiError('not_found', 'No such member of your organisation.');
     return member;
   }
+
+  /**
+   * A rotation must give the new keyring to every remaining member who holds the current one
+   * (so the unit is not quietly narrowed to the administrator) and to no one outside it.
+   */
+  async function checkRotation(me: Investigator, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
+    const org = (await findOrganisation(deps.db, me.orgId))!;
+    if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
+    const remaining = new Set((await listMembers(deps.db, me.orgId)).map((m) => m.id).filter((id) => id !== leavingId));
+    const holders = (await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.investigatorId)).map((k) => k.investigatorId);
+    const given = rotation.keyrings.map((k) => k.investigatorId);
+    const covers = holders.every((id) => given.includes(id)) && given.includes(me.id);
+    if (!covers || new Set(given).size !== given.length || !given.every((id) => remaining.has(id))) {
+      throw new ApiError('members_changed', 'Members changed while the new keys were being made. Reload and try again.');
+    }
+  }
+
+  const rotationSteps = (me: Investigator, rotation: z.infer<typeof rotationBody>, now: number) =>
+    startRotationSteps(deps.db, { orgId: me.orgId, ...rotation, createdBy: me.id, createdAt: now }, { changed: KEYS_CHANGED(), pending: ROTATION_PENDING() });
 
   return new Hono<Env>()
     .use('*', investigatorSession(deps), requireAdmin())
     .get('/members', async (c) => {
       const me = c.get('investigator');
       const org = (await findOrganisation(deps.db, me.orgId))!;
-      const members = await listMembers(deps.db, me.orgId);
-      const withKeys = await Promise.all(
-        members.map(async (m) => ({
-          id: m.id,
-          username: m.username,
-          role: m.role,
-          boxPublicKey: m.boxPublicKey,
-          totpConfirmed: m.totpConfirmed,
-          hasCurrentKeyring: (await listKeyrings(deps.db, m.id, me.orgId)).some((k) => k.keyVersion === org.keyVersion),
-        })),
-      );
-      return c.json({ keyVersion: org.keyVersion, members: withKeys });
+      const [members, keyrings, versions] = await Promise.all([listMembers(deps.db, me.orgId), keyringsOfOrg(deps.db, me.orgId), keyVersionsOf(deps.db, me.orgId)]);
+      return c.json({
+        keyVersion: org.keyVersion,
+        keyVersions: versions.map((v) => ({ keyVersion: v.keyVersion, state: v.state, boxPublicKey: v.boxPublicKey, signPublicKey: v.signPublicKey, createdBy: v.createdBy })),
+        members: members.map((m) => {
+          const own = keyrings.filter((k) => k.investigatorId === m.id);
+          return {
+            id: m.id,
+            username: m.username,
+            role: m.role,
+            boxPublicKey: m.boxPublicKey,
+            totpConfirmed: m.totpConfirmed,
+            hasCurrentKeyring: own.some((k) => k.keyVersion === org.keyVersion),
+            keyrings: own.map((k) => ({ keyVersion: k.keyVersion, confirmed: k.confirmed })),
+          };
+        }),
+      });
     })
-    .get('/case-keys', async (c) => {
-      const rows = await caseKeysOfOrg(deps.db, c.get('investigator').orgId);
-      return c.json({ caseKeys: rows.map((r) => ({ caseId: r.caseId, keyVersion: r.keyVersion, sealedCaseKey: r.sealedCaseKey })) });
+    .get('/invites', async (c) => {
+      const me = c.get('investigator');
+      const [invites, members] = await Promise.all([listLiveInvites(deps.db, me.orgId, deps.clock()), listMembers(deps.db, me.orgId)]);
+      const nameOf = (id: string | null) => members.find((m) => m.id === id)?.username ?? null;
+      return c.json({
+        invites: invites.map((i) => ({ id: i.tokenHash, kind: i.kind, role: i.role, orgName: i.orgName, createdBy: nameOf(i.createdBy), expiresAt: i.expiresAt })),
+      });
     })
     .post('/invites', async (c) => {
       const me = c.get('investigator');
@@ -60,57 +100,83 @@ export function memberRoutes(deps: AppDeps) {
       const token = deps.randomBytes(32);
       const now = deps.clock();
       const expiresAt = now + deps.config.inviteTtlMs;
-      await insertInvite(deps.db, {
-        tokenHash: await sha256B64(token),
+      const tokenHash = await sha256B64(token);
+      const invite = {
+        tokenHash,
         kind: body.kind,
         orgId: body.kind === 'member' ? me.orgId : null,
         orgName: body.kind === 'organisation' ? body.orgName : null,
-        role: body.kind === 'member' ? body.role : 'admin',
+        role: body.kind === 'member' ? body.role : ('admin' as const),
         createdBy: me.id,
         expiresAt,
-      });
-      await appendAudit(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'member_invite', subject: null, detail: body.kind === 'member' ? { role: body.role } : { organisation: body.orgName } });
-      return c.json({ token: bytesToB64(token), expiresAt }, 201);
+      };
+      const detail: Record<string, string> = body.kind === 'member' ? { invite: tokenHash, role: body.role } : { invite: tokenHash, organisation: body.orgName };
+      await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'member_invite', subject: null, detail }, () => insertInviteStatements(deps.db, invite));
+      return c.json({ token: bytesToB64(token), id: tokenHash, expiresAt }, 201);
     })
-    .post('/members/:memberId/keyring', async (c) => {
+    .delete('/invites/:inviteId', async (c) => {
+      const me = c.get('investigator');
+      const { inviteId } = readParams(c, inviteIdParam);
+      const live = await listLiveInvites(deps.db, me.orgId, deps.clock());
+      if (!live.some((i) => i.tokenHash === inviteId)) throw new ApiError('not_found', 'No such invitation, or it has been used or has expired.');
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'invite_revoke', subject: null, detail: { invite: inviteId } }, () => revokeInviteStatements(deps.db, inviteId));
+      return c.body(null, 204);
+    })
+    .post('/members/:memberId/keyrings', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
       await memberOfOwnOrg(me.orgId, memberId);
-      const body = await readJson(c, keyringBody);
-      const org = (await findOrganisation(deps.db, me.orgId))!;
-      if (body.keyVersion !== org.keyVersion) throw new ApiError('conflict', "The organisation's keys have changed. Reload and try again.");
-      await insertKeyring(deps.db, { investigatorId: memberId, orgId: me.orgId, keyVersion: body.keyVersion, sealedKeyring: body.sealedKeyring });
-      await appendAudit(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersion: body.keyVersion } });
-      return c.json({ memberId, keyVersion: body.keyVersion }, 201);
+      const { keyrings } = await readJson(c, grantKeyringsBody);
+      const versions = new Set((await keyVersionsOf(deps.db, me.orgId)).map((v) => v.keyVersion));
+      if (!keyrings.every((k) => versions.has(k.keyVersion))) throw KEYS_CHANGED();
+      const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.investigatorId === memberId).map((k) => k.keyVersion));
+      const added = keyrings.filter((k) => !existing.has(k.keyVersion));
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () =>
+        addKeyringStatements(deps.db, added.map((k) => ({ investigatorId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
+      );
+      return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
     .post('/members/:memberId/remove', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
-      if (memberId === me.id) throw new ApiError('conflict', 'Ask another administrator to remove you.');
+      if (memberId === me.id) throw new ApiError('cannot_remove_self', 'Ask another administrator to remove you.');
       await memberOfOwnOrg(me.orgId, memberId);
-      const body = await readJson(c, removeMemberBody);
-      const org = (await findOrganisation(deps.db, me.orgId))!;
-      if (body.keyVersion !== org.keyVersion + 1) throw new ApiError('conflict', "The organisation's keys have changed. Reload and try again.");
-      // The rotation must cover exactly the remaining members and exactly this organisation's cases.
-      const remaining = new Set((await otherMembers(deps.db, me.orgId, memberId)).map((m) => m.id));
-      const cases = new Set((await caseKeysOfOrg(deps.db, me.orgId)).map((k) => k.caseId));
-      const sameSet = (expected: Set<string>, given: string[]) => given.length === expected.size && new Set(given).size === given.length && given.every((x) => expected.has(x));
-      if (!sameSet(remaining, body.keyrings.map((k) => k.investigatorId)) || !sameSet(cases, body.caseKeys.map((k) => k.caseId))) {
-        throw new ApiError('conflict', 'Members or cases changed while the keys were being rotated. Reload and try again.');
-      }
+      const { rotation } = await readJson(c, removeMemberBody);
+      await checkRotation(me, rotation, memberId);
       const now = deps.clock();
-      await removeMemberAndRotate(deps.db, { orgId: me.orgId, removedId: memberId, keyVersion: body.keyVersion, boxPublicKey: body.boxPublicKey, signPublicKey: body.signPublicKey, createdAt: now, keyrings: body.keyrings, caseKeys: body.caseKeys });
-      await appendAudit(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'member_remove', subject: memberId });
-      await appendAudit(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: body.keyVersion, caseKeys: body.caseKeys.length } });
-      return c.json({ keyVersion: body.keyVersion });
+      await audited(
+        deps.db,
+        now,
+        [
+          { orgId: me.orgId, actorId: me.id, action: 'member_remove', subject: memberId },
+          { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: rotation.fromVersion + 1, keyrings: rotation.keyrings.length } },
+        ],
+        () => [...removeMemberStatements(deps.db, me.orgId, memberId, now), ...rotationSteps(me, rotation, now)],
+      );
+      return c.json({ keyVersion: rotation.fromVersion + 1, state: 'pending' });
+    })
+    .post('/rotation', async (c) => {
+      const me = c.get('investigator');
+      const rotation = await readJson(c, rotationBody);
+      await checkRotation(me, rotation, null);
+      const now = deps.clock();
+      await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: rotation.fromVersion + 1, keyrings: rotation.keyrings.length } }, () =>
+        rotationSteps(me, rotation, now),
+      );
+      return c.json({ keyVersion: rotation.fromVersion + 1, state: 'pending' }, 201);
+    })
+    .delete('/rotation', async (c) => {
+      const me = c.get('investigator');
+      const pending = (await keyVersionsOf(deps.db, me.orgId)).find((v) => v.state === 'pending');
+      if (!pending) throw new ApiError('not_found', 'No key change is waiting.');
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'key_abandon', subject: me.orgId, detail: { keyVersion: pending.keyVersion } }, () => abandonStatements(deps.db, pending));
+      return c.body(null, 204);
     })
     .delete('/members/:memberId/sessions', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
       await memberOfOwnOrg(me.orgId, memberId);
-      await deleteSessionsOf(deps.db, memberId);
-      await appendAudit(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'session_revoke', subject: memberId });
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'session_revoke', subject: memberId }, () => deleteSessionsStatements(deps.db, memberId));
       return c.body(null, 204);
     });
 }
-

@@ -26,15 +26,15 @@ async function requireWork(deps: AppDeps, challengeHeader: string | undefined, n
   }
 }
 
+/** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
+const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
+
 export function reportRoutes(deps: AppDeps) {
   return new Hono().post('/', async (c) => {
     const body = await readJson(c, submitReportBody);
     await requireWork(deps, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
-    if (org.keyVersion !== body.orgCaseKey.keyVersion) {
-      throw new ApiError('conflict', "The organisation's keys have changed. Reload and send again.");
-    }
     // The report must be signed by the new mailbox's key: proof the sender holds it.
     await requireValidMessageSignature({ caseId: body.caseId, ...body.report }, 'reporter', body.mailbox.signPublicKey);
     await admitReport(deps);
@@ -42,6 +42,7 @@ export function reportRoutes(deps: AppDeps) {
     const now = deps.clock();
     const today = dayOf(now);
     const reference = newReference(deps.randomBytes);
+    await deps.checkpoint?.('report:before-write');
     try {
       await insertReport(deps.db, {
         case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now) },
@@ -52,11 +53,11 @@ export function reportRoutes(deps: AppDeps) {
           boxPublicKey: body.mailbox.boxPublicKey,
           sealedCaseKey: body.mailbox.sealedCaseKey,
         },
-        orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: org.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey },
+        orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey },
         firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today },
-      });
+      }, ORG_KEY_CHANGED);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ApiError('conflict', 'A report with these identifiers exists already.');
+      if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A report with these identifiers exists already.');
       throw error;
     }
     return c.json({ reference, receivedDay: today }, 201);

@@ -187,7 +187,7 @@ function passOnSection(options: CaseViewOptions): HTMLElement {
     const form = el('form', { method: 'post', novalidate: true },
       el('label', { for: 'pass-on-to' }, 'Organisation'), target,
       el('div', { class: 'checkbox' }, keep, el('label', { for: 'pass-on-keep' }, 'Keep access to this case in ', el('strong', {}, 'our'), ' organisation too')),
-      el('p', { class: 'hint', id: 'pass-on-hint' }, 'Without “keep access”, the case leaves your list once it is passed on. The reporter keeps the same reference and sees the new organisation’s replies.'),
+      el('p', { class: 'hint', id: 'pass-on-hint' }, 'The other organisation is offered the case; it moves once a member there has opened it and accepted. Without “keep access”, it then leaves your list. The reporter keeps the same reference and sees the new organisation’s replies.'),
       formError,
       el('div', { class: 'actions' }, submit, cancel),
     );

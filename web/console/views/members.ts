@@ -1,13 +1,15 @@
 // Members view (administrators): who belongs to the organisation, invitations as links to
 // send, giving a newcomer the organisation's keys, removing a member, ending sessions.
 import { el } from '../../ui/dom.js';
-import type { MemberRow } from '../engine-api.js';
+import type { InviteRow, MemberRow } from '../engine-api.js';
 import { alertLine, present, whileBusy } from './parts.js';
 
 export interface MembersOptions {
   organisationName: string;
   /** null when the list could not be loaded; `error` then says why. */
   members: MemberRow[] | null;
+  /** Invitations not yet used, revoked or expired. */
+  invites: InviteRow[];
   error?: string;
   notice?: string;
   instanceAdmin: boolean;
@@ -19,6 +21,7 @@ export interface MembersOptions {
   grant(member: MemberRow): Promise<void>;
   remove(member: MemberRow): void;
   endSessions(member: MemberRow): Promise<void>;
+  revokeInvite(invite: InviteRow): Promise<void>;
   copied(): void;
   describe(error: unknown): string;
 }
@@ -128,6 +131,32 @@ function memberItem(member: MemberRow, options: MembersOptions, error: HTMLEleme
   );
 }
 
+const EXPIRY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+
+function invitesSection(options: MembersOptions): HTMLElement | null {
+  if (options.invites.length === 0) return null;
+  const error = alertLine('invites-error');
+  const item = (invite: InviteRow) => {
+    const what = invite.kind === 'organisation' ? `To found ${invite.orgName ?? 'an organisation'}` : invite.role === 'admin' ? 'An administrator' : 'An investigator';
+    const withdraw = el('button', { type: 'button', class: 'secondary' }, 'Withdraw', el('span', { class: 'visually-hidden' }, ` (${what.toLowerCase()}, made by ${invite.createdBy ?? 'a former member'})`));
+    withdraw.addEventListener('click', async () => {
+      error.textContent = '';
+      try {
+        await whileBusy(withdraw, 'Withdrawing…', () => options.revokeInvite(invite));
+      } catch (failure) {
+        error.textContent = options.describe(failure);
+      }
+    });
+    return el('li', {}, el('p', {}, `${what}, made by ${invite.createdBy ?? 'a former member'}; works until ${EXPIRY_FORMAT.format(invite.expiresAt)}.`), withdraw);
+  };
+  return el('section', { 'aria-labelledby': 'invites-heading' },
+    el('h2', { id: 'invites-heading' }, 'Open invitations'),
+    el('p', { class: 'hint' }, 'Each link works once. Withdraw one that went to the wrong person or is no longer needed; links of a removed member stop working by themselves.'),
+    error,
+    el('ul', { class: 'invites' }, ...options.invites.map(item)),
+  );
+}
+
 export function membersView(options: MembersOptions): Node[] {
   const back = el('button', { type: 'button', class: 'secondary' }, 'Back to cases');
   back.addEventListener('click', () => options.back());
@@ -143,6 +172,7 @@ export function membersView(options: MembersOptions): Node[] {
         el('h2', { id: 'members-heading' }, 'Members'),
         el('ul', { class: 'members' }, ...options.members.map((m) => memberItem(m, options, error))))
       : null,
+    invitesSection(options),
     inviteMemberSection(options),
     options.instanceAdmin ? inviteOrganisationSection(options) : null,
   );
@@ -164,7 +194,7 @@ export function removeConfirmView(options: RemoveConfirmOptions): Node[] {
   cancel.addEventListener('click', () => options.cancel());
   confirm.addEventListener('click', async () => {
     error.textContent = '';
-    status.textContent = 'Making new keys and sealing every case key again. Keep this page open.';
+    status.textContent = 'Making new keys for the members who remain. Keep this page open.';
     cancel.disabled = true;
     try {
       await whileBusy(confirm, 'Removing…', options.confirm);

@@ -1,0 +1,264 @@
+// Nothing acknowledged is lost and no single insider can bury a report (issue 9), on Node
+// in-process, where a race can be held exactly at the moment it matters through the app's
+// checkpoint dependency. The same promises over HTTP on both runtimes: test/worker/integrity.test.ts.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { bytesToB64, generatePassphrase, randomBytes, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
+import { ApiRequestError } from '../../web/client/api.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { listCasePage, listCases, openCase, refreshKeyrings, type InvestigatorSession } from '../../web/client/investigator.js';
+import {
+  acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite,
+} from '../../web/client/admin.js';
+import { totpCodeAt } from '../../worker/totp.js';
+import { verifyAuditChain } from '../../worker/audit.js';
+import type { Checkpoint } from '../../worker/deps.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(sodiumReady);
+afterEach(() => t.close());
+
+/** A gate a request waits at: `reached` resolves when it gets there, `release()` lets it go on. */
+function gate() {
+  let reach!: () => void;
+  let release!: () => void;
+  const reached = new Promise<void>((r) => (reach = r));
+  const released = new Promise<void>((r) => (release = r));
+  return { reached, release, wait: async () => { reach(); await released; } };
+}
+
+async function newReport(text: string, orgIndex = 0): Promise<{ keys: MailboxKeys; submission: ReturnType<typeof buildReportSubmission> }> {
+  const config = await fetchInstanceConfig(t.api);
+  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+  return { keys, submission: buildReportSubmission(keys, config.organisations[orgIndex]!, { kind: 'report', category: 'other', whatHappened: text }) };
+}
+
+async function status(attempt: Promise<unknown>): Promise<string> {
+  const error = await attempt.then(() => null, (e: unknown) => e);
+  return error instanceof ApiRequestError ? `${error.status} ${error.code}` : `no error: ${String(error)}`;
+}
+
+/** Unit A with alice (admin) and carol (investigator, holding the keys). */
+async function unitWithCarol() {
+  const a = await addOrganisation(t, 'Unit A', 'alice');
+  const alice = await signInAs(t, 'alice', a.totpSecret);
+  const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+  const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+  await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+  const carolMember = (await listMembers(t.api, alice)).members.find((m) => m.username === 'carol')!;
+  await grantKeyring(t.api, alice, carolMember);
+  const carol = await signInAs(t, 'carol', account.totp.secret);
+  return { a, alice, carol, carolMember, carolTotp: account.totp.secret };
+}
+
+/** Every case the session's organisation holds opens on its device, and the report decrypts. */
+async function everyCaseOpens(session: InvestigatorSession): Promise<string[]> {
+  const cases = await listCases(t.api, session);
+  expect(cases.filter((c) => c.reportProblem !== undefined).map((c) => `${c.reference}: ${c.reportProblem}`)).toEqual([]);
+  return cases.map((c) => (c.report ? c.report.whatHappened : '?'));
+}
+
+describe('a report acknowledged during a member removal', () => {
+  it('is readable: a rotation that lands between the route’s look-up and its write makes the client seal again', async () => {
+    let hold: ReturnType<typeof gate> | null = gate();
+    t = makeTestApp(TEST_CONFIG, async (at: Checkpoint) => {
+      if (at === 'report:before-write' && hold) {
+        const h = hold;
+        hold = null; // only the first attempt is held
+        await h.wait();
+      }
+    });
+    const { alice, carolMember } = await unitWithCarol();
+    const { keys, submission } = await newReport('sent while carol was being removed');
+    const held = hold!;
+    const sending = submitReport(t.api, submission);
+    await held.reached;
+    // The report has passed every check; the removal (and the rotation it starts) lands now.
+    await removeMember(t.api, alice, carolMember.id);
+    held.release();
+    const receipt = await sending;
+    expect(receipt.reference).toMatch(/\S/);
+
+    // Alice, the only one left, put the new keys in use at once; the report was sealed to them.
+    expect(alice.organisation.keyVersion).toBe(2);
+    const [listed] = await listCases(t.api, alice);
+    expect(listed).toMatchObject({ caseKey: { keyVersion: 2 }, report: { whatHappened: 'sent while carol was being removed' } });
+    expect((await openMailbox(t.api, keys)).reference).toBe(receipt.reference);
+  });
+
+  it('never blocks the removal, however many reports arrive while it runs', async () => {
+    t = makeTestApp();
+    const { alice, carolMember } = await unitWithCarol();
+    const reports = await Promise.all(Array.from({ length: 12 }, (_, i) => newReport(`stream ${i}`)));
+    const results = await Promise.allSettled([...reports.map((r) => submitReport(t.api, r.submission)), removeMember(t.api, alice, carolMember.id)]);
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
+    expect((await everyCaseOpens(alice)).sort()).toEqual(reports.map((_, i) => `stream ${i}`).sort());
+  });
+});
+
+describe('a malicious investigator passing a case on', () => {
+  it('cannot bury it: a key that does not open is declined, and the case stays where it was', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const b = await addOrganisation(t, 'Unit B', 'bob');
+    const config = await fetchInstanceConfig(t.api);
+    const { keys, submission } = await newReport('for unit A', config.organisations.findIndex((o) => o.id === a.orgId));
+    await submitReport(t.api, submission);
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const [theCase] = await listCases(t.api, alice);
+    const unitB = config.organisations.find((o) => o.id !== a.orgId)!;
+
+    // Random bytes in place of the sealed key, and "drop my access".
+    const garbage = bytesToB64(new Uint8Array([1, ...randomBytes(96)]));
+    const offered = await t.fetch(`${t.api.baseUrl}/api/investigator/cases/${theCase!.id}/pass-on`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ orgId: unitB.id, keyVersion: unitB.keyVersion, sealedCaseKey: garbage, keepAccess: false }),
+    });
+    expect(offered.status).toBe(202);
+    // Until unit B accepts, nothing has moved: alice still reads it; the reporter sees no change.
+    expect(await everyCaseOpens(alice)).toEqual(['for unit A']);
+    expect((await openMailbox(t.api, keys)).status).toBe('received');
+
+    const bob = await signInAs(t, 'bob', b.totpSecret);
+    const [offer] = await listTransfers(t.api, bob);
+    expect(await acceptTransfer(t.api, bob, offer!)).toEqual({ accepted: false });
+    expect(await listTransfers(t.api, bob)).toEqual([]);
+    expect(await listCases(t.api, bob)).toEqual([]);
+    expect(await everyCaseOpens(alice)).toEqual(['for unit A']);
+    expect((await openMailbox(t.api, keys)).status).toBe('received');
+    // And a genuine offer still goes through afterwards.
+    await passOnCase(t.api, alice, theCase!, unitB, false);
+    const [genuine] = await listTransfers(t.api, bob);
+    expect(await acceptTransfer(t.api, bob, genuine!)).toEqual({ accepted: true });
+    expect(await everyCaseOpens(bob)).toEqual(['for unit A']);
+    expect(await listCases(t.api, alice)).toEqual([]);
+    expect((await openMailbox(t.api, keys)).status).toBe('passed_on');
+  });
+});
+
+describe('a malicious administrator', () => {
+  it('cannot destroy the unit’s access with garbage keyrings in a rotation', async () => {
+    t = makeTestApp();
+    const { alice, carol, a } = await unitWithCarol();
+    await submitReport(t.api, (await newReport('before the bad rotation')).submission);
+    const { members, keyVersion } = await listMembers(t.api, alice);
+    const garbageKeyring = bytesToB64(new Uint8Array([1, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    const body = {
+      fromVersion: keyVersion,
+      boxPublicKey: bytesToB64(randomBytes(32)),
+      signPublicKey: bytesToB64(randomBytes(32)),
+      keyrings: members.map((m) => ({ investigatorId: m.id, sealedKeyring: garbageKeyring })),
+    };
+    const headers = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
+    // Leaving carol out is refused: a rotation cannot narrow the unit to its administrator.
+    const narrowed = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify({ ...body, keyrings: body.keyrings.filter((k) => k.investigatorId !== carol.memberId) }) });
+    expect(narrowed.status).toBe(409);
+    expect(((await narrowed.json()) as { error: { code: string } }).error.code).toBe('members_changed');
+    // Garbage for everyone is accepted as a pending version, and changes nothing in use.
+    expect((await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify(body) })).status).toBe(201);
+    expect((await fetchInstanceConfig(t.api)).organisations[0]!.keyVersion).toBe(1);
+    await submitReport(t.api, (await newReport('during the bad rotation')).submission);
+    // Alice's own confirmation cannot switch the unit over while carol also holds the version.
+    await refreshKeyrings(t.api, alice);
+    expect((await fetchInstanceConfig(t.api)).organisations[0]!.keyVersion).toBe(1);
+    // Carol's device finds her copy does not open: she rejects it and the version is abandoned.
+    await refreshKeyrings(t.api, carol);
+    expect(t.database.sqlite.prepare('SELECT key_version, state FROM org_key_versions WHERE org_id = ? ORDER BY key_version').all(a.orgId)).toEqual([{ key_version: 1, state: 'active' }]);
+    expect((await everyCaseOpens(carol)).sort()).toEqual(['before the bad rotation', 'during the bad rotation']);
+    expect((await everyCaseOpens(await signInAs(t, 'alice', a.totpSecret))).sort()).toEqual(['before the bad rotation', 'during the bad rotation']);
+  });
+
+  it('cannot overwrite another member’s keyring', async () => {
+    t = makeTestApp();
+    const { alice, carolMember, carolTotp } = await unitWithCarol();
+    await submitReport(t.api, (await newReport('readable by carol')).submission);
+    const garbage = bytesToB64(new Uint8Array([1, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    const response = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/members/${carolMember.id}/keyrings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ keyrings: [{ keyVersion: 1, sealedKeyring: garbage }] }),
+    });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ added: [] });
+    expect(await everyCaseOpens(await signInAs(t, 'carol', carolTotp))).toEqual(['readable by carol']);
+  });
+});
+
+describe('one-time tokens', () => {
+  it('an invitation used eight times at once makes one account', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'admin' });
+    const results = await Promise.allSettled(Array.from({ length: 8 }, (_, i) => acceptInvite(t.api, token, `racer${i}`, TEST_PASSWORD, TEST_KDF, TEST_KDF)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 404, code: 'token_invalid' });
+    expect(t.database.sqlite.prepare("SELECT COUNT(*) AS n FROM investigators WHERE username LIKE 'racer%'").get()).toEqual({ n: 1 });
+  });
+
+  it('dies with the administrator who made it; can be listed and withdrawn; expires', async () => {
+    t = makeTestApp();
+    const { alice } = await unitWithCarol();
+    // A second administrator, dave, makes an invitation and is then removed.
+    const { token: daveToken } = await createInvite(t.api, alice, { kind: 'member', role: 'admin' });
+    const dave = await acceptInvite(t.api, daveToken, 'dave', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'dave', dave.authKey, totpCodeAt(dave.totp.secret, t.clock.now));
+    const daveMember = (await listMembers(t.api, alice)).members.find((m) => m.username === 'dave')!;
+    await grantKeyring(t.api, alice, daveMember);
+    const daveSession = await signInAs(t, 'dave', dave.totp.secret);
+    const fromDave = await createInvite(t.api, daveSession, { kind: 'member', role: 'investigator' });
+    const toWithdraw = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+    const toExpire = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+    expect((await listInvites(t.api, alice)).map((i) => i.createdBy).sort()).toEqual(['alice', 'alice', 'dave']);
+
+    await revokeInvite(t.api, alice, toWithdraw.id);
+    expect(await status(acceptInvite(t.api, toWithdraw.token, 'erin', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toBe('404 token_invalid');
+    await removeMember(t.api, alice, daveMember.id);
+    expect(await status(acceptInvite(t.api, fromDave.token, 'frank', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toBe('404 token_invalid');
+    t.clock.now = toExpire.expiresAt;
+    expect(await status(acceptInvite(t.api, toExpire.token, 'gina', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toBe('404 token_invalid');
+  });
+});
+
+describe('the audit trail', () => {
+  it('keeps a removed member’s name, and never gives their id or username out again', async () => {
+    t = makeTestApp();
+    const { alice, carolMember } = await unitWithCarol();
+    await removeMember(t.api, alice, carolMember.id);
+    const entries = t.database.sqlite.prepare('SELECT a.action, i.username FROM audit_log a LEFT JOIN investigators i ON i.id = a.actor_id WHERE a.actor_id = ?').all(carolMember.id) as { action: string; username: string }[];
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.username === 'carol')).toBe(true);
+    const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+    expect(await status(acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toBe('409 username_taken');
+    expect(await verifyAuditChain(t.database.db, (await fetchInstanceConfig(t.api)).organisations[0]!.id)).toMatchObject({ ok: true });
+  });
+});
+
+describe('the case list', () => {
+  it('reaches every case however many junk reports arrive after it, page by page, newest first, by status', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    await submitReport(t.api, (await newReport('the genuine report')).submission);
+    t.clock.now += 24 * 60 * 60 * 1000; // the junk arrives on later days
+    const config = await fetchInstanceConfig(t.api);
+    const junkKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
+    for (let i = 0; i < 506; i++) {
+      const body = buildReportSubmission({ ...junkKeys, locator: randomBytes(32) }, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: `junk ${i}` });
+      expect((await t.fetch(`${t.api.baseUrl}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(201);
+      if (i === 300) t.clock.now += 24 * 60 * 60 * 1000;
+    }
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const first = await listCasePage(t.api, alice);
+    expect(first.cases).toHaveLength(50);
+    expect(first.cases[0]!.receivedDay >= first.cases[49]!.receivedDay).toBe(true);
+    const all = await listCases(t.api, alice);
+    expect(all).toHaveLength(507);
+    expect(new Set(all.map((c) => c.id)).size).toBe(507);
+    expect(all.at(-1)!.report?.whatHappened).toBe('the genuine report');
+    const genuine = all.at(-1)!;
+    await openCase(t.api, alice, genuine.id);
+    await t.fetch(`${t.api.baseUrl}/api/investigator/cases/${genuine.id}/status`, { method: 'PUT', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'investigating' }) });
+    expect((await listCases(t.api, alice, { status: 'investigating' })).map((c) => c.id)).toEqual([genuine.id]);
+  });
+});
