@@ -15,7 +15,6 @@ export const ERROR_STATUS = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
-  conflict: 409,
   /** The organisation's current key is not the one the request sealed to: fetch the keys and seal again. */
   org_key_changed: 409,
   /** A one-time link (setup, invitation) that is unknown, used, expired or revoked: all alike. */

@@ -80,7 +80,8 @@ export const rotationBody = z.strictObject({
   fromVersion: keyVersion,
   boxPublicKey: publicKey,
   signPublicKey: publicKey,
-  keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).min(1).max(10_000),
+  // One keyring per member (about 250 bytes): 400 fit the 128 KiB body limit.
+  keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).min(1).max(400),
 });
 export const removeMemberBody = z.strictObject({ rotation: rotationBody });
 /** What the member's device found when it opened its keyrings. */

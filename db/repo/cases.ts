@@ -106,10 +106,12 @@ export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUp
 export type TransferRow = typeof caseTransfers.$inferSelect;
 
 /** An offer of a case to another organisation; the case itself does not move yet. */
-export function offerTransferStatements(db: ParleyDb, transfer: TransferRow, keyChanged: Error): WriteStep[] {
+export function offerTransferStatements(db: ParleyDb, transfer: TransferRow, keyChanged: Error, alreadyOffered: Error): WriteStep[] {
   return [
     // Sealed to the receiving organisation's current key, checked as the offer lands.
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${transfer.toOrgId}) = ${transfer.keyVersion}`, keyChanged),
+    // One open offer per case: a case is never on its way to two places at once.
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${caseTransfers} WHERE ${caseTransfers.caseId} = ${transfer.caseId})`, alreadyOffered),
     db.insert(caseTransfers).values(transfer),
   ];
 }

@@ -7,8 +7,9 @@ import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
 import { listCasePage, listCases, openCase, refreshKeyrings, type InvestigatorSession } from '../../web/client/investigator.js';
 import {
-  acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite,
+  acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
+import { issueSetupToken } from '../../worker/setup-token.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
 import type { Checkpoint } from '../../worker/deps.js';
@@ -195,6 +196,16 @@ describe('one-time tokens', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 404, code: 'token_invalid' });
     expect(t.database.sqlite.prepare("SELECT COUNT(*) AS n FROM investigators WHERE username LIKE 'racer%'").get()).toEqual({ n: 1 });
+  });
+
+  it('the first-run setup link used three times at once makes one organisation and one administrator', async () => {
+    t = makeTestApp();
+    const fragment = await issueSetupToken(t.database.db, (n) => crypto.getRandomValues(new Uint8Array(n)));
+    const token = fragment!.replace('#setup=', '');
+    const results = await Promise.allSettled(Array.from({ length: 3 }, (_, i) => setUpFirstOrganisation(t.api, token, `Unit ${i}`, `root${i}`, TEST_PASSWORD, TEST_KDF, TEST_KDF)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM organisations').get()).toEqual({ n: 1 });
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM investigators WHERE instance_admin = 1').get()).toEqual({ n: 1 });
   });
 
   it('dies with the administrator who made it; can be listed and withdrawn; expires', async () => {

@@ -157,15 +157,14 @@ describe.skipIf(!browserAvailable)('console accounts', () => {
     await invitee.context().close();
   });
 
-  it('invites a second organisation, then passes a case to it from the case view; the case leaves the list', async () => {
+  it('invites a second organisation, offers it a case from the case view; it accepts in its own console and the case moves', async () => {
     // The founder is the instance administrator, so may invite a whole organisation.
     await admin.getByLabel('Name of the new organisation').fill('Professional Standards');
     await admin.getByRole('button', { name: 'Make an invitation link' }).nth(1).click();
     const link = (await admin.locator('#invite-org-link').textContent())!;
     const founder = await openLink(link);
     await waitForHeading(founder, 'Found a new organisation');
-    await createAndEnrol(founder, SECOND, 'console-found-org');
-    await founder.context().close();
+    const secondSecret = await createAndEnrol(founder, SECOND, 'console-found-org');
 
     const { api, config } = await instanceConfig(harness.server.url);
     const seeded = await seedReport(api, config, { kind: 'report', category: 'bribery', whatHappened: 'Cash for a dropped charge.' });
@@ -186,8 +185,22 @@ describe.skipIf(!browserAvailable)('console accounts', () => {
 
     await admin.getByRole('button', { name: 'Pass the case on' }).click();
     await waitForHeading(admin, 'Cases');
-    expect(await admin.locator('.notice').textContent()).toContain('has left your list');
-    expect(await admin.getByRole('button', { name: `Open case ${seeded.reference}` }).count()).toBe(0);
+    // An offer: the case stays here until the other unit has opened it and accepted.
+    expect(await admin.locator('.notice').textContent()).toContain('was offered to Professional Standards');
+    expect(await admin.getByRole('button', { name: `Open case ${seeded.reference}` }).count()).toBe(1);
+
+    // The receiving unit's founder signs in, sees the offer, and accepts it by its accessible name.
+    await signIn(founder, SECOND, secondSecret);
+    await waitForHeading(founder, 'Cases');
+    await founder.getByRole('heading', { name: 'Offered to your unit' }).waitFor();
+    await expectAccessible(founder, 'console-offered');
+    await founder.getByRole('button', { name: `Case ${seeded.reference}: Accept` }).click();
+    await expect.poll(() => founder.locator('.notice').textContent()).toContain(`Case ${seeded.reference} accepted`);
+    expect(await founder.getByRole('button', { name: `Open case ${seeded.reference}` }).count()).toBe(1);
+    await founder.context().close();
+
+    await admin.getByRole('button', { name: 'Refresh list' }).click();
+    await expect.poll(() => admin.getByRole('button', { name: `Open case ${seeded.reference}` }).count()).toBe(0);
     expect(await heading(admin).textContent()).toBe('Cases');
   });
 

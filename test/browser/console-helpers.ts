@@ -10,6 +10,7 @@ import { INVESTIGATOR, type BrowserHarness } from './harness.js';
 
 export interface SeededReport {
   reference: string;
+  caseId: string;
   keys: MailboxKeys;
   report: ReportDocument;
 }
@@ -26,7 +27,7 @@ export async function seedReport(api: ApiClient, config: InstanceConfig, report:
     submission.orgCaseKey.sealedCaseKey = bytesToB64(sealCaseKey(newCaseKey(), caseId, b64ToBytes(org.boxPublicKey)!));
   }
   const { reference } = await submitReport(api, submission);
-  return { reference, keys, report };
+  return { reference, caseId: submission.caseId, keys, report };
 }
 
 export async function instanceConfig(baseUrl: string): Promise<{ api: ApiClient; config: InstanceConfig }> {

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { generatePassphrase } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { listCases } from '../../web/client/investigator.js';
+import { listCases, openCase } from '../../web/client/investigator.js';
 import { acceptInvite, createInvite, rotateKeys } from '../../web/client/admin.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
@@ -51,6 +51,15 @@ describe.each(API_TARGETS)('on $name', (target) => {
     expect(count("SELECT COUNT(*) AS n FROM investigators WHERE username LIKE 'joiner%' OR username LIKE 'founder%'")).toBe(2);
     expect(count("SELECT COUNT(*) AS n FROM organisations WHERE name = 'County Unit'")).toBe(1);
     expect(count('SELECT COUNT(*) AS n FROM invites')).toBe(0);
+  });
+
+  it('answers many concurrent case views, each with its own audit entry, without a 500', async () => {
+    await submitReport(t.api, await draft('read by many at once'));
+    const alice = await t.signIn('alice');
+    const [listed] = await listCases(t.api, alice);
+    const views = await Promise.allSettled(Array.from({ length: 10 }, () => openCase(t.api, alice, listed!.id)));
+    expect(views.filter((v) => v.status === 'rejected').map((v) => String((v as PromiseRejectedResult).reason))).toEqual([]);
+    expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'case_view'")).toBe(10);
   });
 
   it('lands an audited change and its audit entry together, or neither', async () => {

@@ -89,7 +89,10 @@ export function investigatorCaseRoutes(deps: AppDeps) {
           { orgId: transfer.fromOrgId, actorId: transfer.offeredBy, action: 'case_transfer_accept', subject: caseId, detail: { to: investigator.orgId, acceptedBy: investigator.id, keepAccess: transfer.keepAccess } },
         ],
         () => acceptTransferSteps(deps.db, transfer, now, transferGone()),
-      );
+      ).catch((error: unknown) => {
+        if (isUniqueViolation(error)) throw new ApiError('already_shared', 'Your organisation has this case already.');
+        throw error;
+      });
       return c.json({ id: caseId, orgId: investigator.orgId, status: 'passed_on' });
     })
     .post('/transfers/:caseId/decline', async (c) => {
@@ -174,7 +177,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
             { orgId: investigator.orgId, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { to: target.id, keepAccess: body.keepAccess } },
             { orgId: target.id, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { from: investigator.orgId } },
           ],
-          () => offerTransferStatements(deps.db, transfer, keyChanged),
+          () => offerTransferStatements(deps.db, transfer, keyChanged, new ApiError('already_shared', 'This case is on offer to an organisation already; wait for its answer.')),
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('already_shared', 'That organisation has been offered this case already.');

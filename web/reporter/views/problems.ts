@@ -15,7 +15,8 @@ export function problemMessage(error: unknown): string {
   if (code === ENGINE_ERROR.offline) return OFFLINE_MESSAGE;
   if (code === ENGINE_ERROR.wait) return `There have been too many tries, or the service is very busy. Please wait ${waitText(Number((error as Error).message))}, then try again.`;
   if (code === ENGINE_ERROR.noKeys) return 'Your passphrase is no longer held on this page. Enter it again to continue.';
-  if (code === 'conflict') return 'The unit’s details have changed since this page was loaded. Reload the page and try again.';
+  // The client seals the report again to the unit's new keys by itself; this shows only if that failed too.
+  if (code === 'org_key_changed') return 'The unit’s keys changed while your report was being sent, and it could not be sealed again. Your report is still on this page: try sending it again.';
   return 'Something went wrong. Please try again in a few minutes.';
 }
 
