@@ -7,8 +7,9 @@ import { openNodeDatabase } from '../db/open-node.js';
 import { findOrganisation } from '../db/repo/organisations.js';
 import { createOrganisation } from '../scripts/create-organisation.js';
 import { ApiClient } from '../web/client/api.js';
-import { fetchInstanceConfig, submitReport } from '../web/client/reporter.js';
-import type { InstanceConfig, PublicOrganisation } from '../web/client/wire-types.js';
+import { fetchInstanceConfig, submitReport, verifiedOrganisation } from '../web/client/reporter.js';
+import { publicOrganisations } from '../worker/public-organisations.js';
+import type { VerifiedConfig as InstanceConfig, VerifiedOrganisation as PublicOrganisation } from '../web/client/reporter.js';
 import type { MailboxKeys } from '../web/protocol/index.js';
 import { BENCH_KDF } from './bench-config.js';
 import { startBenchServer, type BenchServer } from './bench-server-process.js';
@@ -34,7 +35,7 @@ export async function createBenchDatabase(prefix = 'parley-bench-'): Promise<Ben
     const serverSecret = crypto.getRandomValues(new Uint8Array(32));
     const { orgId } = await createOrganisation(database.db, { orgName: 'Bench Anti-Corruption Unit', username: 'bench', password: 'bench password, not secret', kdf: BENCH_KDF, now: Date.now(), serverSecret });
     const row = (await findOrganisation(database.db, orgId))!;
-    const org: PublicOrganisation = { id: row.id, name: row.name, boxPublicKey: row.boxPublicKey, signPublicKey: row.signPublicKey, keyVersion: row.keyVersion };
+    const org = verifiedOrganisation((await publicOrganisations(database.db, [row]))[0]!);
     return { dir, dbPath, orgId, org, remove };
   } catch (error) {
     database.close();

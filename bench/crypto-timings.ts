@@ -71,7 +71,7 @@ export async function timeClientOperations(options: TimingOptions): Promise<Clie
 
   const keys = protocol.deriveMailboxKeys(protocol.generatePassphrase(), salt, { opsLimit: 1, memLimitBytes: 8192 });
   const caseKey = protocol.newCaseKey();
-  const binding = { caseId: protocol.newId(), messageId: protocol.newId(), role: 'reporter' as const };
+  const binding = { caseId: protocol.newId(), messageId: protocol.newId(), role: 'reporter' as const, prev: new Uint8Array(32) };
   const plaintext = protocol.encodeDocument({ kind: 'message', text: 'x'.repeat(MESSAGE_BYTES - protocol.encodeDocument({ kind: 'message', text: '' }).length) });
   const sealMs: number[] = [];
   const openMs: number[] = [];

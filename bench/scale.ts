@@ -4,7 +4,7 @@
 // it; medians of runs. Writes the "scale" section of bench/RESULTS.md.
 import { parseArgs } from 'node:util';
 import { bytesToB64, randomBytes, sodiumReady, PROTOCOL_VERSION } from '../web/protocol/index.js';
-import type { InstanceConfig } from '../web/client/wire-types.js';
+import type { VerifiedConfig as InstanceConfig } from '../web/client/reporter.js';
 import type { SubmitReportBody } from '../web/client/wire-types.js';
 import type { MailboxKeys } from '../web/protocol/index.js';
 import { BENCH_KDF } from './bench-config.js';
@@ -57,7 +57,7 @@ async function measureSize(load: LoadGenerator, size: number): Promise<SizeResul
   const db = await createBenchDatabase('parley-scale-');
   try {
     // The known mailboxes: real client submissions, their keys kept to sign fetches.
-    const config: InstanceConfig = { protocolVersion: PROTOCOL_VERSION, mailboxKdf: { salt: bytesToB64(randomBytes(16)), ...BENCH_KDF }, organisations: [db.org] };
+    const config: InstanceConfig = { protocolVersion: PROTOCOL_VERSION, mailboxKdf: { salt: bytesToB64(randomBytes(16)), ...BENCH_KDF }, organisations: [db.org], unverifiable: [] };
     const known: { keys: MailboxKeys; body: SubmitReportBody }[] = Array.from({ length: Math.min(KNOWN, size) }, () => makeSubmission(config, db.org, KNOWN_REPORT));
     console.log(`scale: seeding ${label(size)} reports`);
     let lastLog = performance.now();

@@ -1,6 +1,6 @@
 // A child process that makes submissions on demand for the soak, which sends too many to
 // pre-build: the load generator asks for batches and keeps a queue ahead of the load.
-import type { InstanceConfig, PublicOrganisation } from '../web/client/wire-types.js';
+import type { VerifiedConfig as InstanceConfig, VerifiedOrganisation as PublicOrganisation } from '../web/client/reporter.js';
 import { sodiumReady } from '../web/protocol/index.js';
 import { makeSubmissionBodies } from './submissions.js';
 import { stopWithParent } from './child.js';

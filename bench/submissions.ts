@@ -4,7 +4,8 @@
 import { generatePassphrase, encodeDocument, PADDING_BUCKETS, SIZES, type MailboxKeys, type ReportDocument } from '../web/protocol/index.js';
 import { b64ToBytes } from '../web/protocol/encoding.js';
 import { buildReportSubmission, deriveKeysForInstance } from '../web/client/reporter.js';
-import type { InstanceConfig, PublicOrganisation, SubmitReportBody } from '../web/client/wire-types.js';
+import type { SubmitReportBody } from '../web/client/wire-types.js';
+import type { VerifiedConfig as InstanceConfig, VerifiedOrganisation as PublicOrganisation } from '../web/client/reporter.js';
 import { BENCH_KDF } from './bench-config.js';
 
 const SENTENCE = 'On the evening in question the officer took cash from the driver and let him go without a ticket, then asked me not to mention it. ';

@@ -42,6 +42,18 @@ export const investigators = sqliteTable('investigators', {
    * audit trail keeps their name and neither the id nor the username is ever given out again.
    */
   removedAt: integer('removed_at'),
+  /**
+   * Protocol 2. keyProof: the newcomer's device's MAC over its key with the secret from the
+   * invitation link (the server never sees the secret). inviteId / inviteKeyVersion: which
+   * invitation, and under which organisation key version its secret was made. endorsement:
+   * the organisation's signing key (of endorsementVersion) over the member's key, added by the
+   * administrator's device once the proof checks out; rotations seal only to endorsed keys.
+   */
+  keyProof: text('key_proof'),
+  inviteId: text('invite_id'),
+  inviteKeyVersion: integer('invite_key_version'),
+  endorsement: text('endorsement'),
+  endorsementVersion: integer('endorsement_version'),
 }, (t) => [uniqueIndex('investigators_username').on(t.username)]);
 
 /**
@@ -61,6 +73,8 @@ export const orgKeyVersions = sqliteTable('org_key_versions', {
   state: text('state', { enum: KEY_VERSION_STATES }).notNull().default('active'),
   /** The member whose device made this version; null for an organisation's first. */
   createdBy: text('created_by'),
+  /** Protocol 2: signature over this version by the previous version's signing key (version 1: its own). */
+  endorsement: text('endorsement'),
 }, (t) => [primaryKey({ columns: [t.orgId, t.keyVersion] })]);
 
 /** One-time invitations: to join an organisation, or to found one (instance administrators). */
@@ -72,6 +86,8 @@ export const invites = sqliteTable('invites', {
   role: text('role', { enum: ['admin', 'investigator'] }).notNull(),
   createdBy: text('created_by'),
   expiresAt: integer('expires_at').notNull(),
+  /** The organisation key version whose signing seed makes this invitation's secret (protocol 2). */
+  keyVersion: integer('key_version'),
 });
 
 /**
@@ -115,8 +131,9 @@ export const sessions = sqliteTable('sessions', {
   expiresAt: integer('expires_at').notNull(),
 });
 
-export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+// One list of statuses for the server and the signed documents (web/protocol/documents.ts).
+import { CASE_STATUSES, type CaseStatus } from '../web/protocol/documents.js';
+export { CASE_STATUSES, type CaseStatus };
 
 export const cases = sqliteTable('cases', {
   /** Client-chosen random 16 bytes: bound into every message's associated data. */
@@ -137,6 +154,10 @@ export const caseKeys = sqliteTable('case_keys', {
   orgId: text('org_id').notNull().references(() => organisations.id),
   keyVersion: integer('key_version').notNull(),
   sealedCaseKey: text('sealed_case_key').notNull(),
+  /** Protocol 2: the sealer's signature (the reporter's mailbox key, or sealedByOrg's signing key of sealedByVersion). */
+  sealSignature: text('seal_signature'),
+  sealedByOrg: text('sealed_by_org'),
+  sealedByVersion: integer('sealed_by_version'),
 }, (t) => [primaryKey({ columns: [t.caseId, t.orgId] }), index('case_keys_org').on(t.orgId)]);
 
 /**
@@ -151,6 +172,9 @@ export const caseTransfers = sqliteTable('case_transfers', {
   keyVersion: integer('key_version').notNull(),
   sealedCaseKey: text('sealed_case_key').notNull(),
   keepAccess: integer('keep_access', { mode: 'boolean' }).notNull(),
+  /** Protocol 2: signed by the offering organisation's signing key of this version. */
+  sealSignature: text('seal_signature'),
+  sealedByVersion: integer('sealed_by_version'),
   offeredBy: text('offered_by').notNull(),
   offeredAt: integer('offered_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.caseId, t.toOrgId] }), index('case_transfers_to').on(t.toOrgId)]);
@@ -162,6 +186,8 @@ export const mailboxes = sqliteTable('mailboxes', {
   signPublicKey: text('sign_public_key').notNull(),
   boxPublicKey: text('box_public_key').notNull(),
   sealedCaseKey: text('sealed_case_key').notNull(),
+  /** Protocol 2: the mailbox key's signature over its sealed case key. */
+  sealSignature: text('seal_signature'),
 }, (t) => [uniqueIndex('mailboxes_case').on(t.caseId)]);
 
 export const messages = sqliteTable('messages', {
@@ -177,6 +203,8 @@ export const messages = sqliteTable('messages', {
   day: text('day').notNull(),
   /** For organisation messages: the version of the organisation's signing key used. */
   keyVersion: integer('key_version'),
+  /** Protocol 2: SHA-256 link of this message (the next one signs it); the server checks replies follow the last. */
+  link: text('link'),
 }, (t) => [uniqueIndex('messages_case_seq').on(t.caseId, t.seq)]);
 
 export const AUDIT_ACTIONS = [

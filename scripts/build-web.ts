@@ -4,7 +4,7 @@
 // can rebuild from the same commit and compare the published hashes in manifest.json.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -24,7 +24,16 @@ function sri(bytes: Uint8Array): string {
   return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 }
 
-export async function buildWeb(outDir: string = WEB_DIST): Promise<Record<string, string>> {
+/** Organisation anchors the operator pins into the pages (web/client/pinned-anchors.ts); {} without the file. */
+export function pinnedAnchors(file: string = join(ROOT, 'config', 'anchors.json')): Record<string, string> {
+  if (!existsSync(file)) return {};
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  const valid = typeof parsed === 'object' && parsed !== null && Object.values(parsed).every((v) => typeof v === 'string' && /^([0-9a-f]{4} ){9}[0-9a-f]{4}$/.test(v));
+  if (!valid) throw new Error(`${file}: expected {"<organisation id>": "<fingerprint: 10 groups of 4 hex digits>"}`);
+  return parsed as Record<string, string>;
+}
+
+export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string, string> = pinnedAnchors()): Promise<Record<string, string>> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
@@ -41,6 +50,8 @@ export async function buildWeb(outDir: string = WEB_DIST): Promise<Record<string
     logLevel: 'silent',
     // libsodium's loader mentions Node modules behind runtime checks; the browser never takes that path.
     external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
+    // Sorted, so the same anchors always give the same bytes (a reproducible, comparable bundle).
+    define: { __PARLEY_PINNED_ANCHORS__: JSON.stringify(Object.fromEntries(Object.entries(anchors).sort(([a], [b]) => a.localeCompare(b)))) },
   });
   const integrity: Record<string, string> = {};
   for (const file of result.outputFiles) {

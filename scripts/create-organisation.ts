@@ -18,7 +18,7 @@ export interface CreatedOrganisation {
 export async function createOrganisation(db: ParleyDb, options: { orgName: string; username: string; password: string; kdf: KdfParams; now: number; serverSecret: Uint8Array }): Promise<CreatedOrganisation> {
   await sodiumReady();
   const totpSecret = newTotpSecret((n) => crypto.getRandomValues(new Uint8Array(n)));
-  const { organisation: { sealedKeyring, ...organisation }, member } = provisionOrganisation(options.orgName, options.username, options.password, options.kdf);
+  const { organisation: { sealedKeyring, founderEndorsement, ...organisation }, member } = provisionOrganisation(options.orgName, options.username, options.password, options.kdf);
   const admin = {
     id: member.id,
     role: 'admin' as const,
@@ -34,6 +34,8 @@ export async function createOrganisation(db: ParleyDb, options: { orgName: strin
     totpSecretEnc: await sealWithServerSecret(options.serverSecret, totpSecret, member.id),
     totpConfirmed: true,
     totpLastStep: 0,
+    endorsement: founderEndorsement,
+    endorsementVersion: 1,
   };
   // Founded from the terminal, and audited like every other founding.
   await audited(db, options.now, { orgId: organisation.id, actorId: member.id, action: 'organisation_create', subject: organisation.id, detail: { via: 'command line' } }, () =>

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   show('typed', typed);
   const returning = deriveKeysForInstance(typed, await fetchInstanceConfig(api));
   const mailbox = await openMailbox(api, returning);
-  for (const entry of mailbox.entries) show(entry.role === 'reporter' ? 'reporter wrote' : `${entry.organisation?.name} wrote`, entry.document.kind === 'message' ? entry.document.text : '(the report)');
+  for (const entry of mailbox.entries) show(entry.role === 'reporter' ? 'reporter wrote' : `${entry.organisation?.name} wrote`, entry.document === null ? '(did not verify)' : entry.document.kind === 'message' ? entry.document.text : entry.document.kind === 'status' ? `(status: ${entry.document.status})` : '(the report)');
   show('status', mailbox.status);
   await replyFromMailbox(api, returning, mailbox, 'It was the 14th, a Friday.');
   show('answered', 'It was the 14th, a Friday.');
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const reread = await openCase(api, session, mine.id);
   const answer = reread.entries.at(-1)!.document;
   show('decrypted answer', answer.kind === 'message' ? answer.text : '?');
-  await setCaseStatus(api, session, mine.id, 'investigating');
+  await setCaseStatus(api, session, reread, 'investigating');
 
   step('The reporter sees what became of the report');
   show('status', (await openMailbox(api, returning)).status);

@@ -4,9 +4,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import {
-  bytesToB64, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage, orgKeyringFromSeeds, passphraseFromIndices,
-  personalKeyPair, PRODUCTION_KDF, sealCaseKey, sha256, signMessage, sodiumReady, utf8ToBytes, wrapSeed,
-  type KdfParams, type MessageBinding,
+  bytesToB64, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage, endorseMemberKey, endorseOrgKeyVersion, inviteSecret, memberKeyProof, orgAnchorFingerprint,
+  orgKeyringFromSeeds, passphraseFromIndices, personalKeyPair, PRODUCTION_KDF, sealCaseKey, sha256, signMessage, signSealedCaseKey, sodiumReady, threadLink, utf8ToBytes, wrapSeed,
+  THREAD_START, type KdfParams, type MessageBinding,
 } from '../web/protocol/index.js';
 import { runVector, type TestVector } from '../test/support/vector-runner.js';
 
@@ -16,9 +16,10 @@ export const VECTOR_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes:
 /** Inputs that differ on every run (sealed boxes); everything else must regenerate byte for byte. */
 export const RANDOMISED_INPUTS: readonly string[] = ['sealedCaseKey'];
 
-/** Fixed bytes for an input: SHA-256 of a readable label, cut to length (at most 32). */
+/** Fixed bytes for an input: SHA-256 of a readable label (and of it with a counter, past 32 bytes), cut to length. */
 function fixedBytes(label: string, length: number): Uint8Array {
-  return sha256(utf8ToBytes(`parley test vector: ${label}`)).slice(0, length);
+  const blocks = Array.from({ length: Math.ceil(length / 32) }, (_, i) => sha256(utf8ToBytes(i === 0 ? `parley test vector: ${label}` : `parley test vector: ${label} #${i}`)));
+  return new Uint8Array(blocks.flatMap((b) => [...b])).slice(0, length);
 }
 
 function flipBit(bytes: Uint8Array, byteIndex: number, bit: number): Uint8Array {
@@ -28,7 +29,7 @@ function flipBit(bytes: Uint8Array, byteIndex: number, bit: number): Uint8Array 
 }
 
 function bindingInputs(binding: MessageBinding) {
-  return { caseId: bytesToB64(binding.caseId), messageId: bytesToB64(binding.messageId), role: binding.role };
+  return { caseId: bytesToB64(binding.caseId), messageId: bytesToB64(binding.messageId), role: binding.role, prev: bytesToB64(binding.prev) };
 }
 
 function passphraseVectors(): TestVector[] {
@@ -49,7 +50,7 @@ function passphraseVectors(): TestVector[] {
     },
     {
       name: 'passphrase-normalisation',
-      description: 'Case, extra spacing, punctuation between words, four-letter prefixes and full-width letters all normalise to the same passphrase.',
+      description: 'Case, extra spacing (Unicode whitespace too), ASCII punctuation between words, four-letter prefixes, full-width letters and accents on a–z letters all normalise to the same passphrase.',
       kind: 'passphrase_normalise',
       inputs: {
         variants: [
@@ -60,6 +61,8 @@ function passphraseVectors(): TestVector[] {
           words.map((w) => w.slice(0, 4)).join(' '),
           `${words.map((w, i) => (i % 2 ? w.slice(0, 5).toUpperCase() : w[0]!.toUpperCase() + w.slice(1))).join(', ')}.`,
           [fullWidth(words[0]!), ...words.slice(1)].join(' '),
+          words.join('\u00a0\u3000\u2028'), // no-break space, ideographic space, line separator
+          'Ábandon zoo\u0308 act léngth gentle romañce aim poet family', // precomposed and combining accents on a–z letters
         ],
       },
       expect: { normalised: passphrase },
@@ -83,6 +86,67 @@ function passphraseVectors(): TestVector[] {
       { kind: 'word_count', expected: 9, found: 8 },
     ),
     problem('passphrase-empty', 'Only whitespace was typed.', ' \t ', { kind: 'empty' }),
+    ...passphraseCharacterVectors(words),
+  ];
+}
+
+/** Characters that are neither a–z nor a separator: named with their word, never dropped (PROTOCOL.md §5). */
+function passphraseCharacterVectors(words: readonly string[]): TestVector[] {
+  const problem = (name: string, description: string, typed: string, expected: unknown): TestVector => ({
+    name, description, kind: 'passphrase_parse', inputs: { typed }, expect: { problem: expected },
+  });
+  const withWord = (position: number, word: string) => words.map((w, i) => (i === position - 1 ? word : w)).join(' ');
+  // With its Cyrillic а dropped, "аlone" reads "lone…" = "lonely", and these words with "lonely" pass the checksum too.
+  const lookAlike = passphraseFromIndices([55, 2047, 19, 1024, 777, 1500, 936, 1337]);
+  return [
+    problem(
+      'passphrase-cyrillic-look-alike',
+      'Word 1 "alone" is typed with a Cyrillic а (U+0430): refused with the character named; dropping it would read "lonely", which here makes another valid passphrase.',
+      lookAlike.replace('alone', '\u0430lone'),
+      { kind: 'foreign_character', position: 1, character: '\u0430', codePoint: 'U+0430' },
+    ),
+    problem(
+      'passphrase-greek-look-alike',
+      'Word 8 "poet" is typed with a Greek omicron (U+03BF): refused with the character named, not split into "p" and "et".',
+      withWord(8, 'p\u03bfet'),
+      { kind: 'foreign_character', position: 8, character: '\u03bf', codePoint: 'U+03BF' },
+    ),
+    problem(
+      'passphrase-accented-cyrillic-letter',
+      'Word 4 "length" is typed with a Cyrillic ё (U+0451, е with diaeresis): an accent is dropped only from an a–z letter, so this is refused.',
+      withWord(4, 'l\u0451ngth'),
+      { kind: 'foreign_character', position: 4, character: '\u0451', codePoint: 'U+0451' },
+    ),
+    problem(
+      'passphrase-non-ascii-punctuation',
+      'An em dash (U+2014) between words 1 and 2: only whitespace and ASCII punctuation separate words, so it is refused as part of word 1.',
+      words.join(' ').replace(' ', '\u2014'),
+      { kind: 'foreign_character', position: 1, character: '\u2014', codePoint: 'U+2014' },
+    ),
+    problem(
+      'passphrase-zero-width-space-in-word',
+      'Word 6 "romance" has a zero-width space (U+200B) inside it: refused as an invisible character in that word, not split in two.',
+      withWord(6, 'rom\u200bance'),
+      { kind: 'invisible_character', position: 6, inWord: true, character: '\u200b', codePoint: 'U+200B' },
+    ),
+    problem(
+      'passphrase-zero-width-space-between-words',
+      'A zero-width space (U+200B) stands on its own between words 1 and 2: refused as an invisible character before word 2, not ignored.',
+      words.join(' ').replace(' ', ' \u200b '),
+      { kind: 'invisible_character', position: 2, inWord: false, character: '\u200b', codePoint: 'U+200B' },
+    ),
+    problem(
+      'passphrase-soft-hyphen',
+      'Word 5 "gentle" has a soft hyphen (U+00AD) inside it: refused as an invisible character in that word, not split in two.',
+      withWord(5, 'gen\u00adtle'),
+      { kind: 'invisible_character', position: 5, inWord: true, character: '\u00ad', codePoint: 'U+00AD' },
+    ),
+    problem(
+      'passphrase-byte-order-mark',
+      'A byte order mark (U+FEFF) at the very start, against word 1: refused as an invisible character in word 1, not ignored.',
+      `\ufeff${words.join(' ')}`,
+      { kind: 'invisible_character', position: 1, inWord: true, character: '\ufeff', codePoint: 'U+FEFF' },
+    ),
   ];
 }
 
@@ -135,7 +199,8 @@ function mailboxVectors(): TestVector[] {
 
 function messageVectors(): TestVector[] {
   const caseKey = fixedBytes('case key', 32);
-  const reporterBinding: MessageBinding = { caseId: fixedBytes('case id', 16), messageId: fixedBytes('message id', 16), role: 'reporter' };
+  // The report is the first message: it follows the all-zero link.
+  const reporterBinding: MessageBinding = { caseId: fixedBytes('case id', 16), messageId: fixedBytes('message id', 16), role: 'reporter', prev: THREAD_START };
   const plaintext = 'The custody sergeant at the front desk takes cash to lose files.';
   const envelope = encryptMessage(caseKey, reporterBinding, utf8ToBytes(plaintext), fixedBytes('nonce', 24));
   const decrypt = (name: string, description: string, binding: MessageBinding, bytes: Uint8Array, error: string): TestVector => ({
@@ -144,7 +209,7 @@ function messageVectors(): TestVector[] {
     expect: { error },
   });
 
-  const orgBinding: MessageBinding = { caseId: reporterBinding.caseId, messageId: fixedBytes('second message id', 16), role: 'organisation' };
+  const orgBinding: MessageBinding = { caseId: reporterBinding.caseId, messageId: fixedBytes('second message id', 16), role: 'organisation', prev: threadLink(reporterBinding.messageId, fixedBytes('report signature', 64), envelope) };
   const longPlaintext = 'Which station, and on which days? '.repeat(31).slice(0, 1024);
   const orgEnvelope = encryptMessage(caseKey, orgBinding, utf8ToBytes(longPlaintext), fixedBytes('second nonce', 24));
   const signSeed = fixedBytes('organisation sign seed', 32);
@@ -185,7 +250,96 @@ function messageVectors(): TestVector[] {
     decrypt('wrong-associated-data-message-id', 'The envelope is opened as if it were another message of the same case.', { ...reporterBinding, messageId: fixedBytes('other message id', 16) }, envelope, 'authentication_failed'),
     decrypt('wrong-associated-data-role', "The reporter's envelope is opened as if the organisation had sent it.", { ...reporterBinding, role: 'organisation' }, envelope, 'authentication_failed'),
     decrypt('truncated', 'The envelope is cut after version, nonce and 16 bytes: no room for a tag and any ciphertext.', reporterBinding, envelope.slice(0, 1 + 24 + 16), 'malformed'),
-    decrypt('wrong-version', 'The version byte is 0x02; the rest of the envelope is intact.', reporterBinding, Uint8Array.of(0x02, ...envelope.subarray(1)), 'unsupported_version'),
+    decrypt('wrong-version', 'The version byte is 0x01 (protocol 1); the rest of the envelope is intact.', reporterBinding, Uint8Array.of(0x01, ...envelope.subarray(1)), 'unsupported_version'),
+    decrypt('wrong-previous-link', 'The envelope is opened as if it followed another message: a dropped or reordered message shows here.', { ...reporterBinding, prev: fixedBytes('another link', 32) }, envelope, 'authentication_failed'),
+    {
+      name: 'message-signature-wrong-previous-link',
+      description: 'A valid organisation signature checked as if the message followed another one (a message was dropped or reordered before it).',
+      kind: 'message_verify',
+      inputs: { signPublicKey: bytesToB64(signer.publicKey), ...bindingInputs({ ...orgBinding, prev: fixedBytes('another link', 32) }), envelope: bytesToB64(orgEnvelope), signature: bytesToB64(signature) },
+      expect: { error: 'bad_signature' },
+    },
+    {
+      name: 'thread-link',
+      description: "The link the report leaves for the next message: SHA-256 over label, message id, signature and envelope.",
+      kind: 'thread_link',
+      inputs: { messageId: bytesToB64(reporterBinding.messageId), signature: bytesToB64(fixedBytes('report signature', 64)), envelope: bytesToB64(envelope) },
+      expect: { link: bytesToB64(orgBinding.prev) },
+    },
+  ];
+}
+
+/** Protocol 2: an organisation's key chain, the invitation proof of a member's key, and sealed-key signatures. */
+function trustVectors(): TestVector[] {
+  const orgId = fixedBytes('organisation id', 16);
+  const versions = [1, 2, 3].map((v) => orgKeyringFromSeeds(orgId, v, fixedBytes(`box seed ${v}`, 32), fixedBytes(`sign seed ${v}`, 32)));
+  const links = versions.map((k, i) => {
+    const signer = i === 0 ? k : versions[i - 1]!;
+    const endorsement = endorseOrgKeyVersion(orgId, { keyVersion: k.keyVersion, boxPublicKey: k.box.publicKey, signPublicKey: k.sign.publicKey }, signer.sign.privateKey);
+    return { keyVersion: k.keyVersion, boxPublicKey: bytesToB64(k.box.publicKey), signPublicKey: bytesToB64(k.sign.publicKey), endorsement: bytesToB64(endorsement) };
+  });
+  const keysOf = (k: (typeof versions)[number]) => ({ boxPublicKey: k.box.publicKey, signPublicKey: k.sign.publicKey });
+  const anchor = orgAnchorFingerprint(orgId, keysOf(versions[0]!));
+  const swappedBox = { ...links[2]!, boxPublicKey: bytesToB64(fixedBytes('attacker box key', 32)) };
+  const selfSigned = { ...links[2]!, endorsement: bytesToB64(endorseOrgKeyVersion(orgId, { keyVersion: 3, boxPublicKey: versions[2]!.box.publicKey, signPublicKey: versions[2]!.sign.publicKey }, versions[2]!.sign.privateKey)) };
+  const chain = (name: string, description: string, list: unknown[], expect: Record<string, unknown>, pinnedAnchor?: string): TestVector => ({
+    name, description, kind: 'org_key_chain', inputs: { orgId: bytesToB64(orgId), chain: list, ...(pinnedAnchor ? { pinnedAnchor } : {}) }, expect,
+  });
+
+  const member = { memberId: fixedBytes('member id', 16), username: 'carol', boxPublicKey: personalKeyPair(fixedBytes('member seed', 32)).publicKey };
+  const tokenHash = sha256(fixedBytes('invitation token', 32));
+  const memberInputs = { orgId: bytesToB64(orgId), memberId: bytesToB64(member.memberId), username: member.username, boxPublicKey: bytesToB64(member.boxPublicKey), orgSignSeed: bytesToB64(fixedBytes('sign seed 1', 32)), tokenHash: bytesToB64(tokenHash) };
+  const secret = inviteSecret(fixedBytes('sign seed 1', 32), tokenHash);
+  const proof = memberKeyProof(secret, orgId, member.memberId, member.username, member.boxPublicKey);
+
+  const caseId = fixedBytes('case id', 16);
+  const sealed = fixedBytes('a sealed case key', 97);
+  const recipient = versions[0]!.box.publicKey;
+  const sealSigner = orgKeyringFromSeeds(orgId, 1, fixedBytes('box seed 1', 32), fixedBytes('mailbox sign seed', 32)).sign;
+  const sealSignature = signSealedCaseKey(sealSigner.privateKey, caseId, recipient, sealed);
+  const sealInputs = { signSeed: bytesToB64(fixedBytes('mailbox sign seed', 32)), caseId: bytesToB64(caseId), recipientPublicKey: bytesToB64(recipient), sealedCaseKey: bytesToB64(sealed) };
+
+  return [
+    chain('org-key-chain', 'Three key versions, each signed by the one before (version 1 by itself): the anchor is the fingerprint of version 1.', links, { anchor, currentVersion: 3 }, anchor),
+    chain('org-key-chain-swapped-box-key', 'The server put another box key into version 3: its signature no longer verifies.', [links[0], links[1], swappedBox], { error: 'untrusted_key' }),
+    chain('org-key-chain-not-signed-by-previous', 'Version 3 signed by itself instead of by version 2.', [links[0], links[1], selfSigned], { error: 'untrusted_key' }),
+    chain('org-key-chain-missing-version', 'Version 2 left out: version 3 does not follow version 1.', [links[0], links[2]], { error: 'untrusted_key' }),
+    chain('org-key-chain-other-anchor', 'A valid chain that does not start from the anchor pinned into the page.', links, { error: 'untrusted_key' }, orgAnchorFingerprint(orgId, keysOf(versions[1]!))),
+    {
+      name: 'org-key-endorsement',
+      description: 'Version 2 signed by the signing seed of version 1: the exact signature.',
+      kind: 'org_key_endorsement',
+      inputs: { orgId: bytesToB64(orgId), signerSeed: bytesToB64(fixedBytes('sign seed 1', 32)), keyVersion: 2, boxPublicKey: links[1]!.boxPublicKey, signPublicKey: links[1]!.signPublicKey },
+      expect: { endorsement: links[1]!.endorsement },
+    },
+    {
+      name: 'member-key-proof',
+      description: "The invitation's secret from the organisation's signing seed and the token's hash; the newcomer's proof over their key; the organisation's endorsement of it.",
+      kind: 'member_key_proof',
+      inputs: memberInputs,
+      expect: { inviteSecret: bytesToB64(secret), keyProof: bytesToB64(proof), endorsement: bytesToB64(endorseMemberKey(versions[0]!.sign.privateKey, orgId, member.memberId, member.username, member.boxPublicKey)) },
+    },
+    {
+      name: 'member-key-proof-swapped-key',
+      description: 'The proof checked against another key (one the server substituted): refused before anything is sealed to it.',
+      kind: 'member_key_proof',
+      inputs: { ...memberInputs, boxPublicKey: bytesToB64(fixedBytes('attacker member key', 32)), keyProof: bytesToB64(proof) },
+      expect: { error: 'untrusted_key' },
+    },
+    {
+      name: 'sealed-case-key-signature',
+      description: "A sealed case key signed by its sealer (here a mailbox key) over the case id and the recipient's key.",
+      kind: 'sealed_case_key_signature',
+      inputs: sealInputs,
+      expect: { signature: bytesToB64(sealSignature) },
+    },
+    {
+      name: 'sealed-case-key-swapped',
+      description: 'Another sealed key under a genuine signature (a server swapped it): the signature does not cover it.',
+      kind: 'sealed_case_key_signature',
+      inputs: { ...sealInputs, sealedCaseKey: bytesToB64(fixedBytes('the attacker sealed key', 97)), signature: bytesToB64(sealSignature) },
+      expect: { error: 'bad_signature' },
+    },
   ];
 }
 
@@ -249,7 +403,7 @@ function investigatorVectors(): TestVector[] {
 /** Every vector, each checked against the runner before it is returned. */
 export async function buildVectors(): Promise<TestVector[]> {
   await sodiumReady();
-  const vectors = [...passphraseVectors(), ...mailboxVectors(), ...messageVectors(), ...sealedCaseKeyVectors(), ...investigatorVectors()];
+  const vectors = [...passphraseVectors(), ...mailboxVectors(), ...messageVectors(), ...trustVectors(), ...sealedCaseKeyVectors(), ...investigatorVectors()];
   for (const vector of vectors) {
     const result = runVector(vector);
     if (!result.ok) throw new Error(`generated vector does not pass: ${result.reason}`);

@@ -15,6 +15,7 @@ import { ApiError, errorResponse, handleError } from './errors.js';
 import { EnvironmentError } from './config-vars.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { runScheduledWork } from './scheduled.js';
+import { DataProtocolError, requireProtocol2Data } from './data-protocol.js';
 
 function depsFor(env: unknown): AppDeps {
   const { db, assets, config, serverSecret } = readWorkersEnv(env);
@@ -54,11 +55,36 @@ function failedApp(error: unknown): Hono {
   return app;
 }
 
+// Checked once per isolate and env: a database holding protocol-1 data is not served (worker/data-protocol.ts).
+const dataChecks = new WeakMap<object, Promise<unknown>>();
+
+function dataCheckFor(env: object): Promise<unknown> {
+  let check = dataChecks.get(env);
+  if (!check) {
+    check = requireProtocol2Data(depsFor(env).db, 'The D1 database').then(() => null, (error: unknown) => error);
+    dataChecks.set(env, check);
+  }
+  return check;
+}
+
+/** Every request answered 503 with what the operator must do: the Workers form of refusing to start. */
+function refusingApp(error: DataProtocolError): Hono {
+  const app = new Hono();
+  app.use('*', securityHeaders());
+  app.all('*', (c) => errorResponse(c, new ApiError('unsupported_data', error.message)));
+  return app;
+}
+
 export default {
-  fetch(request: Request, env: object, ctx: ExecutionContext): Response | Promise<Response> {
+  async fetch(request: Request, env: object, ctx: ExecutionContext): Promise<Response> {
     let app: Hono;
     try {
       app = appFor(env);
+      const refused = await dataCheckFor(env);
+      if (refused instanceof DataProtocolError) {
+        console.error(refused.message);
+        app = refusingApp(refused);
+      }
     } catch (error) {
       app = failedApp(error);
     }

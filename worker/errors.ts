@@ -27,13 +27,19 @@ export const ERROR_STATUS = {
   rotation_pending: 409,
   /** The members changed while a rotation's keyrings were being sealed. */
   members_changed: 409,
+  /** A message must follow the thread's last one; another arrived first: open the thread again and re-sign. */
+  thread_moved: 409,
   /** The case is with that organisation already, or offered to it. */
   already_shared: 409,
   rate_limited: 429,
   internal: 500,
+  /** The database holds data this protocol version does not serve (protocol 1): the operator must act. */
+  unsupported_data: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export const threadMoved = () => new ApiError('thread_moved', 'Another message arrived first. Open the case again and send yours after it.');
 
 export class ApiError extends Error {
   constructor(

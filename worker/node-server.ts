@@ -10,6 +10,7 @@ import { loadNodeAssets } from './assets-node.js';
 import { loadNodeServerSecret } from './server-secret-node.js';
 import { issueSetupToken } from './setup-token.js';
 import { runScheduledWork } from './scheduled.js';
+import { requireProtocol2Data } from './data-protocol.js';
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -23,6 +24,12 @@ export interface RunningServer {
 
 export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number }): Promise<RunningServer> {
   const database = openNodeDatabase(options.dbPath);
+  try {
+    await requireProtocol2Data(database.db, `The database ${options.dbPath}`);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
   const assets = loadNodeAssets(options.webDir ?? WEB_DIR);
   const app = createApp({
     db: database.db,

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { b64ToBytes } from '../web/protocol/encoding.js';
 import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
+import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
 export function b64(min: number, max: number = min) {
@@ -16,6 +17,8 @@ export function b64(min: number, max: number = min) {
 
 const id = b64(16);
 const publicKey = b64(32);
+/** A signing key the clients' libsodium would accept: no small-order or non-canonical point can be registered. */
+const signingKey = publicKey.refine((text) => isAcceptableEd25519PublicKey(b64ToBytes(text)!), 'must be an Ed25519 public key that is not of small order');
 const signature = b64(64);
 /** version ‖ sealed box of (case id ‖ case key): 1 + 48 + 48 bytes. */
 const sealedCaseKey = b64(97);
@@ -29,24 +32,29 @@ const envelope = z
 
 export const caseStatus = z.enum(CASE_STATUSES);
 
-const signedMessage = z.strictObject({ id, envelope, signature });
+/** The link of the message this one follows (SHA-256, docs/PROTOCOL.md): the thread's order is signed. */
+const link = b64(32);
 
 export const submitReportBody = z.strictObject({
   caseId: id,
   orgId: id,
-  mailbox: z.strictObject({ locator: b64(32), signPublicKey: publicKey, boxPublicKey: publicKey, sealedCaseKey }),
-  orgCaseKey: z.strictObject({ keyVersion: z.number().int().positive(), sealedCaseKey }),
-  report: signedMessage,
+  // Each sealed case key is signed by the new mailbox's key (protocol 2).
+  mailbox: z.strictObject({ locator: b64(32), signPublicKey: signingKey, boxPublicKey: publicKey, sealedCaseKey, sealSignature: signature }),
+  orgCaseKey: z.strictObject({ keyVersion: z.number().int().positive(), sealedCaseKey, sealSignature: signature }),
+  // The report is the thread's first message: it follows the all-zero link.
+  report: z.strictObject({ id, envelope, signature }),
 });
 export type SubmitReportBody = z.infer<typeof submitReportBody>;
 
-export const replyBody = signedMessage;
+export const replyBody = z.strictObject({ id, envelope, signature, prev: link });
 export type ReplyBody = z.infer<typeof replyBody>;
 
-export const investigatorReplyBody = z.strictObject({ id, envelope, signature, status: caseStatus.optional() });
+/** The status travels inside the signed, encrypted message too; this copy lets the console list and filter. */
+export const investigatorReplyBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus.optional() });
 export type InvestigatorReplyBody = z.infer<typeof investigatorReplyBody>;
 
-export const statusBody = z.strictObject({ status: caseStatus });
+/** A status change is a signed message of its own (kind "status"), so a reporter's client can tell a forged one. */
+export const statusBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus });
 
 const username = z.string().min(1).max(64).regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash or underscore');
 export const preloginBody = z.strictObject({ username });
@@ -62,8 +70,10 @@ const role = z.enum(['admin', 'investigator']);
 const wrappedSeed = b64(1 + 24 + 32 + 16);
 const sealedKeyring = b64(1 + 48 + 21 + 16 + 4 + 64);
 const keyVersion = z.number().int().positive().max(1_000_000);
-const newMember = z.strictObject({ id, username, authSalt: b64(16), authKey: b64(32), boxPublicKey: publicKey, wrappedSeed });
-const newOrganisation = z.strictObject({ id, name: z.string().trim().min(2).max(120), boxPublicKey: publicKey, signPublicKey: publicKey, sealedKeyring });
+/** keyProof: MAC over the member's key with the invitation link's secret (joining by a member invitation only). */
+const newMember = z.strictObject({ id, username, authSalt: b64(16), authKey: b64(32), boxPublicKey: publicKey, wrappedSeed, keyProof: b64(32).optional() });
+/** endorsement: version 1 signed by itself; founderEndorsement: the founder's key signed by it. */
+const newOrganisation = z.strictObject({ id, name: z.string().trim().min(2).max(120), boxPublicKey: publicKey, signPublicKey: signingKey, sealedKeyring, endorsement: signature, founderEndorsement: signature });
 const token = b64(32);
 
 export const setupBody = z.strictObject({ setupToken: token, organisation: newOrganisation, member: newMember });
@@ -74,19 +84,26 @@ export const createInviteBody = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('organisation'), orgName: z.string().trim().min(2).max(120) }),
 ]);
 /** Every key version the granting administrator holds, sealed to the member; existing ones are kept. */
-export const grantKeyringsBody = z.strictObject({ keyrings: z.array(z.strictObject({ keyVersion, sealedKeyring })).min(1).max(1000) });
+export const grantKeyringsBody = z.strictObject({
+  keyrings: z.array(z.strictObject({ keyVersion, sealedKeyring })).min(1).max(1000),
+  // The member's key, endorsed by the organisation's signing key after the granting device checked its invitation proof.
+  endorsement: z.strictObject({ keyVersion, signature }),
+});
 /** A new key version: its public keys and the new keyring sealed to each member who holds the current one. */
 export const rotationBody = z.strictObject({
   fromVersion: keyVersion,
   boxPublicKey: publicKey,
-  signPublicKey: publicKey,
+  signPublicKey: signingKey,
+  /** The new version signed by the signing key of fromVersion: the next link of the chain. */
+  endorsement: signature,
   // One keyring per member (about 250 bytes): 400 fit the 128 KiB body limit.
   keyrings: z.array(z.strictObject({ investigatorId: id, sealedKeyring })).min(1).max(400),
 });
 export const removeMemberBody = z.strictObject({ rotation: rotationBody });
 /** What the member's device found when it opened its keyrings. */
 export const keyringCheckBody = z.strictObject({ confirmed: z.array(keyVersion).max(1000), rejected: z.array(keyVersion).max(1000) });
-export const passOnBody = z.strictObject({ orgId: id, keyVersion, sealedCaseKey, keepAccess: z.boolean() });
+/** sealSignature: by the offering organisation's current signing key over the sealed key. */
+export const passOnBody = z.strictObject({ orgId: id, keyVersion, sealedCaseKey, sealSignature: signature, keepAccess: z.boolean() });
 export const declineTransferBody = z.strictObject({ reason: z.enum(['does_not_open', 'not_ours']) });
 export const memberIdParam = z.strictObject({ memberId: id });
 /** An invitation is named by the hash of its token (the token itself is never stored). */

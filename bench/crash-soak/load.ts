@@ -3,9 +3,8 @@
 // the server is killed. Each write ends up in the ledger as acknowledged or as in flight.
 import { b64ToBytes, openCaseKey, REPORT_CATEGORIES, type MailboxKeys, type ReportDocument } from '../../web/protocol/index.js';
 import type { ApiClient } from '../../web/client/api.js';
-import { buildReportSubmission, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
-import { openCase, replyToCase, type InvestigatorSession } from '../../web/client/investigator.js';
-import type { InstanceConfig } from '../../web/client/wire-types.js';
+import { buildReportSubmission, openMailbox, replyFromMailbox, submitReport, type VerifiedConfig as InstanceConfig } from '../../web/client/reporter.js';
+import { openCaseForReading, replyToCase, type InvestigatorSession } from '../../web/client/investigator.js';
 import type { Ledger, SoakCase, SoakMessage } from './ledger.js';
 import type { Prng } from './prng.js';
 
@@ -105,16 +104,12 @@ export function startLoad(clients: SoakClients, ledger: Ledger, options: LoadOpt
     const message: SoakMessage = { caseId: target.caseId, role, text: textOfRandomSize(ledger.uniqueTag(role, cycle), prng), cycle };
     return {
       run: async () => {
+        // Each reply follows the thread's last message (protocol 2), so it opens the thread first.
         if (role === 'reporter') {
-          await replyFromMailbox(api, target.keys, target, message.text);
+          await replyFromMailbox(api, target.keys, await openMailbox(api, target.keys), message.text);
           return;
         }
-        let caseKey = clients.investigatorCaseKeys.get(target.caseId);
-        if (!caseKey) {
-          caseKey = (await openCase(api, investigator, target.caseId)).caseKey;
-          clients.investigatorCaseKeys.set(target.caseId, caseKey);
-        }
-        await replyToCase(api, investigator, { id: target.caseId, caseKey }, message.text);
+        await replyToCase(api, investigator, await openCaseForReading(api, investigator, target.caseId), message.text);
       },
       acknowledged: () => ledger.addMessage(message),
       inFlight: () => ledger.inFlightMessages.set(message.text, { message, outcome: 'unknown' }),

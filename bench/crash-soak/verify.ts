@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { ApiRequestError } from '../../web/client/api.js';
 import { listCases, openCase, type CaseListEntry } from '../../web/client/investigator.js';
 import { openMailbox } from '../../web/client/reporter.js';
-import type { ThreadEntry } from '../../web/client/thread.js';
+import type { ThreadEntry, UnreadableEntry } from '../../web/client/thread.js';
 import type { Ledger, SoakCase } from './ledger.js';
 import type { SoakClients } from './load.js';
 
@@ -78,8 +78,10 @@ export async function verifyLedger(clients: SoakClients, ledger: Ledger, concurr
     }
   };
 
-  const checkThread = (soakCase: SoakCase, view: string, entries: readonly ThreadEntry[]) => {
-    const [first, ...rest] = entries;
+  const checkThread = (soakCase: SoakCase, view: string, entries: readonly (ThreadEntry | UnreadableEntry)[]) => {
+    const unverified = entries.filter((e) => e.document === null);
+    if (unverified.length > 0) lose(`report ${soakCase.caseId}`, `${view}: ${unverified.length} message(s) did not verify`);
+    const [first, ...rest] = entries.filter((e): e is ThreadEntry => e.document !== null);
     if (!first || first.role !== 'reporter' || !isDeepStrictEqual(first.document, soakCase.report)) lose(`report ${soakCase.caseId}`, `${view}: message 1 is not the report sent`);
     const byText = new Map(rest.map((e) => [e.document.kind === 'message' ? e.document.text : '', e]));
     for (const message of ledger.messagesOf(soakCase.caseId)) {

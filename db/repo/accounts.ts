@@ -53,10 +53,11 @@ export function spendSetupTokenSteps(db: ParleyDb, settingKey: string, tokenHash
 }
 
 /** A new organisation (key version 1, active), its first administrator and their keyring. */
-export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number }, admin: NewInvestigator, sealedKeyring: string): WriteStep[] {
+export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number; endorsement: string }, admin: NewInvestigator, sealedKeyring: string): WriteStep[] {
+  const { endorsement, ...organisation } = org;
   return [
-    db.insert(organisations).values(org),
-    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt, state: 'active', createdBy: null }),
+    db.insert(organisations).values(organisation),
+    db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt, state: 'active', createdBy: null, endorsement }),
     db.insert(investigators).values(admin),
     db.insert(orgKeyrings).values({ investigatorId: admin.id, orgId: org.id, keyVersion: org.keyVersion, sealedKeyring, confirmed: false }),
   ];
@@ -75,6 +76,10 @@ export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVer
   return await db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, orgId)).orderBy(asc(orgKeyVersions.keyVersion)).all();
 }
 
+export async function findKeyVersion(db: ParleyDb, orgId: string, keyVersion: number): Promise<KeyVersionRow | undefined> {
+  return db.select().from(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, orgId), eq(orgKeyVersions.keyVersion, keyVersion))).get();
+}
+
 export async function keyVersionsOfOrgs(db: ParleyDb, orgIds: readonly string[]): Promise<KeyVersionRow[]> {
   const rows = await Promise.all(orgIds.map((id) => keyVersionsOf(db, id)));
   return rows.flat();
@@ -86,6 +91,8 @@ export interface Rotation {
   fromVersion: number;
   boxPublicKey: string;
   signPublicKey: string;
+  /** Signed by the signing key of fromVersion. */
+  endorsement: string;
   createdBy: string;
   createdAt: number;
   keyrings: { investigatorId: string; sealedKeyring: string }[];
@@ -100,7 +107,7 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
   return [
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
-    db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy }),
+    db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
     ...addKeyringStatements(db, r.keyrings.map((k) => ({ investigatorId: k.investigatorId, orgId: r.orgId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring }))),
   ];
 }
@@ -150,6 +157,11 @@ export function abandonStatements(db: ParleyDb, version: KeyVersionRow): WriteSt
     db.delete(orgKeyrings).where(and(eq(orgKeyrings.orgId, version.orgId), eq(orgKeyrings.keyVersion, version.keyVersion))),
     db.delete(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, version.orgId), eq(orgKeyVersions.keyVersion, version.keyVersion), eq(orgKeyVersions.state, 'pending'))),
   ];
+}
+
+/** An administrator's device endorsed the member's key (after checking their invitation proof). */
+export function endorseMemberStatements(db: ParleyDb, memberId: string, endorsement: string, keyVersion: number): WriteStep[] {
+  return [db.update(investigators).set({ endorsement, endorsementVersion: keyVersion }).where(eq(investigators.id, memberId))];
 }
 
 export function deleteSessionsStatements(db: ParleyDb, investigatorId: string): WriteStep[] {

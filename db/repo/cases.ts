@@ -90,13 +90,18 @@ function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) 
 /** Investigator changes carry updatedAt; reporter activity carries only the day. */
 export type CaseUpdate = { status?: CaseStatus; updatedAt: number } | { lastReporterDay: string };
 
-/** A message and the case update it brings (status, reporter activity), to run together. */
-export function appendMessageStatements(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate) {
-  return [appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update)];
+/**
+ * A message and the case update it brings (status, reporter activity), to run together,
+ * only if it follows the thread's last message (`prev` is that message's link): of two
+ * replies written at once, one lands and the other is told the thread moved on.
+ */
+export function appendMessageSteps(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error): WriteStep[] {
+  const lastLink = sql`(SELECT ${messages.link} FROM ${messages} WHERE ${messages.caseId} = ${message.caseId} ORDER BY ${messages.seq} DESC LIMIT 1)`;
+  return [requireThat(sql`${lastLink} = ${prev}`, threadMoved), appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update)];
 }
 
-export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, update: CaseUpdate): Promise<void> {
-  await runAtomically(db, appendMessageStatements(db, message, update));
+export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error): Promise<void> {
+  await runAtomically(db, appendMessageSteps(db, message, prev, update, threadMoved));
 }
 
 export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {
@@ -141,7 +146,7 @@ export function acceptTransferSteps(db: ParleyDb, t: TransferRow, now: number, g
   return [
     requireThat(sql`EXISTS (SELECT 1 FROM ${caseTransfers} WHERE ${caseTransfers.caseId} = ${t.caseId} AND ${caseTransfers.toOrgId} = ${t.toOrgId})`, gone),
     db.delete(caseTransfers).where(and(eq(caseTransfers.caseId, t.caseId), eq(caseTransfers.toOrgId, t.toOrgId))),
-    db.insert(caseKeys).values({ caseId: t.caseId, orgId: t.toOrgId, keyVersion: t.keyVersion, sealedCaseKey: t.sealedCaseKey }),
+    db.insert(caseKeys).values({ caseId: t.caseId, orgId: t.toOrgId, keyVersion: t.keyVersion, sealedCaseKey: t.sealedCaseKey, sealSignature: t.sealSignature, sealedByOrg: t.fromOrgId, sealedByVersion: t.sealedByVersion }),
     db.update(cases).set({ orgId: t.toOrgId, status: 'passed_on', updatedAt: now }).where(eq(cases.id, t.caseId)),
     ...(t.keepAccess ? [] : [db.delete(caseKeys).where(and(eq(caseKeys.caseId, t.caseId), eq(caseKeys.orgId, t.fromOrgId)))]),
   ];

@@ -2,10 +2,12 @@
 // in-process, where a race can be held exactly at the moment it matters through the app's
 // checkpoint dependency. The same promises over HTTP on both runtimes: test/worker/integrity.test.ts.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { bytesToB64, generatePassphrase, randomBytes, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
+import {
+  b64ToBytes, bytesToB64, endorseMemberKey, endorseOrgKeyVersion, generatePassphrase, orgKeyringFromSeeds, personalKeyPair, randomBytes, signSealedCaseKey, sodiumReady, type MailboxKeys,
+} from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCasePage, listCases, openCase, refreshKeyrings, type InvestigatorSession } from '../../web/client/investigator.js';
+import { listCasePage, listCases, openCase, refreshKeyrings, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
 import {
   acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
@@ -109,12 +111,14 @@ describe('a malicious investigator passing a case on', () => {
     const [theCase] = await listCases(t.api, alice);
     const unitB = config.organisations.find((o) => o.id !== a.orgId)!;
 
-    // Random bytes in place of the sealed key, and "drop my access".
-    const garbage = bytesToB64(new Uint8Array([1, ...randomBytes(96)]));
+    // Random bytes in place of the sealed key, and "drop my access". Alice holds the unit's
+    // signing key, so she can sign the garbage: the signature is genuine, the key inside is not.
+    const garbage = new Uint8Array([2, ...randomBytes(96)]);
+    const signature = signSealedCaseKey(alice.keyrings.get(1)!.sign.privateKey, b64ToBytes(theCase!.id)!, b64ToBytes(unitB.boxPublicKey)!, garbage);
     const offered = await t.fetch(`${t.api.baseUrl}/api/investigator/cases/${theCase!.id}/pass-on`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ orgId: unitB.id, keyVersion: unitB.keyVersion, sealedCaseKey: garbage, keepAccess: false }),
+      body: JSON.stringify({ orgId: unitB.id, keyVersion: unitB.keyVersion, sealedCaseKey: bytesToB64(garbage), sealSignature: bytesToB64(signature), keepAccess: false }),
     });
     expect(offered.status).toBe(202);
     // Until unit B accepts, nothing has moved: alice still reads it; the reporter sees no change.
@@ -129,7 +133,7 @@ describe('a malicious investigator passing a case on', () => {
     expect(await everyCaseOpens(alice)).toEqual(['for unit A']);
     expect((await openMailbox(t.api, keys)).status).toBe('received');
     // And a genuine offer still goes through afterwards.
-    await passOnCase(t.api, alice, theCase!, unitB, false);
+    await passOnCase(t.api, alice, await openCase(t.api, alice, theCase!.id), unitB, false);
     const [genuine] = await listTransfers(t.api, bob);
     expect(await acceptTransfer(t.api, bob, genuine!)).toEqual({ accepted: true });
     expect(await everyCaseOpens(bob)).toEqual(['for unit A']);
@@ -144,11 +148,15 @@ describe('a malicious administrator', () => {
     const { alice, carol, a } = await unitWithCarol();
     await submitReport(t.api, (await newReport('before the bad rotation')).submission);
     const { members, keyVersion } = await listMembers(t.api, alice);
-    const garbageKeyring = bytesToB64(new Uint8Array([1, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    const garbageKeyring = bytesToB64(new Uint8Array([2, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    // Keys nobody holds, properly signed into the chain by alice (she holds the current signing key).
+    const [box, sign] = [personalKeyPair(randomBytes(32)).publicKey, orgKeyringFromSeeds(b64ToBytes(a.orgId)!, 2, randomBytes(32), randomBytes(32)).sign.publicKey];
+    const endorsement = endorseOrgKeyVersion(b64ToBytes(a.orgId)!, { keyVersion: keyVersion + 1, boxPublicKey: box, signPublicKey: sign }, alice.keyrings.get(1)!.sign.privateKey);
     const body = {
       fromVersion: keyVersion,
-      boxPublicKey: bytesToB64(randomBytes(32)),
-      signPublicKey: bytesToB64(randomBytes(32)),
+      boxPublicKey: bytesToB64(box),
+      signPublicKey: bytesToB64(sign),
+      endorsement: bytesToB64(endorsement),
       keyrings: members.map((m) => ({ investigatorId: m.id, sealedKeyring: garbageKeyring })),
     };
     const headers = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
@@ -172,13 +180,15 @@ describe('a malicious administrator', () => {
 
   it('cannot overwrite another member’s keyring', async () => {
     t = makeTestApp();
-    const { alice, carolMember, carolTotp } = await unitWithCarol();
+    const { a, alice, carolMember, carolTotp } = await unitWithCarol();
     await submitReport(t.api, (await newReport('readable by carol')).submission);
-    const garbage = bytesToB64(new Uint8Array([1, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    const garbage = bytesToB64(new Uint8Array([2, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
+    const orgId = b64ToBytes(a.orgId)!;
+    const endorsement = endorseMemberKey(alice.keyrings.get(1)!.sign.privateKey, orgId, b64ToBytes(carolMember.id)!, carolMember.username, b64ToBytes(carolMember.boxPublicKey)!);
     const response = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/members/${carolMember.id}/keyrings`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ keyrings: [{ keyVersion: 1, sealedKeyring: garbage }] }),
+      body: JSON.stringify({ keyrings: [{ keyVersion: 1, sealedKeyring: garbage }], endorsement: { keyVersion: 1, signature: bytesToB64(endorsement) } }),
     });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ added: [] });
@@ -269,7 +279,7 @@ describe('the case list', () => {
     expect(all.at(-1)!.report?.whatHappened).toBe('the genuine report');
     const genuine = all.at(-1)!;
     await openCase(t.api, alice, genuine.id);
-    await t.fetch(`${t.api.baseUrl}/api/investigator/cases/${genuine.id}/status`, { method: 'PUT', headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'investigating' }) });
+    await setCaseStatus(t.api, alice, await openCase(t.api, alice, genuine.id), 'investigating');
     expect((await listCases(t.api, alice, { status: 'investigating' })).map((c) => c.id)).toEqual([genuine.id]);
   });
 });

@@ -67,7 +67,7 @@ describe('isolation between organisations', () => {
     const { a, alice, bob, bCase, reportToB, config } = await twoUnits();
     const bOpened = await openCase(t.api, bob, bCase.id);
     await replyToCase(t.api, bob, bOpened, 'Unit B here: we are passing this to Unit A.');
-    await passOnCase(t.api, bob, bCase, config.organisations.find((o) => o.id === a.orgId)!, false);
+    await passOnCase(t.api, bob, bOpened, config.organisations.find((o) => o.id === a.orgId)!, false);
     // Offered, not moved: Unit B keeps it until Unit A's device has opened it and accepted.
     expect((await listCases(t.api, bob)).map((c) => c.id)).toEqual([bCase.id]);
     expect(await listCases(t.api, alice)).toEqual([]);
@@ -86,12 +86,14 @@ describe('isolation between organisations', () => {
     expect(await listCases(t.api, bob)).toEqual([]);
 
     const mailbox = await openMailbox(t.api, reportToB.keys);
-    expect(mailbox.entries.map((e) => e.organisation?.name ?? 'reporter')).toEqual(['reporter', 'Unit B', 'Unit A']);
+    // Unit A's acceptance is a signed status message: the reporter sees "passed on" from Unit A itself.
+    expect(mailbox.entries.map((e) => `${e.organisation?.name ?? 'reporter'}: ${e.document?.kind}`)).toEqual(['reporter: report', 'Unit B: message', 'Unit A: status', 'Unit A: message']);
+    expect(mailbox.status).toBe('passed_on');
   });
 
   it('lets the sending organisation keep access when it chooses', async () => {
     const { a, bob, bCase, config } = await twoUnits();
-    await passOnCase(t.api, bob, bCase, config.organisations.find((o) => o.id === a.orgId)!, true);
+    await passOnCase(t.api, bob, await openCase(t.api, bob, bCase.id), config.organisations.find((o) => o.id === a.orgId)!, true);
     await expect(openCase(t.api, bob, bCase.id)).resolves.toMatchObject({ id: bCase.id });
   });
 });
@@ -147,9 +149,10 @@ describe('members and key rotation', () => {
 
     // The reporter still verifies the question signed with the old key, and a new one with the new key.
     await replyToCase(t.api, admin, await openCase(t.api, admin, oldCase.id), 'A question signed with the second key');
-    await setCaseStatus(t.api, admin, oldCase.id, 'assessing');
+    await setCaseStatus(t.api, admin, await openCase(t.api, admin, oldCase.id), 'assessing');
     const mailbox = await openMailbox(t.api, old.keys);
-    expect(mailbox.entries.map((e) => (e.document.kind === 'message' ? e.document.text : 'report'))).toEqual(['report', 'A question signed with the first key', 'A question signed with the second key']);
+    expect(mailbox.entries.map((e) => (e.document?.kind === 'message' ? e.document.text : e.document?.kind))).toEqual(['report', 'A question signed with the first key', 'A question signed with the second key', 'status']);
+    expect(mailbox.status).toBe('assessing');
   });
 });
 

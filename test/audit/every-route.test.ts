@@ -116,7 +116,7 @@ describe('the audit trail covers every route', () => {
     const [listed] = await listCases(api, admin);
     const opened = await openCase(api, admin, listed!.id);
     await replyToCase(api, admin, opened, 'A question');
-    await setCaseStatus(api, admin, opened.id, 'assessing');
+    await setCaseStatus(api, admin, opened, 'assessing');
 
     // Members: invitations made, withdrawn, used; keys given; sessions ended; rotations; removal.
     const withdrawn = await createInvite(api, admin, { kind: 'member', role: 'investigator' });
@@ -137,10 +137,10 @@ describe('the audit trail covers every route', () => {
     await confirmTotp(api, 'dana', founder.authKey, newCode(founder.totp.secret));
     const dana = await signIn(api, { username: 'dana', password: TEST_PASSWORD, totp: newCode(founder.totp.secret) }, TEST_KDF);
     const county = (await fetchInstanceConfig(api)).organisations.find((o) => o.name === 'County Unit')!;
-    await passOnCase(api, admin, listed!, county, true);
+    await passOnCase(api, admin, opened, county, true);
     await listTransfers(api, dana);
     await declineTransfer(api, dana, listed!.id, 'not_ours');
-    await passOnCase(api, admin, listed!, county, true);
+    await passOnCase(api, admin, opened, county, true);
     expect(await acceptTransfer(api, dana, (await listTransfers(api, dana))[0]!)).toEqual({ accepted: true });
     await signOut(api, admin);
 

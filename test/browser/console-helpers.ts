@@ -4,8 +4,8 @@ import { expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
-import { bytesToB64, generatePassphrase, newCaseKey, sealCaseKey, b64ToBytes, type MailboxKeys, type ReportDocument } from '../../web/protocol/index.js';
-import type { InstanceConfig } from '../../web/client/wire-types.js';
+import { bytesToB64, generatePassphrase, newCaseKey, sealCaseKey, signSealedCaseKey, b64ToBytes, type MailboxKeys, type ReportDocument } from '../../web/protocol/index.js';
+import type { VerifiedConfig as InstanceConfig } from '../../web/client/reporter.js';
 import { INVESTIGATOR, type BrowserHarness } from './harness.js';
 
 export interface SeededReport {
@@ -24,7 +24,10 @@ export async function seedReport(api: ApiClient, config: InstanceConfig, report:
     // A reporter controls what they seal: seal a different key to the organisation, so the
     // report (validly signed, so the server takes it) does not decrypt for investigators.
     const caseId = b64ToBytes(submission.caseId)!;
-    submission.orgCaseKey.sealedCaseKey = bytesToB64(sealCaseKey(newCaseKey(), caseId, b64ToBytes(org.boxPublicKey)!));
+    const wrongKey = sealCaseKey(newCaseKey(), caseId, b64ToBytes(org.boxPublicKey)!);
+    submission.orgCaseKey.sealedCaseKey = bytesToB64(wrongKey);
+    // Signed by the reporter's own mailbox key, as a genuine (if mistaken or malicious) reporter would.
+    submission.orgCaseKey.sealSignature = bytesToB64(signSealedCaseKey(keys.sign.privateKey, caseId, b64ToBytes(org.boxPublicKey)!, wrongKey));
   }
   const { reference } = await submitReport(api, submission);
   return { reference, caseId: submission.caseId, keys, report };

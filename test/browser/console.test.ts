@@ -165,7 +165,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     // The reporter, from Node with their keys, sees the question and the status.
     const mailbox = await openMailbox(api, detailed.keys);
     expect(mailbox.status).toBe('investigating');
-    expect(mailbox.entries.at(-1)!.document).toEqual({ kind: 'message', text: 'Which officer was it? A shoulder number helps.' });
+    expect(mailbox.entries.at(-1)!.document).toEqual({ kind: 'message', text: 'Which officer was it? A shoulder number helps.', status: 'investigating' });
     await replyFromMailbox(api, detailed.keys, mailbox, 'PC 4711, I think.');
 
     await page.getByRole('button', { name: 'Refresh case' }).click();
@@ -187,7 +187,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
   it('marks a message that does not decrypt as unverified, never showing its text', async () => {
     const mailbox = await openMailbox(api, brief.keys);
     // Validly signed by the reporter's key, but encrypted under a key that is not the case's.
-    await replyFromMailbox(api, brief.keys, { caseId: mailbox.caseId, caseKey: newCaseKey() }, 'forged words');
+    await replyFromMailbox(api, brief.keys, { caseId: mailbox.caseId, caseKey: newCaseKey(), lastLink: mailbox.lastLink }, 'forged words');
     const { page, context } = await harness.newPage();
     await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');

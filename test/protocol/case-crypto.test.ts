@@ -42,7 +42,7 @@ function undetectedFlips(bytes: Uint8Array, open: (tampered: Uint8Array) => unkn
 
 function fixture() {
   const caseKey = newCaseKey();
-  const binding: MessageBinding = { caseId: newId(), messageId: newId(), role: 'reporter' };
+  const binding: MessageBinding = { caseId: newId(), messageId: newId(), role: 'reporter', prev: new Uint8Array(32) };
   const seal = (plain: Uint8Array) => encryptMessage(caseKey, binding, plain);
   const open = (envelope: Uint8Array) => decryptMessage(caseKey, binding, envelope);
   return { caseKey, binding, seal, open };

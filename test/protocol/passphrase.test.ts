@@ -1,5 +1,6 @@
 // Reporter passphrases through the public API: shape and entropy, uniform word choice,
-// forgiving input (case, spacing, punctuation, prefixes) and problems a person can act on.
+// forgiving input (case, spacing, punctuation, prefixes, accents), problems a person can act on,
+// and characters that must never be dropped or read as something else (look-alikes, invisibles).
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +11,13 @@ import {
 /** Cheap Argon2id, passed explicitly: these tests are about the passphrase, not the KDF's cost. */
 const CHEAP_KDF: KdfParams = { opsLimit: 1, memLimitBytes: 65536 };
 const LIST_SIZE = 2048; // the BIP39 English list
+/**
+ * "alone zoo act length gentle romance insect poet chunk": with "alone" typed as "аlone" (Cyrillic а),
+ * a parser that drops the а reads "lone", that is "lonely", and these words with "lonely" in place of
+ * "alone" happen to pass the checksum too: a different, valid passphrase, so different keys.
+ */
+const LOOK_ALIKE_PASSPHRASE = 'alone zoo act length gentle romance insect poet chunk';
+const LOOK_ALIKE_INDICES = [55, 2047, 19, 1024, 777, 1500, 936, 1337];
 
 /** The shipped word list, recovered through the public API: word i leads passphraseFromIndices([i, …]). */
 let words: string[] = [];
@@ -92,7 +100,8 @@ describe('generatePassphrase', () => {
 });
 
 describe('typing is forgiving', () => {
-  const separators = [' ', '  ', '\t', '\n', '-', ', ', '. ', ' / '];
+  // ASCII punctuation as before, and Unicode whitespace: no-break, ideographic, em and thin spaces, line separator.
+  const separators = [' ', '  ', '\t', '\n', '-', ', ', '. ', ' / ', '\u00a0', '\u3000', '\u2003', '\u2009', '\u2028', '\r\n'];
 
   it('ignores case, spacing and punctuation, and accepts any prefix of four or more letters', () => {
     const typedWord = fc.record({ letters: fc.integer({ min: 4, max: 8 }), style: fc.constantFrom('lower', 'upper', 'capital') });
@@ -120,6 +129,30 @@ describe('typing is forgiving', () => {
     const passphrase = passphraseFromIndices([1, 2, 3, 4, 5, 6, 7, 8]);
     const fullWidth = [...passphrase].map((ch) => (ch === ' ' ? '　' : String.fromCodePoint(ch.codePointAt(0)! - 0x61 + 0xff41))).join('');
     expect(normalisedOf(fullWidth)).toBe(passphrase);
+    // Full-width punctuation between words is ASCII punctuation after NFKC, so it separates as before.
+    expect(normalisedOf(passphrase.split(' ').join('，'))).toBe(passphrase);
+    expect(normalisedOf(passphrase.split(' ').join('－'))).toBe(passphrase);
+  });
+
+  it('reads a–z letters with accents a keyboard added as the plain letter, and refuses accents on any other letter', () => {
+    const passphrase = LOOK_ALIKE_PASSPHRASE;
+    const accented = [
+      'alóne zoo act léngth gentle romañce insect poet chunk', // precomposed
+      'a\u0301lone zoo\u0308 act length gentle romance insect poet chunk', // combining marks that NFKC composes (á, ö)
+      'alone zoo act length gentle romance insect poet ch\u0332unk\u0338', // marks with no precomposed form: NFKC leaves them apart
+      'ALONE ZOO ACT LENGTH GENTLE ROMANCE İNSECT POET CHUNK', // İ lower-cases to i + U+0307
+    ];
+    for (const typed of accented) expect(normalisedOf(typed), typed).toBe(passphrase);
+    // An accent on a letter that is not a–z leaves it that other letter: named, not stripped.
+    const refused: [number, string, string, string][] = [
+      [4, 'l\u0451ngth', 'ё', 'U+0451'], // Cyrillic io (е + diaeresis): used to lose the accent and split the word
+      [2, 'zo\u03cc', 'ό', 'U+03CC'], // Greek omicron with tonos
+      [7, '\u0439nsect', 'й', 'U+0439'], // Cyrillic short i (и + breve)
+    ];
+    for (const [position, word, character, codePoint] of refused) {
+      const typed = passphrase.split(' ').map((w, i) => (i === position - 1 ? word : w)).join(' ');
+      expect(problemOf(typed).problem, word).toEqual({ kind: 'foreign_character', position, character, codePoint });
+    }
   });
 
   it('derives the same mailbox keys from every way of typing it, and different keys from another passphrase', () => {
@@ -188,5 +221,140 @@ describe('problems are explained before anything is sent', () => {
     const swapped = [parts[1], parts[0], ...parts.slice(2)].join(' ');
     expect(() => deriveMailboxKeys(swapped, randomBytes(16), CHEAP_KDF)).toThrow(ProtocolError);
     expect(() => deriveMailboxKeys(swapped, randomBytes(16), CHEAP_KDF)).toThrow(/do not fit together/);
+  });
+});
+
+describe('look-alike letters are named, never dropped or read as another word', () => {
+  const withWord = (position: number, word: string) => LOOK_ALIKE_PASSPHRASE.split(' ').map((w, i) => (i === position - 1 ? word : w)).join(' ');
+
+  it('refuses a Cyrillic а in "alone", naming U+0430, instead of reading "lonely"', () => {
+    // The danger is real: without the а these words are another valid passphrase.
+    expect(passphraseFromIndices(LOOK_ALIKE_INDICES)).toBe(LOOK_ALIKE_PASSPHRASE);
+    expect(normalisedOf(LOOK_ALIKE_PASSPHRASE.replace('alone', 'lone'))).toBe(LOOK_ALIKE_PASSPHRASE.replace('alone', 'lonely'));
+    const parsed = problemOf(withWord(1, '\u0430lone'));
+    expect(parsed.problem).toEqual({ kind: 'foreign_character', position: 1, character: 'а', codePoint: 'U+0430' });
+    expect(parsed.message).toBe('Word 1 (“аlone”) contains “а”, which is not a letter of the English alphabet (it may be a Cyrillic letter that looks the same). Type the word with English letters.');
+    // Capital letters are named as typed.
+    expect(problemOf(withWord(1, '\u0410LONE')).problem).toEqual({ kind: 'foreign_character', position: 1, character: 'А', codePoint: 'U+0410' });
+  });
+
+  it('derives no keys from a passphrase with a look-alike letter', () => {
+    expect(() => deriveMailboxKeys(withWord(1, '\u0430lone'), randomBytes(16), CHEAP_KDF)).toThrow(/Cyrillic/);
+  });
+
+  it('refuses a Greek omicron, naming U+03BF', () => {
+    const parsed = problemOf(withWord(8, 'p\u03bfet'));
+    expect(parsed.problem).toEqual({ kind: 'foreign_character', position: 8, character: 'ο', codePoint: 'U+03BF' });
+    expect(parsed.message).toContain('Word 8 (“pοet”) contains “ο”');
+    expect(parsed.message).toContain('it may be a Greek letter that looks the same');
+  });
+
+  it('refuses Latin letters that are not a–z, and letters of other alphabets', () => {
+    for (const [position, word, character, codePoint, why] of [
+      [7, '\u0131nsect', 'ı', 'U+0131', 'a letter from another language'], // dotless i
+      [2, 'z\u00f8o', 'ø', 'U+00F8', 'a letter from another language'],
+      [3, 'a\u00dft', 'ß', 'U+00DF', 'a letter from another language'],
+      [3, '\u0561ct', 'ա', 'U+0561', 'an Armenian letter that looks the same'],
+      [9, 'chun\u05db', 'כ', 'U+05DB', 'a letter from another alphabet'],
+    ] as const) {
+      const parsed = problemOf(withWord(position, word));
+      expect(parsed.problem, word).toEqual({ kind: 'foreign_character', position, character, codePoint });
+      expect(parsed.message, word).toContain(why);
+    }
+  });
+
+  it('does not take non-ASCII punctuation, symbols or digits for a space: a symbol drawn like a letter stays in its word', () => {
+    // ℮ (U+212E, a symbol) before "lone" used to be dropped as punctuation, reading "lonely" again.
+    const symbol = problemOf(withWord(1, '\u212elone'));
+    expect(symbol.problem).toEqual({ kind: 'foreign_character', position: 1, character: '℮', codePoint: 'U+212E' });
+    expect(symbol.message).toBe('Word 1 (“℮lone”) contains “℮” (U+212E), which is not a letter of the English alphabet. Use only the letters a–z, with spaces between words.');
+    expect(problemOf(LOOK_ALIKE_PASSPHRASE.replace(' ', '\u2014')).problem).toEqual({ kind: 'foreign_character', position: 1, character: '—', codePoint: 'U+2014' });
+    expect(problemOf(withWord(2, 'z\u0660o')).problem).toEqual({ kind: 'foreign_character', position: 2, character: '٠', codePoint: 'U+0660' });
+    // A combining mark with no a–z letter under it.
+    expect(problemOf(LOOK_ALIKE_PASSPHRASE.replace(' zoo', ' \u0301zoo')).problem).toEqual({ kind: 'foreign_character', position: 2, character: '\u0301', codePoint: 'U+0301' });
+  });
+
+  it('names a look-alike wherever it is put into any passphrase', () => {
+    const lookAlikes: Record<string, string> = { a: '\u0430', c: '\u0441', e: '\u0435', o: '\u043e', p: '\u0440', x: '\u0445', y: '\u0443', i: '\u0456', s: '\u0455' };
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: LIST_SIZE - 1 }), { minLength: 8, maxLength: 8 }), fc.nat(), (indices, pick) => {
+        const parts = passphraseFromIndices(indices).split(' ');
+        const spots = parts.flatMap((w, wi) => [...w].flatMap((c, ci) => (lookAlikes[c] ? [[wi, ci] as const] : [])));
+        fc.pre(spots.length > 0);
+        const [wi, ci] = spots[pick % spots.length]!;
+        const character = lookAlikes[parts[wi]![ci]!]!;
+        parts[wi] = parts[wi]!.slice(0, ci) + character + parts[wi]!.slice(ci + 1);
+        expect(parsePassphrase(parts.join(' '))).toMatchObject({ ok: false, problem: { kind: 'foreign_character', position: wi + 1, character } });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('invisible characters are named, never dropped or taken for a space', () => {
+  const withWord = (position: number, word: string) => LOOK_ALIKE_PASSPHRASE.split(' ').map((w, i) => (i === position - 1 ? word : w)).join(' ');
+
+  it('finds a zero-width space inside a word', () => {
+    const parsed = problemOf(withWord(6, 'rom\u200bance'));
+    expect(parsed.problem).toEqual({ kind: 'invisible_character', position: 6, inWord: true, character: '\u200b', codePoint: 'U+200B' });
+    expect(parsed.message).toBe('Word 6 contains an invisible character (a zero-width space, U+200B), perhaps from copying and pasting. Delete the word and type it again.');
+  });
+
+  it('finds a zero-width space between words, on its own or joining two words', () => {
+    const alone = problemOf(LOOK_ALIKE_PASSPHRASE.replace('alone ', 'alone \u200b '));
+    expect(alone.problem).toEqual({ kind: 'invisible_character', position: 2, inWord: false, character: '\u200b', codePoint: 'U+200B' });
+    expect(alone.message).toContain('between words 1 and 2');
+    const joining = problemOf(LOOK_ALIKE_PASSPHRASE.replace('alone ', 'alone\u200b'));
+    expect(joining.problem).toEqual({ kind: 'invisible_character', position: 1, inWord: true, character: '\u200b', codePoint: 'U+200B' });
+  });
+
+  it('finds a soft hyphen', () => {
+    const parsed = problemOf(withWord(5, 'gen\u00adtle'));
+    expect(parsed.problem).toEqual({ kind: 'invisible_character', position: 5, inWord: true, character: '\u00ad', codePoint: 'U+00AD' });
+    expect(parsed.message).toContain('a soft hyphen, U+00AD');
+  });
+
+  it('finds a byte order mark at the start, against the first word or on its own', () => {
+    expect(problemOf(`\ufeff${LOOK_ALIKE_PASSPHRASE}`).problem).toEqual({ kind: 'invisible_character', position: 1, inWord: true, character: '\ufeff', codePoint: 'U+FEFF' });
+    const before = problemOf(`\ufeff ${LOOK_ALIKE_PASSPHRASE}`);
+    expect(before.problem).toEqual({ kind: 'invisible_character', position: 1, inWord: false, character: '\ufeff', codePoint: 'U+FEFF' });
+    expect(before.message).toBe('There is an invisible character (a byte order mark, U+FEFF) before word 1, perhaps from copying and pasting. Delete everything before word 1.');
+  });
+
+  it('finds one after the last word, and says so when there are no words at all', () => {
+    const after = problemOf(`${LOOK_ALIKE_PASSPHRASE} \u200d\n`);
+    expect(after.problem).toEqual({ kind: 'invisible_character', position: 10, inWord: false, character: '\u200d', codePoint: 'U+200D' });
+    expect(after.message).toContain('after the last word');
+    const nothingElse = problemOf(' \u200b ');
+    expect(nothingElse.problem).toEqual({ kind: 'invisible_character', position: 1, inWord: false, character: '\u200b', codePoint: 'U+200B' });
+    expect(nothingElse.message).toContain('but no words');
+  });
+
+  it('finds invisible marks and controls that an accent rule could otherwise swallow', () => {
+    for (const [character, codePoint] of [
+      ['\u034f', 'U+034F'], // combining grapheme joiner (a mark, but default-ignorable)
+      ['\ufe0f', 'U+FE0F'], // variation selector
+      ['\u200e', 'U+200E'], // left-to-right mark
+      ['\u2060', 'U+2060'], // word joiner
+      ['\u0000', 'U+0000'], // NUL, a control that is not whitespace
+    ] as const) {
+      expect(problemOf(withWord(1, `al${character}one`)).problem, codePoint).toEqual({ kind: 'invisible_character', position: 1, inWord: true, character, codePoint });
+    }
+  });
+
+  it('names an invisible character wherever it is put into any passphrase', () => {
+    const invisibles = ['\u200b', '\u200c', '\u200d', '\u00ad', '\ufeff', '\u2060', '\u034f', '\u180e', '\u202e'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: LIST_SIZE - 1 }), { minLength: 8, maxLength: 8 }), fc.nat(), fc.constantFrom(...invisibles),
+        (indices, pick, character) => {
+          const passphrase = passphraseFromIndices(indices);
+          const at = pick % (passphrase.length + 1);
+          const parsed = parsePassphrase(passphrase.slice(0, at) + character + passphrase.slice(at));
+          expect(parsed).toMatchObject({ ok: false, problem: { kind: 'invisible_character', character } });
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,9 +2,9 @@
 // Pure — no node: imports, no fs — so the Node tests and the browser tests run the same code.
 // Call `await sodiumReady()` before the first runVector.
 import {
-  b64ToBytes, bytesToB64, bytesToUtf8, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage,
-  openCaseKey, orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair, ProtocolError,
-  signMessage, unwrapSeed, utf8ToBytes, verifyMessage, wrapSeed,
+  b64ToBytes, bytesToB64, bytesToUtf8, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage, endorseMemberKey, endorseOrgKeyVersion,
+  inviteSecret, memberKeyEndorsed, memberKeyProof, memberKeyProofValid, openCaseKey, orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair,
+  ProtocolError, requireSealedCaseKeySigned, signMessage, signSealedCaseKey, threadLink, unwrapSeed, utf8ToBytes, verifyMessage, verifyOrgKeyChain, wrapSeed,
   type KdfParams, type MessageBinding, type ProtocolErrorKind, type Role,
 } from '../../web/protocol/index.js';
 
@@ -18,7 +18,7 @@ export interface TestVector {
 
 export type VectorResult = { ok: true } | { ok: false; reason: string };
 
-const ERROR_KINDS: readonly ProtocolErrorKind[] = ['malformed', 'unsupported_version', 'authentication_failed', 'bad_signature', 'wrong_binding'];
+const ERROR_KINDS: readonly ProtocolErrorKind[] = ['malformed', 'unsupported_version', 'authentication_failed', 'bad_signature', 'wrong_binding', 'untrusted_key'];
 const ROLES: readonly Role[] = ['reporter', 'organisation'];
 
 /** The vector file itself is wrong (as opposed to the protocol giving a wrong answer). */
@@ -61,7 +61,19 @@ function kdf(inputs: Inputs): KdfParams {
 function binding(inputs: Inputs): MessageBinding {
   const role = text(inputs, 'role');
   if (!(ROLES as readonly string[]).includes(role)) throw new VectorFormatError(`inputs.role must be one of ${ROLES.join(', ')}`);
-  return { caseId: bytes(inputs, 'caseId'), messageId: bytes(inputs, 'messageId'), role: role as Role };
+  return { caseId: bytes(inputs, 'caseId'), messageId: bytes(inputs, 'messageId'), role: role as Role, prev: bytes(inputs, 'prev') };
+}
+
+/** An organisation's key chain as a vector gives it: the versions' seeds, from which each link is made and signed. */
+function chainLinks(inputs: Inputs) {
+  const links = inputs.chain;
+  if (!Array.isArray(links) || !links.every((l) => isRecord(l))) throw new VectorFormatError('inputs.chain must be a list of objects');
+  return (links as Inputs[]).map((l) => ({
+    keyVersion: Number(l.keyVersion),
+    boxPublicKey: bytes(l, 'boxPublicKey'),
+    signPublicKey: bytes(l, 'signPublicKey'),
+    endorsement: bytes(l, 'endorsement'),
+  }));
 }
 
 function sameBytes(what: string, actual: Uint8Array, expected: Uint8Array): void {
@@ -75,6 +87,46 @@ function signKeyPair(signSeed: Uint8Array) {
 
 /** Each operation maps inputs to outputs (bytes as base64url); the runner compares them with `expect`. */
 const OPERATIONS: Record<string, (inputs: Inputs) => Outputs> = {
+  /** Protocol 2: verify an organisation's key chain from version 1 (against a pinned anchor if given). */
+  org_key_chain(inputs) {
+    const pinned = inputs.pinnedAnchor === undefined ? undefined : text(inputs, 'pinnedAnchor');
+    const verified = verifyOrgKeyChain(bytes(inputs, 'orgId'), chainLinks(inputs), pinned);
+    return { anchor: verified.anchor, currentVersion: verified.current.keyVersion };
+  },
+
+  /** Protocol 2: the signature a version's keys get from the previous version's signing seed. */
+  org_key_endorsement(inputs) {
+    const signer = signKeyPair(bytes(inputs, 'signerSeed'));
+    const next = { keyVersion: Number(inputs.keyVersion), boxPublicKey: bytes(inputs, 'boxPublicKey'), signPublicKey: bytes(inputs, 'signPublicKey') };
+    return { endorsement: bytesToB64(endorseOrgKeyVersion(bytes(inputs, 'orgId'), next, signer.privateKey)) };
+  },
+
+  /** Protocol 2: the invitation secret, the newcomer's key proof, and the administrator's check of it and endorsement. */
+  member_key_proof(inputs) {
+    const [orgId, memberId, boxPublicKey, username] = [bytes(inputs, 'orgId'), bytes(inputs, 'memberId'), bytes(inputs, 'boxPublicKey'), text(inputs, 'username')];
+    const secret = inviteSecret(bytes(inputs, 'orgSignSeed'), bytes(inputs, 'tokenHash'));
+    const proof = inputs.keyProof === undefined ? memberKeyProof(secret, orgId, memberId, username, boxPublicKey) : bytes(inputs, 'keyProof');
+    if (!memberKeyProofValid(proof, secret, orgId, memberId, username, boxPublicKey)) throw new ProtocolError('untrusted_key', 'the key proof does not match the invitation');
+    const signer = signKeyPair(bytes(inputs, 'orgSignSeed'));
+    const endorsement = endorseMemberKey(signer.privateKey, orgId, memberId, username, boxPublicKey);
+    if (!memberKeyEndorsed(endorsement, signer.publicKey, orgId, memberId, username, boxPublicKey)) throw new MismatchError('endorsement does not verify');
+    return { inviteSecret: bytesToB64(secret), keyProof: bytesToB64(proof), endorsement: bytesToB64(endorsement) };
+  },
+
+  /** Protocol 2: a sealed case key's signature by its sealer, checked against the signer's public key. */
+  sealed_case_key_signature(inputs) {
+    const [caseId, recipient, sealed] = [bytes(inputs, 'caseId'), bytes(inputs, 'recipientPublicKey'), bytes(inputs, 'sealedCaseKey')];
+    const signer = signKeyPair(bytes(inputs, 'signSeed'));
+    const signature = inputs.signature === undefined ? signSealedCaseKey(signer.privateKey, caseId, recipient, sealed) : bytes(inputs, 'signature');
+    requireSealedCaseKeySigned(signature, signer.publicKey, caseId, recipient, sealed);
+    return { signature: bytesToB64(signature) };
+  },
+
+  /** Protocol 2: the link a message leaves for the next one. */
+  thread_link(inputs) {
+    return { link: bytesToB64(threadLink(bytes(inputs, 'messageId'), bytes(inputs, 'signature'), bytes(inputs, 'envelope'))) };
+  },
+
   passphrase_from_indices(inputs) {
     const indices = inputs.indices;
     if (!Array.isArray(indices) || !indices.every((i) => Number.isInteger(i))) throw new VectorFormatError('inputs.indices must be integers');

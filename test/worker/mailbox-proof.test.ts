@@ -109,22 +109,25 @@ describe.each(API_TARGETS)('on $name', (target) => {
       t.sql(`UPDATE messages SET ${column} = ? WHERE id = ?`, bytesToB64(bytes), row!.id);
     }
 
+    // Each is one unverifiable message: the report still opens, and nothing blames the passphrase.
+    const problems = async () => (await openMailbox(t.api, keys)).entries.map((e) => (e.document === null ? e.problem : e.document.kind));
+
     it('is caught when a reply envelope is altered', async () => {
       await withQuestion();
       tamper('envelope');
-      await expect(openMailbox(t.api, keys)).rejects.toBeInstanceOf(ProtocolError);
+      expect(await problems()).toEqual(['report', 'bad_signature']);
     });
 
     it('is caught when a reply signature is altered', async () => {
       await withQuestion();
       tamper('signature');
-      await expect(openMailbox(t.api, keys)).rejects.toMatchObject({ kind: 'bad_signature' });
+      expect(await problems()).toEqual(['report', 'bad_signature']);
     });
 
     it('is caught when a reply is attributed to the reporter', async () => {
       await withQuestion();
       t.sql(`UPDATE messages SET role = 'reporter', org_id = NULL WHERE role = 'organisation'`);
-      await expect(openMailbox(t.api, keys)).rejects.toBeInstanceOf(ProtocolError);
+      expect(await problems()).toEqual(['report', 'bad_signature']);
     });
   });
 });

@@ -73,8 +73,8 @@ describe.each(TARGETS)('on $name', (target) => {
       await replyToCase(api, session, opened, MARKERS.question);
       const mailbox = await openMailbox(api, keys);
       await replyFromMailbox(api, keys, mailbox, MARKERS.answer);
-      await setCaseStatus(api, session, opened.id, 'closed');
-      expect((await openMailbox(api, keys)).entries.map((e) => e.document.kind === 'message' && e.document.text)).toContain(MARKERS.answer);
+      await setCaseStatus(api, session, opened, 'closed');
+      expect((await openMailbox(api, keys)).entries.map((e) => e.document?.kind === 'message' && e.document.text)).toContain(MARKERS.answer);
 
       const secrets = [MARKERS.report, MARKERS.when, MARKERS.contact, MARKERS.question, MARKERS.answer, passphrase, TEST_PASSWORD];
       const identity = [MARKERS.userAgent, 'ParleyUA-4d5e6f', MARKERS.ip, MARKERS.ipv6];

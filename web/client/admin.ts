@@ -2,12 +2,15 @@
 // confirming the second factor, wrapping the organisation keys to a new member, removing a
 // member with a key rotation, revoking sessions, and passing a case to another organisation.
 // Every private key is handled here, on the device; the server receives only sealed copies.
-import { bytesToB64, newOrgKeyring, sealCaseKey, sealOrgKeyring, wipe, ProtocolError, type KdfParams } from '../protocol/index.js';
+import {
+  bytesToB64, endorseMemberKey, endorseOrgKeyVersion, inviteSecret, keyFingerprint, memberKeyEndorsed, memberKeyProof, memberKeyProofValid, newOrgKeyring, sealCaseKey,
+  sealOrgKeyring, sha256, signSealedCaseKey, wipe, ProtocolError, type KdfParams,
+} from '../protocol/index.js';
 import type { ApiClient } from './api.js';
-import { decodeB64, openThreadMessage } from './thread.js';
+import { decodeB64, openFirstMessage, trustOrganisation } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
-import { openedCaseKey, refreshKeyrings, sessionHeaders, type InvestigatorSession } from './investigator.js';
+import { keyringFor, openCaseForReading, openedCaseKey, refreshKeyrings, sessionHeaders, setCaseStatus, trustedOrganisations, type InvestigatorSession, type ReadableCase } from './investigator.js';
 import type { KeyVersion, PublicOrganisation, TransferOffer } from './wire-types.js';
 
 /** Shown once to the newcomer: the TOTP secret as text and as an otpauth:// URI for a QR code. */
@@ -23,8 +26,8 @@ export interface NewAccount {
 }
 
 export async function setUpFirstOrganisation(api: ApiClient, setupToken: string, orgName: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
-  const { member, personalPublicKey } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
-  const organisation = newOrganisationKeys(orgName, personalPublicKey);
+  const { member } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
+  const organisation = newOrganisationKeys(orgName, member);
   const { totp } = await api.json<{ totp: TotpEnrolment }>('POST', '/api/setup', { setupToken, organisation, member });
   return { totp, authKey: member.authKey };
 }
@@ -33,18 +36,35 @@ export interface InviteDetails {
   kind: 'member' | 'organisation';
   role: 'admin' | 'investigator';
   orgName: string | null;
+  orgId: string | null;
 }
 
-export function inspectInvite(api: ApiClient, token: string): Promise<InviteDetails> {
-  return api.json('POST', '/api/invites/inspect', { token });
+/**
+ * An invitation link's value: the token the server knows, a dot, and a secret it never sees
+ * (made by the inviting device from the organisation's signing seed). The newcomer's device
+ * proves its key with the secret; an administrator's device checks that proof before sealing
+ * any keys to it (protocol 2).
+ */
+function splitInviteLink(link: string): { token: string; secret: Uint8Array | null } {
+  const [token, secret] = link.split('.');
+  return { token: token ?? '', secret: secret ? decodeB64(secret, 'invitation secret') : null };
 }
 
-export async function acceptInvite(api: ApiClient, token: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
-  const invite = await inspectInvite(api, token);
-  const { member, personalPublicKey } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
+export function inspectInvite(api: ApiClient, link: string): Promise<InviteDetails> {
+  return api.json('POST', '/api/invites/inspect', { token: splitInviteLink(link).token });
+}
+
+export async function acceptInvite(api: ApiClient, link: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
+  const { token, secret } = splitInviteLink(link);
+  const invite = await inspectInvite(api, link);
+  const { member } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
+  if (invite.kind === 'member') {
+    if (!secret || !invite.orgId) throw new ProtocolError('malformed', 'the invitation link is incomplete: copy all of it');
+    member.keyProof = bytesToB64(memberKeyProof(secret, decodeB64(invite.orgId, 'organisation id'), decodeB64(member.id, 'member id'), username, decodeB64(member.boxPublicKey, 'member key')));
+  }
   const body =
     invite.kind === 'organisation'
-      ? (({ name: _name, ...keys }) => ({ token, member, organisation: keys }))(newOrganisationKeys(invite.orgName ?? '', personalPublicKey))
+      ? (({ name: _name, ...keys }) => ({ token, member, organisation: keys }))(newOrganisationKeys(invite.orgName ?? '', member))
       : { token, member };
   const { totp } = await api.json<{ totp: TotpEnrolment }>('POST', '/api/invites/accept', body);
   return { totp, authKey: member.authKey };
@@ -59,8 +79,20 @@ export async function investigatorKdf(api: ApiClient, username: string): Promise
   return (await api.json<{ kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username })).kdf;
 }
 
-export function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; id: string; expiresAt: number }> {
-  return api.json('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
+/** The secret of an invitation made under `keyVersion`: any member holding that version can make it again. */
+function secretOfInvite(session: InvestigatorSession, inviteId: string, keyVersion: number): Uint8Array {
+  return inviteSecret(keyringFor(session, keyVersion).signSeed, decodeB64(inviteId, 'invitation id'));
+}
+
+/** Makes an invitation; `token` is the whole link value to send (token and secret). */
+export async function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; id: string; expiresAt: number }> {
+  const made = await api.json<{ token: string; id: string; expiresAt: number; keyVersion: number | null }>('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
+  if (invite.kind === 'organisation') return { token: made.token, id: made.id, expiresAt: made.expiresAt };
+  // The invitation id is the SHA-256 of the token: checked here, so the secret is made for the token we send,
+  // under the key version the server recorded (the one an administrator's device will use to check the proof).
+  if (bytesToB64(sha256(decodeB64(made.token, 'token'))) !== made.id) throw new ProtocolError('malformed', 'the server named the invitation wrongly');
+  const secret = secretOfInvite(session, made.id, made.keyVersion ?? session.organisation.keyVersion);
+  return { token: `${made.token}.${bytesToB64(secret)}`, id: made.id, expiresAt: made.expiresAt };
 }
 
 export interface Member {
@@ -71,6 +103,33 @@ export interface Member {
   totpConfirmed: boolean;
   hasCurrentKeyring: boolean;
   keyrings: { keyVersion: number; confirmed: boolean }[];
+  keyProof: string | null;
+  inviteId: string | null;
+  inviteKeyVersion: number | null;
+  endorsement: string | null;
+  endorsementVersion: number | null;
+}
+
+/**
+ * Whether this device can vouch for a member's key: endorsed by one of the organisation's
+ * signing keys this device holds, or proved with the secret of the invitation they joined by.
+ * Nothing is ever sealed to a member key that is neither (a server that swapped it is caught).
+ */
+export function memberKeyVerified(session: InvestigatorSession, member: Member): 'endorsed' | 'proved' | null {
+  const orgId = decodeB64(session.organisation.id, 'organisation id');
+  const [id, key] = [decodeB64(member.id, 'member id'), decodeB64(member.boxPublicKey, 'member key')];
+  const endorser = member.endorsementVersion !== null ? session.keyrings.get(member.endorsementVersion) : undefined;
+  if (member.endorsement && endorser && memberKeyEndorsed(decodeB64(member.endorsement, 'endorsement'), endorser.sign.publicKey, orgId, id, member.username, key)) return 'endorsed';
+  if (member.keyProof && member.inviteId && member.inviteKeyVersion !== null && session.keyrings.has(member.inviteKeyVersion)) {
+    const secret = secretOfInvite(session, member.inviteId, member.inviteKeyVersion);
+    if (memberKeyProofValid(decodeB64(member.keyProof, 'key proof'), secret, orgId, id, member.username, key)) return 'proved';
+  }
+  return null;
+}
+
+/** The member key's fingerprint, for people to compare (e.g. read aloud) when in doubt. */
+export function memberKeyFingerprint(member: Pick<Member, 'boxPublicKey'>): string {
+  return keyFingerprint(decodeB64(member.boxPublicKey, 'member key'));
 }
 
 export interface MemberList {
@@ -106,10 +165,13 @@ export function revokeInvite(api: ApiClient, session: InvestigatorSession, invit
  * made their own key pair), so they can open old cases as well as new ones. The server adds
  * the versions the member lacks and never replaces one they have.
  */
-export function grantKeyring(api: ApiClient, session: InvestigatorSession, member: Pick<Member, 'id' | 'boxPublicKey'>): Promise<{ added: number[] }> {
+export async function grantKeyring(api: ApiClient, session: InvestigatorSession, member: Member): Promise<{ added: number[] }> {
+  if (!memberKeyVerified(session, member)) throw new ProtocolError('untrusted_key', `${member.username}’s key does not match their invitation: nothing was sealed to it`);
   const memberKey = decodeB64(member.boxPublicKey, 'member key');
   const keyrings = [...session.keyrings.values()].map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: bytesToB64(sealOrgKeyring(k, memberKey)) }));
-  return api.json('POST', `/api/investigator/admin/members/${member.id}/keyrings`, { keyrings }, sessionHeaders(session));
+  const current = keyringFor(session, session.organisation.keyVersion);
+  const signature = endorseMemberKey(current.sign.privateKey, decodeB64(session.organisation.id, 'organisation id'), decodeB64(member.id, 'member id'), member.username, memberKey);
+  return api.json('POST', `/api/investigator/admin/members/${member.id}/keyrings`, { keyrings, endorsement: { keyVersion: current.keyVersion, signature: bytesToB64(signature) } }, sessionHeaders(session));
 }
 
 /**
@@ -120,10 +182,16 @@ export function grantKeyring(api: ApiClient, session: InvestigatorSession, membe
  */
 async function rotate(api: ApiClient, session: InvestigatorSession, path: string, leavingId: string | null): Promise<RotationResult> {
   const { members, keyVersion } = await listMembers(api, session);
-  const next = newOrgKeyring(decodeB64(session.organisation.id, 'organisation id'), keyVersion + 1);
+  const orgId = decodeB64(session.organisation.id, 'organisation id');
+  const next = newOrgKeyring(orgId, keyVersion + 1);
   const recipients = members.filter((m) => m.id !== leavingId && (m.hasCurrentKeyring || m.id === session.memberId));
-  const keyrings = recipients.map((m) => ({ investigatorId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, decodeB64(m.boxPublicKey, 'member key'))) }));
-  const rotation = { fromVersion: keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), keyrings };
+  // Sealed only to member keys this device can vouch for: a substituted key stops the rotation here.
+  const unverified = recipients.filter((m) => m.id !== session.memberId && memberKeyVerified(session, m) === null);
+  if (unverified.length > 0) throw new ProtocolError('untrusted_key', `the keys of ${unverified.map((m) => m.username).join(', ')} do not verify: nothing was sealed`);
+  // This device's own copy goes to the key it holds, not to what the server lists for it.
+  const keyrings = recipients.map((m) => ({ investigatorId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, m.id === session.memberId ? session.personal.publicKey : decodeB64(m.boxPublicKey, 'member key'))) }));
+  const endorsement = endorseOrgKeyVersion(orgId, { keyVersion: next.keyVersion, boxPublicKey: next.box.publicKey, signPublicKey: next.sign.publicKey }, keyringFor(session, keyVersion).sign.privateKey);
+  const rotation = { fromVersion: keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), endorsement: bytesToB64(endorsement), keyrings };
   await api.json('POST', path, leavingId ? { rotation } : rotation, sessionHeaders(session));
   await refreshKeyrings(api, session);
   return { keyVersion: next.keyVersion, active: session.organisation.keyVersion === next.keyVersion };
@@ -158,14 +226,14 @@ export function revokeSessions(api: ApiClient, session: InvestigatorSession, mem
  * moves (and this organisation's access goes, unless kept) only once the receiver's device has
  * opened the key and accepted.
  */
-export async function passOnCase(api: ApiClient, session: InvestigatorSession, caseSummary: { id: string; caseKey: { keyVersion: number; sealedCaseKey: string } }, to: PublicOrganisation, keepAccess: boolean): Promise<unknown> {
-  const caseKey = openedCaseKey(session, caseSummary.id, caseSummary.caseKey);
-  try {
-    const sealedCaseKey = bytesToB64(sealCaseKey(caseKey, decodeB64(caseSummary.id, 'case id'), decodeB64(to.boxPublicKey, 'organisation key')));
-    return await api.json('POST', `/api/investigator/cases/${caseSummary.id}/pass-on`, { orgId: to.id, keyVersion: to.keyVersion, sealedCaseKey, keepAccess }, sessionHeaders(session));
-  } finally {
-    wipe(caseKey);
-  }
+export async function passOnCase(api: ApiClient, session: InvestigatorSession, opened: Pick<ReadableCase, 'id' | 'caseKey'>, to: PublicOrganisation, keepAccess: boolean): Promise<unknown> {
+  // Sealed only to the receiver's key as its verified chain gives it, and signed by this organisation.
+  const { chain } = trustOrganisation(to);
+  const caseId = decodeB64(opened.id, 'case id');
+  const sealed = sealCaseKey(opened.caseKey, caseId, chain.current.boxPublicKey);
+  const signature = signSealedCaseKey(keyringFor(session, session.organisation.keyVersion).sign.privateKey, caseId, chain.current.boxPublicKey, sealed);
+  const body = { orgId: to.id, keyVersion: chain.current.keyVersion, sealedCaseKey: bytesToB64(sealed), sealSignature: bytesToB64(signature), keepAccess };
+  return api.json('POST', `/api/investigator/cases/${opened.id}/pass-on`, body, sessionHeaders(session));
 }
 
 export async function listTransfers(api: ApiClient, session: InvestigatorSession): Promise<TransferOffer[]> {
@@ -179,8 +247,9 @@ export async function listTransfers(api: ApiClient, session: InvestigatorSession
 export async function acceptTransfer(api: ApiClient, session: InvestigatorSession, offer: TransferOffer): Promise<{ accepted: boolean }> {
   let opens = false;
   try {
-    const caseKey = openedCaseKey(session, offer.caseId, offer.caseKey);
-    if (offer.report) openThreadMessage({ caseId: offer.caseId, caseKey, reporterSignPublicKey: decodeB64(offer.reporterSignPublicKey, 'reporter key'), organisations: [] }, offer.report);
+    const reporterSignPublicKey = decodeB64(offer.reporterSignPublicKey, 'reporter key');
+    const caseKey = openedCaseKey(session, offer.caseId, offer.caseKey, { reporterSignPublicKey, organisations: trustedOrganisations([offer.from]) });
+    if (offer.report) openFirstMessage({ caseId: offer.caseId, caseKey, reporterSignPublicKey, organisations: [] }, offer.report);
     opens = offer.report !== null;
     wipe(caseKey);
   } catch (error) {
@@ -191,6 +260,8 @@ export async function acceptTransfer(api: ApiClient, session: InvestigatorSessio
     return { accepted: false };
   }
   await api.json('POST', `/api/investigator/cases/transfers/${offer.caseId}/accept`, undefined, sessionHeaders(session));
+  // The reporter learns of the move from a message this organisation signs, not from the server's word.
+  await setCaseStatus(api, session, await openCaseForReading(api, session, offer.caseId), 'passed_on');
   return { accepted: true };
 }
 

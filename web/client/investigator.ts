@@ -1,13 +1,13 @@
 // The investigator's client: sign in (keys unwrapped on the device), list and open cases,
 // reply, change status. The server never sees a password, a private key or plaintext.
 import {
-  b64ToBytes, bytesEqual, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, unwrapSeed, wipe, ProtocolError,
-  type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
+  b64ToBytes, bytesEqual, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, requireSealedCaseKeySigned, unwrapSeed, verifyOrgKeyChain, wipe,
+  ProtocolError, type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
 } from '../protocol/index.js';
-import type { ApiClient } from './api.js';
-import { decodeB64, openThread, openThreadMarkingFailures, openThreadMessage, sealThreadMessage, type ThreadEntry, type ThreadKeys, type UnreadableEntry } from './thread.js';
+import { ApiRequestError, type ApiClient } from './api.js';
+import { decodeB64, decodeChain, openFirstMessage, openThread, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type ThreadKeys, type TrustedOrganisation, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
-import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SignInResponse } from './wire-types.js';
+import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SignInResponse, SigningOrganisation, WireCaseKey } from './wire-types.js';
 
 export interface InvestigatorSession {
   token: string;
@@ -59,8 +59,9 @@ export async function signIn(api: ApiClient, { username, password, totp }: Crede
  * key version current) or rejected (a keyring that does not open, or holds other keys, is
  * deleted so a working one can be granted). The organisation's current keys are refreshed.
  */
-export async function takeKeyrings(api: ApiClient, session: InvestigatorSession, held: readonly HeldKeyring[], versions: readonly KeyVersion[]): Promise<void> {
+export async function takeKeyrings(api: ApiClient, session: InvestigatorSession, held: readonly HeldKeyring[], served: readonly KeyVersion[]): Promise<void> {
   const orgId = decodeB64(session.organisation.id, 'organisation id');
+  const versions = verifiedVersions(orgId, served);
   const confirmed: number[] = [];
   const rejected: number[] = [];
   for (const k of held) {
@@ -89,6 +90,27 @@ export async function takeKeyrings(api: ApiClient, session: InvestigatorSession,
   if (active) session.organisation = { ...session.organisation, keyVersion: active.keyVersion, boxPublicKey: active.boxPublicKey, signPublicKey: active.signPublicKey };
 }
 
+/**
+ * The organisation's versions whose place in the key chain verifies: the active ones from
+ * version 1, and a pending one only if the last active version signed it. A keyring is kept
+ * only if it matches one of these.
+ */
+function verifiedVersions(orgId: Uint8Array, served: readonly KeyVersion[]): KeyVersion[] {
+  const active = served.filter((v) => v.state === 'active');
+  const chain = verifyOrgKeyChain(orgId, decodeChain(active));
+  const pending = served.filter((v) => v.state === 'pending' && v.keyVersion === chain.current.keyVersion + 1).filter((v) => {
+    const [link] = decodeChain([v]);
+    try {
+      verifyOrgKeyChain(orgId, [...decodeChain(active), link!]);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return false;
+    }
+  });
+  return [...active, ...pending];
+}
+
 /** Fetches this member's keyrings again (after a grant or a rotation) and takes any new ones. */
 export async function refreshKeyrings(api: ApiClient, session: InvestigatorSession): Promise<void> {
   const { keyrings, keyVersions } = await api.json<{ keyrings: HeldKeyring[]; keyVersions: KeyVersion[] }>('GET', '/api/investigator/keyrings', undefined, sessionHeaders(session));
@@ -105,14 +127,39 @@ export function keyringFor(session: InvestigatorSession, keyVersion: number): Or
   return keyring;
 }
 
-/** Opens a case key sealed to the organisation key of the given version. */
-export function openedCaseKey(session: InvestigatorSession, caseId: string, sealed: { keyVersion: number; sealedCaseKey: string }): Uint8Array {
-  const keyring = keyringFor(session, sealed.keyVersion);
-  return openCaseKey(decodeB64(sealed.sealedCaseKey, 'sealed case key'), decodeB64(caseId, 'case id'), keyring.box);
+/** Who may have sealed a case key: the reporter (by the mailbox key) or another organisation (pass-on), whose chain is verified. */
+export interface CaseKeySealers {
+  reporterSignPublicKey: Uint8Array | null;
+  organisations: readonly TrustedOrganisation[];
 }
 
-function openCaseKeyFor(session: InvestigatorSession, summary: CaseSummary): Uint8Array {
-  return openedCaseKey(session, summary.id, summary.caseKey);
+/**
+ * Opens a case key sealed to the organisation key of the given version, after checking it is
+ * signed by whoever sealed it (protocol 2): the reporter's mailbox key, or the signing key of
+ * the organisation that passed the case on, from its verified key chain.
+ */
+export function openedCaseKey(session: InvestigatorSession, caseId: string, sealed: WireCaseKey, sealers: CaseKeySealers): Uint8Array {
+  const keyring = keyringFor(session, sealed.keyVersion);
+  const caseIdBytes = decodeB64(caseId, 'case id');
+  const sealedBytes = decodeB64(sealed.sealedCaseKey, 'sealed case key');
+  const signer = sealed.sealedBy === null
+    ? sealers.reporterSignPublicKey
+    : (sealers.organisations.find((o) => o.id === sealed.sealedBy!.orgId)?.chain.signingKeys.get(sealed.sealedBy.keyVersion ?? -1) ?? null);
+  if (!signer) throw new ProtocolError('untrusted_key', 'the case key’s sealer is not known');
+  requireSealedCaseKeySigned(decodeB64(sealed.sealSignature ?? '', 'seal signature'), signer, caseIdBytes, keyring.box.publicKey, sealedBytes);
+  return openCaseKey(sealedBytes, caseIdBytes, keyring.box);
+}
+
+/** Organisations whose key chains verify; one that does not is left out (what it signed then does not verify). */
+export function trustedOrganisations(organisations: readonly SigningOrganisation[]): TrustedOrganisation[] {
+  return organisations.flatMap((org) => {
+    try {
+      return [trustOrganisation(org)];
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return [];
+    }
+  });
 }
 
 export interface CaseListEntry extends CaseSummary {
@@ -131,8 +178,9 @@ export interface CasePageRequest {
 /** One page of cases, newest first; each report is decrypted on this device for its category and first lines. */
 export async function listCasePage(api: ApiClient, session: InvestigatorSession, request: CasePageRequest = {}): Promise<{ cases: CaseListEntry[]; nextCursor: string | null }> {
   const query = new URLSearchParams(Object.entries(request).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
-  const { cases, nextCursor } = await api.json<CaseListResponse>('GET', `/api/investigator/cases${query ? `?${query}` : ''}`, undefined, sessionHeaders(session));
-  return { cases: cases.map((row) => decryptedListEntry(session, row)), nextCursor };
+  const { cases, nextCursor, organisations } = await api.json<CaseListResponse>('GET', `/api/investigator/cases${query ? `?${query}` : ''}`, undefined, sessionHeaders(session));
+  const sealingOrgs = trustedOrganisations(organisations);
+  return { cases: cases.map((row) => decryptedListEntry(session, row, sealingOrgs)), nextCursor };
 }
 
 /** Every case, page by page (for tools and tests; the console shows one page at a time). */
@@ -146,12 +194,14 @@ export async function listCases(api: ApiClient, session: InvestigatorSession, re
   }
 }
 
-function decryptedListEntry(session: InvestigatorSession, { report, reporterSignPublicKey, ...summary }: CaseListResponse['cases'][number]): CaseListEntry {
+function decryptedListEntry(session: InvestigatorSession, { report, reporterSignPublicKey, ...summary }: CaseListResponse['cases'][number], organisations: TrustedOrganisation[]): CaseListEntry {
   if (!report) return { ...summary, report: null };
   // Per case: one report that fails (a reporter controls what they seal) must not hide the whole list.
   try {
-    const keys = { caseId: summary.id, caseKey: openCaseKeyFor(session, summary), reporterSignPublicKey: decodeB64(reporterSignPublicKey, 'reporter key'), organisations: [] };
-    const { document } = openThreadMessage(keys, report);
+    const reporterKey = decodeB64(reporterSignPublicKey, 'reporter key');
+    const caseKey = openedCaseKey(session, summary.id, summary.caseKey, { reporterSignPublicKey: reporterKey, organisations });
+    const { document } = openFirstMessage({ caseId: summary.id, caseKey, reporterSignPublicKey: reporterKey, organisations: [] }, report);
+    wipe(caseKey);
     return { ...summary, report: document.kind === 'report' ? document : null };
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
@@ -159,46 +209,76 @@ function decryptedListEntry(session: InvestigatorSession, { report, reporterSign
   }
 }
 
-export interface OpenedCase extends Omit<CaseSummary, 'caseKey'> {
+export interface ReadableCase extends Omit<CaseSummary, 'caseKey'> {
   caseKey: Uint8Array;
+  /** In order; a message that did not verify (altered, or out of place in the signed order) is marked, not shown. */
+  entries: (ThreadEntry | UnreadableEntry)[];
+  /** The link the next message must follow. */
+  lastLink: Uint8Array;
+}
+
+export interface OpenedCase extends Omit<ReadableCase, 'entries'> {
   entries: ThreadEntry[];
 }
 
 async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<{ detail: CaseDetail; keys: ThreadKeys }> {
   const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, sessionHeaders(session));
-  const caseKey = openCaseKeyFor(session, detail);
   const reporterKey = detail.reporterSignPublicKey ? b64ToBytes(detail.reporterSignPublicKey) : null;
-  return { detail, keys: { caseId, caseKey, reporterSignPublicKey: reporterKey, organisations: detail.organisations } };
+  const organisations = trustedOrganisations(detail.organisations);
+  const caseKey = openedCaseKey(session, caseId, detail.caseKey, { reporterSignPublicKey: reporterKey, organisations });
+  return { detail, keys: { caseId, caseKey, reporterSignPublicKey: reporterKey, organisations } };
 }
 
-function openedCase(detail: CaseDetail, caseKey: Uint8Array) {
-  return { id: detail.id, reference: detail.reference, status: detail.status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey };
+/** The case's summary; its status is the one the organisation's signed messages give, not the server's copy. */
+function openedCase(detail: CaseDetail, caseKey: Uint8Array, status: CaseStatus) {
+  return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey };
 }
 
 /** Opens a case; throws if any message fails to verify or decrypt. */
 export async function openCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<OpenedCase> {
   const { detail, keys } = await fetchCase(api, session, caseId);
-  return { ...openedCase(detail, keys.caseKey), entries: openThread(keys, detail.messages) };
-}
-
-export interface ReadableCase extends Omit<OpenedCase, 'entries'> {
-  entries: (ThreadEntry | UnreadableEntry)[];
+  const opened = openThread(keys, detail.messages);
+  return { ...openedCase(detail, keys.caseKey, opened.status), entries: opened.entries, lastLink: opened.lastLink };
 }
 
 /** Opens a case for a person to read: a message that fails is marked as unreadable rather than failing the case. The case key must still open. */
 export async function openCaseForReading(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<ReadableCase> {
   const { detail, keys } = await fetchCase(api, session, caseId);
-  return { ...openedCase(detail, keys.caseKey), entries: openThreadMarkingFailures(keys, detail.messages) };
+  const opened = openThreadMarkingFailures(keys, detail.messages);
+  return { ...openedCase(detail, keys.caseKey, opened.status), entries: opened.entries, lastLink: opened.lastLink };
 }
 
-export function replyToCase(api: ApiClient, session: InvestigatorSession, opened: Pick<OpenedCase, 'id' | 'caseKey'>, text: string, status?: CaseStatus): Promise<{ id: string }> {
+type ThreadPosition = Pick<ReadableCase, 'id' | 'caseKey' | 'lastLink'>;
+
+/**
+ * Signs and sends a message after the thread's last one; if another arrived first, the thread
+ * is opened again and the message follows that one instead.
+ */
+async function sendOrganisationMessage(api: ApiClient, session: InvestigatorSession, position: ThreadPosition, document: ThreadDocumentOf, path: string, method: 'POST' | 'PUT', status?: CaseStatus): Promise<unknown> {
   const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
-  const message = sealThreadMessage(opened.id, opened.caseKey, 'organisation', { kind: 'message', text }, signing);
-  return api.json('POST', `/api/investigator/cases/${opened.id}/messages`, status ? { ...message, status } : message, sessionHeaders(session));
+  let prev = position.lastLink;
+  for (let attempt = 1; ; attempt++) {
+    const message = sealThreadMessage(position.id, position.caseKey, 'organisation', document, signing, prev);
+    try {
+      return await api.json(method, path, status ? { ...message, status } : message, sessionHeaders(session));
+    } catch (error) {
+      // Several colleagues answering at once each follow the message that landed before theirs.
+      if (!(error instanceof ApiRequestError && error.code === 'thread_moved') || attempt >= 20) throw error;
+      prev = (await openCaseForReading(api, session, position.id)).lastLink;
+    }
+  }
 }
 
-export function setCaseStatus(api: ApiClient, session: InvestigatorSession, caseId: string, status: CaseStatus): Promise<{ status: CaseStatus }> {
-  return api.json('PUT', `/api/investigator/cases/${caseId}/status`, { status }, sessionHeaders(session));
+type ThreadDocumentOf = Parameters<typeof sealThreadMessage>[3];
+
+export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus): Promise<{ id: string }> {
+  const document = status ? { kind: 'message' as const, text, status } : { kind: 'message' as const, text };
+  return (await sendOrganisationMessage(api, session, opened, document, `/api/investigator/cases/${opened.id}/messages`, 'POST', status)) as { id: string };
+}
+
+/** A status change is a signed message of its own, which the reporter's client reads the status from. */
+export async function setCaseStatus(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, status: CaseStatus): Promise<{ status: CaseStatus }> {
+  return (await sendOrganisationMessage(api, session, opened, { kind: 'status', status }, `/api/investigator/cases/${opened.id}/status`, 'PUT', status)) as { status: CaseStatus };
 }
 
 export function signOut(api: ApiClient, session: InvestigatorSession): Promise<void> {

@@ -1,19 +1,53 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
-  bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, sealCaseKey, signMessage,
-  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, PROOF_HEADERS, WORK_HEADER, solveProofOfWork, type KdfParams, type MailboxKeys, type ReportDocument,
+  bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
+  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, PROOF_HEADERS, THREAD_START, WORK_HEADER, solveProofOfWork, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, type ApiClient } from './api.js';
-import { decodeB64, openThread, sealThreadMessage, type ThreadEntry } from './thread.js';
+import { decodeB64, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
+import { PINNED_ANCHORS } from './pinned-anchors.js';
 import type { CaseStatus, InstanceConfig, MailboxThread, PublicOrganisation, SubmitReportBody } from './wire-types.js';
 
-export async function fetchInstanceConfig(api: ApiClient): Promise<InstanceConfig> {
+/** An organisation whose key chain verified from its anchor: its keys are the chain's, not the server's word. */
+export interface VerifiedOrganisation extends PublicOrganisation {
+  /** The fingerprint of its first keys: what the unit publishes, for a person to compare. */
+  anchor: string;
+}
+
+export interface VerifiedConfig extends Omit<InstanceConfig, 'organisations'> {
+  organisations: VerifiedOrganisation[];
+  /** Organisations whose keys did not verify: never offered, never sealed to. */
+  unverifiable: { id: string; name: string }[];
+}
+
+/** An organisation with its keys taken from its verified chain; throws ProtocolError('untrusted_key') if the chain does not verify. */
+export function verifiedOrganisation(org: PublicOrganisation, pinnedAnchors: Readonly<Record<string, string>> = PINNED_ANCHORS): VerifiedOrganisation {
+  const { chain } = trustOrganisation(org, pinnedAnchors);
+  return { ...org, keyVersion: chain.current.keyVersion, boxPublicKey: bytesToB64(chain.current.boxPublicKey), signPublicKey: bytesToB64(chain.current.signPublicKey), anchor: chain.anchor };
+}
+
+/**
+ * The instance's settings and organisations, each organisation's key chain verified from
+ * version 1 (and against the anchor pinned into this page, if any). The keys a report is
+ * sealed to come from the verified chain only.
+ */
+export async function fetchInstanceConfig(api: ApiClient, pinnedAnchors: Readonly<Record<string, string>> = PINNED_ANCHORS): Promise<VerifiedConfig> {
   const config = await api.json<InstanceConfig>('GET', '/api/config');
   if (config.protocolVersion !== PROTOCOL_VERSION) {
     throw new ProtocolError('unsupported_version', `the server speaks protocol ${config.protocolVersion}; this page speaks ${PROTOCOL_VERSION}`);
   }
-  return config;
+  const organisations: VerifiedOrganisation[] = [];
+  const unverifiable: { id: string; name: string }[] = [];
+  for (const org of config.organisations) {
+    try {
+      organisations.push(verifiedOrganisation(org, pinnedAnchors));
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      unverifiable.push({ id: org.id, name: org.name });
+    }
+  }
+  return { ...config, organisations, unverifiable };
 }
 
 /** The slow step (Argon2id). In the browser it runs in a Web Worker. */
@@ -27,18 +61,22 @@ export function deriveKeysForInstance(passphrase: string, config: InstanceConfig
  * organisation's new key when the keys change before it lands. Private to this module, and
  * gone with the submission object.
  */
-const caseKeyOfSubmission = new WeakMap<SubmitReportBody, Uint8Array>();
+const caseKeyOfSubmission = new WeakMap<SubmitReportBody, { caseKey: Uint8Array; keys: MailboxKeys }>();
 
-function sealedForOrganisation(caseKey: Uint8Array, caseId: Uint8Array, org: PublicOrganisation): SubmitReportBody['orgCaseKey'] {
-  return { keyVersion: org.keyVersion, sealedCaseKey: bytesToB64(sealCaseKey(caseKey, caseId, decodeB64(org.boxPublicKey, 'organisation key'))) };
+/** Sealed to the organisation's verified current key, and signed by the mailbox key (protocol 2). */
+function sealedForOrganisation(caseKey: Uint8Array, caseId: Uint8Array, org: VerifiedOrganisation, keys: MailboxKeys): SubmitReportBody['orgCaseKey'] {
+  const recipient = decodeB64(org.boxPublicKey, 'organisation key');
+  const sealed = sealCaseKey(caseKey, caseId, recipient);
+  return { keyVersion: org.keyVersion, sealedCaseKey: bytesToB64(sealed), sealSignature: bytesToB64(signSealedCaseKey(keys.sign.privateKey, caseId, recipient, sealed)) };
 }
 
 /** Everything the server will store for a new report; all of it ciphertext or public keys. */
-export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation, report: ReportDocument): SubmitReportBody {
+export function buildReportSubmission(keys: MailboxKeys, org: VerifiedOrganisation, report: ReportDocument): SubmitReportBody {
   const caseId = newId();
   const caseKey = newCaseKey();
   const messageId = newId();
-  const binding = { caseId, messageId, role: 'reporter' as const };
+  const binding = { caseId, messageId, role: 'reporter' as const, prev: THREAD_START };
+  const mailboxSealed = sealCaseKey(caseKey, caseId, keys.box.publicKey);
   const envelope = encryptMessage(caseKey, binding, encodeDocument(report));
   const submission: SubmitReportBody = {
     caseId: bytesToB64(caseId),
@@ -47,22 +85,24 @@ export function buildReportSubmission(keys: MailboxKeys, org: PublicOrganisation
       locator: bytesToB64(keys.locator),
       signPublicKey: bytesToB64(keys.sign.publicKey),
       boxPublicKey: bytesToB64(keys.box.publicKey),
-      sealedCaseKey: bytesToB64(sealCaseKey(caseKey, caseId, keys.box.publicKey)),
+      sealedCaseKey: bytesToB64(mailboxSealed),
+      sealSignature: bytesToB64(signSealedCaseKey(keys.sign.privateKey, caseId, keys.box.publicKey, mailboxSealed)),
     },
-    orgCaseKey: sealedForOrganisation(caseKey, caseId, org),
+    orgCaseKey: sealedForOrganisation(caseKey, caseId, org, keys),
     report: { id: bytesToB64(messageId), envelope: bytesToB64(envelope), signature: bytesToB64(signMessage(binding, envelope, keys.sign.privateKey)) },
   };
-  caseKeyOfSubmission.set(submission, caseKey);
+  caseKeyOfSubmission.set(submission, { caseKey, keys });
   return submission;
 }
 
 /** The same report sealed to the organisation's keys as the server has them now. */
 async function resealedToCurrentKeys(api: ApiClient, submission: SubmitReportBody): Promise<SubmitReportBody | null> {
-  const caseKey = caseKeyOfSubmission.get(submission);
-  const org = caseKey ? (await fetchInstanceConfig(api)).organisations.find((o) => o.id === submission.orgId) : undefined;
-  if (!caseKey || !org || org.keyVersion === submission.orgCaseKey.keyVersion) return null;
-  const resealed = { ...submission, orgCaseKey: sealedForOrganisation(caseKey, decodeB64(submission.caseId, 'case id'), org) };
-  caseKeyOfSubmission.set(resealed, caseKey);
+  const held = caseKeyOfSubmission.get(submission);
+  // The new keys are taken only if their chain verifies from the anchor, as at first.
+  const org = held ? (await fetchInstanceConfig(api)).organisations.find((o) => o.id === submission.orgId) : undefined;
+  if (!held || !org || org.keyVersion === submission.orgCaseKey.keyVersion) return null;
+  const resealed = { ...submission, orgCaseKey: sealedForOrganisation(held.caseKey, decodeB64(submission.caseId, 'case id'), org, held.keys) };
+  caseKeyOfSubmission.set(resealed, held);
   return resealed;
 }
 
@@ -127,19 +167,49 @@ export interface OpenedMailbox {
   caseId: string;
   caseKey: Uint8Array;
   reference: string;
+  /** From the unit's signed messages, never from the server's word. */
   status: CaseStatus;
   receivedDay: string;
-  entries: ThreadEntry[];
+  /** In order; a message that did not verify (altered, dropped before it, out of order) is marked, not shown. */
+  entries: (ThreadEntry | UnreadableEntry)[];
+  /** The link a reply must follow. */
+  lastLink: Uint8Array;
 }
 
-export async function openMailbox(api: ApiClient, keys: MailboxKeys): Promise<OpenedMailbox> {
+/**
+ * Opens the mailbox: the sealed case key must carry the mailbox key's own signature (a server
+ * that swapped it cannot forge that), each organisation's keys must verify from its anchor,
+ * and the thread is opened message by message. A message that fails is one unverifiable
+ * message, never "wrong passphrase".
+ */
+export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAnchors: Readonly<Record<string, string>> = PINNED_ANCHORS): Promise<OpenedMailbox> {
   const thread = await mailboxRequest<MailboxThread>(api, keys, 'GET', '/api/mailbox');
-  const caseKey = openCaseKey(decodeB64(thread.sealedCaseKey, 'sealed case key'), decodeB64(thread.caseId, 'case id'), keys.box);
-  const entries = openThread({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations: thread.organisations }, thread.messages);
-  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: thread.status, receivedDay: thread.receivedDay, entries };
+  const caseIdBytes = decodeB64(thread.caseId, 'case id');
+  const sealed = decodeB64(thread.sealedCaseKey, 'sealed case key');
+  requireSealedCaseKeySigned(decodeB64(thread.sealSignature ?? '', 'seal signature'), keys.sign.publicKey, caseIdBytes, keys.box.publicKey, sealed);
+  const caseKey = openCaseKey(sealed, caseIdBytes, keys.box);
+  const organisations = thread.organisations.flatMap((org) => {
+    try {
+      return [trustOrganisation(org, pinnedAnchors)];
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return []; // its messages then have no trusted signer and show as unverifiable
+    }
+  });
+  const opened = openThreadMarkingFailures({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations }, thread.messages);
+  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, entries: opened.entries, lastLink: opened.lastLink };
 }
 
-export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey'>, text: string): Promise<{ id: string }> {
-  const message = sealThreadMessage(mailbox.caseId, mailbox.caseKey, 'reporter', { kind: 'message', text }, keys.sign.privateKey);
-  return mailboxRequest(api, keys, 'POST', '/api/mailbox/messages', message);
+/** Sends an answer after the thread's last message; if another arrived first, opens the thread again and follows it. */
+export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey' | 'lastLink'>, text: string): Promise<{ id: string }> {
+  let prev = mailbox.lastLink;
+  for (let attempt = 1; ; attempt++) {
+    const message = sealThreadMessage(mailbox.caseId, mailbox.caseKey, 'reporter', { kind: 'message', text }, keys.sign.privateKey, prev);
+    try {
+      return await mailboxRequest(api, keys, 'POST', '/api/mailbox/messages', message);
+    } catch (error) {
+      if (!(error instanceof ApiRequestError && error.code === 'thread_moved') || attempt >= 3) throw error;
+      prev = (await openMailbox(api, keys)).lastLink;
+    }
+  }
 }

@@ -5,18 +5,28 @@ import type { KdfParams } from '../protocol/labels.js';
 export type { CaseStatus };
 export type { SubmitReportBody, ReplyBody, InvestigatorReplyBody } from '../../worker/wire.js';
 
+/** One version of an organisation's keys, signed by the version before it (protocol 2). */
+export interface WireChainLink {
+  keyVersion: number;
+  boxPublicKey: string;
+  signPublicKey: string;
+  endorsement: string;
+}
+
+/**
+ * An organisation as the server describes it. Clients seal to and verify with keys from
+ * `keyChain` only, after verifying it from version 1 (the anchor); the flat fields are for display.
+ */
 export interface PublicOrganisation {
   id: string;
   name: string;
   boxPublicKey: string;
   signPublicKey: string;
   keyVersion: number;
+  keyChain: WireChainLink[];
 }
 
-/** An organisation as a thread shows it: with every signing key it has had. */
-export interface SigningOrganisation extends PublicOrganisation {
-  signingKeys?: { keyVersion: number; signPublicKey: string }[];
-}
+export type SigningOrganisation = PublicOrganisation;
 
 export interface InstanceConfig {
   protocolVersion: number;
@@ -41,8 +51,18 @@ export interface MailboxThread {
   status: CaseStatus;
   receivedDay: string;
   sealedCaseKey: string;
+  /** The mailbox key's signature over its sealed case key: the reporter's client checks it. */
+  sealSignature: string;
   organisations: SigningOrganisation[];
   messages: WireMessage[];
+}
+
+/** A sealed case key and who sealed it: null, the reporter's mailbox key; else that organisation's signing key of that version. */
+export interface WireCaseKey {
+  keyVersion: number;
+  sealedCaseKey: string;
+  sealSignature: string | null;
+  sealedBy: { orgId: string; keyVersion: number | null } | null;
 }
 
 export interface CaseSummary {
@@ -51,13 +71,15 @@ export interface CaseSummary {
   status: CaseStatus;
   receivedDay: string;
   lastReporterDay: string;
-  caseKey: { keyVersion: number; sealedCaseKey: string };
+  caseKey: WireCaseKey;
 }
 
 export interface CaseListResponse {
   cases: (CaseSummary & { reporterSignPublicKey: string; report: WireMessage | null })[];
   /** Pass as `after` for the next page; null on the last one. */
   nextCursor: string | null;
+  /** Every organisation that sealed one of these case keys (after a pass-on), with its key chain. */
+  organisations: SigningOrganisation[];
 }
 
 /** A case another organisation offers to pass to this one. */
@@ -67,9 +89,11 @@ export interface TransferOffer {
   receivedDay: string;
   fromOrgId: string;
   fromOrgName: string | null;
-  caseKey: { keyVersion: number; sealedCaseKey: string };
+  caseKey: WireCaseKey;
   reporterSignPublicKey: string;
   report: WireMessage | null;
+  /** The offering organisation, with its key chain: its signature on the sealed key is checked against it. */
+  from: SigningOrganisation;
 }
 
 /** One of an organisation's key versions; 'pending' until a member confirms it opens. */
@@ -79,6 +103,7 @@ export interface KeyVersion {
   boxPublicKey: string;
   signPublicKey: string;
   createdBy: string | null;
+  endorsement: string;
 }
 
 export interface HeldKeyring {

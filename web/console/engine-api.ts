@@ -35,6 +35,10 @@ export interface MemberRow {
   totpConfirmed: boolean;
   hasKeys: boolean;
   isMe: boolean;
+  /** The member's public key, as 10 groups of 4 hex digits. */
+  fingerprint: string;
+  /** How this device checked the key (protocol 2); null: it could not, and nothing will be sealed to it. */
+  keyCheck: 'endorsed' | 'proved' | null;
 }
 
 export interface InviteRow {

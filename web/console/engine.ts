@@ -3,9 +3,8 @@
 // metadata go back to the page; a reload or sign-out drops everything, nothing is stored.
 import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
-import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, sessionHeaders, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
+import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
-import type { CaseSummary } from '../client/wire-types.js';
 import { sodiumReady, wipe } from '../protocol/index.js';
 import { serveEngine } from '../ui/engine-rpc.js';
 import type { Account, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
@@ -14,7 +13,7 @@ const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
 /** A new account waiting for its first code: its authentication key never goes to the page. */
 let pendingEnrolment: { username: string; authKey: string } | null = null;
-/** Case keys of cases opened in this session, so a reply needs no second fetch of the key. */
+/** Case keys of cases opened in this session, wiped at sign-out. */
 const openedCaseKeys = new Map<string, Uint8Array>();
 
 // Load libsodium's wasm while the person types their password.
@@ -62,12 +61,13 @@ function caseView(opened: ReadableCase): CaseDetailView {
   };
 }
 
-async function caseKeyFor(s: InvestigatorSession, caseId: string): Promise<Uint8Array> {
-  const known = openedCaseKeys.get(caseId);
-  if (known) return known;
+/** The case as it is now (its last link is what a new message must follow), its key kept to be wiped at sign-out. */
+async function currentCase(s: InvestigatorSession, caseId: string): Promise<ReadableCase> {
   const opened = await openCaseForReading(api, s, caseId);
+  const previous = openedCaseKeys.get(caseId);
+  if (previous && previous !== opened.caseKey) wipe(previous);
   openedCaseKeys.set(caseId, opened.caseKey);
-  return opened.caseKey;
+  return opened;
 }
 
 function enrol(username: string, created: admin.NewAccount): Enrolment {
@@ -115,6 +115,7 @@ const handlers: ConsoleEngine = {
     withSession(async (s): Promise<MemberRow[]> =>
       (await admin.listMembers(api, s)).members.map((m) => ({
         id: m.id, username: m.username, role: m.role, totpConfirmed: m.totpConfirmed, hasKeys: m.hasCurrentKeyring, isMe: m.username === s.username,
+        fingerprint: admin.memberKeyFingerprint(m), keyCheck: admin.memberKeyVerified(s, m),
       })),
     ),
 
@@ -144,15 +145,12 @@ const handlers: ConsoleEngine = {
 
   passOn: (caseId: string, orgId: string, keepAccess: boolean) =>
     withSession(async (s) => {
-      // Fresh copies of both: the sealed case key, and the receiving organisation's current public key.
-      const [summary, config] = await Promise.all([
-        api.json<CaseSummary>('GET', `/api/investigator/cases/${caseId}`, undefined, sessionHeaders(s)),
-        fetchInstanceConfig(api),
-      ]);
+      // Fresh copies of both: the case key, and the receiving organisation's keys (verified from its anchor).
+      const [opened, config] = await Promise.all([currentCase(s, caseId), fetchInstanceConfig(api)]);
       const to = config.organisations.find((o) => o.id === orgId);
-      if (!to) throw Object.assign(new Error('No such other organisation.'), { code: 'not_found' });
+      if (!to) throw Object.assign(new Error('No such other organisation, or its keys did not verify.'), { code: 'not_found' });
       // An offer: the case stays here until the receiving unit has opened it and accepted.
-      await admin.passOnCase(api, s, summary, to, keepAccess);
+      await admin.passOnCase(api, s, opened, to, keepAccess);
     }),
 
   listCases: (status: CaseStatus | null, after: string | null) =>
@@ -187,14 +185,13 @@ const handlers: ConsoleEngine = {
 
   reply: (caseId: string, text: string, status: CaseStatus | null) =>
     withSession(async (s) => {
-      const caseKey = await caseKeyFor(s, caseId);
-      await replyToCase(api, s, { id: caseId, caseKey }, text, status ?? undefined);
+      await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined);
       return caseView(await openCaseForReading(api, s, caseId));
     }),
 
   setStatus: (caseId: string, status: CaseStatus) =>
     withSession(async (s) => {
-      await setCaseStatus(api, s, caseId, status);
+      await setCaseStatus(api, s, await currentCase(s, caseId), status);
       return caseView(await openCaseForReading(api, s, caseId));
     }),
 

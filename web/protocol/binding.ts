@@ -9,6 +9,12 @@ export interface MessageBinding {
   caseId: Uint8Array;
   messageId: Uint8Array;
   role: Role;
+  /**
+   * The link of the message this one follows (THREAD_START for the report). Bound into the
+   * associated data and the signature, so a server cannot drop, reorder or insert messages
+   * without the next one failing to verify (protocol 2).
+   */
+  prev: Uint8Array;
 }
 
 export function checkId(id: Uint8Array, what: string): void {
@@ -18,7 +24,8 @@ export function checkId(id: Uint8Array, what: string): void {
 export function bindingBytes(label: string, binding: MessageBinding): Uint8Array {
   checkId(binding.caseId, 'case id');
   if (binding.messageId.length !== SIZES.messageId) throw new ProtocolError('malformed', `message id must be ${SIZES.messageId} bytes`);
-  return concatBytes(utf8ToBytes(label), Uint8Array.of(0, PROTOCOL_VERSION), binding.caseId, binding.messageId, Uint8Array.of(ROLE[binding.role]));
+  if (binding.prev.length !== SIZES.sha256) throw new ProtocolError('malformed', `previous link must be ${SIZES.sha256} bytes`);
+  return concatBytes(utf8ToBytes(label), Uint8Array.of(0, PROTOCOL_VERSION), binding.caseId, binding.messageId, Uint8Array.of(ROLE[binding.role]), binding.prev);
 }
 
 export function messageAssociatedData(binding: MessageBinding): Uint8Array {

@@ -25,12 +25,30 @@ export interface ReportDocument {
   organisationNotSure?: boolean;
 }
 
+/** The statuses a case moves through; carried inside the organisation's signed messages (protocol 2). */
+export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
 export interface MessageDocument {
   kind: 'message';
   text: string;
+  /** From the organisation: the case's status from this message on. */
+  status?: CaseStatus;
 }
 
-export type ThreadDocument = ReportDocument | MessageDocument;
+/** From the organisation: a status change with no words. */
+export interface StatusDocument {
+  kind: 'status';
+  status: CaseStatus;
+}
+
+export type ThreadDocument = ReportDocument | MessageDocument | StatusDocument;
+
+function statusOf(value: unknown): CaseStatus {
+  const status = CASE_STATUSES.find((s) => s === value);
+  if (!status) throw new ProtocolError('malformed', 'unknown status');
+  return status;
+}
 
 export function encodeDocument(doc: ThreadDocument): Uint8Array {
   return utf8ToBytes(JSON.stringify(doc));
@@ -51,7 +69,8 @@ export function decodeDocument(bytes: Uint8Array): ThreadDocument {
   }
   if (typeof value !== 'object' || value === null) throw new ProtocolError('malformed', 'document is not an object');
   const doc = value as Record<string, unknown>;
-  if (doc.kind === 'message' && typeof doc.text === 'string') return { kind: 'message', text: doc.text };
+  if (doc.kind === 'message' && typeof doc.text === 'string') return doc.status === undefined ? { kind: 'message', text: doc.text } : { kind: 'message', text: doc.text, status: statusOf(doc.status) };
+  if (doc.kind === 'status') return { kind: 'status', status: statusOf(doc.status) };
   if (doc.kind === 'report') {
     const category = REPORT_CATEGORIES.find((c) => c.id === doc.category)?.id;
     if (!category || typeof doc.whatHappened !== 'string') throw new ProtocolError('malformed', 'report lacks a category or text');

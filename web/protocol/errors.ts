@@ -7,7 +7,9 @@ export type ProtocolErrorKind =
   | 'authentication_failed' // AEAD tag or sealed box did not open
   | 'bad_signature' // a signature did not verify against the expected key
   | 'wrong_binding' // it opened, but belongs to another case or message
-  | 'missing_key'; // sealed to a key this device does not hold (e.g. a key version it was never given)
+  | 'missing_key' // sealed to a key this device does not hold (e.g. a key version it was never given)
+  | 'untrusted_key' // a key whose chain to the organisation's anchor (or to a member's invitation) does not verify
+  | 'broken_thread'; // a message does not follow the one before it: one was dropped, reordered or inserted
 
 export class ProtocolError extends Error {
   constructor(

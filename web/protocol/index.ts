@@ -15,4 +15,9 @@ export {
   deriveInvestigatorSecrets, newSeed, personalKeyPair, wrapSeed, unwrapSeed,
   newOrgKeyring, orgKeyringFromSeeds, sealOrgKeyring, openOrgKeyring, type OrgKeyring, type InvestigatorSecrets,
 } from './investigator-keys.js';
-export { REPORT_CATEGORIES, encodeDocument, decodeDocument, type ReportDocument, type MessageDocument, type ThreadDocument, type ReportCategory } from './documents.js';
+export {
+  orgAnchorFingerprint, endorseOrgKeyVersion, verifyOrgKeyChain, inviteSecret, memberKeyProof, memberKeyProofValid, endorseMemberKey, memberKeyEndorsed,
+  signSealedCaseKey, requireSealedCaseKeySigned, threadLink, type ChainLink, type VerifiedChain,
+} from './trust.js';
+export { THREAD_START } from './signed-bytes.js';
+export { REPORT_CATEGORIES, CASE_STATUSES, encodeDocument, decodeDocument, type ReportDocument, type MessageDocument, type StatusDocument, type ThreadDocument, type ReportCategory, type CaseStatus } from './documents.js';

@@ -2,7 +2,7 @@
 // Every label is distinct so that no key, hash or signature made for one purpose can
 // be replayed as another. Changing any value here is a new protocol version.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const LABEL = {
   mailboxLocator: 'parley/v1/mailbox-locator',
@@ -18,6 +18,14 @@ export const LABEL = {
   orgKeyring: 'parley/v1/org-keyring',
   proofOfWork: 'parley/v1/proof-of-work',
   keyFingerprint: 'parley/v1/key-fingerprint',
+  // Protocol 2: what clients verify instead of taking the server's word.
+  orgKeyVersion: 'parley/v2/org-key-version',
+  orgAnchor: 'parley/v2/org-anchor',
+  memberKey: 'parley/v2/member-key',
+  memberKeyProof: 'parley/v2/member-key-proof',
+  inviteSecret: 'parley/v2/invite-secret',
+  sealedCaseKey: 'parley/v2/sealed-case-key',
+  threadLink: 'parley/v2/thread-link',
 } as const;
 
 /** Argon2id cost. Production values are the floor the brief sets: 64 MiB, 3 passes. */

@@ -15,7 +15,8 @@ export interface ThreadItem {
   from: 'reporter' | 'organisation';
   organisationName: string | null;
   day: string;
-  document: ThreadDocument;
+  /** null: the message did not verify (altered, or out of place in the signed order); it is not shown. */
+  document: ThreadDocument | null;
 }
 
 export interface MailboxView {
@@ -23,6 +24,8 @@ export interface MailboxView {
   status: CaseStatus;
   receivedDay: string;
   items: ThreadItem[];
+  /** How many messages could not be verified. */
+  unverifiable: number;
 }
 
 export type PassphraseCheck = { ok: true } | { ok: false; message: string };
@@ -31,6 +34,8 @@ export type PassphraseCheck = { ok: true } | { ok: false; message: string };
 export const ENGINE_ERROR = {
   /** Wrong or unknown passphrase, or a mailbox that would not open: one calm message for all. */
   notOpened: 'not_opened',
+  /** The passphrase was right, but the service's answer did not verify (it may have been tampered with). */
+  unverified: 'unverified',
   /** The service could not be reached. */
   offline: 'offline',
   /** Too many tries, or the service is flooded: the message is the number of seconds to wait. */

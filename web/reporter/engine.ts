@@ -1,10 +1,9 @@
 // The reporter's engine: a module Web Worker that holds the passphrase's keys and does all
 // cryptography and every API call, so the page stays responsive during Argon2id and page
 // code never touches a key. The page receives only display data (see engine-api.ts).
-import { b64ToBytes, generatePassphrase, keyFingerprint, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
+import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox } from '../client/reporter.js';
-import type { InstanceConfig } from '../client/wire-types.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
 import { serveEngine } from '../ui/engine-rpc.js';
 import { ENGINE_ERROR, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
 
@@ -20,7 +19,7 @@ class EngineFailure extends Error {
 
 const api = new ApiClient(self.location.origin);
 const ready = sodiumReady();
-let config: Promise<InstanceConfig> | null = null;
+let config: Promise<VerifiedConfig> | null = null;
 /** Keys of a passphrase just made for a new report: derivation starts before the reporter confirms. */
 let newReportKeys: Promise<MailboxKeys> | null = null;
 /** Keys of a returning reporter's mailbox, and the mailbox once opened. */
@@ -38,7 +37,7 @@ async function online<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function instanceConfig(): Promise<InstanceConfig> {
+function instanceConfig(): Promise<VerifiedConfig> {
   if (!config) {
     config = online(() => fetchInstanceConfig(api));
     config.catch(() => (config = null)); // a failed fetch is retried on the next call
@@ -83,13 +82,15 @@ function toView(mailbox: OpenedMailbox): MailboxView {
       day: entry.day,
       document: entry.document,
     })),
+    unverifiable: mailbox.entries.filter((e) => e.document === null).length,
   };
 }
 
 const engine: ReporterEngine = {
   async loadConfig() {
     const { organisations } = await instanceConfig();
-    return { organisations: organisations.map(({ id, name, signPublicKey }) => ({ id, name, fingerprint: keyFingerprint(b64ToBytes(signPublicKey)!) })) };
+    // The anchor: the fingerprint of the unit's first keys, which every later key must chain back to.
+    return { organisations: organisations.map(({ id, name, anchor }) => ({ id, name, fingerprint: anchor })) };
   },
 
   async newPassphrase() {
@@ -143,6 +144,12 @@ const engine: ReporterEngine = {
     } catch (error) {
       // No such mailbox, a refused proof, or a mailbox that will not open with these keys:
       // one answer, and the keys are dropped, so nothing tells the causes apart.
+      // The server accepted the proof, so the passphrase is right, but what it sent does not verify
+      // (a sealed key its mailbox key never signed, keys that do not chain to the anchor): say so.
+      if (error instanceof ProtocolError && (error.kind === 'bad_signature' || error.kind === 'untrusted_key')) {
+        forgetAll();
+        throw new EngineFailure(ENGINE_ERROR.unverified, 'What the service sent could not be verified.');
+      }
       const refused = (error instanceof ApiRequestError && error.code === 'mailbox_proof_failed') || error instanceof ProtocolError;
       if (!refused) throw error;
       forgetAll();

@@ -16,15 +16,28 @@ import { secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { sealWithServerSecret, openWithServerSecret } from '../server-secret.js';
 import { acceptTotp, newTotpSecret, totpUri } from '../totp.js';
 import { audited } from '../audit.js';
+import { requireSigned } from '../message-signature.js';
+import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 
 export const SETUP_TOKEN_SETTING = 'setup_token_hash';
 const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
 
-type NewMember = { id: string; username: string; authSalt: string; authKey: string; boxPublicKey: string; wrappedSeed: string };
+type NewMember = { id: string; username: string; authSalt: string; authKey: string; boxPublicKey: string; wrappedSeed: string; keyProof?: string | undefined };
+type NewOrganisationKeys = { id: string; boxPublicKey: string; signPublicKey: string; sealedKeyring: string; endorsement: string; founderEndorsement: string };
+
+/**
+ * A new organisation's first key version must sign itself, and the founder's key must be
+ * signed by it: the start of the chain every client verifies (protocol 2).
+ */
+async function requireFoundingSignatures(org: NewOrganisationKeys, founder: NewMember): Promise<void> {
+  const orgId = b64ToBytes(org.id)!;
+  await requireSigned('organisation.endorsement', org.endorsement, org.signPublicKey, orgKeyVersionBytes(orgId, 1, b64ToBytes(org.boxPublicKey)!, b64ToBytes(org.signPublicKey)!));
+  await requireSigned('organisation.founderEndorsement', org.founderEndorsement, org.signPublicKey, memberKeyBytes(orgId, b64ToBytes(founder.id)!, founder.username, b64ToBytes(founder.boxPublicKey)!));
+}
 
 /** The stored form of a newcomer, with a fresh TOTP secret to show them once. */
-async function memberRow(deps: AppDeps, member: NewMember, orgId: string, role: 'admin' | 'investigator', instanceAdmin: boolean) {
+async function memberRow(deps: AppDeps, member: NewMember, orgId: string, role: 'admin' | 'investigator', instanceAdmin: boolean, trust: { keyProof: string | null; inviteId: string | null; inviteKeyVersion: number | null; endorsement: string | null; endorsementVersion: number | null }) {
   const totpSecret = newTotpSecret(deps.randomBytes);
   return {
     totpSecret,
@@ -42,9 +55,13 @@ async function memberRow(deps: AppDeps, member: NewMember, orgId: string, role: 
       totpSecretEnc: await sealWithServerSecret(deps.serverSecret, totpSecret, member.id),
       totpConfirmed: false,
       totpLastStep: 0,
+      ...trust,
     },
   };
 }
+
+/** A founder's key is endorsed at founding by the organisation's first key. */
+const founderTrust = (org: NewOrganisationKeys) => ({ keyProof: null, inviteId: null, inviteKeyVersion: null, endorsement: org.founderEndorsement, endorsementVersion: 1 });
 
 /** A unique violation on joining: the username (kept by removed members too) or a client-chosen id. */
 function refuseDuplicate(error: unknown): never {
@@ -66,8 +83,9 @@ export function accountRoutes(deps: AppDeps) {
       const tokenOk = expected !== undefined && (await secretsEqual(tokenHash, b64ToBytes(expected) ?? new Uint8Array()));
       if (!tokenOk || (await listOrganisations(deps.db)).length > 0) throw tokenInvalid();
       const now = deps.clock();
-      const { row, totpSecret } = await memberRow(deps, body.member, body.organisation.id, 'admin', true);
-      const { sealedKeyring, ...org } = body.organisation;
+      await requireFoundingSignatures(body.organisation, body.member);
+      const { row, totpSecret } = await memberRow(deps, body.member, body.organisation.id, 'admin', true, founderTrust(body.organisation));
+      const { sealedKeyring, founderEndorsement: _founder, ...org } = body.organisation;
       // The link is spent in the founding write itself: of two concurrent uses, one lands.
       await audited(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id, detail: { via: 'setup' } }, () => [
         ...spendSetupTokenSteps(deps.db, SETUP_TOKEN_SETTING, expected!, tokenInvalid()),
@@ -92,15 +110,19 @@ export function accountRoutes(deps: AppDeps) {
       if ((invite.kind === 'organisation') !== (body.organisation !== undefined)) throw new ApiError('invalid_body', 'organisation: give the new organisation’s keys exactly when the invitation founds one.');
       if (invite.kind === 'organisation') {
         const org = body.organisation!;
-        const { row, totpSecret } = await memberRow(deps, body.member, org.id, 'admin', false);
-        const { sealedKeyring, ...keys } = org;
+        await requireFoundingSignatures(org, body.member);
+        const { row, totpSecret } = await memberRow(deps, body.member, org.id, 'admin', false, founderTrust(org));
+        const { sealedKeyring, founderEndorsement: _founder, ...keys } = org;
         await audited(deps.db, now, { orgId: org.id, actorId: row.id, action: 'organisation_create', subject: org.id, detail: { via: 'invite', invitedBy: invite.createdBy ?? '' } }, () => [
           ...spendInviteSteps(deps.db, tokenHash, now, tokenInvalid()),
           ...foundOrganisationStatements(deps.db, { ...keys, name: invite.orgName!, keyVersion: 1, createdAt: now }, row, sealedKeyring),
         ]).catch(refuseDuplicate);
         return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
       }
-      const { row, totpSecret } = await memberRow(deps, body.member, invite.orgId!, invite.role, false);
+      if (!body.member.keyProof) throw new ApiError('invalid_body', 'member.keyProof: required when joining: the link’s secret proves which key is yours.');
+      // The proof is kept for the administrator's device to check; the server cannot (it never sees the secret).
+      const trust = { keyProof: body.member.keyProof, inviteId: tokenHash, inviteKeyVersion: invite.keyVersion, endorsement: null, endorsementVersion: null };
+      const { row, totpSecret } = await memberRow(deps, body.member, invite.orgId!, invite.role, false, trust);
       await audited(deps.db, now, { orgId: invite.orgId!, actorId: row.id, action: 'member_add', subject: row.id, detail: { role: invite.role, invitedBy: invite.createdBy ?? '', invite: tokenHash } }, () => [
         ...spendInviteSteps(deps.db, tokenHash, now, tokenInvalid()),
         ...joinOrganisationStatements(deps.db, row),

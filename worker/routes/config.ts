@@ -6,10 +6,7 @@ import { PROTOCOL_VERSION, SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
 import { listOrganisations } from '../../db/repo/organisations.js';
 import type { AppDeps } from '../deps.js';
-
-export function publicOrganisation(org: { id: string; name: string; boxPublicKey: string; signPublicKey: string; keyVersion: number }) {
-  return { id: org.id, name: org.name, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, keyVersion: org.keyVersion };
-}
+import { publicOrganisations } from '../public-organisations.js';
 
 export function configRoutes(deps: AppDeps) {
   let mailboxSalt: string | undefined;
@@ -19,7 +16,7 @@ export function configRoutes(deps: AppDeps) {
     return c.json({
       protocolVersion: PROTOCOL_VERSION,
       mailboxKdf: { salt: mailboxSalt, ...deps.config.mailboxKdf },
-      organisations: organisations.map(publicOrganisation),
+      organisations: await publicOrganisations(deps.db, organisations),
     });
   });
 }

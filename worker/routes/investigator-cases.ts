@@ -7,18 +7,22 @@
 // key go, if it chose so). An offer that does not open is declined and changes nothing.
 import { Hono } from 'hono';
 import {
-  acceptTransferSteps, appendMessageStatements, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
-  offerTransferStatements, transfersTo, updateCaseStatement, findCaseKey,
+  acceptTransferSteps, appendMessageSteps, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
+  offerTransferStatements, transfersTo, findCaseKey,
 } from '../../db/repo/cases.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
-import { ApiError } from '../errors.js';
+import { ApiError, threadMoved } from '../errors.js';
+import { b64ToBytes } from '../../web/protocol/encoding.js';
+import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
+import type { Investigator } from '../../db/repo/investigators.js';
 import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
-import { caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody } from '../wire.js';
+import { caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
-import { requireValidMessageSignature } from '../message-signature.js';
+import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts, wireMessage } from '../thread-response.js';
+import { publicOrganisationsById } from '../public-organisations.js';
 import { audited } from '../audit.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 
@@ -31,7 +35,13 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
     status: caseRow.status,
     receivedDay: caseRow.receivedDay,
     lastReporterDay: caseRow.lastReporterDay,
-    caseKey: { keyVersion: caseKey.keyVersion, sealedCaseKey: caseKey.sealedCaseKey },
+    caseKey: {
+      keyVersion: caseKey.keyVersion,
+      sealedCaseKey: caseKey.sealedCaseKey,
+      sealSignature: caseKey.sealSignature,
+      // null: sealed by the reporter's mailbox key; otherwise by that organisation's signing key of that version.
+      sealedBy: caseKey.sealedByOrg ? { orgId: caseKey.sealedByOrg, keyVersion: caseKey.sealedByVersion } : null,
+    },
   };
 }
 
@@ -42,6 +52,28 @@ const parseCursor = (cursor: string | undefined) => (cursor ? { day: cursor.slic
 const transferGone = () => new ApiError('not_found', 'No such offer: it was accepted, declined or withdrawn.');
 
 export function investigatorCaseRoutes(deps: AppDeps) {
+  /**
+   * A signed message from the organisation (a reply, or a status change), checked against the
+   * organisation's current signing key and the thread's last link; the message, the status it
+   * brings and its audit entry land together, only if it follows the thread's last message.
+   */
+  async function appendOrganisationMessage(investigator: Investigator, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
+    const org = await findOrganisation(deps.db, investigator.orgId);
+    if (!org) throw new ApiError('not_found', 'No such organisation.');
+    const link = await requireValidMessageSignature({ caseId, ...body }, b64ToBytes(body.prev)!, 'organisation', org.signPublicKey);
+    const now = deps.clock();
+    const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now), link };
+    const detail: Record<string, string> = body.status ? { message: body.id, status: body.status } : { message: body.id };
+    try {
+      await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action, subject: caseId, detail }, () =>
+        appendMessageSteps(deps.db, message, body.prev, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }, threadMoved()),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
+      throw error;
+    }
+  }
+
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
     .get('/', async (c) => {
@@ -54,21 +86,23 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       return c.json({
         cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
         nextCursor: rows.length === limit && last ? cursorOf(last.case) : null,
+        organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
       });
     })
     .get('/transfers', async (c) => {
       const investigator = c.get('investigator');
       const rows = await transfersTo(deps.db, investigator.orgId);
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null, detail: { offers: rows.length } });
-      const from = new Map((await Promise.all(rows.map((r) => findOrganisation(deps.db, r.transfer.fromOrgId)))).flatMap((o) => (o ? [[o.id, o.name] as const] : [])));
+      const offering = await publicOrganisationsById(deps.db, rows.map((r) => r.transfer.fromOrgId));
       return c.json({
         transfers: rows.map((r) => ({
           caseId: r.case.id,
           reference: r.case.reference,
           receivedDay: r.case.receivedDay,
           fromOrgId: r.transfer.fromOrgId,
-          fromOrgName: from.get(r.transfer.fromOrgId) ?? null,
-          caseKey: { keyVersion: r.transfer.keyVersion, sealedCaseKey: r.transfer.sealedCaseKey },
+          fromOrgName: offering.find((o) => o.id === r.transfer.fromOrgId)?.name ?? null,
+          from: offering.find((o) => o.id === r.transfer.fromOrgId),
+          caseKey: { keyVersion: r.transfer.keyVersion, sealedCaseKey: r.transfer.sealedCaseKey, sealSignature: r.transfer.sealSignature, sealedBy: { orgId: r.transfer.fromOrgId, keyVersion: r.transfer.sealedByVersion } },
           reporterSignPublicKey: r.reporterSignPublicKey,
           report: r.report ? wireMessage(r.report) : null,
         })),
@@ -121,40 +155,24 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       return c.json({
         ...caseSummary(caseRow, caseKey),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
-        ...(await threadResponseParts(deps.db, thread)),
+        // The thread's signers, and whoever sealed this organisation's key (after a pass-on), with their key chains.
+        ...(await threadResponseParts(deps.db, thread, caseKey.sealedByOrg ? [caseKey.sealedByOrg] : [])),
       });
     })
     .post('/:caseId/messages', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
-      const investigator = c.get('investigator');
-      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const body = await readJson(c, investigatorReplyBody);
-      const org = await findOrganisation(deps.db, investigator.orgId);
-      if (!org) throw new ApiError('not_found', 'No such organisation.');
-      await requireValidMessageSignature({ caseId, ...body }, 'organisation', org.signPublicKey);
-      const now = deps.clock();
-      const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now) };
-      try {
-        // The reply, its status change and its audit entry land together or not at all.
-        await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_reply', subject: caseId, detail: body.status ? { message: body.id, status: body.status } : { message: body.id } }, () =>
-          appendMessageStatements(deps.db, message, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }),
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
-        throw error;
-      }
+      await appendOrganisationMessage(c.get('investigator'), caseId, body, 'case_reply');
       return c.json({ id: body.id }, 201);
     })
     .put('/:caseId/status', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
-      const { status } = await readJson(c, statusBody);
-      const investigator = c.get('investigator');
-      const now = deps.clock();
-      await audited(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'case_status', subject: caseId, detail: { status } }, () => [
-        updateCaseStatement(deps.db, caseId, { status, updatedAt: now }),
-      ]);
-      return c.json({ id: caseId, status });
+      // A status change is a signed message (kind "status"): the reporter's client reads the status from the thread.
+      const body = await readJson(c, statusBody);
+      await appendOrganisationMessage(c.get('investigator'), caseId, body, 'case_status');
+      return c.json({ id: caseId, status: body.status });
     })
     .post('/:caseId/pass-on', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
@@ -166,8 +184,14 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       if ((await findCaseKey(deps.db, caseId, target.id)) || (await findTransfer(deps.db, caseId, target.id))) {
         throw new ApiError('already_shared', 'That organisation has this case already, or has been offered it.');
       }
+      // Signed by the offering organisation's current signing key: the receiver's device checks it against that organisation's key chain.
+      const from = (await findOrganisation(deps.db, investigator.orgId))!;
+      await requireSigned('sealSignature', body.sealSignature, from.signPublicKey, sealedCaseKeyBytes(b64ToBytes(caseId)!, b64ToBytes(target.boxPublicKey)!, b64ToBytes(body.sealedCaseKey)!));
       const now = deps.clock();
-      const transfer = { caseId, fromOrgId: investigator.orgId, toOrgId: target.id, keyVersion: body.keyVersion, sealedCaseKey: body.sealedCaseKey, keepAccess: body.keepAccess, offeredBy: investigator.id, offeredAt: now };
+      const transfer = {
+        caseId, fromOrgId: investigator.orgId, toOrgId: target.id, keyVersion: body.keyVersion, sealedCaseKey: body.sealedCaseKey,
+        sealSignature: body.sealSignature, sealedByVersion: from.keyVersion, keepAccess: body.keepAccess, offeredBy: investigator.id, offeredAt: now,
+      };
       const keyChanged = new ApiError('org_key_changed', "The receiving organisation's keys have changed. Reload and try again.");
       try {
         await audited(

@@ -20,7 +20,7 @@ import { preloginBody, signInBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { hmacSha256, secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
-import { publicOrganisation } from './config.js';
+import { publicOrganisations } from '../public-organisations.js';
 import { audited } from '../audit.js';
 import { publicKeyVersion } from './keyrings.js';
 
@@ -74,7 +74,7 @@ export function investigatorSessionRoutes(deps: AppDeps) {
           token: bytesToB64(token),
           expiresAt,
           investigator: { id: investigator.id, username: investigator.username, role: investigator.role, instanceAdmin: investigator.instanceAdmin, boxPublicKey: investigator.boxPublicKey, wrappedSeed: investigator.wrappedSeed },
-          organisation: publicOrganisation(org),
+          organisation: (await publicOrganisations(deps.db, [org]))[0],
           keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring, confirmed: k.confirmed })),
           keyVersions: keyVersions.map(publicKeyVersion),
         },

@@ -18,7 +18,7 @@ import { investigatorSession, type InvestigatorVariables } from '../middleware/i
 import { audited, type AuditEvent } from '../audit.js';
 
 export function publicKeyVersion(v: KeyVersionRow) {
-  return { keyVersion: v.keyVersion, state: v.state, boxPublicKey: v.boxPublicKey, signPublicKey: v.signPublicKey, createdBy: v.createdBy };
+  return { keyVersion: v.keyVersion, state: v.state, boxPublicKey: v.boxPublicKey, signPublicKey: v.signPublicKey, createdBy: v.createdBy, endorsement: v.endorsement ?? '' };
 }
 
 export function keyringRoutes(deps: AppDeps) {

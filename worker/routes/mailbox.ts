@@ -1,11 +1,11 @@
 // The reporter's mailbox: a challenge to sign, the thread, and replies. Every route but
 // the challenge needs the mailbox proof.
 import { Hono } from 'hono';
-import { bytesToB64 } from '../../web/protocol/encoding.js';
+import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { insertChallenge } from '../../db/repo/challenges.js';
 import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
-import { ApiError } from '../errors.js';
+import { ApiError, threadMoved } from '../errors.js';
 import { readJson, isUniqueViolation } from '../validate.js';
 import { replyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
@@ -37,19 +37,22 @@ export function mailboxRoutes(deps: AppDeps) {
         status: caseRow.status,
         receivedDay: caseRow.receivedDay,
         sealedCaseKey: mailbox.sealedCaseKey,
+        sealSignature: mailbox.sealSignature,
         ...(await threadResponseParts(deps.db, thread, [caseRow.orgId])),
       });
     })
     .post('/messages', proof, async (c) => {
       const mailbox = c.get('mailbox');
       const body = await readJson(c, replyBody);
-      await requireValidMessageSignature({ caseId: mailbox.caseId, ...body }, 'reporter', mailbox.signPublicKey);
+      const link = await requireValidMessageSignature({ caseId: mailbox.caseId, ...body }, b64ToBytes(body.prev)!, 'reporter', mailbox.signPublicKey);
       const now = deps.clock();
       try {
         await appendMessage(
           deps.db,
-          { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.envelope, signature: body.signature, day: dayOf(now) },
+          { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.envelope, signature: body.signature, day: dayOf(now), link },
+          body.prev,
           { lastReporterDay: dayOf(now) },
+          threadMoved(),
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');

@@ -6,9 +6,11 @@
 // version they hold, a new version is pending until another member's device confirms it
 // opens (routes/keyrings.ts), and keyrings are only ever added. See docs/PROTOCOL.md.
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bytesToB64 } from '../../web/protocol/encoding.js';
+import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
+import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
+import { requireSigned } from '../message-signature.js';
 import {
-  abandonStatements, addKeyringStatements, deleteSessionsStatements, insertInviteStatements, keyVersionsOf, listLiveInvites,
+  abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
 import { listMembers, findInvestigator, keyringsOfOrg } from '../../db/repo/investigators.js';
@@ -20,6 +22,7 @@ import type { AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { audited } from '../audit.js';
+import { publicKeyVersion } from './keyrings.js';
 import type { Investigator } from '../../db/repo/investigators.js';
 import type { z } from 'zod';
 
@@ -50,6 +53,8 @@ export function memberRoutes(deps: AppDeps) {
   async function checkRotation(me: Investigator, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
     const org = (await findOrganisation(deps.db, me.orgId))!;
     if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
+    // The next link of the organisation's key chain: signed by the current signing key.
+    await requireSigned('endorsement', rotation.endorsement, org.signPublicKey, orgKeyVersionBytes(b64ToBytes(org.id)!, rotation.fromVersion + 1, b64ToBytes(rotation.boxPublicKey)!, b64ToBytes(rotation.signPublicKey)!));
     const remaining = new Set((await listMembers(deps.db, me.orgId)).map((m) => m.id).filter((id) => id !== leavingId));
     const holders = (await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.investigatorId)).map((k) => k.investigatorId);
     const given = rotation.keyrings.map((k) => k.investigatorId);
@@ -70,7 +75,7 @@ export function memberRoutes(deps: AppDeps) {
       const [members, keyrings, versions] = await Promise.all([listMembers(deps.db, me.orgId), keyringsOfOrg(deps.db, me.orgId), keyVersionsOf(deps.db, me.orgId)]);
       return c.json({
         keyVersion: org.keyVersion,
-        keyVersions: versions.map((v) => ({ keyVersion: v.keyVersion, state: v.state, boxPublicKey: v.boxPublicKey, signPublicKey: v.signPublicKey, createdBy: v.createdBy })),
+        keyVersions: versions.map(publicKeyVersion),
         members: members.map((m) => {
           const own = keyrings.filter((k) => k.investigatorId === m.id);
           return {
@@ -80,6 +85,12 @@ export function memberRoutes(deps: AppDeps) {
             boxPublicKey: m.boxPublicKey,
             totpConfirmed: m.totpConfirmed,
             hasCurrentKeyring: own.some((k) => k.keyVersion === org.keyVersion),
+            // What an administrator's device checks before sealing anything to this member (protocol 2).
+            keyProof: m.keyProof,
+            inviteId: m.inviteId,
+            inviteKeyVersion: m.inviteKeyVersion,
+            endorsement: m.endorsement,
+            endorsementVersion: m.endorsementVersion,
             keyrings: own.map((k) => ({ keyVersion: k.keyVersion, confirmed: k.confirmed })),
           };
         }),
@@ -109,10 +120,12 @@ export function memberRoutes(deps: AppDeps) {
         role: body.kind === 'member' ? body.role : ('admin' as const),
         createdBy: me.id,
         expiresAt,
+        // The invitation's secret (in the link, never sent here) is made from this version's signing seed.
+        keyVersion: (await findOrganisation(deps.db, me.orgId))!.keyVersion,
       };
       const detail: Record<string, string> = body.kind === 'member' ? { invite: tokenHash, role: body.role } : { invite: tokenHash, organisation: body.orgName };
       await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'member_invite', subject: null, detail }, () => insertInviteStatements(deps.db, invite));
-      return c.json({ token: bytesToB64(token), id: tokenHash, expiresAt }, 201);
+      return c.json({ token: bytesToB64(token), id: tokenHash, expiresAt, keyVersion: invite.keyVersion }, 201);
     })
     .delete('/invites/:inviteId', async (c) => {
       const me = c.get('investigator');
@@ -125,15 +138,21 @@ export function memberRoutes(deps: AppDeps) {
     .post('/members/:memberId/keyrings', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
-      await memberOfOwnOrg(me.orgId, memberId);
-      const { keyrings } = await readJson(c, grantKeyringsBody);
-      const versions = new Set((await keyVersionsOf(deps.db, me.orgId)).map((v) => v.keyVersion));
+      const member = await memberOfOwnOrg(me.orgId, memberId);
+      const { keyrings, endorsement } = await readJson(c, grantKeyringsBody);
+      const versionRows = await keyVersionsOf(deps.db, me.orgId);
+      const versions = new Set(versionRows.map((v) => v.keyVersion));
       if (!keyrings.every((k) => versions.has(k.keyVersion))) throw KEYS_CHANGED();
+      // The granting device checked the member's invitation proof, then endorsed their key with an organisation signing key.
+      const endorser = versionRows.find((v) => v.keyVersion === endorsement.keyVersion && v.state === 'active');
+      if (!endorser) throw KEYS_CHANGED();
+      await requireSigned('endorsement.signature', endorsement.signature, endorser.signPublicKey, memberKeyBytes(b64ToBytes(me.orgId)!, b64ToBytes(member.id)!, member.username, b64ToBytes(member.boxPublicKey)!));
       const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.investigatorId === memberId).map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
-      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () =>
-        addKeyringStatements(deps.db, added.map((k) => ({ investigatorId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
-      );
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
+        ...addKeyringStatements(deps.db, added.map((k) => ({ investigatorId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
+        ...endorseMemberStatements(deps.db, memberId, endorsement.signature, endorsement.keyVersion),
+      ]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
     .post('/members/:memberId/remove', async (c) => {

@@ -9,7 +9,9 @@ import { submitReportBody } from '../wire.js';
 import { dayOf, dayStartMs, type AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { newReference } from '../references.js';
-import { requireValidMessageSignature } from '../message-signature.js';
+import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
+import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
+import { findKeyVersion } from '../../db/repo/accounts.js';
 import { admitReport, hasEnoughWork } from '../proof-of-work.js';
 import { consumeChallenge } from '../../db/repo/challenges.js';
 import { PROOF_HEADERS } from '../../web/protocol/proof-message.js';
@@ -35,8 +37,15 @@ export function reportRoutes(deps: AppDeps) {
     await requireWork(deps, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
-    // The report must be signed by the new mailbox's key: proof the sender holds it.
-    await requireValidMessageSignature({ caseId: body.caseId, ...body.report }, 'reporter', body.mailbox.signPublicKey);
+    // The report and both sealed case keys must be signed by the new mailbox's key: proof the
+    // sender holds it, and what lets the reporter's client see a sealed key swapped later.
+    const sealedFor = await findKeyVersion(deps.db, org.id, body.orgCaseKey.keyVersion);
+    if (!sealedFor || sealedFor.state !== 'active') throw ORG_KEY_CHANGED;
+    const caseId = b64ToBytes(body.caseId)!;
+    const signer = body.mailbox.signPublicKey;
+    await requireSigned('mailbox.sealSignature', body.mailbox.sealSignature, signer, sealedCaseKeyBytes(caseId, b64ToBytes(body.mailbox.boxPublicKey)!, b64ToBytes(body.mailbox.sealedCaseKey)!));
+    await requireSigned('orgCaseKey.sealSignature', body.orgCaseKey.sealSignature, signer, sealedCaseKeyBytes(caseId, b64ToBytes(sealedFor.boxPublicKey)!, b64ToBytes(body.orgCaseKey.sealedCaseKey)!));
+    const link = await requireValidMessageSignature({ caseId: body.caseId, ...body.report }, THREAD_START, 'reporter', signer);
     await admitReport(deps);
 
     const now = deps.clock();
@@ -52,9 +61,10 @@ export function reportRoutes(deps: AppDeps) {
           signPublicKey: body.mailbox.signPublicKey,
           boxPublicKey: body.mailbox.boxPublicKey,
           sealedCaseKey: body.mailbox.sealedCaseKey,
+          sealSignature: body.mailbox.sealSignature,
         },
-        orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey },
-        firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today },
+        orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey, sealSignature: body.orgCaseKey.sealSignature, sealedByOrg: null, sealedByVersion: null },
+        firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today, link },
       }, ORG_KEY_CHANGED);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A report with these identifiers exists already.');

@@ -71,6 +71,7 @@ function threadItemElement(item: ThreadItem): HTMLLIElement {
   const body =
     item.problem !== null ? unverifiedWarning(item)
     : item.document.kind === 'message' ? el('p', { class: 'message-text' }, item.document.text)
+    : item.document.kind === 'status' ? el('p', { class: 'message-text' }, `Status changed to “${statusLabel(item.document.status)}”.`)
     : el('p', { class: 'message-text' }, `(A further report) ${item.document.whatHappened}`);
   return el('li', { class: item.role === 'reporter' ? 'from-reporter' : 'from-organisation' },
     el('p', { class: 'meta' }, el('strong', {}, from), ' · ', dayElement(item.day)), body);

@@ -126,6 +126,11 @@ function memberItem(member: MemberRow, options: MembersOptions, error: HTMLEleme
       el('dt', {}, 'Role'), el('dd', {}, member.role === 'admin' ? 'Administrator' : 'Investigator'),
       el('dt', {}, 'Authenticator app'), el('dd', {}, member.totpConfirmed ? 'Confirmed' : 'Not confirmed yet'),
       el('dt', {}, 'Access to reports'), el('dd', {}, member.hasKeys ? 'Has the keys' : 'No keys yet'),
+      // The member's key as this device checked it: compare the code with them (e.g. by phone) when in doubt.
+      el('dt', {}, 'Key'), el('dd', {}, el('code', { class: 'fingerprint' }, member.fingerprint), ' ',
+        member.keyCheck === 'endorsed' ? 'vouched for by your organisation'
+        : member.keyCheck === 'proved' ? 'matches their invitation'
+        : member.isMe ? 'your own' : el('strong', {}, 'not checked: it does not match their invitation, so no keys can be given to it')),
     ),
     actions.childElementCount > 0 ? actions : '',
   );

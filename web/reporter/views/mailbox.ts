@@ -55,8 +55,14 @@ function thread(items: ThreadItem[]): HTMLElement {
 
 function threadItem(item: ThreadItem): HTMLElement {
   const fromUnit = item.from === 'organisation';
-  const who = fromUnit ? `From ${item.organisationName ?? 'the unit'}` : item.document.kind === 'report' ? 'Your report' : 'You wrote';
-  const body = item.document.kind === 'report' ? reportDetails(item.document) : el('p', { class: 'message-text' }, item.document.text);
+  const doc = item.document;
+  const who = fromUnit ? `From ${item.organisationName ?? 'the unit'}` : doc?.kind === 'report' ? 'Your report' : 'You wrote';
+  // A message that did not verify is one message that cannot be shown, never a reason to doubt the passphrase.
+  const body = doc === null
+    ? el('p', { class: 'unverified' }, 'This message could not be checked: it may have been changed, or a message before it may be missing. It is not shown.')
+    : doc.kind === 'report' ? reportDetails(doc)
+    : doc.kind === 'status' ? el('p', { class: 'message-text' }, `The unit changed the status to “${STATUS_TEXT[doc.status].label}”.`)
+    : el('p', { class: 'message-text' }, doc.text);
   return el('li', { class: fromUnit ? 'from-organisation' : 'from-reporter' },
     el('p', { class: 'meta' }, el('strong', {}, who), ` · ${formatDay(item.day)}`),
     body,

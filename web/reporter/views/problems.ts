@@ -13,6 +13,7 @@ export function problemMessage(error: unknown): string {
   const code = error instanceof EngineCallError ? error.code : '';
   if (code === ENGINE_ERROR.notOpened) return NOT_OPENED_MESSAGE;
   if (code === ENGINE_ERROR.offline) return OFFLINE_MESSAGE;
+  if (code === ENGINE_ERROR.unverified) return 'Your passphrase is right, but what the service sent back could not be checked, so nothing is shown. It may have been tampered with. Try again later, and if this keeps happening, contact the unit another way.';
   if (code === ENGINE_ERROR.wait) return `There have been too many tries, or the service is very busy. Please wait ${waitText(Number((error as Error).message))}, then try again.`;
   if (code === ENGINE_ERROR.noKeys) return 'Your passphrase is no longer held on this page. Enter it again to continue.';
   // The client seals the report again to the unit's new keys by itself; this shows only if that failed too.

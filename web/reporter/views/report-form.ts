@@ -36,11 +36,14 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
     el('option', { value: NOT_SURE }, 'Not sure'),
   );
   orgSelect.value = draft.organisation;
-  // The chosen unit's key fingerprint: people who want to can check it against the one the unit publishes.
+  // The chosen unit's anchor: the code every key of the unit is checked back to on this device.
+  // People who want to can compare it with the code the unit publishes on its own website or leaflets.
   const fingerprint = el('p', { class: 'hint', id: 'organisation-fingerprint' });
   const showFingerprint = () => {
     const chosen = organisations.find((o) => o.id === orgSelect.value) ?? (orgSelect.value === NOT_SURE ? organisations[0] : undefined);
-    fingerprint.textContent = chosen ? `Key fingerprint of ${chosen.name}: ${chosen.fingerprint}. The unit publishes it elsewhere too, so you can check that its replies really come from it.` : '';
+    fingerprint.textContent = chosen
+      ? `Only ${chosen.name} can read your report. To be sure this page is not pretending, you can check that this code matches the one ${chosen.name} publishes on its own website: ${chosen.fingerprint}.`
+      : '';
   };
   orgSelect.addEventListener('change', showFingerprint);
   showFingerprint();
