@@ -16,9 +16,9 @@ export interface SeededReport {
 }
 
 /** A report sent as the reporter page sends it: production Argon2id, no floor lowered. */
-export async function seedReport(api: ApiClient, config: InstanceConfig, report: ReportDocument, options: { breakOrgCaseKey?: boolean } = {}): Promise<SeededReport> {
+export async function seedReport(api: ApiClient, config: InstanceConfig, report: ReportDocument, options: { breakOrgCaseKey?: boolean; passphrase?: string } = {}): Promise<SeededReport> {
   const org = config.organisations.find((o) => o.name === 'Anti-Corruption Unit')!;
-  const keys = deriveKeysForInstance(generatePassphrase(), config);
+  const keys = deriveKeysForInstance(options.passphrase ?? generatePassphrase(), config);
   const submission = buildReportSubmission(keys, org, report);
   if (options.breakOrgCaseKey) {
     // A reporter controls what they seal: seal a different key to the organisation, so the

@@ -10,7 +10,9 @@ import { bytesToB64, newOrgKeyring, sodiumReady } from '../../web/protocol/index
 import { fetchInstanceConfig } from '../../web/client/reporter.js';
 import { ApiClient } from '../../web/client/api.js';
 import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
-import { openReporter } from './reporter-steps.js';
+import { InvestigatorDesk, openMailboxWith, openReporter } from './reporter-steps.js';
+import { seedReport } from './console-helpers.js';
+import { generatePassphrase } from '../../web/protocol/index.js';
 
 describe.skipIf(!browserAvailable)('the reporter page against a server that substituted a unit’s key', () => {
   let harness: BrowserHarness;
@@ -43,6 +45,32 @@ describe.skipIf(!browserAvailable)('the reporter page against a server that subs
     expect(offered).toEqual(['Anti-Corruption Unit']);
     await units.selectOption({ label: 'Anti-Corruption Unit' });
     expect(await page.locator('#organisation-fingerprint').textContent()).toContain(genuineAnchor);
+    await context.close();
+  });
+
+  it('shows the status the unit signed, and marks the message after a dropped one, in the mailbox page', async () => {
+    const api = new ApiClient(harness.server.url);
+    const config = await fetchInstanceConfig(api);
+    const passphrase = generatePassphrase();
+    const { reference } = await seedReport(api, config, { kind: 'report', category: 'bribery', whatHappened: 'Cash for a dropped charge.' }, { passphrase });
+    const desk = new InvestigatorDesk(harness);
+    await desk.ask(reference, 'First question.', 'investigating');
+    await desk.ask(reference, 'Second question.');
+    // The server claims the case is closed, and drops the first question.
+    const sqlite = new Database(harness.dbPath);
+    sqlite.pragma('busy_timeout = 5000');
+    const caseId = (sqlite.prepare('SELECT id FROM cases WHERE reference = ?').get(reference) as { id: string }).id;
+    sqlite.prepare("UPDATE cases SET status = 'closed' WHERE id = ?").run(caseId);
+    sqlite.prepare('DELETE FROM messages WHERE case_id = ? AND seq = 2').run(caseId);
+    sqlite.close();
+
+    const { page, context } = await harness.newPage();
+    await openReporter(harness, page);
+    await openMailboxWith(page, passphrase);
+    // No signed status survives the gap, so the page says "received", not the server's "closed".
+    expect(await page.locator('#status-heading .status').textContent()).not.toMatch(/closed/i);
+    expect(await page.getByText('This message could not be checked').count()).toBe(1);
+    expect(await page.getByText('Second question.').count()).toBe(0);
     await context.close();
   });
 });
