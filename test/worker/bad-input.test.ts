@@ -40,7 +40,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     'submit report': { method: 'POST', path: () => '/api/reports', auth: 'none', valid: () => validReport },
     'mailbox reply': { method: 'POST', path: () => '/api/mailbox/messages', auth: 'mailbox', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
     prelogin: { method: 'POST', path: () => '/api/investigator/prelogin', auth: 'none', valid: () => ({ username: 'alice' }) },
-    'sign in': { method: 'POST', path: () => '/api/investigator/sessions', auth: 'none', valid: () => ({ username: 'alice', authKey: 'A'.repeat(43) }) },
+    'sign in': { method: 'POST', path: () => '/api/investigator/sessions', auth: 'none', valid: () => ({ username: 'alice', authKey: 'A'.repeat(43), totp: '123456' }) },
     'investigator reply': { method: 'POST', path: () => `/api/investigator/cases/${caseId}/messages`, auth: 'session', valid: () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86) }) },
     'set status': { method: 'PUT', path: () => `/api/investigator/cases/${caseId}/status`, auth: 'session', valid: () => ({ status: 'closed' }) },
   };
