@@ -271,7 +271,24 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
       await context.close();
     });
 
-    for (const how of ['button', 'Escape twice'] as const) {
+    it('does not leave when Escape is pressed, even twice (people press it to close lists); Shift needs three presses', async () => {
+      const { page, context } = await harness.newPage(NARROW);
+      await openReporter(harness, page);
+      await page.getByRole('button', { name: 'Make a report' }).click();
+      await page.getByLabel('What happened?').fill('Half a sentence');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Shift');
+      await page.keyboard.press('Shift');
+      await page.keyboard.press('a'); // another key starts the count again
+      await page.keyboard.press('Shift');
+      await page.keyboard.press('Shift');
+      expect(page.url()).toBe(`${harness.server.url}/`);
+      expect(await page.getByLabel('What happened?').inputValue()).toBe('Half a sentencea');
+      await context.close();
+    });
+
+    for (const how of ['button', 'Shift three times'] as const) {
       for (const [name, reach] of Object.entries(views)) {
         it(`leaves the ${name} view by ${how}: engine ended, page blanked, and Back does not return to Parley`, async () => {
           const { page, context } = await harness.newPage(NARROW);
@@ -282,7 +299,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
           expect(exitUrl).toMatch(/^https:\/\//);
           const exit = await holdQuickExit(page, exitUrl);
           // Not awaited: Playwright would wait for the navigation the exit starts, which is held.
-          const pressing = how === 'button' ? page.locator('#quick-exit').click() : page.keyboard.press('Escape').then(() => page.keyboard.press('Escape'));
+          const pressing = how === 'button' ? page.locator('#quick-exit').click() : page.keyboard.press('Shift').then(() => page.keyboard.press('Shift')).then(() => page.keyboard.press('Shift'));
           await exit.engineEndedAndPageBlanked; // while the exit page is still held back
           exit.release();
           await pressing;

@@ -1,11 +1,16 @@
-// Quick exit, on every reporter page: a button, and Escape pressed twice within a second.
+// Quick exit, on every reporter page, as GOV.UK's "Exit this page" does it: a button, and the
+// Shift key pressed three times (each press within 5 seconds of the one before; any other key
+// starts the count again). Not Escape: people press it to close a list or undo, and GDS found it
+// ended pages by accident, losing what was being written.
 // It blanks the page at once, ends the engine (dropping keys), and replaces the location
 // so Back does not return here. No history entries are ever added by Parley's pages, so
 // there is nothing else to go back to.
 
 /** A neutral, common destination; deployments may change it in the page's data attribute. */
 export const DEFAULT_EXIT_URL = 'https://www.bbc.co.uk/weather';
-const DOUBLE_PRESS_MS = 1000;
+/** GOV.UK's timing: the three Shift presses each within 5 seconds of the last. */
+const SHIFT_PRESSES = 3;
+const BETWEEN_PRESSES_MS = 5000;
 
 export function installQuickExit(options: { button: HTMLElement; onExit?: () => void }): void {
   const exitUrl = document.documentElement.dataset.exitUrl || DEFAULT_EXIT_URL;
@@ -16,11 +21,17 @@ export function installQuickExit(options: { button: HTMLElement; onExit?: () => 
     window.location.replace(exitUrl);
   };
   options.button.addEventListener('click', exit);
-  let lastEscape = 0;
+  let presses = 0;
+  let lastPress = 0;
   document.addEventListener('keydown', (event) => {
-    if (event.key !== 'Escape') return;
+    if (event.key !== 'Shift') {
+      presses = 0;
+      return;
+    }
+    if (event.repeat) return; // holding Shift down is one press
     const now = performance.now();
-    if (now - lastEscape < DOUBLE_PRESS_MS) exit();
-    lastEscape = now;
+    presses = now - lastPress <= BETWEEN_PRESSES_MS ? presses + 1 : 1;
+    lastPress = now;
+    if (presses >= SHIFT_PRESSES) exit();
   });
 }

@@ -38,7 +38,7 @@ export function landingView(app: ReporterApp): HTMLElement {
       el('h2', { id: 'stay-safe' }, 'Staying safe'),
       el('ul', {},
         el('li', {}, 'Use a phone or computer that the person you are reporting cannot check.'),
-        el('li', {}, 'To leave quickly, press “Quick exit” at the top, or press the Escape key twice. This page is replaced by a weather page.'),
+        el('li', {}, 'To leave quickly, press “Quick exit” at the top, or press the Shift key three times. This page is replaced by a weather page.'),
         el('li', {}, 'If you are in danger now, call 999.'),
       ),
     ),
