@@ -39,7 +39,11 @@ async function online<T>(work: () => Promise<T>): Promise<T> {
 
 function instanceConfig(): Promise<VerifiedConfig> {
   if (!config) {
-    config = online(() => fetchInstanceConfig(api));
+    // Verifying the units' key chains needs libsodium: wait for it, so an early click is never "offline".
+    config = online(async () => {
+      await ready;
+      return fetchInstanceConfig(api);
+    });
     config.catch(() => (config = null)); // a failed fetch is retried on the next call
   }
   return config;
