@@ -63,11 +63,19 @@ describe.skipIf(!browserAvailable)('console accounts', () => {
     await page.getByRole('button', { name: 'Confirm the code' }).click();
     await expect.poll(() => page.locator('#enrol-error').textContent()).toMatch(/did not work/);
 
-    await page.getByLabel('Code from your authenticator app').fill(harness.codeFor(secret));
+    const enrolmentCode = harness.codeFor(secret);
+    await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
     await page.getByRole('button', { name: 'Confirm the code' }).click();
     await waitForHeading(page, 'Your account is ready');
     await page.getByRole('button', { name: 'Done: sign in' }).click();
     await waitForHeading(page, 'Sign in');
+    // Signing in at once with the code still on screen is explained, not refused as a wrong password.
+    await page.getByLabel('Username').fill(account.username);
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toMatch(/just used to confirm your account.*Wait for the next code/);
+    await page.getByLabel('Code from your authenticator app').fill('');
     return secret;
   }
 

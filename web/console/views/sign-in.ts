@@ -16,6 +16,8 @@ function estimatedPercent(elapsedMs: number): number {
 export interface SignInOptions {
   /** Shown above the form, e.g. after signing out or when a session ended. */
   notice?: string;
+  /** The code that just confirmed a new account on this page: refused here with an explanation, not sent. */
+  spentCode?: string;
   /** Resolves once signed in and the next view is shown; throws to show an error here. `stage` updates the status text. */
   signIn(username: string, password: string, totp: string, stage: (text: string) => void): Promise<void>;
 }
@@ -47,6 +49,12 @@ export function signInView(options: SignInOptions): Node[] {
     if (!username.value.trim() || !password.value || !/^\d{6}$/.test(code)) {
       error.textContent = 'Enter your username, your password and the six-digit code from your authenticator app.';
       (!username.value.trim() ? username : !password.value ? password : totp).focus();
+      return;
+    }
+    // Each code works once: the one that just confirmed a new account would be refused as "wrong".
+    if (options.spentCode === code) {
+      error.textContent = 'That code was just used to confirm your account, and each code works once. Wait for the next code (they change every 30 seconds), then sign in with it.';
+      totp.focus();
       return;
     }
     const started = performance.now();
