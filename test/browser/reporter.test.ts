@@ -172,6 +172,8 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     await page.getByText('Your message has been sent.').waitFor();
     await expect.poll(() => page.locator('.thread li.from-reporter').last().textContent()).toContain('He logs in as a colleague.');
     expect(await page.locator('#reply').inputValue()).toBe('');
+    // Focus is on the outcome, not lost to the page body.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe('Your message has been sent.');
     await checkView(page, 'mailbox-after-reply');
     expect(await desk.reporterMessages(reference)).toEqual(['The one in the custody suite. He logs in as a colleague.']);
 

@@ -118,6 +118,9 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
       } catch {
         status.textContent = 'Your message has been sent, but the list of messages could not be refreshed. Lock your report and open it again to see it.';
       }
+      // The button was disabled while sending, which drops focus to the page: put it on the outcome.
+      status.tabIndex = -1;
+      status.focus();
     })().finally(() => {
       send.disabled = false;
     });
