@@ -261,6 +261,22 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
       await context.close();
     }, 60_000);
 
+    it('locks an open report left alone for 10 minutes, says why, and keeps it open while in use', async () => {
+      const { page, context } = await harness.newPage(NARROW);
+      await page.clock.install(); // time runs as usual, and the test can jump it forward
+      await openReporter(harness, page);
+      await openMailboxWith(page, existing.words.join(' '));
+      await page.clock.fastForward('09:00');
+      await page.keyboard.press('Tab'); // any activity starts the count again
+      await page.clock.fastForward('09:00');
+      expect(await page.getByRole('heading', { level: 1, name: 'Your report', exact: true }).count()).toBe(1);
+      await page.clock.fastForward('01:30');
+      await page.getByText('Your report was locked because nothing happened for 10 minutes').waitFor();
+      expect(await page.getByRole('button', { name: 'I have a passphrase' }).count()).toBe(1);
+      expect(await page.locator('main').textContent()).not.toContain('A report to come back to.');
+      await context.close();
+    });
+
     it('after leaving an open mailbox another way, Back shows the start, not the mailbox', async () => {
       const { page, context } = await harness.newPage(NARROW);
       await openReporter(harness, page);

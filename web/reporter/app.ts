@@ -34,7 +34,8 @@ export interface ReporterApp {
   /** Leaves at once (the quick exit), dropping keys. */
   exit(): void;
   go: {
-    landing(): void;
+    /** `notice`: said at the top, e.g. why an open report was locked. */
+    landing(notice?: string): void;
     reportForm(report: ReportInProgress): void;
     passphrase(report: ReportInProgress): void;
     confirm(report: ReportInProgress): void;

@@ -26,7 +26,7 @@ const app: ReporterApp = {
   engine,
   exit: () => quickExitButton.click(),
   go: {
-    landing: () => showView(view, landingView(app)),
+    landing: (notice?: string) => showView(view, landingView(app, notice)),
     reportForm: (report) => showView(view, reportFormView(app, report)),
     passphrase: (report) => showView(view, passphraseView(app, report)),
     confirm: (report) => showView(view, confirmView(app, report)),

@@ -3,7 +3,7 @@
 import { el } from '../../ui/dom.js';
 import { emptyDraft, type ReporterApp } from '../app.js';
 
-export function landingView(app: ReporterApp): HTMLElement {
+export function landingView(app: ReporterApp, notice?: string): HTMLElement {
   const makeReport = el('button', { type: 'button' }, 'Make a report');
   const havePassphrase = el('button', { type: 'button', class: 'secondary' }, 'I have a passphrase');
   makeReport.addEventListener('click', () => app.go.reportForm({ draft: emptyDraft(), words: null }));
@@ -11,6 +11,7 @@ export function landingView(app: ReporterApp): HTMLElement {
 
   return el('div', { class: 'landing' },
     el('h1', {}, 'Report a police officer or member of police staff, in confidence'),
+    notice ? el('p', { class: 'notice', role: 'status' }, notice) : '',
     el('p', { class: 'lead' }, 'You can tell an anti-corruption unit about corruption or abuse by someone in the police without giving your name.'),
     el('div', { class: 'actions' }, makeReport, havePassphrase),
 

@@ -26,7 +26,7 @@ export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement 
     app.go.landing();
   });
 
-  return el('div', {},
+  const root = el('div', {},
     el('h1', {}, 'Your report'),
     statusSlot,
     el('h2', {}, 'Messages'),
@@ -38,6 +38,28 @@ export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement 
       lock,
     ),
   );
+  lockWhenIdle(app, root);
+  return root;
+}
+
+/** An open report left alone is locked: someone who picks up the device later finds only the start. */
+export const IDLE_LOCK_MS = 10 * 60 * 1000;
+const IDLE_LOCK_NOTICE = 'Your report was locked because nothing happened for 10 minutes, so nobody else can read it on this device. Enter your passphrase to open it again.';
+
+function lockWhenIdle(app: ReporterApp, root: HTMLElement): void {
+  const listening = new AbortController();
+  let timer = 0;
+  const restart = () => {
+    clearTimeout(timer);
+    timer = window.setTimeout(() => {
+      listening.abort();
+      if (!root.isConnected) return; // already left this view another way
+      void app.engine.forget();
+      app.go.landing(IDLE_LOCK_NOTICE);
+    }, IDLE_LOCK_MS);
+  };
+  for (const type of ['keydown', 'pointerdown', 'input', 'scroll'] as const) document.addEventListener(type, restart, { signal: listening.signal, passive: true });
+  restart();
 }
 
 function statusCard(view: MailboxView): HTMLElement {
