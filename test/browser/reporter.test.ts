@@ -261,6 +261,18 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
       await context.close();
     }, 60_000);
 
+    it('with JavaScript off, says why it is needed and how to set Tor Browser, and the quick exit still leaves', async () => {
+      const context = await harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+      const page = await context.newPage();
+      await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
+      await page.goto(`${harness.server.url}/`);
+      await page.getByRole('heading', { name: 'This page needs JavaScript' }).waitFor();
+      expect(await page.locator('main').textContent()).toContain('choose “Safer”');
+      await page.getByRole('link', { name: 'Quick exit' }).click();
+      await page.waitForURL('https://www.bbc.co.uk/weather');
+      await context.close();
+    });
+
     it('locks an open report left alone for 10 minutes, says why, and keeps it open while in use', async () => {
       const { page, context } = await harness.newPage(NARROW);
       await page.clock.install(); // time runs as usual, and the test can jump it forward

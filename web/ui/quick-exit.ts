@@ -20,7 +20,12 @@ export function installQuickExit(options: { button: HTMLElement; onExit?: () => 
     document.body.replaceChildren();
     window.location.replace(exitUrl);
   };
-  options.button.addEventListener('click', exit);
+  options.button.addEventListener('click', (event) => {
+    // The control is a plain link (it must work with JavaScript off); here the page also blanks and
+    // replaces the location, so Back does not return.
+    event.preventDefault();
+    exit();
+  });
   let presses = 0;
   let lastPress = 0;
   document.addEventListener('keydown', (event) => {
