@@ -1,11 +1,11 @@
 // `npm start`: Parley on Node with embedded SQLite (./data/parley.sqlite by default).
 // No request logging: the server must keep no trace of who connected.
-import { readNodeEnv, PRODUCTION_CONFIG } from './env-node.js';
+import { nodeAppConfig, readNodeEnv } from './env-node.js';
 import { startNodeServer } from './node-server.js';
 import { DataProtocolError } from './data-protocol.js';
 
 const env = readNodeEnv(process.env);
-const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: PRODUCTION_CONFIG, serverSecret: process.env.PARLEY_SERVER_SECRET }).catch((error: unknown) => {
+const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: nodeAppConfig(env), serverSecret: process.env.PARLEY_SERVER_SECRET }).catch((error: unknown) => {
   // Conditions an operator must act on are said in words, without a stack trace.
   if (error instanceof DataProtocolError) {
     console.error(`Parley did not start. ${error.message}`);

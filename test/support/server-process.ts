@@ -11,10 +11,10 @@ export interface ServerProcess {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-export async function startServerProcess(dbPath: string): Promise<ServerProcess> {
+export async function startServerProcess(dbPath: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'entry-node.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DB: dbPath },
+    env: { ...process.env, PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DB: dbPath, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
