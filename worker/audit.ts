@@ -75,7 +75,7 @@ export async function audited(db: ParleyDb, now: number, events: AuditEvent | re
       return rows;
     } catch (error) {
       if (!isAuditCollision(error) || attempt >= MAX_ATTEMPTS) throw error;
-      // A little random wait spreads the racers out (CSPRNG: no Math.random in product code).
+      // A little random wait spreads the racers out (drawn from the CSPRNG, as all randomness here).
       const [draw] = crypto.getRandomValues(new Uint32Array(1));
       await new Promise((resolve) => setTimeout(resolve, (draw! / 2 ** 32) * 5 * attempt));
     }

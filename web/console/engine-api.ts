@@ -41,14 +41,9 @@ export interface MemberRow {
   keyCheck: 'endorsed' | 'proved' | null;
 }
 
-export interface InviteRow {
-  id: string;
-  kind: 'member' | 'organisation';
-  role: 'admin' | 'investigator';
-  orgName: string | null;
-  createdBy: string | null;
-  expiresAt: number;
-}
+/** An open invitation, as the admin client reads it. */
+import type { Invite as InviteRow } from '../client/admin.js';
+export type { InviteRow };
 
 export interface OtherOrganisation {
   id: string;
