@@ -2,7 +2,7 @@
 // founding an organisation, invitations, joining, keyrings, removal and key rotation.
 // Reads run on their own; every write here returns its statements and guards instead of
 // running them, so a route cannot make one of these changes without its audit entry.
-import { and, asc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { instanceSettings, investigators, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
@@ -166,9 +166,4 @@ export function endorseMemberStatements(db: ParleyDb, memberId: string, endorsem
 
 export function deleteSessionsStatements(db: ParleyDb, investigatorId: string): WriteStep[] {
   return [db.delete(sessions).where(eq(sessions.investigatorId, investigatorId))];
-}
-
-/** Members of the organisation (not removed) other than `exceptId`. */
-export async function otherMembers(db: ParleyDb, orgId: string, exceptId: string): Promise<{ id: string }[]> {
-  return await db.select({ id: investigators.id }).from(investigators).where(and(eq(investigators.orgId, orgId), ne(investigators.id, exceptId), isNull(investigators.removedAt)));
 }

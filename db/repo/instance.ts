@@ -19,6 +19,3 @@ export async function setSetting(db: ParleyDb, key: string, value: string): Prom
   await db.insert(instanceSettings).values({ key, value }).onConflictDoUpdate({ target: instanceSettings.key, set: { value } });
 }
 
-export async function deleteSetting(db: ParleyDb, key: string): Promise<void> {
-  await db.delete(instanceSettings).where(eq(instanceSettings.key, key));
-}

@@ -8,8 +8,7 @@ export type ProtocolErrorKind =
   | 'bad_signature' // a signature did not verify against the expected key
   | 'wrong_binding' // it opened, but belongs to another case or message
   | 'missing_key' // sealed to a key this device does not hold (e.g. a key version it was never given)
-  | 'untrusted_key' // a key whose chain to the organisation's anchor (or to a member's invitation) does not verify
-  | 'broken_thread'; // a message does not follow the one before it: one was dropped, reordered or inserted
+  | 'untrusted_key'; // a key whose chain to the organisation's anchor (or to a member's invitation) does not verify
 
 export class ProtocolError extends Error {
   constructor(
