@@ -102,12 +102,6 @@ export const attemptThrottle = sqliteTable('attempt_throttle', {
   lastFailureAt: integer('last_failure_at').notNull(),
 }, (t) => [index('attempt_throttle_last').on(t.lastFailureAt)]);
 
-/** New reports per minute, instance-wide: the flood cap counts here. */
-export const intakeCounters = sqliteTable('intake_counters', {
-  minute: integer('minute').primaryKey(),
-  count: integer('count').notNull(),
-});
-
 /**
  * Organisation private keys, sealed to one member's personal public key. A keyring that
  * exists is never overwritten; members keep every version they hold (a rotation adds one),
@@ -212,6 +206,8 @@ export const AUDIT_ACTIONS = [
   'case_pass_on', 'case_received', 'case_transfer_accept', 'case_transfer_decline',
   'member_invite', 'invite_revoke', 'member_add', 'totp_confirm', 'member_keyring', 'keyring_confirm', 'keyring_reject',
   'member_remove', 'key_rotate', 'key_activate', 'key_abandon', 'session_revoke', 'organisation_create',
+  // By the operator, from the server (scripts/reset-second-factor.ts), not through a route.
+  'totp_reset',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -242,7 +238,7 @@ export const writeGuards = sqliteTable('write_guards', {
   guard: text('guard').notNull(),
 });
 
-/** Single-use mailbox proof challenges, stored as hashes, deleted when used or expired. */
+/** Spent challenges, as hashes, kept until they expire so none is spent twice (issued ones are not stored). */
 export const challenges = sqliteTable('challenges', {
   challengeHash: text('challenge_hash').primaryKey(),
   expiresAt: integer('expires_at').notNull(),

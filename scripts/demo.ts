@@ -8,7 +8,7 @@ import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, open
 import { listCases, openCase, replyToCase, setCaseStatus, signIn } from '../web/client/investigator.js';
 import { bytesToB64, generatePassphrase, PRODUCTION_KDF, randomBytes, sodiumReady } from '../web/protocol/index.js';
 import { createOrganisation } from './create-organisation.js';
-import { loadNodeServerSecret } from '../worker/server-secret-node.js';
+import { loadMatchingNodeServerSecret } from '../worker/server-secret-node.js';
 import { totpCodeAt } from '../worker/totp.js';
 
 const env = readNodeEnv(process.env);
@@ -33,7 +33,7 @@ async function investigatorAccount(): Promise<{ username: string; password: stri
   const database = openNodeDatabase(env.PARLEY_DB);
   try {
     // The same server secret the running server uses (PARLEY_SERVER_SECRET or the file beside the database).
-    const { totpSecret } = await createOrganisation(database.db, { ...account, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret: loadNodeServerSecret(env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET) });
+    const { totpSecret } = await createOrganisation(database.db, { ...account, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret: await loadMatchingNodeServerSecret(database.db, env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET) });
     return { ...account, totpSecret };
   } finally {
     database.close();

@@ -8,7 +8,7 @@ import { openNodeDatabase } from '../db/open-node.js';
 import { readNodeEnv } from '../worker/env-node.js';
 import { PRODUCTION_KDF } from '../web/protocol/index.js';
 import { createOrganisation } from './create-organisation.js';
-import { loadNodeServerSecret } from '../worker/server-secret-node.js';
+import { loadMatchingNodeServerSecret } from '../worker/server-secret-node.js';
 import { totpUri } from '../worker/totp.js';
 import { renderUnicodeCompact } from 'uqr';
 
@@ -36,7 +36,7 @@ if (password.length < 12) {
 const env = readNodeEnv(process.env);
 const database = openNodeDatabase(env.PARLEY_DB);
 try {
-  const serverSecret = loadNodeServerSecret(env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET);
+  const serverSecret = await loadMatchingNodeServerSecret(database.db, env.PARLEY_DB, process.env.PARLEY_SERVER_SECRET);
   const created = await createOrganisation(database.db, { orgName: values.org, username: values.username, password, kdf: PRODUCTION_KDF, now: Date.now(), serverSecret });
   console.log(`Created organisation "${values.org}" (${created.orgId}) with administrator ${values.username}.`);
   // Shown once: the administrator adds it to an authenticator app now. The database keeps it only encrypted.

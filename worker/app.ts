@@ -14,6 +14,7 @@ import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
 import { keyringRoutes } from './routes/keyrings.js';
+import { workGate } from './proof-of-work.js';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -24,13 +25,15 @@ export function createApp(deps: AppDeps): Hono {
   // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation").
   app.use('/api/*', limitTo(deps.config.maxBodyBytes));
   app.route('/api', configRoutes(deps));
-  app.route('/api/reports', reportRoutes(deps));
-  app.route('/api/mailbox', mailboxRoutes(deps));
-  app.route('/api/investigator', investigatorSessionRoutes(deps));
+  // One per app, so per process or isolate: it holds the in-memory intake count.
+  const work = workGate(deps);
+  app.route('/api/reports', reportRoutes(deps, work));
+  app.route('/api/mailbox', mailboxRoutes(deps, work));
+  app.route('/api/investigator', investigatorSessionRoutes(deps, work));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
-  app.route('/api', accountRoutes(deps));
+  app.route('/api', accountRoutes(deps, work));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);

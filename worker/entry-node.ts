@@ -3,11 +3,12 @@
 import { nodeAppConfig, readNodeEnv } from './env-node.js';
 import { startNodeServer } from './node-server.js';
 import { DataProtocolError } from './data-protocol.js';
+import { StartupRefusal } from './startup-refusal.js';
 
 const env = readNodeEnv(process.env);
-const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: nodeAppConfig(env), serverSecret: process.env.PARLEY_SERVER_SECRET }).catch((error: unknown) => {
+const server = await startNodeServer({ host: env.PARLEY_HOST, port: env.PARLEY_PORT, dbPath: env.PARLEY_DB, config: nodeAppConfig(env), serverSecret: process.env.PARLEY_SERVER_SECRET, maxConnections: env.PARLEY_MAX_CONNECTIONS }).catch((error: unknown) => {
   // Conditions an operator must act on are said in words, without a stack trace.
-  if (error instanceof DataProtocolError) {
+  if (error instanceof StartupRefusal || error instanceof DataProtocolError) {
     console.error(`Parley did not start. ${error.message}`);
     process.exit(1);
   }

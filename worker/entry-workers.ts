@@ -16,6 +16,8 @@ import { EnvironmentError } from './config-vars.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { runScheduledWork } from './scheduled.js';
 import { DataProtocolError, requireProtocol2Data } from './data-protocol.js';
+import { requireMatchingServerSecret } from './server-secret-check.js';
+import { StartupRefusal } from './startup-refusal.js';
 
 function depsFor(env: unknown): AppDeps {
   const { db, assets, config, serverSecret } = readWorkersEnv(env);
@@ -51,27 +53,37 @@ function failedApp(error: unknown): Hono {
   console.error(misconfigured ? `Parley is misconfigured: ${error.message}` : `Parley could not start: ${error instanceof Error ? error.name : 'error'}`);
   const app = new Hono();
   app.use('*', securityHeaders());
-  app.all('*', (c) => (misconfigured ? errorResponse(c, new ApiError('internal', `The server is misconfigured. ${error.message}`)) : handleError(error as Error, c)));
+  app.all('*', (c) => (misconfigured ? errorResponse(c, new ApiError('server_misconfigured', `The server is misconfigured. ${error.message}`)) : handleError(error as Error, c)));
   return app;
 }
 
-// Checked once per isolate and env: a database holding protocol-1 data is not served (worker/data-protocol.ts).
-const dataChecks = new WeakMap<object, Promise<unknown>>();
+// Checked once per isolate and env, as Node checks at start: a database holding protocol-1 data
+// is not served (worker/data-protocol.ts), nor one whose server secret is another (worker/server-secret-check.ts).
+const startupChecks = new WeakMap<object, Promise<unknown>>();
 
-function dataCheckFor(env: object): Promise<unknown> {
-  let check = dataChecks.get(env);
+function startupCheckFor(env: object): Promise<unknown> {
+  let check = startupChecks.get(env);
   if (!check) {
-    check = requireProtocol2Data(depsFor(env).db, 'The D1 database').then(() => null, (error: unknown) => error);
-    dataChecks.set(env, check);
+    const { db, serverSecret } = depsFor(env);
+    check = (async () => {
+      await requireProtocol2Data(db, 'The D1 database');
+      await requireMatchingServerSecret(db, serverSecret, {
+        database: 'the D1 database',
+        secretFrom: 'the PARLEY_SERVER_SECRET Worker secret',
+        fix: 'Put back the secret this database was set up with (wrangler secret put PARLEY_SERVER_SECRET); do not make a new one.',
+      });
+    })().then(() => null, (error: unknown) => error);
+    startupChecks.set(env, check);
   }
   return check;
 }
 
 /** Every request answered 503 with what the operator must do: the Workers form of refusing to start. */
-function refusingApp(error: DataProtocolError): Hono {
+function refusingApp(error: DataProtocolError | StartupRefusal): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
-  app.all('*', (c) => errorResponse(c, new ApiError('unsupported_data', error.message)));
+  const refusal = error instanceof DataProtocolError ? new ApiError('unsupported_data', error.message) : new ApiError('server_misconfigured', error.message);
+  app.all('*', (c) => errorResponse(c, refusal));
   return app;
 }
 
@@ -80,8 +92,8 @@ export default {
     let app: Hono;
     try {
       app = appFor(env);
-      const refused = await dataCheckFor(env);
-      if (refused instanceof DataProtocolError) {
+      const refused = await startupCheckFor(env);
+      if (refused instanceof DataProtocolError || refused instanceof StartupRefusal) {
         console.error(refused.message);
         app = refusingApp(refused);
       }

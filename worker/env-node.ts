@@ -6,10 +6,12 @@ import type { AppConfig } from './deps.js';
 export { PRODUCTION_CONFIG } from './config-vars.js';
 
 // The same PARLEY_* tuning settings as Workers (config-vars.ts), plus where to listen and store.
-const nodeEnv = configVars.extend({
+export const nodeEnv = configVars.extend({
   PARLEY_HOST: z.string().default('127.0.0.1'),
   PARLEY_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   PARLEY_DB: z.string().default('./data/parley.sqlite'),
+  // Unset: derived from the open-file limit (worker/node-connection-limits.ts).
+  PARLEY_MAX_CONNECTIONS: z.coerce.number().int().min(1).optional(),
 });
 
 export type NodeEnv = z.infer<typeof nodeEnv>;

@@ -9,7 +9,7 @@ import type { AppConfig } from './deps.js';
 const hasMethods = (value: unknown, ...names: string[]) =>
   typeof value === 'object' && value !== null && names.every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
 
-const workersEnv = configVars.extend({
+export const workersEnv = configVars.extend({
   DB: z.custom<D1Database>((v) => hasMethods(v, 'prepare', 'batch'), 'binding missing or not a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")'),
   ASSETS: z.custom<Fetcher>((v) => hasMethods(v, 'fetch'), 'binding missing or not an assets binding (wrangler.toml: [assets] binding = "ASSETS")'),
   // A secret, not a var: `wrangler secret put PARLEY_SERVER_SECRET` (docs/DEPLOY.md).

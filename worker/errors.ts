@@ -2,6 +2,7 @@
 // Codes are a closed set; clients branch on the code, people read the message.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { storageFault } from './storage-faults.js';
 
 export const ERROR_STATUS = {
   invalid_json: 400,
@@ -32,7 +33,17 @@ export const ERROR_STATUS = {
   /** The case is with that organisation already, or offered to it. */
   already_shared: 409,
   rate_limited: 429,
+  /** The device's clock and the server's differ too much for a TOTP code to match. */
+  clock_skew: 400,
   internal: 500,
+  /** The disk is full: nothing was kept (worker/storage-faults.ts). */
+  storage_full: 503,
+  /** The database is held by another process (a backup, a migration): try again shortly. */
+  storage_busy: 503,
+  /** The database cannot be written (read-only file, I/O error). */
+  storage_unwritable: 503,
+  /** A binding, setting or the server secret is missing or wrong: the operator must act (the message says what). */
+  server_misconfigured: 503,
   /** The database holds data this protocol version does not serve (protocol 1): the operator must act. */
   unsupported_data: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -45,7 +56,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** For rate_limited: when to try again (sent as Retry-After). */
+    /** For rate_limited and storage faults: when to try again (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
   ) {
     super(message);
@@ -65,6 +76,12 @@ export function errorResponse(c: Context, error: ApiError): Response {
 /** app.onError: ApiErrors become their response; anything else is a bug, answered without detail. */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof ApiError) return errorResponse(c, error);
+  const fault = storageFault(error);
+  if (fault) {
+    // The condition and the route, for the operator; never anything about the caller.
+    console.error(`storage: ${fault.code} on ${c.req.method} ${c.req.routePath}`);
+    return errorResponse(c, fault);
+  }
   // Log the error kind and route only: never headers, bodies or anything about the caller.
   // First line only: database errors carry the query's bound values (ciphertext, hashes) after it.
   console.error(`internal error on ${c.req.method} ${c.req.routePath}: ${error.name}: ${error.message.split(/\n|params:/)[0]!.slice(0, 200)}`);

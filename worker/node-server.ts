@@ -7,10 +7,12 @@ import { openNodeDatabase } from '../db/open-node.js';
 import { createApp } from './app.js';
 import { webCryptoRandomBytes, type AppConfig } from './deps.js';
 import { loadNodeAssets } from './assets-node.js';
-import { loadNodeServerSecret } from './server-secret-node.js';
+import { loadMatchingNodeServerSecret } from './server-secret-node.js';
+import { StartupRefusal } from './startup-refusal.js';
 import { issueSetupToken } from './setup-token.js';
 import { runScheduledWork } from './scheduled.js';
 import { requireProtocol2Data } from './data-protocol.js';
+import { connectionLimits, limitConnections } from './node-connection-limits.js';
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -22,10 +24,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number }): Promise<RunningServer> {
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number; maxConnections?: number }): Promise<RunningServer> {
+  // Each step refuses (StartupRefusal, DataProtocolError) what would lose data or fail every request.
   const database = openNodeDatabase(options.dbPath);
+  let serverSecret: Uint8Array;
   try {
     await requireProtocol2Data(database.db, `The database ${options.dbPath}`);
+    serverSecret = await loadMatchingNodeServerSecret(database.db, options.dbPath, options.serverSecret);
   } catch (error) {
     database.close();
     throw error;
@@ -36,16 +41,22 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     clock: options.clock ?? Date.now,
     randomBytes: webCryptoRandomBytes,
     config: options.config,
-    serverSecret: loadNodeServerSecret(options.dbPath, options.serverSecret),
+    serverSecret,
     ...(assets ? { assets } : {}),
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
   // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
   const cleanUp = setInterval(() => void runScheduledWork({ db: database.db, config: options.config }, Date.now()).catch(() => undefined), 60 * 60 * 1000);
   cleanUp.unref();
-  const server: ServerType = await new Promise((resolve) => {
+  const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
+    s.once('error', (error) => {
+      clearInterval(cleanUp);
+      database.close();
+      reject(listenRefusal(error, options.host, options.port));
+    });
   });
+  limitConnections(server, connectionLimits(options.maxConnections));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
@@ -62,4 +73,15 @@ export async function startNodeServer(options: { host: string; port: number; dbP
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+/** A port already taken or not ours to bind is the operator's to fix; other listen errors stay as they are. */
+function listenRefusal(error: Error & { code?: string }, host: string, port: number): Error {
+  if (error.code === 'EADDRINUSE') {
+    return new StartupRefusal(`Another process is already listening on ${host}:${port}.`, 'Stop that process (is Parley already running?), or set PARLEY_PORT to a free port.', { cause: error });
+  }
+  if (error.code === 'EACCES' || error.code === 'EADDRNOTAVAIL') {
+    return new StartupRefusal(`Parley may not listen on ${host}:${port} (${error.code}).`, 'Set PARLEY_HOST to an address of this machine and PARLEY_PORT to a port above 1023, or give Node the right to bind it.', { cause: error });
+  }
+  return error;
 }

@@ -1,21 +1,24 @@
-// Server side of the proof of work and of the intake cap. A challenge carries the
-// difficulty asked when it was issued; a request that spends it must show a nonce whose
-// hash has that many leading zero bits (one SHA-256 to check). Difficulty rises with the
-// instance's intake this minute, so a flood of reports makes each one dearer to send,
-// then slower to be accepted — never lost: refused senders are told when to retry.
-import { b64ToBytes } from '../web/protocol/encoding.js';
+// Server side of the proof of work and of the intake cap.
+//
+// Issuing a challenge writes nothing (challenge-token.ts). Spending one is checked cheapest
+// first: its MAC and expiry, then the work (one SHA-256) against the difficulty asked *now*,
+// and only then, work paid, is it remembered as spent (one row, so it cannot be spent twice).
+// Difficulty rises with the intake of the last minute, counted in memory: a count per minute
+// kept in the database would date each report finer than the day (issue 11).
+import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
-import { countIntake, intakeThisMinute } from '../db/repo/throttle.js';
+import { SIZES } from '../web/protocol/labels.js';
+import { recordSpentChallenge } from '../db/repo/challenges.js';
 import { ApiError } from './errors.js';
-import { sha256 } from './server-crypto.js';
-import type { AppDeps } from './deps.js';
+import { storageFault } from './storage-faults.js';
+import { sha256, sha256B64 } from './server-crypto.js';
+import { challengeKey, issueChallenge, readChallenge } from './challenge-token.js';
+import { dayStartMs, type AppDeps } from './deps.js';
 
 /** Beyond this many times the cap per minute, reports are refused until the next minute. */
 const HARD_CAP_FACTOR = 8;
-
-export function minuteOf(ms: number): number {
-  return Math.floor(ms / 60_000);
-}
+const MINUTE_MS = 60_000;
+const DAY_MS = 24 * 60 * MINUTE_MS;
 
 /** Base difficulty, plus two bits for every doubling of intake beyond the cap. */
 export function workBitsForIntake(baseBits: number, intake: number, capPerMinute: number): number {
@@ -23,25 +26,97 @@ export function workBitsForIntake(baseBits: number, intake: number, capPerMinute
   return baseBits + 2 * Math.ceil(Math.log2(intake / capPerMinute));
 }
 
-export async function currentWorkBits(deps: AppDeps): Promise<number> {
-  if (deps.config.workBits === 0) return 0;
-  return workBitsForIntake(deps.config.workBits, await intakeThisMinute(deps.db, minuteOf(deps.clock())), deps.config.intakePerMinute);
+/**
+ * Reports admitted in the last minute, in this process (Node) or this isolate (Workers, where
+ * the figure is per isolate: the cap then holds per isolate, which bounds a flood no less).
+ * A sliding window of two fixed minutes, weighted, so the count does not drop to zero on the
+ * minute; a clock that jumps back simply starts a fresh window.
+ */
+export class IntakeGauge {
+  private minute = -1;
+  private current = 0;
+  private previous = 0;
+
+  private roll(now: number): void {
+    const minute = Math.floor(now / MINUTE_MS);
+    if (minute === this.minute) return;
+    this.previous = minute === this.minute + 1 ? this.current : 0;
+    this.current = 0;
+    this.minute = minute;
+  }
+
+  lastMinute(now: number): number {
+    this.roll(now);
+    const elapsed = (now % MINUTE_MS) / MINUTE_MS;
+    return Math.ceil(this.current + this.previous * (1 - elapsed));
+  }
+
+  add(now: number): void {
+    this.roll(now);
+    this.current++;
+  }
 }
 
-export async function hasEnoughWork(challenge: Uint8Array, nonceHeader: string | undefined, bits: number): Promise<boolean> {
+/** Why a challenge could not be spent: the client needs a new one, or it was never good. */
+export type SpendRefusal = 'work_too_weak' | 'invalid';
+
+async function hasEnoughWork(challenge: Uint8Array, nonceHeader: string | undefined, bits: number): Promise<boolean> {
   if (bits === 0) return true;
   const nonce = nonceHeader ? b64ToBytes(nonceHeader) : null;
   if (!nonce || nonce.length !== WORK_NONCE_BYTES) return false;
   return leadingZeroBits(await sha256(workInput(challenge, nonce))) >= bits;
 }
 
+export interface WorkGate {
+  /** A fresh challenge and the difficulty asked now. */
+  issue(): Promise<{ challenge: string; expiresInSeconds: number; workBits: number }>;
+  /** Spends a challenge if it is live, unspent and carries enough work for the load now. */
+  spend(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<{ ok: true } | { ok: false; refusal: SpendRefusal }>;
+  /** Whether work is asked at all (PARLEY_WORK_BITS=0 turns it off). */
+  readonly required: boolean;
+  /** Counts a report against the last minute's intake; refuses, with a time to retry, past the hard cap. */
+  admitReport(): void;
+}
 
-/** Counts a report against this minute's intake; refuses, with a time to retry, past the hard cap. */
-export async function admitReport(deps: AppDeps): Promise<void> {
-  const now = deps.clock();
-  const count = await countIntake(deps.db, minuteOf(now));
-  if (count > deps.config.intakePerMinute * HARD_CAP_FACTOR) {
-    const seconds = Math.ceil((60_000 - (now % 60_000)) / 1000);
-    throw new ApiError('rate_limited', `Many reports are arriving right now. Yours is safe on your device: try again in ${seconds} seconds.`, seconds);
-  }
+export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
+  const key = challengeKey(deps.serverSecret);
+  const bitsNow = (now: number) => workBitsForIntake(deps.config.workBits, gauge.lastMinute(now), deps.config.intakePerMinute);
+  return {
+    required: deps.config.workBits > 0,
+    async issue() {
+      const now = deps.clock();
+      const workBits = bitsNow(now);
+      const challenge = await issueChallenge(await key, { expiresAtMs: now + deps.config.challengeTtlMs, workBits }, deps.randomBytes);
+      return { challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000), workBits };
+    },
+    async spend(challenge, nonceHeader) {
+      const now = deps.clock();
+      const terms = challenge && challenge.length === SIZES.challenge ? await readChallenge(await key, challenge, now) : null;
+      if (!terms) return { ok: false, refusal: 'invalid' };
+      if (!(await hasEnoughWork(challenge!, nonceHeader, Math.max(terms.workBits, bitsNow(now))))) return { ok: false, refusal: 'work_too_weak' };
+      // Kept to the end of its expiry's day: an exact expiry would date the request it paid for.
+      const keepUntil = dayStartMs(terms.expiresAtMs) + DAY_MS;
+      // With the disk full the spend cannot be remembered; reporters still get in (a replay then
+      // reuses work, no more), and anything that must be written is refused by its own write.
+      const fresh = await recordSpentChallenge(deps.db, await sha256B64(challenge!), keepUntil, terms.workBits).catch((error: unknown) => {
+        if (storageFault(error)?.code === 'storage_full') return true;
+        throw error;
+      });
+      return fresh ? { ok: true } : { ok: false, refusal: 'invalid' };
+    },
+    admitReport() {
+      const now = deps.clock();
+      if (gauge.lastMinute(now) >= deps.config.intakePerMinute * HARD_CAP_FACTOR) {
+        const seconds = Math.ceil((MINUTE_MS - (now % MINUTE_MS)) / 1000);
+        throw new ApiError('rate_limited', `Many reports are arriving right now. Yours is safe on your device: try again in ${seconds} seconds.`, seconds);
+      }
+      gauge.add(now);
+    },
+  };
+}
+
+/** The request's challenge header as bytes, or null. */
+export function challengeFromHeader(header: string | undefined): Uint8Array | null {
+  const bytes = header === undefined ? null : b64ToBytes(header);
+  return bytes && bytes.length === SIZES.challenge ? bytes : null;
 }

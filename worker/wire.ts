@@ -59,7 +59,8 @@ export const statusBody = z.strictObject({ id, envelope, signature, prev: link, 
 const username = z.string().min(1).max(64).regex(/^[a-z0-9._-]+$/, 'lower-case letters, digits, dot, dash or underscore');
 export const preloginBody = z.strictObject({ username });
 const totpCode = z.string().regex(/^\d{6}$/, 'six digits');
-export const signInBody = z.strictObject({ username, authKey: b64(32), totp: totpCode });
+// The device token (16 bytes) and the device's clock are optional: see worker/credential-check.ts.
+export const signInBody = z.strictObject({ username, authKey: b64(32), totp: totpCode, deviceToken: b64(16).optional(), clientTime: z.number().int().nonnegative().optional() });
 export const totpConfirmBody = signInBody;
 
 export const caseIdParam = z.strictObject({ caseId: id });

@@ -97,7 +97,7 @@ describe('the audit trail covers every route', () => {
       const response = await t.fetch(input, init);
       if (match && response.ok) for (const action of newActions(before)) (seen.get(match.route) ?? seen.set(match.route, new Set()).get(match.route)!).add(action);
       return response;
-    });
+    }, t.api.clock);
     const api = tracing;
     const newCode = (secret: string) => {
       t.clock.now += 30_000;

@@ -3,12 +3,22 @@
 // the reporter (played from Node) sees, unverifiable content flagged, nothing stored, every
 // request same-origin, accessible (axe, keyboard alone) and usable at 360 px.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page, Request } from 'playwright-core';
+import type { BrowserContext, Page, Request } from 'playwright-core';
 import { openMailbox, replyFromMailbox } from '../../web/client/reporter.js';
 import { newCaseKey, sodiumReady, REPORT_CATEGORIES } from '../../web/protocol/index.js';
 import type { ApiClient } from '../../web/client/api.js';
 import { browserAvailable, INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { heading, instanceConfig, overflowsHorizontally, seedReport, signInThroughPage, tabTo, waitForHeading, type SeededReport } from './console-helpers.js';
+
+/**
+ * What the console leaves on the device: nothing but the known-device token, which throttles
+ * this username's sign-ins apart from strangers' (worker/device-token.ts) and opens nothing.
+ */
+async function expectOnlyKnownDeviceToken(context: BrowserContext, page: Page): Promise<void> {
+  expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 1, session: 0, indexedDb: 0 });
+  const kept = await page.evaluate(() => Object.entries(localStorage));
+  expect(kept).toEqual([[`parley.known-device.${INVESTIGATOR.username}`, expect.stringMatching(/^[A-Za-z0-9_-]{22}$/)]]);
+}
 
 const label = (id: string) => REPORT_CATEGORIES.find((c) => c.id === id)!.label;
 
@@ -102,7 +112,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     expect(await rows.count()).toBe(3);
 
     await expectFixedAddress(page);
-    expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
+    await expectOnlyKnownDeviceToken(context, page);
     // The engine's API calls are recorded too, and all of them stay on this origin.
     expect(requests.some((r) => r.url().endsWith('/api/investigator/cases'))).toBe(true);
     expectSameOrigin(requests);
@@ -238,12 +248,12 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await context.close();
   });
 
-  it('signs out to the sign-in view; a reload also lands there; nothing is stored', async () => {
+  it('signs out to the sign-in view; a reload also lands there; nothing but the known-device token is stored', async () => {
     const { page, context, requests } = await harness.newPage();
     await signInThroughPage(page, harness);
     await waitForHeading(page, 'Cases');
     expect(await page.locator('#account').textContent()).toContain(INVESTIGATOR.username);
-    expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
+    await expectOnlyKnownDeviceToken(context, page);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await waitForHeading(page, 'Sign in');
@@ -255,7 +265,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.reload();
     await waitForHeading(page, 'Sign in');
     expect(await page.locator('#view').textContent()).toContain('reloading or closing it means signing in again');
-    expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
+    await expectOnlyKnownDeviceToken(context, page);
     await expectFixedAddress(page);
     expectSameOrigin(requests);
     await context.close();

@@ -155,7 +155,7 @@ describe('a Workers deployment with a binding missing and a bad var', () => {
     for (const [method, path] of [['GET', '/api/config'], ['POST', '/api/reports'], ['GET', '/']] as const) {
       const res = await fetch(`${server.url}${path}`, { method });
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      const message = await expectOneErrorShape(res, 500, 'internal');
+      const message = await expectOneErrorShape(res, 503, 'server_misconfigured');
       expect(message).toContain('DB: binding missing');
       expect(message).toContain('PARLEY_KDF_OPS_LIMIT');
       expect(message).not.toContain('ASSETS');
@@ -166,6 +166,32 @@ describe('a Workers deployment with a binding missing and a bad var', () => {
     const run = await server.runScheduled();
     expect(run.status).toBe(500);
     expect(run.body).toContain('DB: binding missing');
+  });
+});
+
+describe('a Workers deployment given another server secret than its database’s', () => {
+  let dir: string;
+  let server: WorkerdServer | undefined;
+  afterAll(async () => {
+    await server?.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers every request 503 server_misconfigured, saying to put the secret back, and changes nothing', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'parley-edge-secret-'));
+    const assetsDir = join(dir, 'assets');
+    mkdirSync(assetsDir);
+    writeFileSync(join(assetsDir, 'index.html'), PAGE);
+    await applyD1Migrations(join(dir, 'state'));
+    const secret = () => bytesToB64(crypto.getRandomValues(new Uint8Array(32)));
+    server = await startWorkerd({ persistTo: join(dir, 'state'), assetsDir, vars: { PARLEY_SERVER_SECRET: secret() } });
+    expect((await fetch(`${server.url}/api/config`)).status).toBe(200); // the first request records the secret's check value
+    await server.dispose();
+    server = await startWorkerd({ persistTo: join(dir, 'state'), assetsDir, vars: { PARLEY_SERVER_SECRET: secret() }, logLevel: 'error' });
+    for (const [method, path] of [['GET', '/api/config'], ['POST', '/api/investigator/sessions']] as const) {
+      const message = await expectOneErrorShape(await fetch(`${server.url}${path}`, { method }), 503, 'server_misconfigured');
+      expect(message).toContain('wrangler secret put PARLEY_SERVER_SECRET');
+    }
   });
 });
 

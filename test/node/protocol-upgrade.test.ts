@@ -15,14 +15,17 @@ import { TEST_CONFIG } from '../support/test-app.js';
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Migrations 0005 and later came after protocol 1. */
+const isAfterProtocol1 = (name: string) => /^\d{4}_/.test(name) && Number(name.slice(0, 4)) >= 5;
+
 /** The migrations protocol 1 shipped (0000–0004), applied as that release applied them, and one organisation with a case. */
 function protocol1Database(path: string): void {
   const v1Migrations = join(dir, 'v1-migrations');
   cpSync(MIGRATIONS_DIR, v1Migrations, { recursive: true });
-  for (const name of readdirSync(v1Migrations)) if (name.startsWith('0005')) rmSync(join(v1Migrations, name));
+  for (const name of readdirSync(v1Migrations)) if (isAfterProtocol1(name)) rmSync(join(v1Migrations, name));
   const journal = join(v1Migrations, 'meta', '_journal.json');
   const meta = JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] };
-  meta.entries = meta.entries.filter((e) => !e.tag.startsWith('0005'));
+  meta.entries = meta.entries.filter((e) => !isAfterProtocol1(e.tag));
   writeFileSync(journal, JSON.stringify(meta));
   const sqlite = new Database(path);
   migrate(drizzle(sqlite), { migrationsFolder: v1Migrations });

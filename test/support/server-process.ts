@@ -11,12 +11,18 @@ export interface ServerProcess {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-export async function startServerProcess(dbPath: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'entry-node.ts')], {
+/** A script of this repository under tsx, as npm runs it, with the test's database and an OS-chosen port. */
+function spawnRepoScript(script: string, dbPath: string, extraEnv: Record<string, string>, as: { uid?: number; gid?: number } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, script)], {
     cwd: ROOT,
     env: { ...process.env, PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DB: dbPath, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
+}
+
+export async function startServerProcess(dbPath: string, extraEnv: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawnRepoScript(join('worker', 'entry-node.ts'), dbPath, extraEnv);
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -41,4 +47,30 @@ export async function startServerProcess(dbPath: string, extraEnv: Record<string
       await exited;
     },
   };
+}
+
+export interface FinishedProcess {
+  /** null when it was stopped: the server started after all, or 30 s passed. */
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs a script expected to exit by itself — the entry point refusing to start, or
+ * scripts/doctor.ts — and returns what it printed. A server that starts instead is stopped
+ * at once (code null), so a test sees the output rather than a timeout. `as`: another user.
+ */
+export async function runToExit(script: string, dbPath: string, extraEnv: Record<string, string> = {}, as: { uid?: number; gid?: number } = {}): Promise<FinishedProcess> {
+  const child = spawnRepoScript(script, dbPath, extraEnv, as);
+  let output = '';
+  const collect = (d: Buffer) => {
+    output += d.toString();
+    if (/running on http/.test(output)) child.kill('SIGKILL');
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, output };
 }

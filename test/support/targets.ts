@@ -40,6 +40,10 @@ export interface ApiTarget {
   addOrganisation(orgName: string, username: string): Promise<CreatedOrganisation>;
   /** Signs in an administrator made by addOrganisation, with a current TOTP code (through `api` if given). */
   signIn(username: string, api?: ApiClient): Promise<InvestigatorSession>;
+  /** The base32 TOTP secret of an administrator made by addOrganisation. */
+  totpSecret(username: string): string;
+  /** The server's clock: the test's on Node, the system's on workerd. */
+  now(): number;
   /** Moves past the challenge lifetime: the clock on Node, real time on workerd (whose clock is the system's). */
   letChallengesExpire(): Promise<void>;
   /** An empty database (instance settings aside) and an empty request log, for the next test. */
@@ -92,6 +96,8 @@ export const nodeTarget: TargetKind = {
         current.clock.now += 30_000; // a fresh TOTP step each time, so no code is reused
         return signIn(api ?? current.api, { username, password: TEST_PASSWORD, totp: totpCodeAt(totpSecrets.get(username)!, current.clock.now) }, TEST_KDF);
       },
+      totpSecret: (username) => totpSecrets.get(username)!,
+      now: () => current.clock.now,
       async letChallengesExpire() {
         current.clock.now += TEST_CONFIG.challengeTtlMs + 60_000;
       },
@@ -216,6 +222,8 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
     },
     // workerd keeps the real time: the current code (tests sign each fresh account in once per step).
     signIn: (username, api) => signIn(api ?? new ApiClient(running.url, fetch), { username, password: TEST_PASSWORD, totp: totpCodeAt(totpSecrets.get(username)!, Date.now()) }, kdf),
+    totpSecret: (username) => totpSecrets.get(username)!,
+    now: () => Date.now(),
     letChallengesExpire: () => new Promise((resolve) => setTimeout(resolve, challengeTtlSeconds * 1000 + 500)),
     async reset() {
       emptyTables(connection);

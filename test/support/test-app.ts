@@ -64,7 +64,7 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDep
     });
     return app.request(request);
   };
-  const api = new ApiClient('http://parley.test', fetch);
+  const api = new ApiClient('http://parley.test', fetch, () => clock.now);
   return {
     app, database, dbPath, received, clock, serverSecret, fetch, api,
     close() {

@@ -24,7 +24,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
       if (new URL(String(input)).pathname !== path) return response;
       return Response.json(rewrite((await response.json()) as Record<string, unknown>), { status: response.status });
     };
-    return new ApiClient(t.baseUrl, lying);
+    return new ApiClient(t.baseUrl, lying, t.api.clock);
   }
 
   async function report(text: string): Promise<{ keys: MailboxKeys; caseId: string }> {

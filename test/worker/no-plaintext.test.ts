@@ -55,6 +55,7 @@ describe.each(TARGETS)('on $name', (target) => {
           forwarded: `for="[${MARKERS.ipv6}]"`,
         },
       }),
+      t.api.clock,
     );
   }
 
@@ -108,13 +109,13 @@ describe.each(TARGETS)('on $name', (target) => {
 
     it('the server’s own log output reaches the spies, so the log search itself works', async () => {
       // Guards the log assertion above: an error inside the server must show up in `logged`.
-      t.sql('ALTER TABLE challenges RENAME TO challenges_away');
+      t.sql('ALTER TABLE organisations RENAME TO organisations_away');
       try {
-        expect((await t.request('/api/mailbox/challenge', { method: 'POST' })).status).toBe(500);
+        expect((await t.request('/api/config')).status).toBe(500);
       } finally {
-        t.sql('ALTER TABLE challenges_away RENAME TO challenges');
+        t.sql('ALTER TABLE organisations_away RENAME TO organisations');
       }
-      await vi.waitFor(() => expect(logged.join('\n')).toContain('internal error on POST /api/mailbox/challenge'));
+      await vi.waitFor(() => expect(logged.join('\n')).toContain('internal error on GET /api/config'));
     });
   });
 });

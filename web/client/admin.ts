@@ -7,6 +7,7 @@ import {
   sealOrgKeyring, sha256, signSealedCaseKey, wipe, ProtocolError, type KdfParams,
 } from '../protocol/index.js';
 import type { ApiClient } from './api.js';
+import { withFreshWork } from './proof-of-work.js';
 import { decodeB64, openFirstMessage, trustOrganisation } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
@@ -71,7 +72,7 @@ export async function acceptInvite(api: ApiClient, link: string, username: strin
 }
 
 export function confirmTotp(api: ApiClient, username: string, authKey: string, code: string): Promise<void> {
-  return api.json('POST', '/api/investigator/totp/confirm', { username, authKey, totp: code });
+  return withFreshWork(api, ({ headers }) => api.json('POST', '/api/investigator/totp/confirm', { username, authKey, totp: code, clientTime: api.clock() }, headers));
 }
 
 /** The Argon2id cost the server asks new accounts to use (the same as for signing in). */

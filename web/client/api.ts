@@ -28,6 +28,8 @@ export class ApiClient {
   constructor(
     readonly baseUrl: string,
     private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
+    /** This device's clock (tests give the test's): sent at sign-in so a wrong clock is named. */
+    readonly clock: () => number = Date.now,
   ) {}
 
   async request<T>(req: ApiRequest): Promise<T> {

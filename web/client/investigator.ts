@@ -7,6 +7,7 @@ import {
 import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, decodeChain, openFirstMessage, openThread, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type ThreadKeys, type TrustedOrganisation, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
+import { withFreshWork } from './proof-of-work.js';
 import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SignInResponse, SigningOrganisation, WireCaseKey } from './wire-types.js';
 
 export interface InvestigatorSession {
@@ -21,6 +22,8 @@ export interface InvestigatorSession {
   /** This member's own id and personal key pair, to open keyrings granted later. */
   memberId: string;
   personal: KeyPair;
+  /** Keep on this device and send with the next sign-in: a stranger's failures then do not delay it. */
+  deviceToken: string;
 }
 
 export interface Credentials {
@@ -28,13 +31,17 @@ export interface Credentials {
   password: string;
   /** The six-digit code from the authenticator app. */
   totp: string;
+  /** Given at the last good sign-in on this device (see worker/device-token.ts). */
+  deviceToken?: string | undefined;
 }
 
-export async function signIn(api: ApiClient, { username, password, totp }: Credentials, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
+export async function signIn(api: ApiClient, { username, password, totp, deviceToken }: Credentials, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
   const prelogin = await api.json<{ salt: string; kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username });
   const secrets = deriveInvestigatorSecrets(password, decodeB64(prelogin.salt, 'salt'), requireKdfAtLeast(prelogin.kdf, kdfFloor));
   try {
-    const response = await api.json<SignInResponse>('POST', '/api/investigator/sessions', { username, authKey: bytesToB64(secrets.authKey), totp });
+    // The device's clock goes too, so a wrong clock is told apart from a wrong code.
+    const attempt = { username, authKey: bytesToB64(secrets.authKey), totp, clientTime: api.clock(), ...(deviceToken ? { deviceToken } : {}) };
+    const response = await withFreshWork(api, ({ headers }) => api.json<SignInResponse>('POST', '/api/investigator/sessions', attempt, headers));
     const seed = unwrapSeed(decodeB64(response.investigator.wrappedSeed, 'wrapped key'), secrets.wrapKey, decodeB64(response.investigator.id, 'investigator id'));
     const session: InvestigatorSession = {
       token: response.token,
@@ -45,6 +52,7 @@ export async function signIn(api: ApiClient, { username, password, totp }: Crede
       keyrings: new Map(),
       memberId: response.investigator.id,
       personal: personalKeyPair(seed),
+      deviceToken: response.deviceToken,
     };
     await takeKeyrings(api, session, response.keyrings, response.keyVersions);
     return session;

@@ -1,11 +1,12 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
-  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, PROOF_HEADERS, THREAD_START, WORK_HEADER, solveProofOfWork, type KdfParams, type MailboxKeys, type ReportDocument,
+  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
+import { solvedChallenge, withFreshWork } from './proof-of-work.js';
 import { PINNED_ANCHORS } from './pinned-anchors.js';
 import type { CaseStatus, InstanceConfig, MailboxThread, PublicOrganisation, SubmitReportBody } from './wire-types.js';
 
@@ -145,22 +146,13 @@ export async function submitReport(api: ApiClient, submission: SubmitReportBody,
   }
 }
 
-/** A fresh challenge and, if the server asks for it, the proof of work for it. */
-async function solvedChallenge(api: ApiClient): Promise<{ challenge: Uint8Array; headers: Record<string, string> }> {
-  const { challenge, workBits = 0 } = await api.json<{ challenge: string; workBits?: number }>('POST', '/api/mailbox/challenge');
-  const bytes = decodeB64(challenge, 'challenge');
-  const headers: Record<string, string> = { [PROOF_HEADERS.challenge]: challenge };
-  if (workBits > 0) headers[WORK_HEADER] = bytesToB64(solveProofOfWork(bytes, workBits));
-  return { challenge: bytes, headers };
-}
-
-
 /** One signed request to the mailbox: fetch a fresh challenge, sign it with the request. */
 async function mailboxRequest<T>(api: ApiClient, keys: MailboxKeys, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const { challenge, headers: workHeaders } = await solvedChallenge(api);
   const bodyBytes = body === undefined ? new Uint8Array(0) : utf8ToBytes(JSON.stringify(body));
-  const headers = { ...workHeaders, ...mailboxProofHeaders(keys, challenge, method, path, bodyBytes) };
-  return api.request<T>(body === undefined ? { method, path, headers } : { method, path, headers, bodyBytes });
+  return withFreshWork(api, ({ challenge, headers: workHeaders }) => {
+    const headers = { ...workHeaders, ...mailboxProofHeaders(keys, challenge, method, path, bodyBytes) };
+    return api.request<T>(body === undefined ? { method, path, headers } : { method, path, headers, bodyBytes });
+  });
 }
 
 export interface OpenedMailbox {

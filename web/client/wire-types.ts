@@ -125,4 +125,5 @@ export interface SignInResponse {
   organisation: PublicOrganisation;
   keyrings: HeldKeyring[];
   keyVersions: KeyVersion[];
+  deviceToken: string;
 }

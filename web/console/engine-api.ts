@@ -13,6 +13,8 @@ export interface Account {
   instanceAdmin: boolean;
   /** False until an administrator has given this member the organisation's keys. */
   hasKeys: boolean;
+  /** Kept by the page for this username's next sign-in here (worker/device-token.ts). */
+  deviceToken: string;
 }
 
 /** A new account's second factor, shown once. The key that confirms it stays in the engine. */
@@ -91,7 +93,7 @@ export interface CaseDetailView {
 
 export interface ConsoleEngine {
   [method: string]: (...args: never[]) => Promise<unknown>;
-  signIn(username: string, password: string, totp: string): Promise<Account>;
+  signIn(username: string, password: string, totp: string, deviceToken: string | undefined): Promise<Account>;
   listCases(status: CaseStatus | null, after: string | null): Promise<CaseListPage>;
   listTransfers(): Promise<TransferRow[]>;
   /** Accepted only if the key opens the report on this device; otherwise declined as not opening. */

@@ -76,17 +76,18 @@ function enrol(username: string, created: admin.NewAccount): Enrolment {
 }
 
 const handlers: ConsoleEngine = {
-  async signIn(username: string, password: string, totp: string): Promise<Account> {
+  async signIn(username: string, password: string, totp: string, deviceToken: string | undefined): Promise<Account> {
     await ready;
     forgetKeys();
     // No floor argument: the production Argon2id cost is the least this console accepts.
-    session = await signIn(api, { username, password, totp });
+    session = await signIn(api, { username, password, totp, deviceToken });
     return {
       username: session.username,
       organisationName: session.organisation.name,
       role: session.role,
       instanceAdmin: session.instanceAdmin,
       hasKeys: session.keyrings.has(session.organisation.keyVersion),
+      deviceToken: session.deviceToken,
     };
   },
 

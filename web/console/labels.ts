@@ -62,7 +62,7 @@ export function errorText(error: unknown, context: 'sign-in' | 'account' | 'othe
     if (code === 'invalid_body') return 'The server did not accept these details. Check the username uses only lower-case letters, digits, dot, dash or underscore.';
   }
   // These come from Parley's own server, written for people: what changed, what to do.
-  const WRITTEN_FOR_PEOPLE = ['forbidden', 'org_key_changed', 'members_changed', 'rotation_pending', 'cannot_remove_self', 'already_shared', 'duplicate_id', 'username_taken'];
+  const WRITTEN_FOR_PEOPLE = ['clock_skew', 'storage_full', 'storage_busy', 'storage_unwritable', 'forbidden', 'org_key_changed', 'members_changed', 'rotation_pending', 'cannot_remove_self', 'already_shared', 'duplicate_id', 'username_taken'];
   if (code && WRITTEN_FOR_PEOPLE.includes(code) && message) return message;
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
   if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username, password or code is wrong.';

@@ -69,6 +69,27 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The "known device" token of each username signed in on this browser (the console is staff-only;
+ * the reporter's pages store nothing). Without storage it is simply not kept.
+ */
+const knownDevice = {
+  tokenFor(username: string): string | undefined {
+    try {
+      return localStorage.getItem(`parley.known-device.${username}`) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  keep(username: string, token: string): void {
+    try {
+      localStorage.setItem(`parley.known-device.${username}`, token);
+    } catch {
+      // Storage off or full: the next sign-in counts as a new device, nothing worse.
+    }
+  },
+};
+
 /** The code that confirmed an account on this page: each code works once, so signing in with it would fail. */
 let spentEnrolmentCode: string | undefined;
 
@@ -77,7 +98,8 @@ function showSignIn(notice?: string): void {
     ...(notice ? { notice } : {}),
     ...(spentEnrolmentCode ? { spentCode: spentEnrolmentCode } : {}),
     async signIn(username, password, totp, stage) {
-      account = await engine.signIn(username, password, totp);
+      account = await engine.signIn(username, password, totp, knownDevice.tokenFor(username));
+      knownDevice.keep(username, account.deviceToken);
       stage(account.hasKeys ? 'Signed in. Decrypting the case list…' : 'Signed in.');
       renderAccount(accountArea, account, signOut);
       await showList();

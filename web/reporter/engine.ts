@@ -26,13 +26,16 @@ let newReportKeys: Promise<MailboxKeys> | null = null;
 let mailboxKeys: MailboxKeys | null = null;
 let opened: OpenedMailbox | null = null;
 
+const WAIT_CODES = ['rate_limited', 'storage_full', 'storage_busy', 'storage_unwritable'];
+
 /** Network failures and "wait" answers become one code each; other errors pass through with theirs. */
 async function online<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (error instanceof TypeError) throw new EngineFailure(ENGINE_ERROR.offline, 'The service could not be reached.');
-    if (error instanceof ApiRequestError && error.code === 'rate_limited') throw new EngineFailure(ENGINE_ERROR.wait, String(error.retryAfterSeconds ?? 60));
+    // A flood, or the server's storage full or busy: nothing was lost, and the answer is the same: wait.
+    if (error instanceof ApiRequestError && WAIT_CODES.includes(error.code)) throw new EngineFailure(ENGINE_ERROR.wait, String(error.retryAfterSeconds ?? 60));
     throw error;
   }
 }

@@ -8,10 +8,13 @@ import { findInvestigator, type Investigator } from '../../db/repo/investigators
 import { ApiError } from '../errors.js';
 import { sha256B64 } from '../server-crypto.js';
 import type { AppDeps } from '../deps.js';
+import { storageFault } from '../storage-faults.js';
 
 export type InvestigatorVariables = { investigator: Investigator; sessionTokenHash: string };
 
 export const SESSION_TOKEN_BYTES = 32;
+
+const TOUCH_EVERY_MS = 60_000;
 
 export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variables: InvestigatorVariables }> {
   return async function investigatorSessionMiddleware(c, next) {
@@ -28,7 +31,13 @@ export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variable
     }
     const investigator = await findInvestigator(deps.db, session.investigatorId);
     if (!investigator) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
-    await touchSession(deps.db, tokenHash, now);
+    // Reading needs no write: the idle clock is moved at most once a minute, and a full or
+    // busy disk that refuses the move does not refuse the read (the session may end a little sooner).
+    if (now - session.lastUsedAt >= TOUCH_EVERY_MS) {
+      await touchSession(deps.db, tokenHash, now).catch((error: unknown) => {
+        if (!storageFault(error)) throw error;
+      });
+    }
     c.set('investigator', investigator);
     c.set('sessionTokenHash', tokenHash);
     await next();

@@ -2,15 +2,18 @@
 // single-use challenge and the request itself. Every failure (no such mailbox, bad or
 // reused challenge, bad signature, malformed header) gives the same answer, and an unknown
 // mailbox still costs one signature check, so neither status, body nor timing tells them apart.
+//
+// Cheapest first (issue 11): the challenge's MAC and the proof of work are checked before the
+// body is read, before any lookup and before the signature; nothing is written until the
+// work has checked out.
 import type { MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { mailboxProofMessage, PROOF_HEADERS } from '../../web/protocol/proof-message.js';
 import { SIZES } from '../../web/protocol/labels.js';
-import { consumeChallenge } from '../../db/repo/challenges.js';
 import { findMailbox, type MailboxRow } from '../../db/repo/cases.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
-import { hasEnoughWork } from '../proof-of-work.js';
+import { challengeFromHeader, type WorkGate } from '../proof-of-work.js';
 import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import type { AppDeps } from '../deps.js';
@@ -19,40 +22,41 @@ export type MailboxVariables = { mailbox: MailboxRow };
 
 export const PROOF_FAILED_MESSAGE = 'That passphrase did not open a mailbox, or the request expired. Check the passphrase and try again.';
 
+export const WORK_TOO_WEAK = () => new ApiError('work_required', 'The proof of work is missing or too weak. Reload and try again.');
+
 function headerBytes(value: string | undefined, length: number): Uint8Array | null {
   const bytes = value === undefined ? null : b64ToBytes(value);
   return bytes && bytes.length === length ? bytes : null;
 }
 
+// Stands in for the key of a mailbox that does not exist, so both paths verify once. A valid
+// curve point (RFC 8032's first test key): a random 32 bytes is often no point at all, which
+// WebCrypto refuses sooner, and the difference in time would tell an unknown mailbox apart.
 const STAND_IN_PUBLIC_KEY = Uint8Array.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'.match(/../g)!, (h) => parseInt(h, 16));
 
-export function mailboxProof(deps: AppDeps): MiddlewareHandler<{ Variables: MailboxVariables }> {
-  // Stands in for the key of a mailbox that does not exist, so both paths verify once. A valid
-  // curve point (RFC 8032's first test key): a random 32 bytes is often no point at all, which
-  // WebCrypto refuses sooner, and the difference in time would tell an unknown mailbox apart.
-  const standInKey = STAND_IN_PUBLIC_KEY;
+export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{ Variables: MailboxVariables }> {
   return async function mailboxProofMiddleware(c, next) {
-    const locator = headerBytes(c.req.header(PROOF_HEADERS.locator), SIZES.key);
-    const challenge = headerBytes(c.req.header(PROOF_HEADERS.challenge), SIZES.challenge);
-    const signature = headerBytes(c.req.header(PROOF_HEADERS.signature), SIZES.signature);
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    const now = deps.clock();
+    const challenge = challengeFromHeader(c.req.header(PROOF_HEADERS.challenge));
+    const spent = await work.spend(challenge, c.req.header(WORK_HEADER));
+    // A challenge that is no good fails like any other proof; one that is good but whose work
+    // falls short of today's difficulty asks for new work, and says nothing about the mailbox.
+    if (!spent.ok && spent.refusal === 'work_too_weak') throw WORK_TOO_WEAK();
+    if (!spent.ok) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
 
-    const terms = challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), now) : null;
-    // The work is checked before anything that touches the mailbox, and says nothing about it.
-    if (terms && !(await hasEnoughWork(challenge!, c.req.header(WORK_HEADER), terms.workBits))) {
-      throw new ApiError('work_required', 'The proof of work is missing or too weak. Reload and try again.');
-    }
+    const locator = headerBytes(c.req.header(PROOF_HEADERS.locator), SIZES.key);
+    const signature = headerBytes(c.req.header(PROOF_HEADERS.signature), SIZES.signature);
+    const now = deps.clock();
     const locatorHash = locator ? await sha256B64(locator) : null;
     // Throttled alike whether or not the mailbox exists: the counter is keyed by the locator's hash.
     const throttle = locatorHash ? await throttleKey('mailbox', locatorHash) : null;
-    const hadFailures = throttle ? await refuseIfThrottled(deps.db, throttle, now) : false;
+    const hadFailures = throttle ? await refuseIfThrottled(deps.db, throttle, now, deps.config.mailboxThrottle) : false;
     const mailbox = locatorHash ? await findMailbox(deps.db, locatorHash) : undefined;
-    const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : standInKey;
-    const message = mailboxProofMessage(challenge ?? new Uint8Array(SIZES.challenge), c.req.method, new URL(c.req.url).pathname, await sha256(body));
+    const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : STAND_IN_PUBLIC_KEY;
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const message = mailboxProofMessage(challenge!, c.req.method, new URL(c.req.url).pathname, await sha256(body));
     const signatureValid = await verifyEd25519(publicKey, signature ?? new Uint8Array(SIZES.signature), message);
 
-    if (!terms || !mailbox || !signatureValid) {
+    if (!mailbox || !signatureValid) {
       if (throttle) await recordFailure(deps.db, throttle, now, deps.config.mailboxThrottle);
       throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
     }

@@ -6,19 +6,20 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { listOrganisations } from '../../db/repo/organisations.js';
 import { findLiveInvite, foundOrganisationStatements, joinOrganisationStatements, spendInviteSteps, spendSetupTokenSteps } from '../../db/repo/accounts.js';
-import { claimTotpStepSteps, findInvestigatorByUsername } from '../../db/repo/investigators.js';
+import { claimTotpStepSteps } from '../../db/repo/investigators.js';
 import { getSetting } from '../../db/repo/instance.js';
 import { ApiError } from '../errors.js';
 import { isUniqueViolation, readJson } from '../validate.js';
 import { acceptInviteBody, inviteTokenBody, setupBody, totpConfirmBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
-import { sealWithServerSecret, openWithServerSecret } from '../server-secret.js';
-import { acceptTotp, newTotpSecret, totpUri } from '../totp.js';
+import { sealWithServerSecret } from '../server-secret.js';
+import { newTotpSecret, totpUri } from '../totp.js';
 import { audited } from '../audit.js';
 import { requireSigned } from '../message-signature.js';
 import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
-import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
+import { withCheckedCredentials, workHeaders } from '../credential-check.js';
+import type { WorkGate } from '../proof-of-work.js';
 
 export const SETUP_TOKEN_SETTING = 'setup_token_hash';
 const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
@@ -74,7 +75,7 @@ function refuseDuplicate(error: unknown): never {
 
 const tokenInvalid = () => new ApiError('token_invalid', INVALID_TOKEN);
 
-export function accountRoutes(deps: AppDeps) {
+export function accountRoutes(deps: AppDeps, work: WorkGate) {
   return new Hono()
     .post('/setup', async (c) => {
       const body = await readJson(c, setupBody);
@@ -130,26 +131,12 @@ export function accountRoutes(deps: AppDeps) {
       return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
     })
     .post('/investigator/totp/confirm', async (c) => {
-      const { username, authKey, totp } = await readJson(c, totpConfirmBody);
-      const now = deps.clock();
-      const throttle = await throttleKey('sign_in', username);
-      const hadFailures = await refuseIfThrottled(deps.db, throttle, now);
-      const investigator = await findInvestigatorByUsername(deps.db, username);
-      const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(32)))!;
-      const keyOk = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
-      const secret = investigator?.totpSecretEnc ? await openWithServerSecret(deps.serverSecret, investigator.totpSecretEnc, investigator.id) : null;
-      const step = secret && keyOk && !investigator!.totpConfirmed ? acceptTotp(secret, totp, now, investigator!.totpLastStep) : null;
+      const attempt = await readJson(c, totpConfirmBody);
       const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
-      try {
-        if (!investigator || step === null) throw refused;
-        // The step is claimed in the audited write: of two racing requests with one code, one lands.
-        await audited(deps.db, now, { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused));
-      } catch (error) {
-        if (error !== refused) throw error;
-        await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
-        throw refused;
-      }
-      if (hadFailures) await recordSuccess(deps.db, throttle);
+      // The step is claimed in the audited write: of two racing requests with one code, one lands.
+      await withCheckedCredentials(deps, work, workHeaders(c), attempt, { totpConfirmed: false, refused }, (investigator, step) =>
+        audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused)),
+      );
       return c.body(null, 204);
     });
 }

@@ -9,16 +9,16 @@ import { getOrCreateSetting } from '../../db/repo/instance.js';
 import { claimTotpStep, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
 import { keyVersionsOf } from '../../db/repo/accounts.js';
 import { requireThat } from '../../db/atomic.js';
-import { openWithServerSecret } from '../server-secret.js';
-import { acceptTotp } from '../totp.js';
-import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
+import { withCheckedCredentials, workHeaders } from '../credential-check.js';
+import { deviceTokenFor } from '../device-token.js';
+import type { WorkGate } from '../proof-of-work.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { insertSessionStatements, deleteSessionStatements } from '../../db/repo/sessions.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
 import { preloginBody, signInBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
-import { hmacSha256, secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
+import { hmacSha256, sha256B64 } from '../server-crypto.js';
 import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { publicOrganisations } from '../public-organisations.js';
 import { audited } from '../audit.js';
@@ -26,7 +26,7 @@ import { publicKeyVersion } from './keyrings.js';
 
 const SIGN_IN_REFUSED = 'Username, password or code is wrong.';
 
-export function investigatorSessionRoutes(deps: AppDeps) {
+export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
   // Made once per instance, then kept in memory: no database write on every prelogin.
   let standInKey: Promise<string> | undefined;
   const standInSaltKey = () => (standInKey ??= getOrCreateSetting(deps.db, 'stand_in_salt_key', () => bytesToB64(deps.randomBytes(SIZES.key))));
@@ -40,24 +40,14 @@ export function investigatorSessionRoutes(deps: AppDeps) {
       return c.json({ salt: investigator?.authSalt ?? standIn, kdf: deps.config.investigatorKdf });
     })
     .post('/sessions', async (c) => {
-      const { username, authKey, totp } = await readJson(c, signInBody);
+      const attempt = await readJson(c, signInBody);
       const now = deps.clock();
-      // Throttled by a hash of the name, known or not: no lock-out of others, no record of who tried.
-      const throttle = await throttleKey('sign_in', username);
-      const hadFailures = await refuseIfThrottled(deps.db, throttle, now);
-      const investigator = await findInvestigatorByUsername(deps.db, username);
-      // Compare against a stand-in hash for unknown users so both paths do the same work.
-      const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
-      const matches = await secretsEqual(await sha256(b64ToBytes(authKey)!), expectedHash);
-      const totpSecret = investigator?.totpSecretEnc ? await openWithServerSecret(deps.serverSecret, investigator.totpSecretEnc, investigator.id) : null;
-      const step = investigator && matches && investigator.totpConfirmed && totpSecret ? acceptTotp(totpSecret, totp, now, investigator.totpLastStep) : null;
-      // One answer whichever part was wrong; a code is spent even if a racing request used it first.
-      if (!investigator || step === null || !(await claimTotpStep(deps.db, investigator.id, step, false))) {
-        await recordFailure(deps.db, throttle, now, deps.config.signInThrottle);
-        throw new ApiError('unauthorised', SIGN_IN_REFUSED);
-      }
-      if (hadFailures) await recordSuccess(deps.db, throttle);
-
+      const refused = new ApiError('unauthorised', SIGN_IN_REFUSED);
+      // A code is spent even if a racing request used it first.
+      const investigator = await withCheckedCredentials(deps, work, workHeaders(c), attempt, { totpConfirmed: true, refused }, async (found, step) => {
+        if (!(await claimTotpStep(deps.db, found.id, step, false))) throw refused;
+        return found;
+      });
       const org = await findOrganisation(deps.db, investigator.orgId);
       if (!org) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
       const token = deps.randomBytes(SESSION_TOKEN_BYTES);
@@ -77,6 +67,7 @@ export function investigatorSessionRoutes(deps: AppDeps) {
           organisation: (await publicOrganisations(deps.db, [org]))[0],
           keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring, confirmed: k.confirmed })),
           keyVersions: keyVersions.map(publicKeyVersion),
+          deviceToken: await deviceTokenFor(deps.serverSecret, investigator.username),
         },
         201,
       );

@@ -1,31 +1,23 @@
 // The reporter's mailbox: a challenge to sign, the thread, and replies. Every route but
 // the challenge needs the mailbox proof.
 import { Hono } from 'hono';
-import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
-import { SIZES } from '../../web/protocol/labels.js';
-import { insertChallenge } from '../../db/repo/challenges.js';
+import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { readJson, isUniqueViolation } from '../validate.js';
 import { replyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
-import { sha256B64 } from '../server-crypto.js';
-import { currentWorkBits } from '../proof-of-work.js';
+import type { WorkGate } from '../proof-of-work.js';
 import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
 
-export function mailboxRoutes(deps: AppDeps) {
-  const proof = mailboxProof(deps);
+export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
+  const proof = mailboxProof(deps, work);
   return new Hono()
-    .post('/challenge', async (c) => {
-      const challenge = deps.randomBytes(SIZES.challenge);
-      const now = deps.clock();
-      const workBits = await currentWorkBits(deps);
-      await insertChallenge(deps.db, await sha256B64(challenge), now + deps.config.challengeTtlMs, now, workBits);
-      return c.json({ challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000), workBits });
-    })
+    // Writes nothing: the challenge carries its own authenticated terms.
+    .post('/challenge', async (c) => c.json(await work.issue()))
     .get('/', proof, async (c) => {
       const mailbox = c.get('mailbox');
       const caseRow = await findCase(deps.db, mailbox.caseId);

@@ -12,29 +12,24 @@ import { newReference } from '../references.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
 import { findKeyVersion } from '../../db/repo/accounts.js';
-import { admitReport, hasEnoughWork } from '../proof-of-work.js';
-import { consumeChallenge } from '../../db/repo/challenges.js';
+import { challengeFromHeader, type WorkGate } from '../proof-of-work.js';
 import { PROOF_HEADERS } from '../../web/protocol/proof-message.js';
 import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
-import { SIZES } from '../../web/protocol/labels.js';
 
-/** With proof of work on, a report spends a fresh challenge and shows the work for it. */
-async function requireWork(deps: AppDeps, challengeHeader: string | undefined, nonceHeader: string | undefined): Promise<void> {
-  if (deps.config.workBits === 0 && challengeHeader === undefined) return;
-  const challenge = challengeHeader ? b64ToBytes(challengeHeader) : null;
-  const terms = challenge && challenge.length === SIZES.challenge ? await consumeChallenge(deps.db, await sha256B64(challenge), deps.clock()) : null;
-  if (!terms || !(await hasEnoughWork(challenge!, nonceHeader, terms.workBits))) {
-    throw new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
-  }
+/** With proof of work on, a report spends a fresh challenge and shows the work for it, before its body is read. */
+async function requireWork(work: WorkGate, challengeHeader: string | undefined, nonceHeader: string | undefined): Promise<void> {
+  if (!work.required && challengeHeader === undefined) return;
+  const spent = await work.spend(challengeFromHeader(challengeHeader), nonceHeader);
+  if (!spent.ok) throw new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
 }
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
-export function reportRoutes(deps: AppDeps) {
+export function reportRoutes(deps: AppDeps, work: WorkGate) {
   return new Hono().post('/', async (c) => {
+    await requireWork(work, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
     const body = await readJson(c, submitReportBody);
-    await requireWork(deps, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
     // The report and both sealed case keys must be signed by the new mailbox's key: proof the
@@ -46,7 +41,7 @@ export function reportRoutes(deps: AppDeps) {
     await requireSigned('mailbox.sealSignature', body.mailbox.sealSignature, signer, sealedCaseKeyBytes(caseId, b64ToBytes(body.mailbox.boxPublicKey)!, b64ToBytes(body.mailbox.sealedCaseKey)!));
     await requireSigned('orgCaseKey.sealSignature', body.orgCaseKey.sealSignature, signer, sealedCaseKeyBytes(caseId, b64ToBytes(sealedFor.boxPublicKey)!, b64ToBytes(body.orgCaseKey.sealedCaseKey)!));
     const link = await requireValidMessageSignature({ caseId: body.caseId, ...body.report }, THREAD_START, 'reporter', signer);
-    await admitReport(deps);
+    work.admitReport();
 
     const now = deps.clock();
     const today = dayOf(now);

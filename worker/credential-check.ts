@@ -1,0 +1,82 @@
+// The one check of a username, authentication key and TOTP code, for signing in and for
+// confirming a new account's authenticator. In order, cheapest first: the proof of work (no
+// write before it), the attempt reserved against the username's throttle (atomic, so guesses
+// stay bounded under any concurrency), then the account. Every wrong part gets one answer.
+import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
+import { SIZES } from '../web/protocol/labels.js';
+import { findInvestigatorByUsername, type Investigator } from '../db/repo/investigators.js';
+import { ApiError } from './errors.js';
+import { secretsEqual, sha256 } from './server-crypto.js';
+import { openWithServerSecret } from './server-secret.js';
+import { acceptTotp } from './totp.js';
+import { recordSuccess, reserveAttempt, throttleKey } from './attempt-throttle.js';
+import { isDeviceToken } from './device-token.js';
+import { challengeFromHeader, type WorkGate } from './proof-of-work.js';
+import type { AppDeps } from './deps.js';
+import type { Context } from 'hono';
+import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
+import { WORK_HEADER } from '../web/protocol/work-puzzle.js';
+
+export interface CredentialAttempt {
+  username: string;
+  authKey: string;
+  totp: string;
+  /** From an earlier good sign-in on this device: throttled apart from strangers. */
+  deviceToken?: string | undefined;
+  /** The device's clock (ms), to tell a wrong clock from a wrong code. */
+  clientTime?: number | undefined;
+}
+
+/** Beyond this, a code made by the clock of the device may not match the server's (one 30 s step either side). */
+const CLOCK_SKEW_TOLERANCE_MS = 30_000;
+
+function clockSkew(skewMs: number): ApiError {
+  const minutes = Math.max(1, Math.round(Math.abs(skewMs) / 60_000));
+  return new ApiError(
+    'clock_skew',
+    `The clock on this device and the server's differ by about ${minutes} minute${minutes === 1 ? '' : 's'}, so codes cannot match. Set this device and your phone to the right time automatically and try again; if they are right already, tell your administrator the server's clock is wrong.`,
+  );
+}
+
+/** The proof-of-work headers of a request, as withCheckedCredentials takes them. */
+export function workHeaders(c: Context): { challengeHeader: string | undefined; workHeader: string | undefined } {
+  return { challengeHeader: c.req.header(PROOF_HEADERS.challenge), workHeader: c.req.header(WORK_HEADER) };
+}
+
+export async function withCheckedCredentials<T>(
+  deps: AppDeps,
+  work: WorkGate,
+  request: ReturnType<typeof workHeaders>,
+  attempt: CredentialAttempt,
+  options: { totpConfirmed: boolean; refused: ApiError },
+  land: (investigator: Investigator, step: number) => Promise<T>,
+): Promise<T> {
+  if (work.required || request.challengeHeader !== undefined) {
+    const spent = await work.spend(challengeFromHeader(request.challengeHeader), request.workHeader);
+    if (!spent.ok) throw new ApiError('work_required', 'Signing in needs a fresh proof of work. Try again.');
+  }
+  const now = deps.clock();
+  const knownDevice = await isDeviceToken(deps.serverSecret, attempt.username, attempt.deviceToken);
+  // By a hash of the name, known or not: no record of who tried.
+  const throttle = await throttleKey(knownDevice ? 'sign_in_known_device' : 'sign_in', attempt.username);
+  await reserveAttempt(deps.db, throttle, now, deps.config.signInThrottle);
+
+  const investigator = await findInvestigatorByUsername(deps.db, attempt.username);
+  // Unknown users are compared with a stand-in hash, so both paths do the same work.
+  const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
+  const keyMatches = await secretsEqual(await sha256(b64ToBytes(attempt.authKey)!), expectedHash);
+  const totpSecret = investigator?.totpSecretEnc ? await openWithServerSecret(deps.serverSecret, investigator.totpSecretEnc, investigator.id) : null;
+  const step = investigator && keyMatches && investigator.totpConfirmed === options.totpConfirmed && totpSecret ? acceptTotp(totpSecret, attempt.totp, now, investigator.totpLastStep) : null;
+  // A right password with a code that fits the device's clock but not the server's: the
+  // clocks differ, and saying so is what lets the person fix it. (A guesser learns nothing
+  // from it they could use: it needs a fresh code, the second factor itself.)
+  const clockSkewed =
+    step === null && investigator && keyMatches && totpSecret && attempt.clientTime !== undefined &&
+    Math.abs(attempt.clientTime - now) > CLOCK_SKEW_TOLERANCE_MS &&
+    acceptTotp(totpSecret, attempt.totp, attempt.clientTime, investigator.totpLastStep) !== null;
+  if (clockSkewed) throw clockSkew(attempt.clientTime! - now);
+  if (!investigator || step === null) throw options.refused;
+  const landed = await land(investigator, step);
+  await recordSuccess(deps.db, throttle);
+  return landed;
+}
