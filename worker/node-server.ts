@@ -3,7 +3,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
-import { openNodeDatabase } from '../db/open-node.js';
+import { openNodeDatabase, type NodeDatabase } from '../db/open-node.js';
 import { createApp } from './app.js';
 import { webCryptoRandomBytes, type AppConfig } from './deps.js';
 import { loadNodeAssets } from './assets-node.js';
@@ -46,7 +46,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
   // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
-  const cleanUp = setInterval(() => void runScheduledWork({ db: database.db, config: options.config }, Date.now()).catch(() => undefined), 60 * 60 * 1000);
+  const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now()).catch(() => undefined), 60 * 60 * 1000);
   cleanUp.unref();
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
@@ -73,6 +73,16 @@ export async function startNodeServer(options: { host: string; port: number; dbP
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+/**
+ * The Workers cron's clean-up, then a truncating checkpoint: secure_delete zeroes deleted rows in
+ * the database file, but the write-ahead log still holds the pages as they were before (ended
+ * sessions, spent challenges) until it is emptied. D1 manages its own log.
+ */
+export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number): Promise<void> {
+  await runScheduledWork({ db: database.db, config }, now);
+  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 /** A port already taken or not ours to bind is the operator's to fix; other listen errors stay as they are. */

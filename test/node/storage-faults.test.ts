@@ -5,10 +5,13 @@
 // page fails with SQLITE_FULL, as on a full disk).
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
+import { b64ToBytes, generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCases } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
+import { listCases, signOut } from '../../web/client/investigator.js';
+import { nodeHousekeeping } from '../../worker/node-server.js';
+import { sha256B64 } from '../../worker/server-crypto.js';
+import { databaseFilesBytes } from '../support/bytes-search.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_CONFIG, TEST_KDF, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(sodiumReady);
@@ -71,5 +74,19 @@ describe('a database held by another process', () => {
       other.exec('ROLLBACK');
       other.close();
     }
+  });
+});
+
+describe('what the files keep of deleted rows', () => {
+  it('an ended session is gone from the database and its log after the hourly housekeeping', async () => {
+    t = makeTestApp();
+    const { totpSecret } = await addOrganisation(t, 'Unit', 'alice');
+    const alice = await signInAs(t, 'alice', totpSecret);
+    const tokenHash = await sha256B64(b64ToBytes(alice.token)!);
+    await signOut(t.api, alice);
+    // The row was deleted, but the log still holds the page from before.
+    expect(databaseFilesBytes(t.dbPath).includes(tokenHash)).toBe(true);
+    await nodeHousekeeping(t.database, TEST_CONFIG, t.clock.now);
+    expect(databaseFilesBytes(t.dbPath).includes(tokenHash)).toBe(false);
   });
 });
