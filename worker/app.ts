@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
 import { keyringRoutes } from './routes/keyrings.js';
 import { workGate } from './proof-of-work.js';
+import { openApiRoutes } from './routes/openapi.js';
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -25,6 +26,7 @@ export function createApp(deps: AppDeps): Hono {
   // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation").
   app.use('/api/*', limitTo(deps.config.maxBodyBytes));
   app.route('/api', configRoutes(deps));
+  app.route('/api', openApiRoutes());
   // One per app, so per process or isolate: it holds the in-memory intake count.
   const work = workGate(deps);
   app.route('/api/reports', reportRoutes(deps, work));

@@ -1,7 +1,8 @@
 // The one check of a username, authentication key and TOTP code, for signing in and for
-// confirming a new account's authenticator. In order, cheapest first: the proof of work (no
-// write before it), the attempt reserved against the username's throttle (atomic, so guesses
-// stay bounded under any concurrency), then the account. Every wrong part gets one answer.
+// confirming a new account's authenticator. The route has had the proof of work paid before it
+// read the body (requireWorkPaid: no write before it); then the attempt is reserved against the
+// username's throttle (atomic, so guesses stay bounded under any concurrency), then the account
+// is checked. Every wrong part gets one answer.
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { SIZES } from '../web/protocol/labels.js';
 import { findInvestigatorByUsername, type Investigator } from '../db/repo/investigators.js';
@@ -11,11 +12,8 @@ import { openWithServerSecret } from './server-secret.js';
 import { acceptTotp } from './totp.js';
 import { recordSuccess, reserveAttempt, throttleKey } from './attempt-throttle.js';
 import { isDeviceToken } from './device-token.js';
-import { challengeFromHeader, type WorkGate } from './proof-of-work.js';
 import type { AppDeps } from './deps.js';
-import type { Context } from 'hono';
-import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
-import { WORK_HEADER } from '../web/protocol/work-puzzle.js';
+
 
 export interface CredentialAttempt {
   username: string;
@@ -26,6 +24,8 @@ export interface CredentialAttempt {
   /** The device's clock (ms), to tell a wrong clock from a wrong code. */
   clientTime?: number | undefined;
 }
+
+export const WORK_FOR_SIGN_IN = 'Signing in needs a fresh proof of work. Try again.';
 
 /** Beyond this, a code made by the clock of the device may not match the server's (one 30 s step either side). */
 const CLOCK_SKEW_TOLERANCE_MS = 30_000;
@@ -38,23 +38,12 @@ function clockSkew(skewMs: number): ApiError {
   );
 }
 
-/** The proof-of-work headers of a request, as withCheckedCredentials takes them. */
-export function workHeaders(c: Context): { challengeHeader: string | undefined; workHeader: string | undefined } {
-  return { challengeHeader: c.req.header(PROOF_HEADERS.challenge), workHeader: c.req.header(WORK_HEADER) };
-}
-
 export async function withCheckedCredentials<T>(
   deps: AppDeps,
-  work: WorkGate,
-  request: ReturnType<typeof workHeaders>,
   attempt: CredentialAttempt,
   options: { totpConfirmed: boolean; refused: ApiError },
   land: (investigator: Investigator, step: number) => Promise<T>,
 ): Promise<T> {
-  if (work.required || request.challengeHeader !== undefined) {
-    const spent = await work.spend(challengeFromHeader(request.challengeHeader), request.workHeader);
-    if (!spent.ok) throw new ApiError('work_required', 'Signing in needs a fresh proof of work. Try again.');
-  }
   const now = deps.clock();
   const knownDevice = await isDeviceToken(deps.serverSecret, attempt.username, attempt.deviceToken);
   // By a hash of the name, known or not: no record of who tried.

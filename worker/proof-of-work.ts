@@ -14,6 +14,9 @@ import { storageFault } from './storage-faults.js';
 import { sha256, sha256B64 } from './server-crypto.js';
 import { challengeKey, issueChallenge, readChallenge } from './challenge-token.js';
 import { dayStartMs, type AppDeps } from './deps.js';
+import type { Context } from 'hono';
+import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
+import { WORK_HEADER } from '../web/protocol/work-puzzle.js';
 
 /** Beyond this many times the cap per minute, reports are refused until the next minute. */
 const HARD_CAP_FACTOR = 8;
@@ -113,6 +116,18 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       gauge.add(now);
     },
   };
+}
+
+/**
+ * The one check at the door of every route that pays (reports, sign-in, TOTP confirmation),
+ * before its body is read. With the work off (PARLEY_WORK_BITS=0) a request without a
+ * challenge passes; one that brings a challenge must spend it.
+ */
+export async function requireWorkPaid(work: WorkGate, c: Context, refusal: string): Promise<void> {
+  const challengeHeader = c.req.header(PROOF_HEADERS.challenge);
+  if (!work.required && challengeHeader === undefined) return;
+  const spent = await work.spend(challengeFromHeader(challengeHeader), c.req.header(WORK_HEADER));
+  if (!spent.ok) throw new ApiError('work_required', refusal);
 }
 
 /** The request's challenge header as bytes, or null. */

@@ -71,11 +71,15 @@ const role = z.enum(['admin', 'investigator']);
 const wrappedSeed = b64(1 + 24 + 32 + 16);
 const sealedKeyring = b64(1 + 48 + 21 + 16 + 4 + 64);
 const keyVersion = z.number().int().positive().max(1_000_000);
+
 /** keyProof: MAC over the member's key with the invitation link's secret (joining by a member invitation only). */
 const newMember = z.strictObject({ id, username, authSalt: b64(16), authKey: b64(32), boxPublicKey: publicKey, wrappedSeed, keyProof: b64(32).optional() });
 /** endorsement: version 1 signed by itself; founderEndorsement: the founder's key signed by it. */
 const newOrganisation = z.strictObject({ id, name: z.string().trim().min(2).max(120), boxPublicKey: publicKey, signPublicKey: signingKey, sealedKeyring, endorsement: signature, founderEndorsement: signature });
 const token = b64(32);
+
+/** The field shapes the responses reuse (worker/wire-responses.ts). */
+export const wireField = { id, publicKey, signature, sealedCaseKey, envelope, link, role, wrappedSeed, sealedKeyring, keyVersion, token, username };
 
 export const setupBody = z.strictObject({ setupToken: token, organisation: newOrganisation, member: newMember });
 export const inviteTokenBody = z.strictObject({ token });

@@ -116,8 +116,9 @@ describe('with proof of work on (Node, the test moves the clock)', () => {
     const before = everyRowOf(app);
     // Malformed bodies meet the work check first: no parsing for the unpaid.
     expect(await codeOf(await post('/api/reports', '{"not json'))).toBe('400 work_required');
+    expect(await codeOf(await post('/api/investigator/sessions', '{"username": '))).toBe('400 work_required');
+    expect(await codeOf(await post('/api/investigator/totp/confirm', '[1, 2'))).toBe('400 work_required');
     expect(await codeOf(await post('/api/investigator/sessions', JSON.stringify({ username: 'alice', authKey: random(32), totp: '123456' })))).toBe('400 work_required');
-    expect(await codeOf(await post('/api/investigator/totp/confirm', JSON.stringify({ username: 'alice', authKey: random(32), totp: '123456' })))).toBe('400 work_required');
     const { challenge } = (await (await app.app.request('/api/mailbox/challenge', { method: 'POST' })).json()) as { challenge: string };
     const unpaid = { 'parley-challenge': challenge, 'parley-locator': random(32), 'parley-signature': random(64) };
     expect(await codeOf(await app.app.request('/api/mailbox', { headers: unpaid }))).toBe('400 work_required');

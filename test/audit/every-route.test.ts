@@ -46,6 +46,7 @@ const AUDITED: Record<string, AuditAction> = {
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
 const NOT_AUDITED: Record<string, string> = {
   'GET /api/config': 'public keys and settings',
+  'GET /api/openapi.json': 'a description of the API',
   'POST /api/reports': 'a reporter',
   'POST /api/mailbox/challenge': 'a reporter',
   'GET /api/mailbox': 'a reporter',

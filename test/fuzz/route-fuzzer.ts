@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ERROR_STATUS } from '../../worker/errors.js';
+import { ROUTE_TABLE, routeParts } from '../../worker/route-table.js';
 
 export interface FuzzTarget {
   request(path: string, init: RequestInit): Promise<Response>;
@@ -41,21 +42,15 @@ interface RouteShape {
   session: boolean;
 }
 
-const ROUTES: RouteShape[] = [
-  { method: 'GET', path: () => '/api/config', session: false },
-  { method: 'POST', path: () => '/api/reports', session: false },
-  { method: 'POST', path: () => '/api/mailbox/challenge', session: false },
-  { method: 'GET', path: () => '/api/mailbox', session: false },
-  { method: 'POST', path: () => '/api/mailbox/messages', session: false },
-  { method: 'POST', path: () => '/api/investigator/prelogin', session: false },
-  { method: 'POST', path: () => '/api/investigator/sessions', session: false },
-  { method: 'DELETE', path: () => '/api/investigator/sessions/current', session: false },
-  { method: 'GET', path: () => '/api/investigator/cases', session: true },
-  { method: 'GET', path: (id) => `/api/investigator/cases/${id}`, session: true },
-  { method: 'POST', path: (id) => `/api/investigator/cases/${id}/messages`, session: true },
-  { method: 'PUT', path: (id) => `/api/investigator/cases/${id}/status`, session: true },
-  { method: 'GET', path: (id) => `/static/${id}`, session: false },
-];
+/** Every route of the route table (worker/route-table.ts), its path parameters generated. */
+const ROUTES: RouteShape[] = Object.entries(ROUTE_TABLE).map(([key, spec]) => {
+  const { method, path } = routeParts(key);
+  return {
+    method,
+    path: (id: string) => path.replace(/:[A-Za-z]+/g, id),
+    session: (spec.caller === 'session' || spec.caller === 'admin') && key !== 'DELETE /api/investigator/sessions/current',
+  };
+});
 
 /** Mostly the real routes with their own method (to get past routing), sometimes anything at all. */
 function methodAndPathArbitrary(seeds: FuzzTarget['seeds']) {

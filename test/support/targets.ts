@@ -15,6 +15,7 @@ import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation, type CreatedOrganisation } from '../../scripts/create-organisation.js';
 import { bytesToB64, sodiumReady, type KdfParams } from '../../web/protocol/index.js';
 import { databaseFilesBytes } from './bytes-search.js';
+import { checkResponse } from './response-check.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type ReceivedRequest, type TestApp } from './test-app.js';
 import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
@@ -61,7 +62,9 @@ function recordingFetch(received: ReceivedRequest[], send: (request: Request) =>
   return async (input, init) => {
     const request = new Request(input, init);
     received.push({ method: request.method, url: request.url, headers: Object.fromEntries(request.headers), body: new Uint8Array(await request.clone().arrayBuffer()) });
-    return send(request);
+    const response = await send(request);
+    await checkResponse(request.method, request.url, response.clone());
+    return response;
   };
 }
 

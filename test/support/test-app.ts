@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
 import { createApp } from '../../worker/app.js';
 import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig, type AppDeps } from '../../worker/deps.js';
+import { checkResponse } from './response-check.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import type { KdfParams } from '../../web/protocol/index.js';
@@ -62,7 +63,9 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDep
       headers: Object.fromEntries(request.headers),
       body: new Uint8Array(await request.clone().arrayBuffer()),
     });
-    return app.request(request);
+    const response = await app.request(request);
+    await checkResponse(request.method, request.url, response.clone());
+    return response;
   };
   const api = new ApiClient('http://parley.test', fetch, () => clock.now);
   return {

@@ -12,13 +12,12 @@ import { decodeB64, openFirstMessage, trustOrganisation } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
 import { keyringFor, openCaseForReading, openedCaseKey, refreshKeyrings, sessionHeaders, setCaseStatus, trustedOrganisations, type InvestigatorSession, type ReadableCase } from './investigator.js';
-import type { KeyVersion, PublicOrganisation, TransferOffer } from './wire-types.js';
+import type { Invite, MemberList, NewInvite, PublicOrganisation, TotpEnrolmentResponse, TransferOffer } from './wire-types.js';
+
+export type { Invite, MemberList };
 
 /** Shown once to the newcomer: the TOTP secret as text and as an otpauth:// URI for a QR code. */
-export interface TotpEnrolment {
-  secret: string;
-  uri: string;
-}
+export type TotpEnrolment = TotpEnrolmentResponse['totp'];
 
 /** After creating an account: the TOTP to enrol and the authentication key to confirm it with. */
 export interface NewAccount {
@@ -29,7 +28,7 @@ export interface NewAccount {
 export async function setUpFirstOrganisation(api: ApiClient, setupToken: string, orgName: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
   const { member } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
   const organisation = newOrganisationKeys(orgName, member);
-  const { totp } = await api.json<{ totp: TotpEnrolment }>('POST', '/api/setup', { setupToken, organisation, member });
+  const { totp } = await api.json<TotpEnrolmentResponse>('POST', '/api/setup', { setupToken, organisation, member });
   return { totp, authKey: member.authKey };
 }
 
@@ -67,7 +66,7 @@ export async function acceptInvite(api: ApiClient, link: string, username: strin
     invite.kind === 'organisation'
       ? (({ name: _name, ...keys }) => ({ token, member, organisation: keys }))(newOrganisationKeys(invite.orgName ?? '', member))
       : { token, member };
-  const { totp } = await api.json<{ totp: TotpEnrolment }>('POST', '/api/invites/accept', body);
+  const { totp } = await api.json<TotpEnrolmentResponse>('POST', '/api/invites/accept', body);
   return { totp, authKey: member.authKey };
 }
 
@@ -87,7 +86,7 @@ function secretOfInvite(session: InvestigatorSession, inviteId: string, keyVersi
 
 /** Makes an invitation; `token` is the whole link value to send (token and secret). */
 export async function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; id: string; expiresAt: number }> {
-  const made = await api.json<{ token: string; id: string; expiresAt: number; keyVersion: number | null }>('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
+  const made = await api.json<NewInvite>('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
   if (invite.kind === 'organisation') return { token: made.token, id: made.id, expiresAt: made.expiresAt };
   // The invitation id is the SHA-256 of the token: checked here, so the secret is made for the token we send,
   // under the key version the server recorded (the one an administrator's device will use to check the proof).
@@ -96,20 +95,7 @@ export async function createInvite(api: ApiClient, session: InvestigatorSession,
   return { token: `${made.token}.${bytesToB64(secret)}`, id: made.id, expiresAt: made.expiresAt };
 }
 
-export interface Member {
-  id: string;
-  username: string;
-  role: 'admin' | 'investigator';
-  boxPublicKey: string;
-  totpConfirmed: boolean;
-  hasCurrentKeyring: boolean;
-  keyrings: { keyVersion: number; confirmed: boolean }[];
-  keyProof: string | null;
-  inviteId: string | null;
-  inviteKeyVersion: number | null;
-  endorsement: string | null;
-  endorsementVersion: number | null;
-}
+export type Member = MemberList['members'][number];
 
 /**
  * Whether this device can vouch for a member's key: endorsed by one of the organisation's
@@ -133,25 +119,11 @@ export function memberKeyFingerprint(member: Pick<Member, 'boxPublicKey'>): stri
   return keyFingerprint(decodeB64(member.boxPublicKey, 'member key'));
 }
 
-export interface MemberList {
-  keyVersion: number;
-  keyVersions: KeyVersion[];
-  members: Member[];
-}
 
 export function listMembers(api: ApiClient, session: InvestigatorSession): Promise<MemberList> {
   return api.json('GET', '/api/investigator/admin/members', undefined, sessionHeaders(session));
 }
 
-export interface Invite {
-  /** The hash of the token: names the invitation without being able to use it. */
-  id: string;
-  kind: 'member' | 'organisation';
-  role: 'admin' | 'investigator';
-  orgName: string | null;
-  createdBy: string | null;
-  expiresAt: number;
-}
 
 export async function listInvites(api: ApiClient, session: InvestigatorSession): Promise<Invite[]> {
   return (await api.json<{ invites: Invite[] }>('GET', '/api/investigator/admin/invites', undefined, sessionHeaders(session))).invites;

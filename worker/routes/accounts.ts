@@ -18,8 +18,8 @@ import { newTotpSecret, totpUri } from '../totp.js';
 import { audited } from '../audit.js';
 import { requireSigned } from '../message-signature.js';
 import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
-import { withCheckedCredentials, workHeaders } from '../credential-check.js';
-import type { WorkGate } from '../proof-of-work.js';
+import { withCheckedCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
+import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
 
 export const SETUP_TOKEN_SETTING = 'setup_token_hash';
 const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
@@ -131,10 +131,11 @@ export function accountRoutes(deps: AppDeps, work: WorkGate) {
       return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
     })
     .post('/investigator/totp/confirm', async (c) => {
+      await requireWorkPaid(work, c, WORK_FOR_SIGN_IN);
       const attempt = await readJson(c, totpConfirmBody);
       const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
       // The step is claimed in the audited write: of two racing requests with one code, one lands.
-      await withCheckedCredentials(deps, work, workHeaders(c), attempt, { totpConfirmed: false, refused }, (investigator, step) =>
+      await withCheckedCredentials(deps, attempt, { totpConfirmed: false, refused }, (investigator, step) =>
         audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused)),
       );
       return c.body(null, 204);

@@ -9,9 +9,9 @@ import { getOrCreateSetting } from '../../db/repo/instance.js';
 import { claimTotpStep, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
 import { keyVersionsOf } from '../../db/repo/accounts.js';
 import { requireThat } from '../../db/atomic.js';
-import { withCheckedCredentials, workHeaders } from '../credential-check.js';
+import { withCheckedCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
 import { deviceTokenFor } from '../device-token.js';
-import type { WorkGate } from '../proof-of-work.js';
+import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { insertSessionStatements, deleteSessionStatements } from '../../db/repo/sessions.js';
 import { ApiError } from '../errors.js';
@@ -40,11 +40,12 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
       return c.json({ salt: investigator?.authSalt ?? standIn, kdf: deps.config.investigatorKdf });
     })
     .post('/sessions', async (c) => {
+      await requireWorkPaid(work, c, WORK_FOR_SIGN_IN);
       const attempt = await readJson(c, signInBody);
       const now = deps.clock();
       const refused = new ApiError('unauthorised', SIGN_IN_REFUSED);
       // A code is spent even if a racing request used it first.
-      const investigator = await withCheckedCredentials(deps, work, workHeaders(c), attempt, { totpConfirmed: true, refused }, async (found, step) => {
+      const investigator = await withCheckedCredentials(deps, attempt, { totpConfirmed: true, refused }, async (found, step) => {
         if (!(await claimTotpStep(deps.db, found.id, step, false))) throw refused;
         return found;
       });

@@ -138,8 +138,9 @@ export function memberRoutes(deps: AppDeps) {
     .post('/members/:memberId/keyrings', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
-      const member = await memberOfOwnOrg(me.orgId, memberId);
+      // The input is checked whole before anything is looked up.
       const { keyrings, endorsement } = await readJson(c, grantKeyringsBody);
+      const member = await memberOfOwnOrg(me.orgId, memberId);
       const versionRows = await keyVersionsOf(deps.db, me.orgId);
       const versions = new Set(versionRows.map((v) => v.keyVersion));
       if (!keyrings.every((k) => versions.has(k.keyVersion))) throw KEYS_CHANGED();
@@ -158,9 +159,9 @@ export function memberRoutes(deps: AppDeps) {
     .post('/members/:memberId/remove', async (c) => {
       const me = c.get('investigator');
       const { memberId } = readParams(c, memberIdParam);
+      const { rotation } = await readJson(c, removeMemberBody);
       if (memberId === me.id) throw new ApiError('cannot_remove_self', 'Ask another administrator to remove you.');
       await memberOfOwnOrg(me.orgId, memberId);
-      const { rotation } = await readJson(c, removeMemberBody);
       await checkRotation(me, rotation, memberId);
       const now = deps.clock();
       await audited(

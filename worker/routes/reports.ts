@@ -12,23 +12,14 @@ import { newReference } from '../references.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
 import { findKeyVersion } from '../../db/repo/accounts.js';
-import { challengeFromHeader, type WorkGate } from '../proof-of-work.js';
-import { PROOF_HEADERS } from '../../web/protocol/proof-message.js';
-import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
-
-/** With proof of work on, a report spends a fresh challenge and shows the work for it, before its body is read. */
-async function requireWork(work: WorkGate, challengeHeader: string | undefined, nonceHeader: string | undefined): Promise<void> {
-  if (!work.required && challengeHeader === undefined) return;
-  const spent = await work.spend(challengeFromHeader(challengeHeader), nonceHeader);
-  if (!spent.ok) throw new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
-}
+import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
   return new Hono().post('/', async (c) => {
-    await requireWork(work, c.req.header(PROOF_HEADERS.challenge), c.req.header(WORK_HEADER));
+    await requireWorkPaid(work, c, 'This report needs a fresh proof of work. It is safe on your device: send it again.');
     const body = await readJson(c, submitReportBody);
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');

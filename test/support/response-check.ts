@@ -1,0 +1,30 @@
+// Every response the suite receives is held to the route table (worker/route-table.ts): a
+// success has its route's status and body schema, an error the one error shape with a known
+// code and that code's status. A mismatch fails the test that made the request, so the
+// schemas cannot drift from what the server sends.
+import { ERROR_STATUS, type ErrorCode } from '../../worker/errors.js';
+import { routeFor } from '../../worker/route-table.js';
+import { responses } from '../../worker/wire-responses.js';
+
+export class ResponseMismatch extends Error {
+  override name = 'ResponseMismatch';
+}
+
+export async function checkResponse(method: string, url: string, response: Response): Promise<void> {
+  const where = `${method} ${new URL(url).pathname} → ${response.status}`;
+  const text = await response.text();
+  if (response.status >= 400) {
+    const parsed = responses.error.safeParse(JSON.parse(text || 'null'));
+    if (!parsed.success) throw new ResponseMismatch(`${where}: not the one error shape: ${text.slice(0, 200)}`);
+    const code = parsed.data.error.code as ErrorCode;
+    if (ERROR_STATUS[code] !== response.status) throw new ResponseMismatch(`${where}: code ${code} belongs with ${ERROR_STATUS[code] ?? 'no status'}`);
+    return;
+  }
+  const route = routeFor(method, new URL(url).pathname);
+  if (!route) throw new ResponseMismatch(`${where}: a success from a route not in the route table`);
+  if (response.status !== route.spec.ok.status) throw new ResponseMismatch(`${where}: ${route.key} answers ${route.spec.ok.status}`);
+  if (route.spec.ok.status === 204 && text !== '') throw new ResponseMismatch(`${where}: a body on 204`);
+  if (!route.spec.ok.body) return;
+  const checked = route.spec.ok.body.safeParse(JSON.parse(text));
+  if (!checked.success) throw new ResponseMismatch(`${where}: does not match its schema: ${checked.error.message.slice(0, 600)}`);
+}

@@ -1,0 +1,82 @@
+// Every route, once: what it takes (body, query, path parameters), what it needs (who may call
+// it, whether it costs work), and what it answers. A test holds this table equal to the routes
+// the app really has (test/worker/route-table.test.ts); the OpenAPI document (worker/openapi.ts),
+// the bad-input checks, the fuzzer and the response checks in the test harness are all read from it.
+import type { z } from 'zod';
+import * as wire from './wire.js';
+import { responses } from './wire-responses.js';
+
+/**
+ * Who may call: anyone; anyone who pays a proof of work (docs/PROTOCOL.md §11); the holder of a
+ * mailbox (its proof, §10); a signed-in investigator (bearer token); an administrator; or the
+ * holder of a one-time link (setup, invitation) carried in the body.
+ */
+export type Caller = 'anyone' | 'work' | 'mailbox' | 'session' | 'admin' | 'link';
+
+export interface RouteSpec {
+  summary: string;
+  caller: Caller;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** The success status, and the schema of its JSON body (null: no body, or not JSON). */
+  ok: { status: 200 | 201 | 202 | 204; body: z.ZodType | null; type?: 'json' | 'page' };
+}
+
+export const ROUTE_TABLE = {
+  'GET /api/config': { summary: 'The instance: protocol version, the mailbox KDF and the organisations with their key chains', caller: 'anyone', ok: { status: 200, body: responses.config } },
+  'GET /api/openapi.json': { summary: 'This API, as OpenAPI 3.1', caller: 'anyone', ok: { status: 200, body: null } },
+  'POST /api/reports': { summary: 'A new report, its mailbox and its sealed case keys', caller: 'work', body: wire.submitReportBody, ok: { status: 201, body: responses.reportReceipt } },
+  'POST /api/mailbox/challenge': { summary: 'A challenge to spend with a proof of work (writes nothing)', caller: 'anyone', ok: { status: 200, body: responses.challenge } },
+  'GET /api/mailbox': { summary: "The reporter's thread, padded to a fixed size", caller: 'mailbox', ok: { status: 200, body: responses.mailboxThread } },
+  'POST /api/mailbox/messages': { summary: 'A reply from the reporter', caller: 'mailbox', body: wire.replyBody, ok: { status: 201, body: responses.messageReceipt } },
+  'POST /api/investigator/prelogin': { summary: 'The salt and KDF cost to derive the authentication key (stand-ins for unknown names)', caller: 'anyone', body: wire.preloginBody, ok: { status: 200, body: responses.prelogin } },
+  'POST /api/investigator/sessions': { summary: 'Sign in with the authentication key and a TOTP code', caller: 'work', body: wire.signInBody, ok: { status: 201, body: responses.signIn } },
+  'DELETE /api/investigator/sessions/current': { summary: 'Sign out', caller: 'session', ok: { status: 204, body: null } },
+  'POST /api/investigator/totp/confirm': { summary: "Confirm a new account's authenticator with its first code", caller: 'work', body: wire.totpConfirmBody, ok: { status: 204, body: null } },
+  'GET /api/investigator/cases': { summary: "A page of the organisation's cases, newest first, with each report", caller: 'session', query: wire.caseListQuery, ok: { status: 200, body: responses.caseList } },
+  'GET /api/investigator/cases/transfers': { summary: 'Cases other organisations offer to pass to this one', caller: 'session', ok: { status: 200, body: responses.transfers } },
+  'POST /api/investigator/cases/transfers/:caseId/accept': { summary: 'Accept an offered case', caller: 'session', params: wire.caseIdParam, ok: { status: 200, body: responses.transferAccepted } },
+  'POST /api/investigator/cases/transfers/:caseId/decline': { summary: 'Decline an offered case', caller: 'session', params: wire.caseIdParam, body: wire.declineTransferBody, ok: { status: 204, body: null } },
+  'GET /api/investigator/cases/:caseId': { summary: 'One case with its whole thread', caller: 'session', params: wire.caseIdParam, ok: { status: 200, body: responses.caseDetail } },
+  'POST /api/investigator/cases/:caseId/messages': { summary: 'A message to the reporter (optionally with a new status)', caller: 'session', params: wire.caseIdParam, body: wire.investigatorReplyBody, ok: { status: 201, body: responses.caseMessageReceipt } },
+  'PUT /api/investigator/cases/:caseId/status': { summary: "A signed status change, shown to the reporter", caller: 'session', params: wire.caseIdParam, body: wire.statusBody, ok: { status: 200, body: responses.caseStatusReceipt } },
+  'POST /api/investigator/cases/:caseId/pass-on': { summary: 'Offer the case to another organisation, its key sealed to theirs', caller: 'session', params: wire.caseIdParam, body: wire.passOnBody, ok: { status: 202, body: responses.passOnOffer } },
+  'GET /api/investigator/admin/members': { summary: 'The members, their keys and what each holds', caller: 'admin', ok: { status: 200, body: responses.members } },
+  'GET /api/investigator/admin/invites': { summary: 'Open invitations', caller: 'admin', ok: { status: 200, body: responses.invites } },
+  'POST /api/investigator/admin/invites': { summary: 'Invite a member, or (instance administrators) a new organisation', caller: 'admin', body: wire.createInviteBody, ok: { status: 201, body: responses.newInvite } },
+  'DELETE /api/investigator/admin/invites/:inviteId': { summary: 'Withdraw an invitation', caller: 'admin', params: wire.inviteIdParam, ok: { status: 204, body: null } },
+  'POST /api/investigator/admin/members/:memberId/keyrings': { summary: "Give a member the organisation's keys, endorsing their key", caller: 'admin', params: wire.memberIdParam, body: wire.grantKeyringsBody, ok: { status: 201, body: responses.granted } },
+  'POST /api/investigator/admin/members/:memberId/remove': { summary: 'Remove a member and start a key rotation without them', caller: 'admin', params: wire.memberIdParam, body: wire.removeMemberBody, ok: { status: 200, body: responses.keyVersionPending } },
+  'POST /api/investigator/admin/rotation': { summary: 'Start a key rotation', caller: 'admin', body: wire.rotationBody, ok: { status: 201, body: responses.keyVersionPending } },
+  'DELETE /api/investigator/admin/rotation': { summary: 'Abandon a pending key rotation', caller: 'admin', ok: { status: 204, body: null } },
+  'DELETE /api/investigator/admin/members/:memberId/sessions': { summary: "End a member's sessions", caller: 'admin', params: wire.memberIdParam, ok: { status: 204, body: null } },
+  'GET /api/investigator/keyrings': { summary: "This member's keyrings and the organisation's key versions", caller: 'session', ok: { status: 200, body: responses.keyrings } },
+  'POST /api/investigator/keyrings/checks': { summary: 'What this member found opening their keyrings (may activate a pending version)', caller: 'session', body: wire.keyringCheckBody, ok: { status: 200, body: responses.keyringChecks } },
+  'POST /api/setup': { summary: 'Found the first organisation with the one-time setup link', caller: 'link', body: wire.setupBody, ok: { status: 201, body: responses.totpEnrolment } },
+  'POST /api/invites/inspect': { summary: 'What an invitation link is for', caller: 'link', body: wire.inviteTokenBody, ok: { status: 200, body: responses.inviteInfo } },
+  'POST /api/invites/accept': { summary: 'Join with an invitation link (or found the invited organisation)', caller: 'link', body: wire.acceptInviteBody, ok: { status: 201, body: responses.totpEnrolment } },
+  'GET /': { summary: "The reporter's page", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /console': { summary: 'The staff console', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /static/:file': { summary: "The pages' scripts and styles", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+} satisfies Record<string, RouteSpec>;
+
+export type RouteKey = keyof typeof ROUTE_TABLE;
+
+/** "METHOD /path/:param" split, with a matcher for concrete paths. */
+export function routeParts(key: string): { method: string; path: string; matches: (path: string) => boolean } {
+  const [method, path] = key.split(' ') as [string, string];
+  const pattern = new RegExp(`^${path.replace(/:[A-Za-z]+/g, '[^/]+')}$`);
+  return { method, path, matches: (concrete) => pattern.test(concrete) };
+}
+
+/** The route a request is for: the most specific pattern wins (/cases/transfers before /cases/:caseId). */
+export function routeFor(method: string, path: string): { key: RouteKey; spec: RouteSpec } | null {
+  const candidates = (Object.keys(ROUTE_TABLE) as RouteKey[]).filter((key) => {
+    const parts = routeParts(key);
+    return parts.method === method && parts.matches(path);
+  });
+  const parameters = (key: string) => key.split(':').length - 1;
+  const key = candidates.sort((a, b) => parameters(a) - parameters(b))[0];
+  return key ? { key, spec: ROUTE_TABLE[key] } : null;
+}

@@ -1,0 +1,128 @@
+// What each route answers, as zod schemas beside the request schemas (worker/wire.ts). The
+// route table (worker/route-table.ts) names them per route, the OpenAPI document is made from
+// them, the test harness checks every response the suite receives against them, and the clients
+// take their types from them (web/client/wire-types.ts): one description of the wire, no copies.
+import { z } from 'zod';
+import { CASE_STATUSES } from '../db/schema.js';
+import { wireField as f } from './wire.js';
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD');
+const ms = z.number().int().nonnegative();
+const caseStatus = z.enum(CASE_STATUSES);
+const kdf = z.strictObject({ opsLimit: z.number().int().positive(), memLimitBytes: z.number().int().positive() });
+
+export const chainLink = z.strictObject({ keyVersion: f.keyVersion, boxPublicKey: f.publicKey, signPublicKey: f.publicKey, endorsement: f.signature });
+/** Clients seal to and verify with keys from `keyChain` only, after verifying it from version 1; the flat fields are for display. */
+export const publicOrganisation = z.strictObject({
+  id: f.id,
+  name: z.string(),
+  boxPublicKey: f.publicKey,
+  signPublicKey: f.publicKey,
+  keyVersion: f.keyVersion,
+  keyChain: z.array(chainLink),
+});
+export const wireMessage = z.strictObject({
+  id: f.id,
+  role: z.enum(['reporter', 'organisation']),
+  orgId: f.id.nullable(),
+  /** For organisation messages: which of the organisation's signing keys signed it. */
+  keyVersion: f.keyVersion.nullable(),
+  day,
+  envelope: f.envelope,
+  signature: f.signature,
+});
+/** A sealed case key and who sealed it: null, the reporter's mailbox key; else that organisation's signing key of that version. */
+export const wireCaseKey = z.strictObject({
+  keyVersion: f.keyVersion,
+  sealedCaseKey: f.sealedCaseKey,
+  sealSignature: f.signature.nullable(),
+  sealedBy: z.strictObject({ orgId: f.id, keyVersion: f.keyVersion.nullable() }).nullable(),
+});
+export const keyVersionInfo = z.strictObject({ keyVersion: f.keyVersion, state: z.enum(['pending', 'active']), boxPublicKey: f.publicKey, signPublicKey: f.publicKey, createdBy: f.id.nullable(), endorsement: f.signature });
+export const heldKeyring = z.strictObject({ keyVersion: f.keyVersion, sealedKeyring: f.sealedKeyring, confirmed: z.boolean() });
+export const caseSummary = z.strictObject({ id: f.id, reference: z.string(), status: caseStatus, receivedDay: day, lastReporterDay: day, caseKey: wireCaseKey });
+const totpEnrolment = z.strictObject({ totp: z.strictObject({ secret: z.string().regex(/^[A-Z2-7]+$/), uri: z.string().startsWith('otpauth://totp/') }) });
+const keyVersionState = z.strictObject({ keyVersion: f.keyVersion, state: z.literal('pending') });
+
+export const responses = {
+  config: z.strictObject({ protocolVersion: z.number().int(), mailboxKdf: kdf.extend({ salt: z.string() }), organisations: z.array(publicOrganisation) }),
+  challenge: z.strictObject({ challenge: z.string(), expiresInSeconds: z.number().int().positive(), workBits: z.number().int().min(0) }),
+  reportReceipt: z.strictObject({ reference: z.string(), receivedDay: day }),
+  mailboxThread: z.strictObject({
+    caseId: f.id,
+    reference: z.string(),
+    status: caseStatus,
+    receivedDay: day,
+    sealedCaseKey: f.sealedCaseKey,
+    /** The mailbox key's signature over its sealed case key: the reporter's client checks it. */
+    sealSignature: f.signature,
+    organisations: z.array(publicOrganisation),
+    messages: z.array(wireMessage),
+    /** Spaces that make the body one of the fixed sizes (worker/padded-json.ts). */
+    padding: z.string().regex(/^ *$/).optional(),
+  }),
+  messageReceipt: z.strictObject({ id: f.id, day }),
+  prelogin: z.strictObject({ salt: z.string(), kdf }),
+  signIn: z.strictObject({
+    token: z.string(),
+    expiresAt: ms,
+    investigator: z.strictObject({ id: f.id, username: f.username, role: f.role, instanceAdmin: z.boolean(), boxPublicKey: f.publicKey, wrappedSeed: f.wrappedSeed }),
+    organisation: publicOrganisation,
+    keyrings: z.array(heldKeyring),
+    keyVersions: z.array(keyVersionInfo),
+    deviceToken: z.string(),
+  }),
+  caseList: z.strictObject({
+    cases: z.array(caseSummary.extend({ reporterSignPublicKey: f.publicKey, report: wireMessage.nullable() })),
+    /** Pass as `after` for the next page; null on the last one. */
+    nextCursor: z.string().nullable(),
+    organisations: z.array(publicOrganisation),
+  }),
+  transfers: z.strictObject({
+    transfers: z.array(z.strictObject({
+      caseId: f.id,
+      reference: z.string(),
+      receivedDay: day,
+      fromOrgId: f.id,
+      fromOrgName: z.string().nullable(),
+      from: publicOrganisation,
+      caseKey: wireCaseKey,
+      reporterSignPublicKey: f.publicKey,
+      report: wireMessage.nullable(),
+    })),
+  }),
+  caseDetail: caseSummary.extend({ reporterSignPublicKey: f.publicKey.nullable(), organisations: z.array(publicOrganisation), messages: z.array(wireMessage) }),
+  caseMessageReceipt: z.strictObject({ id: f.id }),
+  caseStatusReceipt: z.strictObject({ id: f.id, status: caseStatus }),
+  passOnOffer: z.strictObject({ id: f.id, offeredTo: f.id, state: z.literal('offered') }),
+  transferAccepted: z.strictObject({ id: f.id, orgId: f.id, status: z.literal('passed_on') }),
+  members: z.strictObject({
+    keyVersion: f.keyVersion,
+    keyVersions: z.array(keyVersionInfo),
+    members: z.array(z.strictObject({
+      id: f.id,
+      username: f.username,
+      role: f.role,
+      boxPublicKey: f.publicKey,
+      totpConfirmed: z.boolean(),
+      hasCurrentKeyring: z.boolean(),
+      keyProof: z.string().nullable(),
+      inviteId: z.string().nullable(),
+      inviteKeyVersion: f.keyVersion.nullable(),
+      endorsement: f.signature.nullable(),
+      endorsementVersion: f.keyVersion.nullable(),
+      keyrings: z.array(z.strictObject({ keyVersion: f.keyVersion, confirmed: z.boolean() })),
+    })),
+  }),
+  invites: z.strictObject({
+    invites: z.array(z.strictObject({ id: z.string(), kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), createdBy: z.string().nullable(), expiresAt: ms })),
+  }),
+  newInvite: z.strictObject({ token: f.token, id: z.string(), expiresAt: ms, keyVersion: f.keyVersion.nullable() }),
+  granted: z.strictObject({ memberId: f.id, added: z.array(f.keyVersion) }),
+  keyVersionPending: keyVersionState,
+  keyrings: z.strictObject({ keyrings: z.array(heldKeyring), keyVersions: z.array(keyVersionInfo) }),
+  keyringChecks: z.strictObject({ keyVersions: z.array(keyVersionInfo) }),
+  totpEnrolment,
+  inviteInfo: z.strictObject({ kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), orgId: f.id.nullable() }),
+  error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
+};
