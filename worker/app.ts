@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
-  app.route('/api', accountRoutes(deps, work));
+  app.route('/api', accountRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);

@@ -1,16 +1,15 @@
-// Becoming an investigator: the first-run setup, invitations, and confirming the second
-// factor. Every key is made in the newcomer's browser; the server stores public keys,
-// wrapped seeds, sealed keyrings, a hash of the authentication key, and the TOTP secret
-// encrypted under the server secret. Bad or used tokens all get the same "not_found".
+// Becoming an investigator: the first-run setup and invitations (confirming the second
+// factor is beside signing in, routes/investigator-sessions.ts). Every key is made in the
+// newcomer's browser; the server stores public keys, wrapped seeds, sealed keyrings, a hash
+// of the authentication key, and the TOTP secret encrypted under the server secret. Bad or used tokens all get the same "not_found".
 import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { listOrganisations } from '../../db/repo/organisations.js';
 import { findLiveInvite, foundOrganisationStatements, joinOrganisationStatements, spendInviteSteps, spendSetupTokenSteps } from '../../db/repo/accounts.js';
-import { claimTotpStepSteps } from '../../db/repo/investigators.js';
 import { getSetting } from '../../db/repo/instance.js';
 import { ApiError } from '../errors.js';
 import { isUniqueViolation, readJson } from '../validate.js';
-import { acceptInviteBody, inviteTokenBody, setupBody, totpConfirmBody } from '../wire.js';
+import { acceptInviteBody, inviteTokenBody, setupBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { secretsEqual, sha256, sha256B64 } from '../server-crypto.js';
 import { sealWithServerSecret } from '../server-secret.js';
@@ -18,8 +17,6 @@ import { newTotpSecret, totpUri } from '../totp.js';
 import { audited } from '../audit.js';
 import { requireSigned } from '../message-signature.js';
 import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
-import { withCheckedCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
-import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
 
 export const SETUP_TOKEN_SETTING = 'setup_token_hash';
 const INVALID_TOKEN = 'This link is not valid any more. Ask for a new one.';
@@ -75,7 +72,7 @@ function refuseDuplicate(error: unknown): never {
 
 const tokenInvalid = () => new ApiError('token_invalid', INVALID_TOKEN);
 
-export function accountRoutes(deps: AppDeps, work: WorkGate) {
+export function accountRoutes(deps: AppDeps) {
   return new Hono()
     .post('/setup', async (c) => {
       const body = await readJson(c, setupBody);
@@ -129,15 +126,5 @@ export function accountRoutes(deps: AppDeps, work: WorkGate) {
         ...joinOrganisationStatements(deps.db, row),
       ]).catch(refuseDuplicate);
       return c.json({ totp: { secret: totpSecret, uri: totpUri(totpSecret, row.username) } }, 201);
-    })
-    .post('/investigator/totp/confirm', async (c) => {
-      await requireWorkPaid(work, c, WORK_FOR_SIGN_IN);
-      const attempt = await readJson(c, totpConfirmBody);
-      const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
-      // The step is claimed in the audited write: of two racing requests with one code, one lands.
-      await withCheckedCredentials(deps, attempt, { totpConfirmed: false, refused }, (investigator, step) =>
-        audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused)),
-      );
-      return c.body(null, 204);
     });
 }

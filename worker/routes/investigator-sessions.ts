@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
-import { claimTotpStep, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
+import { claimTotpStep, claimTotpStepSteps, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
 import { keyVersionsOf } from '../../db/repo/accounts.js';
 import { requireThat } from '../../db/atomic.js';
 import { withCheckedCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
@@ -16,7 +16,7 @@ import { findOrganisation } from '../../db/repo/organisations.js';
 import { insertSessionStatements, deleteSessionStatements } from '../../db/repo/sessions.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
-import { preloginBody, signInBody } from '../wire.js';
+import { preloginBody, signInBody, totpConfirmBody } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { hmacSha256, sha256B64 } from '../server-crypto.js';
 import { investigatorSession, SESSION_TOKEN_BYTES, type InvestigatorVariables } from '../middleware/investigator-session.js';
@@ -72,6 +72,16 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
         },
         201,
       );
+    })
+    .post('/totp/confirm', async (c) => {
+      await requireWorkPaid(work, c, WORK_FOR_SIGN_IN);
+      const attempt = await readJson(c, totpConfirmBody);
+      const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
+      // The step is claimed in the audited write: of two racing requests with one code, one lands.
+      await withCheckedCredentials(deps, attempt, { totpConfirmed: false, refused }, (investigator, step) =>
+        audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => claimTotpStepSteps(deps.db, investigator.id, step, true, refused)),
+      );
+      return c.body(null, 204);
     })
     .delete('/sessions/current', investigatorSession(deps), async (c) => {
       const investigator = c.get('investigator');
