@@ -3,11 +3,11 @@
 // report, per-mailbox failure throttling, and mailbox answers padded to fixed sizes.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { b64ToBytes, generatePassphrase, leadingZeroBits, mailboxProofHeaders, sodiumReady, type MailboxKeys } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
-import type { SubmitReportBody } from '../../web/client/wire-types.js';
+import { deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
 import { RESPONSE_BUCKETS } from '../../worker/padded-json.js';
 import { workBitsForIntake } from '../../worker/proof-of-work.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, type TestApp } from '../support/test-app.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 let t: TestApp;
 beforeAll(sodiumReady);
@@ -16,12 +16,6 @@ afterEach(() => t.close());
 async function start(overrides: Partial<typeof TEST_CONFIG>): Promise<void> {
   t = makeTestApp({ ...TEST_CONFIG, ...overrides });
   await addOrganisation(t, 'Unit', 'alice');
-}
-
-async function newReport(): Promise<{ keys: MailboxKeys; submission: SubmitReportBody }> {
-  const config = await fetchInstanceConfig(t.api);
-  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  return { keys, submission: buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }) };
 }
 
 async function challenge(): Promise<{ challenge: string; workBits: number }> {
@@ -35,7 +29,7 @@ async function errorCode(res: Response): Promise<string> {
 describe('proof of work', () => {
   it('is required to submit a report, once per challenge, and the client supplies it', async () => {
     await start({ workBits: 10 });
-    const { submission } = await newReport();
+    const { submission } = await draftReport(t.api, 'x');
     const post = (headers: Record<string, string>) => t.app.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(submission) });
     expect(await errorCode(await post({}))).toBe('400 work_required');
     const c = await challenge();
@@ -50,14 +44,13 @@ describe('proof of work', () => {
     const input = new Uint8Array([...new TextEncoder().encode('parley/v1/proof-of-work'), 0, ...b64ToBytes(sent.headers['parley-challenge']!)!, ...nonce]);
     expect(leadingZeroBits(new Uint8Array(await crypto.subtle.digest('SHA-256', input)))).toBeGreaterThanOrEqual(10);
     // The same challenge cannot pay for a second request.
-    const replayed = await t.app.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json', 'parley-challenge': sent.headers['parley-challenge']!, 'parley-work': sent.headers['parley-work']! }, body: JSON.stringify((await newReport()).submission) });
+    const replayed = await t.app.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json', 'parley-challenge': sent.headers['parley-challenge']!, 'parley-work': sent.headers['parley-work']! }, body: JSON.stringify((await draftReport(t.api, 'x')).submission) });
     expect(await errorCode(replayed)).toBe('400 work_required');
   });
 
   it('is required for mailbox access too', async () => {
     await start({ workBits: 10 });
-    const { keys, submission } = await newReport();
-    await submitReport(t.api, submission);
+    const { keys } = await fileReport(t.api, 'x');
     const c = await challenge();
     const headers = mailboxProofHeaders(keys, b64ToBytes(c.challenge)!, 'GET', '/api/mailbox', new Uint8Array(0));
     expect(await errorCode(await t.app.request('/api/mailbox', { headers }))).toBe('400 work_required');
@@ -70,7 +63,7 @@ describe('proof of work', () => {
     expect(workBitsForIntake(16, 4800, 600)).toBe(22);
     expect(workBitsForIntake(0, 4800, 600)).toBe(0);
     await start({ workBits: 4, intakePerMinute: 2 });
-    for (let i = 0; i < 3; i++) await submitReport(t.api, (await newReport()).submission);
+    for (let i = 0; i < 3; i++) await fileReport(t.api, 'x');
     expect((await challenge()).workBits).toBe(6);
   });
 });
@@ -78,8 +71,8 @@ describe('proof of work', () => {
 describe('a flood', () => {
   it('delays a report past the hard cap and then accepts it: nothing is lost', async () => {
     await start({ intakePerMinute: 1 });
-    for (let i = 0; i < 8; i++) await submitReport(t.api, (await newReport()).submission);
-    const { keys, submission } = await newReport();
+    for (let i = 0; i < 8; i++) await fileReport(t.api, 'x');
+    const { keys, submission } = await draftReport(t.api, 'x');
     const refused = await t.app.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
     expect(await errorCode(refused.clone())).toBe('429 rate_limited');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -97,8 +90,7 @@ describe('a flood', () => {
 describe('per-mailbox throttling', () => {
   it('slows guessing at one mailbox, alike whether or not it exists, and lets the owner back in', async () => {
     await start({ mailboxThrottle: { freeFailures: 3, firstDelayMs: 10_000, maxDelayMs: 60_000 } });
-    const { keys, submission } = await newReport();
-    await submitReport(t.api, submission);
+    const { keys } = await fileReport(t.api, 'x');
     const impostor = deriveKeysForInstance(generatePassphrase(), await fetchInstanceConfig(t.api), TEST_KDF);
     const attempt = async (signer: MailboxKeys, locator: Uint8Array) => {
       const c = await challenge();
@@ -124,8 +116,8 @@ describe('per-mailbox throttling', () => {
 describe('padded mailbox answers', () => {
   it('have the same size whatever the thread holds, within a bucket', async () => {
     await start({});
-    const one = await newReport();
-    const two = await newReport();
+    const one = await draftReport(t.api, 'x');
+    const two = await draftReport(t.api, 'x');
     await submitReport(t.api, one.submission);
     await submitReport(t.api, two.submission);
     const mailbox = await openMailbox(t.api, two.keys);

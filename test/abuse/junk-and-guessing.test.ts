@@ -3,14 +3,15 @@
 // however many guesses arrive at once; a stranger failing at a username does not keep its
 // owner out; a wrong clock is named as such.
 import { afterEach, describe, expect, it } from 'vitest';
-import { b64ToBytes, bytesToB64, generatePassphrase, leadingZeroBits } from '../../web/protocol/index.js';
+import { b64ToBytes, bytesToB64, leadingZeroBits } from '../../web/protocol/index.js';
 import { workInput, WORK_NONCE_BYTES } from '../../web/protocol/work-puzzle.js';
 import { signIn } from '../../web/client/investigator.js';
 import { ApiClient } from '../../web/client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 import { databaseFilesBytes } from '../support/bytes-search.js';
+import { draftReport, fileReport } from '../support/reports.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 
 const random = (n: number) => bytesToB64(crypto.getRandomValues(new Uint8Array(n)));
@@ -136,8 +137,8 @@ describe('with proof of work on (Node, the test moves the clock)', () => {
     do nonce = crypto.getRandomValues(new Uint8Array(WORK_NONCE_BYTES));
     while (![4, 5].includes(leadingZeroBits(new Uint8Array(await crypto.subtle.digest('SHA-256', workInput(challengeBytes, nonce) as Uint8Array<ArrayBuffer>)))));
     const config = await fetchInstanceConfig(app.api);
-    for (let i = 0; i < 3; i++) await submitReport(app.api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: `flood ${i}` }));
-    const late = buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'late' });
+    for (let i = 0; i < 3; i++) await fileReport(app.api, `flood ${i}`, { config });
+    const { submission: late } = await draftReport(app.api, 'late', { config });
     expect(await codeOf(await post('/api/reports', JSON.stringify(late), { 'parley-challenge': early.challenge, 'parley-work': bytesToB64(nonce) }))).toBe('400 work_required');
     // The client fetches a new challenge at the new difficulty and gets through.
     await expect(submitReport(app.api, late)).resolves.toMatchObject({ reference: expect.any(String) });
@@ -157,9 +158,7 @@ describe('with proof of work on (Node, the test moves the clock)', () => {
     app = makeTestApp({ ...TEST_CONFIG, workBits: 4 });
     await addOrganisation(app, 'Unit', 'alice');
     app.clock.now = Date.UTC(2026, 10, 23, 14, 37, 12, 345);
-    const config = await fetchInstanceConfig(app.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(app.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'when?' }));
+    const { keys } = await fileReport(app.api, 'when?');
     await openMailbox(app.api, keys);
     const stored = databaseFilesBytes(app.dbPath);
     const found: string[] = [];

@@ -3,7 +3,7 @@
 // checkpoint dependency. The same promises over HTTP on both runtimes: test/worker/integrity.test.ts.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  b64ToBytes, bytesToB64, endorseMemberKey, endorseOrgKeyVersion, generatePassphrase, orgKeyringFromSeeds, personalKeyPair, randomBytes, signSealedCaseKey, sodiumReady, type MailboxKeys,
+  b64ToBytes, bytesToB64, endorseMemberKey, endorseOrgKeyVersion, generatePassphrase, orgKeyringFromSeeds, personalKeyPair, randomBytes, signSealedCaseKey, sodiumReady,
 } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
@@ -16,6 +16,7 @@ import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
 import type { Checkpoint } from '../../worker/deps.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 let t: TestApp;
 beforeAll(sodiumReady);
@@ -28,12 +29,6 @@ function gate() {
   const reached = new Promise<void>((r) => (reach = r));
   const released = new Promise<void>((r) => (release = r));
   return { reached, release, wait: async () => { reach(); await released; } };
-}
-
-async function newReport(text: string, orgIndex = 0): Promise<{ keys: MailboxKeys; submission: ReturnType<typeof buildReportSubmission> }> {
-  const config = await fetchInstanceConfig(t.api);
-  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  return { keys, submission: buildReportSubmission(keys, config.organisations[orgIndex]!, { kind: 'report', category: 'other', whatHappened: text }) };
 }
 
 async function status(attempt: Promise<unknown>): Promise<string> {
@@ -72,7 +67,7 @@ describe('a report acknowledged during a member removal', () => {
       }
     });
     const { alice, carolMember } = await unitWithCarol();
-    const { keys, submission } = await newReport('sent while carol was being removed');
+    const { keys, submission } = await draftReport(t.api, 'sent while carol was being removed');
     const held = hold!;
     const sending = submitReport(t.api, submission);
     await held.reached;
@@ -92,7 +87,7 @@ describe('a report acknowledged during a member removal', () => {
   it('never blocks the removal, however many reports arrive while it runs', async () => {
     t = makeTestApp();
     const { alice, carolMember } = await unitWithCarol();
-    const reports = await Promise.all(Array.from({ length: 12 }, (_, i) => newReport(`stream ${i}`)));
+    const reports = await Promise.all(Array.from({ length: 12 }, (_, i) => draftReport(t.api, `stream ${i}`)));
     const results = await Promise.allSettled([...reports.map((r) => submitReport(t.api, r.submission)), removeMember(t.api, alice, carolMember.id)]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await everyCaseOpens(alice)).sort()).toEqual(reports.map((_, i) => `stream ${i}`).sort());
@@ -105,7 +100,7 @@ describe('a malicious investigator passing a case on', () => {
     const a = await addOrganisation(t, 'Unit A', 'alice');
     const b = await addOrganisation(t, 'Unit B', 'bob');
     const config = await fetchInstanceConfig(t.api);
-    const { keys, submission } = await newReport('for unit A', config.organisations.findIndex((o) => o.id === a.orgId));
+    const { keys, submission } = await draftReport(t.api, 'for unit A', { organisation: config.organisations.findIndex((o) => o.id === a.orgId) });
     await submitReport(t.api, submission);
     const alice = await signInAs(t, 'alice', a.totpSecret);
     const [theCase] = await listCases(t.api, alice);
@@ -146,7 +141,7 @@ describe('a malicious administrator', () => {
   it('cannot destroy the unit’s access with garbage keyrings in a rotation', async () => {
     t = makeTestApp();
     const { alice, carol, a } = await unitWithCarol();
-    await submitReport(t.api, (await newReport('before the bad rotation')).submission);
+    await fileReport(t.api, 'before the bad rotation');
     const { members, keyVersion } = await listMembers(t.api, alice);
     const garbageKeyring = bytesToB64(new Uint8Array([2, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
     // Keys nobody holds, properly signed into the chain by alice (she holds the current signing key).
@@ -167,7 +162,7 @@ describe('a malicious administrator', () => {
     // Garbage for everyone is accepted as a pending version, and changes nothing in use.
     expect((await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify(body) })).status).toBe(201);
     expect((await fetchInstanceConfig(t.api)).organisations[0]!.keyVersion).toBe(1);
-    await submitReport(t.api, (await newReport('during the bad rotation')).submission);
+    await fileReport(t.api, 'during the bad rotation');
     // Alice's own confirmation cannot switch the unit over while carol also holds the version.
     await refreshKeyrings(t.api, alice);
     expect((await fetchInstanceConfig(t.api)).organisations[0]!.keyVersion).toBe(1);
@@ -181,7 +176,7 @@ describe('a malicious administrator', () => {
   it('cannot overwrite another member’s keyring', async () => {
     t = makeTestApp();
     const { a, alice, carolMember, carolTotp } = await unitWithCarol();
-    await submitReport(t.api, (await newReport('readable by carol')).submission);
+    await fileReport(t.api, 'readable by carol');
     const garbage = bytesToB64(new Uint8Array([2, ...randomBytes(48 + 21 + 16 + 4 + 64)]));
     const orgId = b64ToBytes(a.orgId)!;
     const endorsement = endorseMemberKey(alice.keyrings.get(1)!.sign.privateKey, orgId, b64ToBytes(carolMember.id)!, carolMember.username, b64ToBytes(carolMember.boxPublicKey)!);
@@ -260,7 +255,7 @@ describe('the case list', () => {
   it('reaches every case however many junk reports arrive after it, page by page, newest first, by status', async () => {
     t = makeTestApp();
     const a = await addOrganisation(t, 'Unit A', 'alice');
-    await submitReport(t.api, (await newReport('the genuine report')).submission);
+    await fileReport(t.api, 'the genuine report');
     t.clock.now += 24 * 60 * 60 * 1000; // the junk arrives on later days
     const config = await fetchInstanceConfig(t.api);
     const junkKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);

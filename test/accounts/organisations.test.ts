@@ -3,14 +3,15 @@
 // keys so their session and their copies open nothing new; the database holds no usable
 // private key, password or TOTP secret.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bytesToB64, generatePassphrase, openCaseKey, b64ToBytes, sodiumReady, ProtocolError, type MailboxKeys } from '../../web/protocol/index.js';
+import { bytesToB64, openCaseKey, b64ToBytes, sodiumReady, ProtocolError } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
 import { acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listMembers, listTransfers, passOnCase, removeMember, setUpFirstOrganisation, inspectInvite } from '../../web/client/admin.js';
 import { issueSetupToken } from '../../worker/setup-token.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
 import { databaseFilesBytes, markersFound } from '../support/bytes-search.js';
 
 let t: TestApp;
@@ -19,13 +20,6 @@ beforeEach(() => {
   t = makeTestApp();
 });
 afterEach(() => t.close());
-
-async function report(orgIndex: number, text: string): Promise<{ keys: MailboxKeys }> {
-  const config = await fetchInstanceConfig(t.api);
-  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  await submitReport(t.api, buildReportSubmission(keys, config.organisations[orgIndex]!, { kind: 'report', category: 'other', whatHappened: text }));
-  return { keys };
-}
 
 async function status(attempt: Promise<unknown>): Promise<string> {
   const error = await attempt.then(() => null, (e: unknown) => e);
@@ -37,7 +31,7 @@ async function twoUnits() {
   const b = await addOrganisation(t, 'Unit B', 'bob');
   const config = await fetchInstanceConfig(t.api);
   const indexOf = (id: string) => config.organisations.findIndex((o) => o.id === id);
-  const reportToB = await report(indexOf(b.orgId), 'for unit B only');
+  const reportToB = await fileReport(t.api, 'for unit B only', { organisation: indexOf(b.orgId) });
   const alice = await signInAs(t, 'alice', a.totpSecret);
   const bob = await signInAs(t, 'bob', b.totpSecret);
   const [bCase] = await listCases(t.api, bob);
@@ -101,7 +95,7 @@ describe('isolation between organisations', () => {
 describe('members and key rotation', () => {
   async function unitWithMember() {
     const a = await addOrganisation(t, 'Unit A', 'alice');
-    const old = await report(0, 'before the rotation');
+    const old = await fileReport(t.api, 'before the rotation');
     const admin = await signInAs(t, 'alice', a.totpSecret);
     const [oldCase] = await listCases(t.api, admin);
     await replyToCase(t.api, admin, await openCase(t.api, admin, oldCase!.id), 'A question signed with the first key');
@@ -139,7 +133,7 @@ describe('members and key rotation', () => {
     expect(await status(signInAs(t, 'carol', carolTotp))).toBe('401 unauthorised');
 
     // A report made after the rotation is sealed to the new key: carol's copy cannot open it.
-    await report(0, 'after the rotation');
+    await fileReport(t.api, 'after the rotation');
     const cases = await listCases(t.api, admin);
     const newCase = cases.find((c) => c.report?.whatHappened === 'after the rotation')!;
     expect(newCase.caseKey.keyVersion).toBe(2);

@@ -2,11 +2,11 @@
 // database refuses edits, and any edit made behind its back is found at the exact entry.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { sodiumReady } from '../../web/protocol/index.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signOut } from '../../web/client/investigator.js';
 import { auditEntryHash, verifyAuditChain } from '../../worker/audit.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, type TestApp } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
 
 let t: TestApp;
 let orgId: string;
@@ -17,8 +17,7 @@ beforeEach(async () => {
   const created = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
   orgId = created.orgId;
   totpSecret = created.totpSecret;
-  const config = await fetchInstanceConfig(t.api);
-  await submitReport(t.api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+  await fileReport(t.api, 'x');
   const session = await signInAs(t, 'alice', created.totpSecret);
   const [summary] = await listCases(t.api, session);
   const opened = await openCase(t.api, session, summary!.id);

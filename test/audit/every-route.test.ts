@@ -4,8 +4,8 @@
 // uses each audited route checks that each request added the entry it should, and that the
 // chain verifies afterwards.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { sodiumReady } from '../../web/protocol/index.js';
+import { fetchInstanceConfig } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signIn, signOut } from '../../web/client/investigator.js';
 import {
   acceptInvite, acceptTransfer, cancelRotation, confirmTotp, createInvite, declineTransfer, grantKeyring, listInvites, listMembers, listTransfers,
@@ -17,6 +17,7 @@ import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
 import type { AuditAction } from '../../db/schema.js';
 import { makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
 
 /** Each investigator-side route and the audit action its success records. */
 const AUDITED: Record<string, AuditAction> = {
@@ -112,8 +113,7 @@ describe('the audit trail covers every route', () => {
     const admin = await signIn(api, { username: 'root', password: TEST_PASSWORD, totp: newCode(root.totp.secret) }, TEST_KDF);
 
     // A report, read and answered.
-    const config = await fetchInstanceConfig(api);
-    await submitReport(api, buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+    await fileReport(api, 'x');
     const [listed] = await listCases(api, admin);
     const opened = await openCase(api, admin, listed!.id);
     await replyToCase(api, admin, opened, 'A question');

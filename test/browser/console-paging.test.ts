@@ -1,11 +1,10 @@
 // The console reaches every case however many arrive (issue 9): a page at a time, newest day
 // first, "Show older cases" until the end, and a filter by status — by accessible names, in Chromium.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, submitReport } from '../../web/client/reporter.js';
+import { sodiumReady } from '../../web/protocol/index.js';
 import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { instanceConfig, seedReport, signInThroughPage, waitForHeading } from './console-helpers.js';
-import { TEST_KDF } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
 
 const JUNK = 60;
 
@@ -19,12 +18,8 @@ describe.skipIf(!browserAvailable)('console paging', () => {
     const { api, config } = await instanceConfig(harness.server.url);
     // The genuine report comes first (as the reporter page sends it); then a flood of junk.
     genuineReference = (await seedReport(api, config, { kind: 'report', category: 'bribery', whatHappened: 'The genuine report.' })).reference;
-    const org = config.organisations[0]!;
-    // Junk costs its sender little: a cheap key derivation is enough to make distinct mailboxes.
-    for (let i = 0; i < JUNK; i++) {
-      const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-      await submitReport(api, buildReportSubmission(keys, org, { kind: 'report', category: 'other', whatHappened: `junk ${i}` }));
-    }
+    // Junk costs its sender little: a cheap key derivation (the fixture's default) is enough to make distinct mailboxes.
+    for (let i = 0; i < JUNK; i++) await fileReport(api, `junk ${i}`, { config });
   }, 180_000);
 
   afterAll(async () => {

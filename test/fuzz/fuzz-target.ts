@@ -1,19 +1,17 @@
 // A fuzz target: the real app over a real SQLite file, seeded with an organisation, a
 // report, a signed-in investigator and a valid report body to mutate.
-import { generatePassphrase, sodiumReady, bytesToB64 } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { sodiumReady, bytesToB64 } from '../../web/protocol/index.js';
 import { listCases } from '../../web/client/investigator.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_KDF, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, type TestApp } from '../support/test-app.js';
+import { draftReport, fileReport } from '../support/reports.js';
 import type { FuzzTarget } from './route-fuzzer.js';
 
 export async function makeFuzzTarget(): Promise<{ target: FuzzTarget; close(): void }> {
   await sodiumReady();
   const t: TestApp = makeTestApp();
   const { orgId, totpSecret } = await addOrganisation(t, 'Anti-Corruption Unit', 'alice');
-  const config = await fetchInstanceConfig(t.api);
-  const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-  await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'seed' }));
-  const validReport = buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'mutate me' });
+  const { keys, config } = await fileReport(t.api, 'seed');
+  const { submission: validReport } = await draftReport(t.api, 'mutate me', { config });
   const session = await signInAs(t, 'alice', totpSecret);
   const [summary] = await listCases(t.api, session);
   return {

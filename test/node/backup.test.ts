@@ -14,12 +14,13 @@ import { createOrganisation } from '../../scripts/create-organisation.js';
 import { BackupError, backupDatabase } from '../../scripts/backup.js';
 import { ApiClient } from '../../web/client/api.js';
 import { signIn } from '../../web/client/investigator.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport, type VerifiedConfig } from '../../web/client/reporter.js';
-import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
+import { deriveKeysForInstance, fetchInstanceConfig, openMailbox, type VerifiedConfig } from '../../web/client/reporter.js';
+import { sodiumReady } from '../../web/protocol/index.js';
 import { loadNodeServerSecret, serverSecretPath } from '../../worker/server-secret-node.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const run = promisify(execFile);
@@ -68,10 +69,8 @@ async function start(dbPath: string): Promise<ServerProcess> {
 /** Submits reports one after another until told to stop, recording each one the server acknowledged. */
 async function submitUntil(stop: { now: boolean }, api: ApiClient, config: VerifiedConfig, lane: number, acknowledged: Acknowledged[]): Promise<void> {
   for (let n = 0; !stop.now; n++) {
-    const passphrase = generatePassphrase();
     const whatHappened = `lane ${lane} report ${n}`;
-    const submission = buildReportSubmission(deriveKeysForInstance(passphrase, config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened });
-    const receipt = await submitReport(api, submission);
+    const { passphrase, submission, receipt } = await fileReport(api, whatHappened, { config });
     acknowledged.push({ reference: receipt.reference, caseId: submission.caseId, passphrase, whatHappened });
   }
 }

@@ -5,13 +5,14 @@
 // page fails with SQLITE_FULL, as on a full disk).
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { b64ToBytes, generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { b64ToBytes, sodiumReady } from '../../web/protocol/index.js';
+import { openMailbox } from '../../web/client/reporter.js';
 import { listCases, signOut } from '../../web/client/investigator.js';
 import { nodeHousekeeping } from '../../worker/node-server.js';
 import { sha256B64 } from '../../worker/server-crypto.js';
 import { databaseFilesBytes } from '../support/bytes-search.js';
-import { addOrganisation, makeTestApp, signInAs, TEST_CONFIG, TEST_KDF, type TestApp } from '../support/test-app.js';
+import { addOrganisation, makeTestApp, signInAs, TEST_CONFIG, type TestApp } from '../support/test-app.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 let t: TestApp;
 beforeAll(sodiumReady);
@@ -30,16 +31,14 @@ describe('a full disk', () => {
   it('refuses writes with storage_full and a time to retry, and keeps reads working', async () => {
     t = makeTestApp();
     const { totpSecret } = await addOrganisation(t, 'Unit', 'alice');
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'before the disk filled' }));
+    const { keys, config } = await fileReport(t.api, 'before the disk filled');
     const alice = await signInAs(t, 'alice', totpSecret);
 
     fillTheDisk(t);
     const refused = await t.app.request('/api/reports', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x'.repeat(3000) })),
+      body: JSON.stringify((await draftReport(t.api, 'x'.repeat(3000), { config })).submission),
     });
     expect(refused.status).toBe(503);
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('storage_full');
@@ -56,7 +55,7 @@ describe('a database held by another process', () => {
   it('answers reads, and refuses writes with storage_busy and a time to retry, instead of a 500', async () => {
     t = makeTestApp();
     await addOrganisation(t, 'Unit', 'alice');
-    const config = await fetchInstanceConfig(t.api);
+    const { submission: whileHeld } = await draftReport(t.api, 'while held');
     const other = new Database(t.dbPath);
     other.exec('BEGIN IMMEDIATE');
     other.prepare("INSERT INTO instance_settings (key, value) VALUES ('held', 'by another process')").run();
@@ -65,7 +64,7 @@ describe('a database held by another process', () => {
       const refused = await t.app.request('/api/reports', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'while held' })),
+        body: JSON.stringify(whileHeld),
       });
       expect(refused.status).toBe(503);
       expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('storage_busy');

@@ -2,12 +2,11 @@
 // db.batch on D1) land together or not at all. A failure is made to happen after the first
 // statement has succeeded, so a non-atomic write would leave part of itself behind.
 import { describe, expect, it, vi } from 'vitest';
-import { generatePassphrase } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { submitReport } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase } from '../../web/client/investigator.js';
-import { TEST_KDF } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 // describe.each: one file, both runtimes (see loop.test.ts).
 describe.each(API_TARGETS)('on $name', (target) => {
@@ -17,20 +16,16 @@ describe.each(API_TARGETS)('on $name', (target) => {
   const count = (table: string) => t.sql<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`)[0]!.n;
 
   it('stores a report, its mailbox, its sealed key and its first message together', async () => {
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'first' }));
+    const { config, passphrase } = await fileReport(t.api, 'first');
     // Same passphrase, new case: the case row goes in, then the mailbox collides with the first one's.
-    const second = buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'second' });
+    const { submission: second } = await draftReport(t.api, 'second', { config, passphrase });
     await expect(submitReport(t.api, second)).rejects.toMatchObject({ status: 409, code: 'duplicate_id' });
     expect(t.sql('SELECT id FROM cases WHERE id = ?', second.caseId)).toEqual([]);
     expect({ cases: count('cases'), mailboxes: count('mailboxes'), caseKeys: count('case_keys'), messages: count('messages') }).toEqual({ cases: 1, mailboxes: 1, caseKeys: 1, messages: 1 });
   });
 
   it('stores an investigator reply and the status change it brings together', async () => {
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+    await fileReport(t.api, 'x');
     const session = await t.signIn('alice');
     const opened = await openCase(t.api, session, (await listCases(t.api, session))[0]!.id);
     // The message insert succeeds; the status update after it is made to fail.

@@ -1,11 +1,10 @@
 // Every route refuses bad input with a 4xx and the one error shape; nothing answers 500.
 // On Node and on workerd.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { b64ToBytes, generatePassphrase, mailboxProofHeaders, type MailboxKeys } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { b64ToBytes, mailboxProofHeaders, type MailboxKeys } from '../../web/protocol/index.js';
 import { listCases } from '../../web/client/investigator.js';
-import { TEST_KDF } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { draftReport, fileReport } from '../support/reports.js';
 import { ERROR_STATUS } from '../../worker/errors.js';
 import { ROUTE_TABLE, routeParts, type Caller, type RouteKey, type RouteSpec } from '../../worker/route-table.js';
 import type { z } from 'zod';
@@ -34,11 +33,9 @@ describe.each(API_TARGETS)('on $name', (target) => {
 
   useTarget(target, (started) => (t = started));
   beforeEach(async () => {
-    const config = await fetchInstanceConfig(t.api);
-    keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    const otherKeys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
-    validReport = buildReportSubmission(otherKeys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'y' });
+    const filed = await fileReport(t.api, 'x');
+    keys = filed.keys;
+    validReport = (await draftReport(t.api, 'y', { config: filed.config })).submission;
     const session = await t.signIn('alice');
     token = session.token;
     caseId = (await listCases(t.api, session))[0]!.id;

@@ -6,12 +6,13 @@ import {
   b64ToBytes, bytesToB64, endorseOrgKeyVersion, generatePassphrase, newCaseKey, newOrgKeyring, openCaseKey, ProtocolError, sealCaseKey, type MailboxKeys,
 } from '../../web/protocol/index.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport, verifiedOrganisation } from '../../web/client/reporter.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, verifiedOrganisation } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
 import { acceptInvite, createInvite, grantKeyring, listMembers, rotateKeys } from '../../web/client/admin.js';
 import type { InstanceConfig, PublicOrganisation } from '../../web/client/wire-types.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 describe.each(API_TARGETS)('on $name', (target) => {
   let t: ApiTarget;
@@ -25,14 +26,6 @@ describe.each(API_TARGETS)('on $name', (target) => {
       return Response.json(rewrite((await response.json()) as Record<string, unknown>), { status: response.status });
     };
     return new ApiClient(t.baseUrl, lying, t.api.clock);
-  }
-
-  async function report(text: string): Promise<{ keys: MailboxKeys; caseId: string }> {
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    const submission = buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: text });
-    await submitReport(t.api, submission);
-    return { keys, caseId: submission.caseId };
   }
 
   const unit = (config: Record<string, unknown>) => (config as unknown as InstanceConfig).organisations[0]!;
@@ -98,7 +91,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   });
 
   it('substituting the mailbox’s sealed case key: the reporter’s client refuses it and seals nothing under it', async () => {
-    const { keys, caseId } = await report('the real report');
+    const { keys, submission: { caseId } } = await fileReport(t.api, 'the real report');
     // Anyone may seal a key to the mailbox's public box key; only the mailbox key can sign it.
     const forgedKey = sealCaseKey(newCaseKey(), b64ToBytes(caseId)!, keys.box.publicKey);
     t.sql('UPDATE mailboxes SET sealed_case_key = ? WHERE case_id = ?', bytesToB64(forgedKey), caseId);
@@ -106,7 +99,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   });
 
   it('substituting the organisation’s sealed case key: the case is flagged in the list, never opened with it', async () => {
-    const { caseId } = await report('sealed to the unit');
+    const { submission: { caseId } } = await fileReport(t.api, 'sealed to the unit');
     const org = (await fetchInstanceConfig(t.api)).organisations[0]!;
     const forgedKey = sealCaseKey(newCaseKey(), b64ToBytes(caseId)!, b64ToBytes(org.boxPublicKey)!);
     t.sql('UPDATE case_keys SET sealed_case_key = ? WHERE case_id = ?', bytesToB64(forgedKey), caseId);
@@ -116,9 +109,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   });
 
   it('registering a small-order signing key (one that "verifies" forged signatures on a lax server): refused', async () => {
-    const config = await fetchInstanceConfig(t.api);
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    const submission = buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' });
+    const { submission } = await draftReport(t.api, 'x');
     const identity = bytesToB64(Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 1 : 0)));
     const res = await t.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...submission, mailbox: { ...submission.mailbox, signPublicKey: identity } }) });
     expect(res.status).toBe(400);
@@ -127,7 +118,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   });
 
   async function threadWithQuestions(alice: InvestigatorSession) {
-    const { keys, caseId } = await report('the report');
+    const { keys, submission: { caseId } } = await fileReport(t.api, 'the report');
     for (const question of ['first question', 'second question']) await replyToCase(t.api, alice, await openCase(t.api, alice, caseId), question);
     return { keys, caseId };
   }

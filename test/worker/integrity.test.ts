@@ -3,13 +3,13 @@
 // spent tokens and audit entries cannot come apart from what they guard. The race held at an
 // exact moment through the app's checkpoint is in test/accounts/integrity.test.ts (Node).
 import { describe, expect, it, vi } from 'vitest';
-import { generatePassphrase } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../../web/client/reporter.js';
+import { submitReport } from '../../web/client/reporter.js';
 import { listCases, openCase } from '../../web/client/investigator.js';
 import { acceptInvite, createInvite, rotateKeys } from '../../web/client/admin.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 describe.each(API_TARGETS)('on $name', (target) => {
   let t: ApiTarget;
@@ -17,14 +17,9 @@ describe.each(API_TARGETS)('on $name', (target) => {
 
   const count = (sql: string, ...params: unknown[]) => t.sql<{ n: number }>(sql, ...params)[0]!.n;
 
-  async function draft(text: string) {
-    const config = await fetchInstanceConfig(t.api);
-    return buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: text });
-  }
-
   it('refuses a report sealed to keys replaced before it lands, storing nothing; the client seals it again by itself', async () => {
     const alice = await t.signIn('alice');
-    const submission = await draft('written before the keys changed');
+    const { submission } = await draftReport(t.api, 'written before the keys changed');
     expect(await rotateKeys(t.api, alice)).toEqual({ keyVersion: 2, active: true });
 
     const raw = await t.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission) });
@@ -54,7 +49,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   });
 
   it('answers many concurrent case views, each with its own audit entry, without a 500', async () => {
-    await submitReport(t.api, await draft('read by many at once'));
+    await fileReport(t.api, 'read by many at once');
     const alice = await t.signIn('alice');
     const [listed] = await listCases(t.api, alice);
     const views = await Promise.allSettled(Array.from({ length: 10 }, () => openCase(t.api, alice, listed!.id)));

@@ -1,11 +1,11 @@
 // The whole encrypted loop over HTTP, with real crypto and a real database: on Node with
 // better-sqlite3 and on workerd with D1 (test/support/targets.ts).
 import { describe, expect, it } from 'vitest';
-import { generatePassphrase } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../../web/client/reporter.js';
+import { deriveKeysForInstance, openMailbox, replyFromMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus } from '../../web/client/investigator.js';
 import { TEST_KDF } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { fileReport } from '../support/reports.js';
 
 // describe.each rather than a vitest project per target: every case visibly runs on both
 // runtimes from one file, and a run of this file alone covers both.
@@ -16,12 +16,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   describe('reporter ↔ investigator loop', () => {
     it('carries a report, a question, an answer and a status change end to end', async () => {
       // 1. The reporter writes a report.
-      const config = await fetchInstanceConfig(t.api);
-      const org = config.organisations[0]!;
-      const passphrase = generatePassphrase();
-      const keys = deriveKeysForInstance(passphrase, config, TEST_KDF);
-      const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'An officer took cash to drop a case.' });
-      const receipt = await submitReport(t.api, submission);
+      const { passphrase, config, receipt } = await fileReport(t.api, 'An officer took cash to drop a case.', { category: 'bribery' });
       expect(receipt.reference).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
       expect(passphrase.toUpperCase()).not.toContain(receipt.reference);
 
@@ -56,9 +51,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     });
 
     it('lets an investigator reply and change status in one request', async () => {
-      const config = await fetchInstanceConfig(t.api);
-      const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-      await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'x' }));
+      const { keys } = await fileReport(t.api, 'x');
       const session = await t.signIn('alice');
       const [summary] = await listCases(t.api, session);
       const opened = await openCase(t.api, session, summary!.id);

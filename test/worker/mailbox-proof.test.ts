@@ -2,10 +2,11 @@
 // reporter's client that rejects anything the server altered. On Node and on workerd.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { bytesToB64, b64ToBytes, generatePassphrase, mailboxProofHeaders, ProtocolError, type MailboxKeys } from '../../web/protocol/index.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
+import { deriveKeysForInstance, openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase } from '../../web/client/investigator.js';
 import { TEST_KDF } from '../support/test-app.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
+import { fileReport } from '../support/reports.js';
 
 // describe.each: one file, both runtimes (see loop.test.ts).
 describe.each(API_TARGETS)('on $name', (target) => {
@@ -13,9 +14,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
   let keys: MailboxKeys;
   useTarget(target, (started) => (t = started));
   beforeEach(async () => {
-    const config = await fetchInstanceConfig(t.api);
-    keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, config.organisations[0]!, { kind: 'report', category: 'other', whatHappened: 'report' }));
+    ({ keys } = await fileReport(t.api, 'report'));
   });
 
   async function challenge(): Promise<Uint8Array> {
