@@ -24,7 +24,7 @@ function nodeTargetOnly(): Plugin {
 export default defineConfig({
   plugins: [nodeTargetOnly()],
   test: {
-    include: ['test/protocol/**/*.test.ts', 'test/accounts/**/*.test.ts', 'test/abuse/**/*.test.ts', 'test/audit/**/*.test.ts'],
+    include: ['test/protocol/**/*.test.ts', 'test/accounts/**/*.test.ts', 'test/abuse/**/*.test.ts', 'test/audit/**/*.test.ts', 'test/worker/**/*.test.ts'],
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

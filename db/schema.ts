@@ -18,7 +18,8 @@ export const organisations = sqliteTable('organisations', {
   createdAt: integer('created_at').notNull(),
 });
 
-export const investigators = sqliteTable('investigators', {
+/** Members of organisations (README "Words"). The SQL names `investigators` and `investigator_id` are historical: renaming them would be a migration for no reader's benefit. */
+export const members = sqliteTable('investigators', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull().references(() => organisations.id),
   username: text('username').notNull(),
@@ -108,18 +109,18 @@ export const attemptThrottle = sqliteTable('attempt_throttle', {
  * so no step of a rotation can take away what opens the existing cases.
  */
 export const orgKeyrings = sqliteTable('org_keyrings', {
-  investigatorId: text('investigator_id').notNull().references(() => investigators.id),
+  memberId: text('investigator_id').notNull().references(() => members.id),
   orgId: text('org_id').notNull().references(() => organisations.id),
   keyVersion: integer('key_version').notNull(),
   sealedKeyring: text('sealed_keyring').notNull(),
   /** Set when the member's own device has opened it and found the published public keys inside. */
   confirmed: integer('confirmed', { mode: 'boolean' }).notNull().default(false),
-}, (t) => [primaryKey({ columns: [t.investigatorId, t.orgId, t.keyVersion] })]);
+}, (t) => [primaryKey({ columns: [t.memberId, t.orgId, t.keyVersion] })]);
 
 export const sessions = sqliteTable('sessions', {
   /** SHA-256 of the bearer token: a stolen database yields no usable session. */
   tokenHash: text('token_hash').primaryKey(),
-  investigatorId: text('investigator_id').notNull().references(() => investigators.id),
+  memberId: text('investigator_id').notNull().references(() => members.id),
   createdAt: integer('created_at').notNull(),
   lastUsedAt: integer('last_used_at').notNull(),
   expiresAt: integer('expires_at').notNull(),

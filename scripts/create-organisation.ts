@@ -10,7 +10,7 @@ import { b64ToBytes, sha256, bytesToB64, sodiumReady, type KdfParams } from '../
 
 export interface CreatedOrganisation {
   orgId: string;
-  investigatorId: string;
+  memberId: string;
   /** For the administrator's authenticator app (base32); stored only encrypted. */
   totpSecret: string;
 }
@@ -41,5 +41,5 @@ export async function createOrganisation(db: ParleyDb, options: { orgName: strin
   await audited(db, options.now, { orgId: organisation.id, actorId: member.id, action: 'organisation_create', subject: organisation.id, detail: { via: 'command line' } }, () =>
     foundOrganisationStatements(db, { ...organisation, keyVersion: 1, createdAt: options.now }, admin, sealedKeyring),
   );
-  return { orgId: organisation.id, investigatorId: member.id, totpSecret };
+  return { orgId: organisation.id, memberId: member.id, totpSecret };
 }

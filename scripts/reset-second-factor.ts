@@ -4,8 +4,8 @@
 // member's sessions end, and the change is in the organisation's audit log, by the operator.
 import { eq } from 'drizzle-orm';
 import type { ParleyDb } from '../db/database.js';
-import { investigators } from '../db/schema.js';
-import { findInvestigatorByUsername } from '../db/repo/investigators.js';
+import { members } from '../db/schema.js';
+import { findMemberByUsername } from '../db/repo/members.js';
 import { deleteSessionsStatements } from '../db/repo/accounts.js';
 import { audited } from '../worker/audit.js';
 import { sealWithServerSecret } from '../worker/server-secret.js';
@@ -18,13 +18,13 @@ export class NoSuchMember extends Error {
 
 /** The new TOTP secret (base32), to be shown once to the member. */
 export async function resetSecondFactor(db: ParleyDb, serverSecret: Uint8Array, username: string, now: number): Promise<string> {
-  const member = await findInvestigatorByUsername(db, username);
+  const member = await findMemberByUsername(db, username);
   if (!member || member.removedAt !== null) throw new NoSuchMember(`No current member is called ${username}.`);
   const totpSecret = newTotpSecret(webCryptoRandomBytes);
   const sealed = await sealWithServerSecret(serverSecret, totpSecret, member.id);
   // Confirmed at once: the operator hands it over in person; the first sign-in proves the phone has it.
   await audited(db, now, { orgId: member.orgId, actorId: null, action: 'totp_reset', subject: member.id, detail: { by: 'operator' } }, () => [
-    db.update(investigators).set({ totpSecretEnc: sealed, totpConfirmed: true, totpLastStep: 0 }).where(eq(investigators.id, member.id)),
+    db.update(members).set({ totpSecretEnc: sealed, totpConfirmed: true, totpLastStep: 0 }).where(eq(members.id, member.id)),
     ...deleteSessionsStatements(db, member.id),
   ]);
   return totpSecret;

@@ -5,7 +5,7 @@
 // is checked. Every wrong part gets one answer.
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { SIZES } from '../web/protocol/labels.js';
-import { findInvestigatorByUsername, type Investigator } from '../db/repo/investigators.js';
+import { findMemberByUsername, type Member } from '../db/repo/members.js';
 import { ApiError } from './errors.js';
 import { secretsEqual, sha256 } from './server-crypto.js';
 import { openWithServerSecret } from './server-secret.js';
@@ -42,7 +42,7 @@ export async function withCheckedCredentials<T>(
   deps: AppDeps,
   attempt: CredentialAttempt,
   options: { totpConfirmed: boolean; refused: ApiError },
-  land: (investigator: Investigator, step: number) => Promise<T>,
+  land: (investigator: Member, step: number) => Promise<T>,
 ): Promise<T> {
   const now = deps.clock();
   const knownDevice = await isDeviceToken(deps.serverSecret, attempt.username, attempt.deviceToken);
@@ -50,7 +50,7 @@ export async function withCheckedCredentials<T>(
   const throttle = await throttleKey(knownDevice ? 'sign_in_known_device' : 'sign_in', attempt.username);
   await reserveAttempt(deps.db, throttle, now, deps.config.signInThrottle);
 
-  const investigator = await findInvestigatorByUsername(deps.db, attempt.username);
+  const investigator = await findMemberByUsername(deps.db, attempt.username);
   // Unknown users are compared with a stand-in hash, so both paths do the same work.
   const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
   const keyMatches = await secretsEqual(await sha256(b64ToBytes(attempt.authKey)!), expectedHash);

@@ -5,7 +5,7 @@
 import { count } from 'drizzle-orm';
 import type { ParleyDb } from '../db/database.js';
 import { getOrCreateSetting, getSetting } from '../db/repo/instance.js';
-import { investigators } from '../db/schema.js';
+import { members } from '../db/schema.js';
 import { bytesToB64, utf8ToBytes } from '../web/protocol/encoding.js';
 import { openWithServerSecret } from './server-secret.js';
 import { StartupRefusal } from './startup-refusal.js';
@@ -27,7 +27,7 @@ export async function serverSecretCheckValue(serverSecret: Uint8Array): Promise<
 /** True once the database holds anything a server secret was used for: its check value or an account. */
 export async function databaseUsesServerSecret(db: ParleyDb): Promise<boolean> {
   if ((await getSetting(db, SERVER_SECRET_CHECK_SETTING)) !== undefined) return true;
-  const accounts = await db.select({ n: count() }).from(investigators).get();
+  const accounts = await db.select({ n: count() }).from(members).get();
   return (accounts?.n ?? 0) > 0;
 }
 
@@ -41,7 +41,7 @@ export type ServerSecretVerdict = 'matches' | 'differs' | 'unrecorded';
 export async function judgeServerSecret(db: ParleyDb, serverSecret: Uint8Array): Promise<ServerSecretVerdict> {
   const recorded = await getSetting(db, SERVER_SECRET_CHECK_SETTING);
   if (recorded !== undefined) return recorded === (await serverSecretCheckValue(serverSecret)) ? 'matches' : 'differs';
-  const sealed = await db.select({ id: investigators.id, totpSecretEnc: investigators.totpSecretEnc }).from(investigators).limit(SEALED_VALUES_TRIED).all();
+  const sealed = await db.select({ id: members.id, totpSecretEnc: members.totpSecretEnc }).from(members).limit(SEALED_VALUES_TRIED).all();
   const tried = sealed.filter((row) => row.totpSecretEnc !== null);
   if (tried.length === 0) return 'unrecorded';
   // Each is bound to its investigator's id (accounts.ts); one that opens proves the secret.

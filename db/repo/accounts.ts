@@ -5,11 +5,11 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
-import { instanceSettings, investigators, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
+import { instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
 export type KeyVersionRow = typeof orgKeyVersions.$inferSelect;
-type NewInvestigator = typeof investigators.$inferInsert;
+type NewMember = typeof members.$inferInsert;
 type NewOrganisation = typeof organisations.$inferInsert;
 
 /** An invitation that can still be used: not spent, not revoked, not expired. */
@@ -19,7 +19,7 @@ export async function findLiveInvite(db: ParleyDb, tokenHash: string, now: numbe
 
 export async function listLiveInvites(db: ParleyDb, orgId: string, now: number): Promise<InviteRow[]> {
   // Organisation invitations are listed to the organisation of the instance administrator who made them.
-  const mine = sql`${invites.orgId} = ${orgId} OR ${invites.createdBy} IN (SELECT ${investigators.id} FROM ${investigators} WHERE ${investigators.orgId} = ${orgId})`;
+  const mine = sql`${invites.orgId} = ${orgId} OR ${invites.createdBy} IN (SELECT ${members.id} FROM ${members} WHERE ${members.orgId} = ${orgId})`;
   return await db.select().from(invites).where(and(gt(invites.expiresAt, now), mine)).orderBy(asc(invites.expiresAt)).all();
 }
 
@@ -53,18 +53,18 @@ export function spendSetupTokenSteps(db: ParleyDb, settingKey: string, tokenHash
 }
 
 /** A new organisation (key version 1, active), its first administrator and their keyring. */
-export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number; endorsement: string }, admin: NewInvestigator, sealedKeyring: string): WriteStep[] {
+export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation & { createdAt: number; endorsement: string }, admin: NewMember, sealedKeyring: string): WriteStep[] {
   const { endorsement, ...organisation } = org;
   return [
     db.insert(organisations).values(organisation),
     db.insert(orgKeyVersions).values({ orgId: org.id, keyVersion: org.keyVersion, boxPublicKey: org.boxPublicKey, signPublicKey: org.signPublicKey, createdAt: org.createdAt, state: 'active', createdBy: null, endorsement }),
-    db.insert(investigators).values(admin),
-    db.insert(orgKeyrings).values({ investigatorId: admin.id, orgId: org.id, keyVersion: org.keyVersion, sealedKeyring, confirmed: false }),
+    db.insert(members).values(admin),
+    db.insert(orgKeyrings).values({ memberId: admin.id, orgId: org.id, keyVersion: org.keyVersion, sealedKeyring, confirmed: false }),
   ];
 }
 
-export function joinOrganisationStatements(db: ParleyDb, member: NewInvestigator): WriteStep[] {
-  return [db.insert(investigators).values(member)];
+export function joinOrganisationStatements(db: ParleyDb, member: NewMember): WriteStep[] {
+  return [db.insert(members).values(member)];
 }
 
 /** Keyrings are added, never overwritten: one that exists stays as it is. */
@@ -95,7 +95,7 @@ export interface Rotation {
   endorsement: string;
   createdBy: string;
   createdAt: number;
-  keyrings: { investigatorId: string; sealedKeyring: string }[];
+  keyrings: { memberId: string; sealedKeyring: string }[];
 }
 
 /**
@@ -108,7 +108,7 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
     db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
-    ...addKeyringStatements(db, r.keyrings.map((k) => ({ investigatorId: k.investigatorId, orgId: r.orgId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring }))),
+    ...addKeyringStatements(db, r.keyrings.map((k) => ({ memberId: k.memberId, orgId: r.orgId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring }))),
   ];
 }
 
@@ -119,24 +119,24 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
  */
 export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number): WriteStep[] {
   return [
-    db.delete(sessions).where(eq(sessions.investigatorId, memberId)),
-    db.delete(orgKeyrings).where(eq(orgKeyrings.investigatorId, memberId)),
+    db.delete(sessions).where(eq(sessions.memberId, memberId)),
+    db.delete(orgKeyrings).where(eq(orgKeyrings.memberId, memberId)),
     db.delete(invites).where(eq(invites.createdBy, memberId)),
-    db.update(investigators).set({ removedAt: now }).where(and(eq(investigators.id, memberId), eq(investigators.orgId, orgId), isNull(investigators.removedAt))),
+    db.update(members).set({ removedAt: now }).where(and(eq(members.id, memberId), eq(members.orgId, orgId), isNull(members.removedAt))),
   ];
 }
 
 /** The member's own device found these keyrings open and carry the published keys. */
-export function confirmKeyringStatements(db: ParleyDb, investigatorId: string, orgId: string, versions: readonly number[]): WriteStep[] {
+export function confirmKeyringStatements(db: ParleyDb, memberId: string, orgId: string, versions: readonly number[]): WriteStep[] {
   return versions.map((v) =>
-    db.update(orgKeyrings).set({ confirmed: true }).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v))),
+    db.update(orgKeyrings).set({ confirmed: true }).where(and(eq(orgKeyrings.memberId, memberId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v))),
   );
 }
 
 /** A keyring that did not open on its owner's device goes, so a working one can be granted; a confirmed one is never deleted. */
-export function rejectKeyringStatements(db: ParleyDb, investigatorId: string, orgId: string, versions: readonly number[]): WriteStep[] {
+export function rejectKeyringStatements(db: ParleyDb, memberId: string, orgId: string, versions: readonly number[]): WriteStep[] {
   return versions.map((v) =>
-    db.delete(orgKeyrings).where(and(eq(orgKeyrings.investigatorId, investigatorId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v), eq(orgKeyrings.confirmed, false))),
+    db.delete(orgKeyrings).where(and(eq(orgKeyrings.memberId, memberId), eq(orgKeyrings.orgId, orgId), eq(orgKeyrings.keyVersion, v), eq(orgKeyrings.confirmed, false))),
   );
 }
 
@@ -161,9 +161,9 @@ export function abandonStatements(db: ParleyDb, version: KeyVersionRow): WriteSt
 
 /** An administrator's device endorsed the member's key (after checking their invitation proof). */
 export function endorseMemberStatements(db: ParleyDb, memberId: string, endorsement: string, keyVersion: number): WriteStep[] {
-  return [db.update(investigators).set({ endorsement, endorsementVersion: keyVersion }).where(eq(investigators.id, memberId))];
+  return [db.update(members).set({ endorsement, endorsementVersion: keyVersion }).where(eq(members.id, memberId))];
 }
 
-export function deleteSessionsStatements(db: ParleyDb, investigatorId: string): WriteStep[] {
-  return [db.delete(sessions).where(eq(sessions.investigatorId, investigatorId))];
+export function deleteSessionsStatements(db: ParleyDb, memberId: string): WriteStep[] {
+  return [db.delete(sessions).where(eq(sessions.memberId, memberId))];
 }

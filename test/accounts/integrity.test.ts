@@ -152,11 +152,11 @@ describe('a malicious administrator', () => {
       boxPublicKey: bytesToB64(box),
       signPublicKey: bytesToB64(sign),
       endorsement: bytesToB64(endorsement),
-      keyrings: members.map((m) => ({ investigatorId: m.id, sealedKeyring: garbageKeyring })),
+      keyrings: members.map((m) => ({ memberId: m.id, sealedKeyring: garbageKeyring })),
     };
     const headers = { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' };
     // Leaving carol out is refused: a rotation cannot narrow the unit to its administrator.
-    const narrowed = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify({ ...body, keyrings: body.keyrings.filter((k) => k.investigatorId !== carol.memberId) }) });
+    const narrowed = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify({ ...body, keyrings: body.keyrings.filter((k) => k.memberId !== carol.memberId) }) });
     expect(narrowed.status).toBe(409);
     expect(((await narrowed.json()) as { error: { code: string } }).error.code).toBe('members_changed');
     // Garbage for everyone is accepted as a pending version, and changes nothing in use.

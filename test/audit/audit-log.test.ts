@@ -38,11 +38,11 @@ describe('audit log', () => {
   });
 
   it('holds nothing about the reporter: only investigator, organisation and case ids, statuses and counts', () => {
-    const investigatorId = (t.database.sqlite.prepare('SELECT id FROM investigators').get() as { id: string }).id;
+    const memberId = (t.database.sqlite.prepare('SELECT id FROM investigators').get() as { id: string }).id;
     const caseId = (t.database.sqlite.prepare('SELECT id FROM cases').get() as { id: string }).id;
     for (const row of rows()) {
-      expect(row.actor_id).toBe(investigatorId);
-      expect([investigatorId, caseId, orgId, null]).toContain(row.subject);
+      expect(row.actor_id).toBe(memberId);
+      expect([memberId, caseId, orgId, null]).toContain(row.subject);
     }
   });
 

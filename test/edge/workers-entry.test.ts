@@ -110,14 +110,14 @@ describe('the Workers build as configured', () => {
   it('deletes expired challenges and ended sessions on the cron, and keeps live ones', async () => {
     const now = Date.now();
     const idle = DEFAULT_CONFIG.sessionIdleMs;
-    const { investigatorId } = await createOrganisation(drizzle(sqlite, { schema }) as unknown as ParleyDb, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now, serverSecret: crypto.getRandomValues(new Uint8Array(32)) });
+    const { memberId } = await createOrganisation(drizzle(sqlite, { schema }) as unknown as ParleyDb, { orgName: 'Unit', username: 'alice', password: TEST_PASSWORD, kdf: TEST_KDF, now, serverSecret: crypto.getRandomValues(new Uint8Array(32)) });
     const insertChallenge = sqlite.prepare('INSERT INTO challenges (challenge_hash, expires_at) VALUES (?, ?)');
     insertChallenge.run('expired', now - 1);
     insertChallenge.run('live', now + 60_000);
     const insertSession = sqlite.prepare('INSERT INTO sessions (token_hash, investigator_id, created_at, last_used_at, expires_at) VALUES (?, ?, ?, ?, ?)');
-    insertSession.run('past-absolute-limit', investigatorId, now - 10 * idle, now - 1000, now - 1);
-    insertSession.run('idle-too-long', investigatorId, now - 2 * idle, now - idle, now + idle);
-    insertSession.run('live', investigatorId, now - 1000, now - 1000, now + idle);
+    insertSession.run('past-absolute-limit', memberId, now - 10 * idle, now - 1000, now - 1);
+    insertSession.run('idle-too-long', memberId, now - 2 * idle, now - idle, now + idle);
+    insertSession.run('live', memberId, now - 1000, now - 1000, now + idle);
 
     // The handler runs at workerd's own now, a moment after `now`.
     expect(await server.runScheduled()).toEqual({ status: 200, body: 'Ran scheduled event' });

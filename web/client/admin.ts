@@ -162,7 +162,7 @@ async function rotate(api: ApiClient, session: InvestigatorSession, path: string
   const unverified = recipients.filter((m) => m.id !== session.memberId && memberKeyVerified(session, m) === null);
   if (unverified.length > 0) throw new ProtocolError('untrusted_key', `the keys of ${unverified.map((m) => m.username).join(', ')} do not verify: nothing was sealed`);
   // This device's own copy goes to the key it holds, not to what the server lists for it.
-  const keyrings = recipients.map((m) => ({ investigatorId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, m.id === session.memberId ? session.personal.publicKey : decodeB64(m.boxPublicKey, 'member key'))) }));
+  const keyrings = recipients.map((m) => ({ memberId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, m.id === session.memberId ? session.personal.publicKey : decodeB64(m.boxPublicKey, 'member key'))) }));
   const endorsement = endorseOrgKeyVersion(orgId, { keyVersion: next.keyVersion, boxPublicKey: next.box.publicKey, signPublicKey: next.sign.publicKey }, keyringFor(session, keyVersion).sign.privateKey);
   const rotation = { fromVersion: keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), endorsement: bytesToB64(endorsement), keyrings };
   await api.json('POST', path, leavingId ? { rotation } : rotation, sessionHeaders(session));

@@ -4,13 +4,13 @@
 import type { MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { findSession, touchSession, deleteSession } from '../../db/repo/sessions.js';
-import { findInvestigator, type Investigator } from '../../db/repo/investigators.js';
+import { findMember, type Member } from '../../db/repo/members.js';
 import { ApiError } from '../errors.js';
 import { sha256B64 } from '../server-crypto.js';
 import type { AppDeps } from '../deps.js';
 import { storageFault } from '../storage-faults.js';
 
-export type InvestigatorVariables = { investigator: Investigator; sessionTokenHash: string };
+export type InvestigatorVariables = { investigator: Member; sessionTokenHash: string };
 
 export const SESSION_TOKEN_BYTES = 32;
 
@@ -29,7 +29,7 @@ export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variable
       await deleteSession(deps.db, tokenHash);
       throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     }
-    const investigator = await findInvestigator(deps.db, session.investigatorId);
+    const investigator = await findMember(deps.db, session.memberId);
     if (!investigator) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     // Reading needs no write: the idle clock is moved at most once a minute, and a full or
     // busy disk that refuses the move does not refuse the read (the session may end a little sooner).

@@ -14,7 +14,7 @@ import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
-import type { Investigator } from '../../db/repo/investigators.js';
+import type { Member } from '../../db/repo/members.js';
 import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
 import { caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
@@ -57,7 +57,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
    * organisation's current signing key and the thread's last link; the message, the status it
    * brings and its audit entry land together, only if it follows the thread's last message.
    */
-  async function appendOrganisationMessage(investigator: Investigator, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
+  async function appendOrganisationMessage(investigator: Member, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
     const org = await findOrganisation(deps.db, investigator.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
     const link = await requireValidMessageSignature({ caseId, ...body }, b64ToBytes(body.prev)!, 'organisation', org.signPublicKey);

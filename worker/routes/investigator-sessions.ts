@@ -6,7 +6,7 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
-import { claimTotpStep, claimTotpStepSteps, findInvestigatorByUsername, listKeyrings, memberStillPresent } from '../../db/repo/investigators.js';
+import { claimTotpStep, claimTotpStepSteps, findMemberByUsername, listKeyrings, memberStillPresent } from '../../db/repo/members.js';
 import { keyVersionsOf } from '../../db/repo/accounts.js';
 import { requireThat } from '../../db/atomic.js';
 import { withCheckedCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
@@ -34,7 +34,7 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
   return new Hono<{ Variables: InvestigatorVariables }>()
     .post('/prelogin', async (c) => {
       const { username } = await readJson(c, preloginBody);
-      const investigator = await findInvestigatorByUsername(deps.db, username);
+      const investigator = await findMemberByUsername(deps.db, username);
       // The stand-in is computed for every name, so known and unknown take the same path.
       const standIn = bytesToB64((await hmacSha256(b64ToBytes(await standInSaltKey())!, utf8ToBytes(username))).slice(0, SIZES.kdfSalt));
       return c.json({ salt: investigator?.authSalt ?? standIn, kdf: deps.config.investigatorKdf });
@@ -53,7 +53,7 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
       if (!org) throw new ApiError('unauthorised', SIGN_IN_REFUSED);
       const token = deps.randomBytes(SESSION_TOKEN_BYTES);
       const expiresAt = now + deps.config.sessionAbsoluteMs;
-      const session = { tokenHash: await sha256B64(token), investigatorId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt };
+      const session = { tokenHash: await sha256B64(token), memberId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt };
       // A member removed since their password was checked gets no session.
       await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id }, () => [
         requireThat(memberStillPresent(investigator.id), new ApiError('unauthorised', SIGN_IN_REFUSED)),

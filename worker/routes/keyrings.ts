@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import {
   abandonStatements, activateStatements, confirmKeyringStatements, keyVersionsOf, rejectKeyringStatements, type KeyVersionRow,
 } from '../../db/repo/accounts.js';
-import { keyringsOfOrg, listKeyrings, listMembers } from '../../db/repo/investigators.js';
+import { keyringsOfOrg, listKeyrings, listMembers } from '../../db/repo/members.js';
 import type { WriteStep } from '../../db/atomic.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
@@ -59,7 +59,7 @@ export function keyringRoutes(deps: AppDeps) {
       for (const v of confirmed) {
         const version = versionOf(v);
         if (version?.state !== 'pending') continue;
-        const othersHold = allKeyrings.some((k) => k.keyVersion === v && k.investigatorId !== version.createdBy && present.has(k.investigatorId));
+        const othersHold = allKeyrings.some((k) => k.keyVersion === v && k.memberId !== version.createdBy && present.has(k.memberId));
         if (me.id !== version.createdBy || !othersHold) {
           events.push({ orgId: me.orgId, actorId: me.id, action: 'key_activate', subject: me.orgId, detail: { keyVersion: v } });
           steps.push(...activateStatements(deps.db, version));

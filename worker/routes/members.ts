@@ -13,7 +13,7 @@ import {
   abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
-import { listMembers, findInvestigator, keyringsOfOrg } from '../../db/repo/investigators.js';
+import { listMembers, findMember, keyringsOfOrg } from '../../db/repo/members.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams } from '../validate.js';
@@ -23,7 +23,7 @@ import { sha256B64 } from '../server-crypto.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { audited } from '../audit.js';
 import { publicKeyVersion } from './keyrings.js';
-import type { Investigator } from '../../db/repo/investigators.js';
+import type { Member } from '../../db/repo/members.js';
 import type { z } from 'zod';
 
 type Env = { Variables: InvestigatorVariables };
@@ -40,8 +40,8 @@ const ROTATION_PENDING = () => new ApiError('rotation_pending', 'A key change is
 
 export function memberRoutes(deps: AppDeps) {
   /** A member of the caller's own organisation, or not_found. */
-  async function memberOfOwnOrg(orgId: string, memberId: string): Promise<Investigator> {
-    const member = await findInvestigator(deps.db, memberId);
+  async function memberOfOwnOrg(orgId: string, memberId: string): Promise<Member> {
+    const member = await findMember(deps.db, memberId);
     if (!member || member.orgId !== orgId) throw new ApiError('not_found', 'No such member of your organisation.');
     return member;
   }
@@ -50,21 +50,21 @@ export function memberRoutes(deps: AppDeps) {
    * A rotation must give the new keyring to every remaining member who holds the current one
    * (so the unit is not quietly narrowed to the administrator) and to no one outside it.
    */
-  async function checkRotation(me: Investigator, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
+  async function checkRotation(me: Member, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
     const org = (await findOrganisation(deps.db, me.orgId))!;
     if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
     // The next link of the organisation's key chain: signed by the current signing key.
     await requireSigned('endorsement', rotation.endorsement, org.signPublicKey, orgKeyVersionBytes(b64ToBytes(org.id)!, rotation.fromVersion + 1, b64ToBytes(rotation.boxPublicKey)!, b64ToBytes(rotation.signPublicKey)!));
     const remaining = new Set((await listMembers(deps.db, me.orgId)).map((m) => m.id).filter((id) => id !== leavingId));
-    const holders = (await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.investigatorId)).map((k) => k.investigatorId);
-    const given = rotation.keyrings.map((k) => k.investigatorId);
+    const holders = (await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.memberId)).map((k) => k.memberId);
+    const given = rotation.keyrings.map((k) => k.memberId);
     const covers = holders.every((id) => given.includes(id)) && given.includes(me.id);
     if (!covers || new Set(given).size !== given.length || !given.every((id) => remaining.has(id))) {
       throw new ApiError('members_changed', 'Members changed while the new keys were being made. Reload and try again.');
     }
   }
 
-  const rotationSteps = (me: Investigator, rotation: z.infer<typeof rotationBody>, now: number) =>
+  const rotationSteps = (me: Member, rotation: z.infer<typeof rotationBody>, now: number) =>
     startRotationSteps(deps.db, { orgId: me.orgId, ...rotation, createdBy: me.id, createdAt: now }, { changed: KEYS_CHANGED(), pending: ROTATION_PENDING() });
 
   return new Hono<Env>()
@@ -77,7 +77,7 @@ export function memberRoutes(deps: AppDeps) {
         keyVersion: org.keyVersion,
         keyVersions: versions.map(publicKeyVersion),
         members: members.map((m) => {
-          const own = keyrings.filter((k) => k.investigatorId === m.id);
+          const own = keyrings.filter((k) => k.memberId === m.id);
           return {
             id: m.id,
             username: m.username,
@@ -148,10 +148,10 @@ export function memberRoutes(deps: AppDeps) {
       const endorser = versionRows.find((v) => v.keyVersion === endorsement.keyVersion && v.state === 'active');
       if (!endorser) throw KEYS_CHANGED();
       await requireSigned('endorsement.signature', endorsement.signature, endorser.signPublicKey, memberKeyBytes(b64ToBytes(me.orgId)!, b64ToBytes(member.id)!, member.username, b64ToBytes(member.boxPublicKey)!));
-      const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.investigatorId === memberId).map((k) => k.keyVersion));
+      const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.memberId === memberId).map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
       await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
-        ...addKeyringStatements(deps.db, added.map((k) => ({ investigatorId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
+        ...addKeyringStatements(deps.db, added.map((k) => ({ memberId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
         ...endorseMemberStatements(deps.db, memberId, endorsement.signature, endorsement.keyVersion),
       ]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
