@@ -12,7 +12,7 @@ import { decodeB64, openFirstMessage, trustOrganisation } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
 import { keyringFor, openCaseForReading, openedCaseKey, refreshKeyrings, sessionHeaders, setCaseStatus, trustedOrganisations, type InvestigatorSession, type ReadableCase } from './investigator.js';
-import type { Invite, MemberList, NewInvite, PublicOrganisation, TotpEnrolmentResponse, TransferOffer } from './wire-types.js';
+import type { Invite, MemberList, PublicOrganisation, TotpEnrolmentResponse, TransferOffer } from './wire-types.js';
 
 export type { Invite, MemberList };
 
@@ -28,7 +28,7 @@ export interface NewAccount {
 export async function setUpFirstOrganisation(api: ApiClient, setupToken: string, orgName: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
   const { member } = newMemberCredentials(username, password, requireKdfAtLeast(kdf, kdfFloor));
   const organisation = newOrganisationKeys(orgName, member);
-  const { totp } = await api.json<TotpEnrolmentResponse>('POST', '/api/setup', { setupToken, organisation, member });
+  const { totp } = await api.call('POST /api/setup', { body: { setupToken, organisation, member } });
   return { totp, authKey: member.authKey };
 }
 
@@ -51,7 +51,7 @@ function splitInviteLink(link: string): { token: string; secret: Uint8Array | nu
 }
 
 export function inspectInvite(api: ApiClient, link: string): Promise<InviteDetails> {
-  return api.json('POST', '/api/invites/inspect', { token: splitInviteLink(link).token });
+  return api.call('POST /api/invites/inspect', { body: { token: splitInviteLink(link).token } });
 }
 
 export async function acceptInvite(api: ApiClient, link: string, username: string, password: string, kdf: KdfParams, kdfFloor?: KdfParams): Promise<NewAccount> {
@@ -66,17 +66,17 @@ export async function acceptInvite(api: ApiClient, link: string, username: strin
     invite.kind === 'organisation'
       ? (({ name: _name, ...keys }) => ({ token, member, organisation: keys }))(newOrganisationKeys(invite.orgName ?? '', member))
       : { token, member };
-  const { totp } = await api.json<TotpEnrolmentResponse>('POST', '/api/invites/accept', body);
+  const { totp } = await api.call('POST /api/invites/accept', { body });
   return { totp, authKey: member.authKey };
 }
 
 export function confirmTotp(api: ApiClient, username: string, authKey: string, code: string): Promise<void> {
-  return withFreshWork(api, ({ headers }) => api.json('POST', '/api/investigator/totp/confirm', { username, authKey, totp: code, clientTime: api.clock() }, headers));
+  return withFreshWork(api, ({ headers }) => api.call('POST /api/investigator/totp/confirm', { body: { username, authKey, totp: code, clientTime: api.clock() }, headers }));
 }
 
 /** The Argon2id cost the server asks new accounts to use (the same as for signing in). */
 export async function investigatorKdf(api: ApiClient, username: string): Promise<KdfParams> {
-  return (await api.json<{ kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username })).kdf;
+  return (await api.call('POST /api/investigator/prelogin', { body: { username } })).kdf;
 }
 
 /** The secret of an invitation made under `keyVersion`: any member holding that version can make it again. */
@@ -86,7 +86,7 @@ function secretOfInvite(session: InvestigatorSession, inviteId: string, keyVersi
 
 /** Makes an invitation; `token` is the whole link value to send (token and secret). */
 export async function createInvite(api: ApiClient, session: InvestigatorSession, invite: { kind: 'member'; role: 'admin' | 'investigator' } | { kind: 'organisation'; orgName: string }): Promise<{ token: string; id: string; expiresAt: number }> {
-  const made = await api.json<NewInvite>('POST', '/api/investigator/admin/invites', invite, sessionHeaders(session));
+  const made = await api.call('POST /api/investigator/admin/invites', { body: invite, headers: sessionHeaders(session) });
   if (invite.kind === 'organisation') return { token: made.token, id: made.id, expiresAt: made.expiresAt };
   // The invitation id is the SHA-256 of the token: checked here, so the secret is made for the token we send,
   // under the key version the server recorded (the one an administrator's device will use to check the proof).
@@ -121,16 +121,16 @@ export function memberKeyFingerprint(member: Pick<Member, 'boxPublicKey'>): stri
 
 
 export function listMembers(api: ApiClient, session: InvestigatorSession): Promise<MemberList> {
-  return api.json('GET', '/api/investigator/admin/members', undefined, sessionHeaders(session));
+  return api.call('GET /api/investigator/admin/members', { headers: sessionHeaders(session) });
 }
 
 
 export async function listInvites(api: ApiClient, session: InvestigatorSession): Promise<Invite[]> {
-  return (await api.json<{ invites: Invite[] }>('GET', '/api/investigator/admin/invites', undefined, sessionHeaders(session))).invites;
+  return (await api.call('GET /api/investigator/admin/invites', { headers: sessionHeaders(session) })).invites;
 }
 
 export function revokeInvite(api: ApiClient, session: InvestigatorSession, inviteId: string): Promise<void> {
-  return api.json('DELETE', `/api/investigator/admin/invites/${inviteId}`, undefined, sessionHeaders(session));
+  return api.call('DELETE /api/investigator/admin/invites/:inviteId', { params: { inviteId }, headers: sessionHeaders(session) });
 }
 
 /**
@@ -144,7 +144,7 @@ export async function grantKeyring(api: ApiClient, session: InvestigatorSession,
   const keyrings = [...session.keyrings.values()].map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: bytesToB64(sealOrgKeyring(k, memberKey)) }));
   const current = keyringFor(session, session.organisation.keyVersion);
   const signature = endorseMemberKey(current.sign.privateKey, decodeB64(session.organisation.id, 'organisation id'), decodeB64(member.id, 'member id'), member.username, memberKey);
-  return api.json('POST', `/api/investigator/admin/members/${member.id}/keyrings`, { keyrings, endorsement: { keyVersion: current.keyVersion, signature: bytesToB64(signature) } }, sessionHeaders(session));
+  return api.call('POST /api/investigator/admin/members/:memberId/keyrings', { params: { memberId: member.id }, body: { keyrings, endorsement: { keyVersion: current.keyVersion, signature: bytesToB64(signature) } }, headers: sessionHeaders(session) });
 }
 
 /**
@@ -153,7 +153,7 @@ export async function grantKeyring(api: ApiClient, session: InvestigatorSession,
  * old cases stay readable whatever happens to this rotation. The new version is pending until
  * another member's device confirms it opens; this device confirms its own copy at once.
  */
-async function rotate(api: ApiClient, session: InvestigatorSession, path: string, leavingId: string | null): Promise<RotationResult> {
+async function rotate(api: ApiClient, session: InvestigatorSession, leavingId: string | null): Promise<RotationResult> {
   const { members, keyVersion } = await listMembers(api, session);
   const orgId = decodeB64(session.organisation.id, 'organisation id');
   const next = newOrgKeyring(orgId, keyVersion + 1);
@@ -165,7 +165,10 @@ async function rotate(api: ApiClient, session: InvestigatorSession, path: string
   const keyrings = recipients.map((m) => ({ memberId: m.id, sealedKeyring: bytesToB64(sealOrgKeyring(next, m.id === session.memberId ? session.personal.publicKey : decodeB64(m.boxPublicKey, 'member key'))) }));
   const endorsement = endorseOrgKeyVersion(orgId, { keyVersion: next.keyVersion, boxPublicKey: next.box.publicKey, signPublicKey: next.sign.publicKey }, keyringFor(session, keyVersion).sign.privateKey);
   const rotation = { fromVersion: keyVersion, boxPublicKey: bytesToB64(next.box.publicKey), signPublicKey: bytesToB64(next.sign.publicKey), endorsement: bytesToB64(endorsement), keyrings };
-  await api.json('POST', path, leavingId ? { rotation } : rotation, sessionHeaders(session));
+  const headers = sessionHeaders(session);
+  await (leavingId
+    ? api.call('POST /api/investigator/admin/members/:memberId/remove', { params: { memberId: leavingId }, body: { rotation }, headers })
+    : api.call('POST /api/investigator/admin/rotation', { body: rotation, headers }));
   await refreshKeyrings(api, session);
   return { keyVersion: next.keyVersion, active: session.organisation.keyVersion === next.keyVersion };
 }
@@ -178,20 +181,20 @@ export interface RotationResult {
 
 /** Removes a member and starts a key rotation, so nothing sealed from now on opens with their copies. */
 export function removeMember(api: ApiClient, session: InvestigatorSession, memberId: string): Promise<RotationResult> {
-  return rotate(api, session, `/api/investigator/admin/members/${memberId}/remove`, memberId);
+  return rotate(api, session, memberId);
 }
 
 /** A rotation on its own (e.g. after one was abandoned). */
 export function rotateKeys(api: ApiClient, session: InvestigatorSession): Promise<RotationResult> {
-  return rotate(api, session, '/api/investigator/admin/rotation', null);
+  return rotate(api, session, null);
 }
 
 export function cancelRotation(api: ApiClient, session: InvestigatorSession): Promise<void> {
-  return api.json('DELETE', '/api/investigator/admin/rotation', undefined, sessionHeaders(session));
+  return api.call('DELETE /api/investigator/admin/rotation', { headers: sessionHeaders(session) });
 }
 
 export function revokeSessions(api: ApiClient, session: InvestigatorSession, memberId: string): Promise<void> {
-  return api.json('DELETE', `/api/investigator/admin/members/${memberId}/sessions`, undefined, sessionHeaders(session));
+  return api.call('DELETE /api/investigator/admin/members/:memberId/sessions', { params: { memberId }, headers: sessionHeaders(session) });
 }
 
 /**
@@ -206,11 +209,11 @@ export async function passOnCase(api: ApiClient, session: InvestigatorSession, o
   const sealed = sealCaseKey(opened.caseKey, caseId, chain.current.boxPublicKey);
   const signature = signSealedCaseKey(keyringFor(session, session.organisation.keyVersion).sign.privateKey, caseId, chain.current.boxPublicKey, sealed);
   const body = { orgId: to.id, keyVersion: chain.current.keyVersion, sealedCaseKey: bytesToB64(sealed), sealSignature: bytesToB64(signature), keepAccess };
-  return api.json('POST', `/api/investigator/cases/${opened.id}/pass-on`, body, sessionHeaders(session));
+  return api.call('POST /api/investigator/cases/:caseId/pass-on', { params: { caseId: opened.id }, body, headers: sessionHeaders(session) });
 }
 
 export async function listTransfers(api: ApiClient, session: InvestigatorSession): Promise<TransferOffer[]> {
-  return (await api.json<{ transfers: TransferOffer[] }>('GET', '/api/investigator/cases/transfers', undefined, sessionHeaders(session))).transfers;
+  return (await api.call('GET /api/investigator/cases/transfers', { headers: sessionHeaders(session) })).transfers;
 }
 
 /**
@@ -232,12 +235,12 @@ export async function acceptTransfer(api: ApiClient, session: InvestigatorSessio
     await declineTransfer(api, session, offer.caseId, 'does_not_open');
     return { accepted: false };
   }
-  await api.json('POST', `/api/investigator/cases/transfers/${offer.caseId}/accept`, undefined, sessionHeaders(session));
+  await api.call('POST /api/investigator/cases/transfers/:caseId/accept', { params: { caseId: offer.caseId }, headers: sessionHeaders(session) });
   // The reporter learns of the move from a message this organisation signs, not from the server's word.
   await setCaseStatus(api, session, await openCaseForReading(api, session, offer.caseId), 'passed_on');
   return { accepted: true };
 }
 
 export function declineTransfer(api: ApiClient, session: InvestigatorSession, caseId: string, reason: 'does_not_open' | 'not_ours'): Promise<void> {
-  return api.json('POST', `/api/investigator/cases/transfers/${caseId}/decline`, { reason }, sessionHeaders(session));
+  return api.call('POST /api/investigator/cases/transfers/:caseId/decline', { params: { caseId }, body: { reason }, headers: sessionHeaders(session) });
 }

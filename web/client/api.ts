@@ -1,5 +1,33 @@
 // A small fetch wrapper for the Parley API: JSON in, JSON out, errors as ApiRequestError
-// carrying the server's error code. Works in the browser, Node and workerd.
+// carrying the server's error code. Works in the browser, Node and workerd. Calls name a route
+// of the server's route table (worker/route-table.ts), whose schemas type what is sent and what
+// comes back: types only, so nothing of the worker or of zod reaches the bundles.
+import type { z } from 'zod';
+import type { ROUTE_TABLE } from '../../worker/route-table.js';
+
+type Table = typeof ROUTE_TABLE;
+/** The API's routes, as the table names them: "POST /api/reports". */
+export type ApiRoute = Extract<keyof Table, `${string} /api/${string}`>;
+type Part<K extends ApiRoute, P extends 'body' | 'query' | 'params'> =
+  Table[K] extends { [Q in P]: infer S extends z.ZodType } ? { [Q in P]: z.input<S> } : { [Q in P]?: never };
+/** What a call to route K carries: its body, query and path parameters as the server's schemas take them. */
+export type RouteInput<K extends ApiRoute> = Part<K, 'body'> & Part<K, 'query'> & Part<K, 'params'> & { headers?: Record<string, string> };
+/** What route K answers on success (undefined for 204). */
+export type RouteAnswer<K extends ApiRoute> = Table[K]['ok']['body'] extends infer S extends z.ZodType ? z.output<S> : undefined;
+type InputArgument<K extends ApiRoute> = object extends RouteInput<K> ? [input?: RouteInput<K>] : [input: RouteInput<K>];
+
+/** The method, concrete path and body bytes of a call to a route: the bytes a mailbox proof signs. */
+export function routeRequest<K extends ApiRoute>(route: K, input: RouteInput<K> = {} as RouteInput<K>): ApiRequest {
+  const [method, template] = route.split(' ') as [ApiRequest['method'], string];
+  const params = (input.params ?? {}) as Record<string, string>;
+  let path = template.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
+  const query = Object.entries((input.query ?? {}) as Record<string, unknown>).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]));
+  if (query.length > 0) path += `?${new URLSearchParams(query).toString()}`;
+  const req: ApiRequest = { method, path };
+  if (input.body !== undefined) req.bodyBytes = new TextEncoder().encode(JSON.stringify(input.body));
+  if (input.headers) req.headers = input.headers;
+  return req;
+}
 
 export class ApiRequestError extends Error {
   constructor(
@@ -54,10 +82,8 @@ export class ApiClient {
     return payload as T;
   }
 
-  json<T>(method: ApiRequest['method'], path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
-    const req: ApiRequest = { method, path };
-    if (body !== undefined) req.bodyBytes = new TextEncoder().encode(JSON.stringify(body));
-    if (headers) req.headers = headers;
-    return this.request<T>(req);
+  /** One call to a route of the table: `api.call('GET /api/investigator/cases/:caseId', { params: { caseId }, headers })`. */
+  call<K extends ApiRoute>(route: K, ...[input]: InputArgument<K>): Promise<RouteAnswer<K>> {
+    return this.request<RouteAnswer<K>>(routeRequest(route, input));
   }
 }

@@ -8,7 +8,7 @@ import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, decodeChain, openFirstMessage, openThread, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type ThreadKeys, type TrustedOrganisation, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { withFreshWork } from './proof-of-work.js';
-import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SignInResponse, SigningOrganisation, WireCaseKey } from './wire-types.js';
+import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SigningOrganisation, WireCaseKey } from './wire-types.js';
 
 export interface InvestigatorSession {
   token: string;
@@ -36,12 +36,12 @@ export interface Credentials {
 }
 
 export async function signIn(api: ApiClient, { username, password, totp, deviceToken }: Credentials, kdfFloor?: KdfParams): Promise<InvestigatorSession> {
-  const prelogin = await api.json<{ salt: string; kdf: KdfParams }>('POST', '/api/investigator/prelogin', { username });
+  const prelogin = await api.call('POST /api/investigator/prelogin', { body: { username } });
   const secrets = deriveInvestigatorSecrets(password, decodeB64(prelogin.salt, 'salt'), requireKdfAtLeast(prelogin.kdf, kdfFloor));
   try {
     // The device's clock goes too, so a wrong clock is told apart from a wrong code.
     const attempt = { username, authKey: bytesToB64(secrets.authKey), totp, clientTime: api.clock(), ...(deviceToken ? { deviceToken } : {}) };
-    const response = await withFreshWork(api, ({ headers }) => api.json<SignInResponse>('POST', '/api/investigator/sessions', attempt, headers));
+    const response = await withFreshWork(api, ({ headers }) => api.call('POST /api/investigator/sessions', { body: attempt, headers }));
     const seed = unwrapSeed(decodeB64(response.investigator.wrappedSeed, 'wrapped key'), secrets.wrapKey, decodeB64(response.investigator.id, 'investigator id'));
     const session: InvestigatorSession = {
       token: response.token,
@@ -92,7 +92,7 @@ export async function takeKeyrings(api: ApiClient, session: InvestigatorSession,
   }
   let current = versions;
   if (confirmed.length > 0 || rejected.length > 0) {
-    current = (await api.json<{ keyVersions: KeyVersion[] }>('POST', '/api/investigator/keyrings/checks', { confirmed, rejected }, sessionHeaders(session))).keyVersions;
+    current = (await api.call('POST /api/investigator/keyrings/checks', { body: { confirmed, rejected }, headers: sessionHeaders(session) })).keyVersions;
   }
   const active = current.filter((v) => v.state === 'active').at(-1);
   if (active) session.organisation = { ...session.organisation, keyVersion: active.keyVersion, boxPublicKey: active.boxPublicKey, signPublicKey: active.signPublicKey };
@@ -121,7 +121,7 @@ function verifiedVersions(orgId: Uint8Array, served: readonly KeyVersion[]): Key
 
 /** Fetches this member's keyrings again (after a grant or a rotation) and takes any new ones. */
 export async function refreshKeyrings(api: ApiClient, session: InvestigatorSession): Promise<void> {
-  const { keyrings, keyVersions } = await api.json<{ keyrings: HeldKeyring[]; keyVersions: KeyVersion[] }>('GET', '/api/investigator/keyrings', undefined, sessionHeaders(session));
+  const { keyrings, keyVersions } = await api.call('GET /api/investigator/keyrings', { headers: sessionHeaders(session) });
   await takeKeyrings(api, session, keyrings, keyVersions);
 }
 
@@ -185,8 +185,7 @@ export interface CasePageRequest {
 
 /** One page of cases, newest first; each report is decrypted on this device for its category and first lines. */
 export async function listCasePage(api: ApiClient, session: InvestigatorSession, request: CasePageRequest = {}): Promise<{ cases: CaseListEntry[]; nextCursor: string | null }> {
-  const query = new URLSearchParams(Object.entries(request).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
-  const { cases, nextCursor, organisations } = await api.json<CaseListResponse>('GET', `/api/investigator/cases${query ? `?${query}` : ''}`, undefined, sessionHeaders(session));
+  const { cases, nextCursor, organisations } = await api.call('GET /api/investigator/cases', { query: request, headers: sessionHeaders(session) });
   const sealingOrgs = trustedOrganisations(organisations);
   return { cases: cases.map((row) => decryptedListEntry(session, row, sealingOrgs)), nextCursor };
 }
@@ -230,7 +229,7 @@ export interface OpenedCase extends Omit<ReadableCase, 'entries'> {
 }
 
 async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: string): Promise<{ detail: CaseDetail; keys: ThreadKeys }> {
-  const detail = await api.json<CaseDetail>('GET', `/api/investigator/cases/${caseId}`, undefined, sessionHeaders(session));
+  const detail = await api.call('GET /api/investigator/cases/:caseId', { params: { caseId }, headers: sessionHeaders(session) });
   const reporterKey = detail.reporterSignPublicKey ? b64ToBytes(detail.reporterSignPublicKey) : null;
   const organisations = trustedOrganisations(detail.organisations);
   const caseKey = openedCaseKey(session, caseId, detail.caseKey, { reporterSignPublicKey: reporterKey, organisations });
@@ -262,13 +261,13 @@ type ThreadPosition = Pick<ReadableCase, 'id' | 'caseKey' | 'lastLink'>;
  * Signs and sends a message after the thread's last one; if another arrived first, the thread
  * is opened again and the message follows that one instead.
  */
-async function sendOrganisationMessage(api: ApiClient, session: InvestigatorSession, position: ThreadPosition, document: ThreadDocumentOf, path: string, method: 'POST' | 'PUT', status?: CaseStatus): Promise<unknown> {
+async function sendOrganisationMessage<T>(api: ApiClient, session: InvestigatorSession, position: ThreadPosition, document: ThreadDocumentOf, send: (message: SealedThreadMessage) => Promise<T>): Promise<T> {
   const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
   let prev = position.lastLink;
   for (let attempt = 1; ; attempt++) {
     const message = sealThreadMessage(position.id, position.caseKey, 'organisation', document, signing, prev);
     try {
-      return await api.json(method, path, status ? { ...message, status } : message, sessionHeaders(session));
+      return await send(message);
     } catch (error) {
       // Several colleagues answering at once each follow the message that landed before theirs.
       if (!(error instanceof ApiRequestError && error.code === 'thread_moved') || attempt >= 20) throw error;
@@ -278,17 +277,20 @@ async function sendOrganisationMessage(api: ApiClient, session: InvestigatorSess
 }
 
 type ThreadDocumentOf = Parameters<typeof sealThreadMessage>[3];
+type SealedThreadMessage = ReturnType<typeof sealThreadMessage>;
 
 export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus): Promise<{ id: string }> {
   const document = status ? { kind: 'message' as const, text, status } : { kind: 'message' as const, text };
-  return (await sendOrganisationMessage(api, session, opened, document, `/api/investigator/cases/${opened.id}/messages`, 'POST', status)) as { id: string };
+  return sendOrganisationMessage(api, session, opened, document, (message) =>
+    api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: status ? { ...message, status } : message, headers: sessionHeaders(session) }));
 }
 
 /** A status change is a signed message of its own, which the reporter's client reads the status from. */
 export async function setCaseStatus(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, status: CaseStatus): Promise<{ status: CaseStatus }> {
-  return (await sendOrganisationMessage(api, session, opened, { kind: 'status', status }, `/api/investigator/cases/${opened.id}/status`, 'PUT', status)) as { status: CaseStatus };
+  return sendOrganisationMessage(api, session, opened, { kind: 'status', status }, (message) =>
+    api.call('PUT /api/investigator/cases/:caseId/status', { params: { caseId: opened.id }, body: { ...message, status }, headers: sessionHeaders(session) }));
 }
 
 export function signOut(api: ApiClient, session: InvestigatorSession): Promise<void> {
-  return api.json('DELETE', '/api/investigator/sessions/current', undefined, sessionHeaders(session));
+  return api.call('DELETE /api/investigator/sessions/current', { headers: sessionHeaders(session) });
 }

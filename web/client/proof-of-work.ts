@@ -14,7 +14,7 @@ export interface SolvedChallenge {
 
 /** A fresh challenge and, if the server asks for it, the proof of work for it. */
 export async function solvedChallenge(api: ApiClient): Promise<SolvedChallenge> {
-  const { challenge, workBits = 0 } = await api.json<{ challenge: string; workBits?: number }>('POST', '/api/mailbox/challenge');
+  const { challenge, workBits = 0 } = await api.call('POST /api/mailbox/challenge');
   const bytes = decodeB64(challenge, 'challenge');
   const headers: Record<string, string> = { [PROOF_HEADERS.challenge]: challenge };
   if (workBits > 0) headers[WORK_HEADER] = bytesToB64(solveProofOfWork(bytes, workBits));

@@ -1,14 +1,14 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
-  mailboxProofHeaders, utf8ToBytes, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type ReportDocument,
+  mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
-import { ApiRequestError, type ApiClient } from './api.js';
+import { ApiRequestError, routeRequest, type ApiClient, type RouteAnswer, type RouteInput } from './api.js';
 import { decodeB64, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { solvedChallenge, withFreshWork } from './proof-of-work.js';
 import { PINNED_ANCHORS } from './pinned-anchors.js';
-import type { CaseStatus, InstanceConfig, MailboxThread, PublicOrganisation, SubmitReportBody } from './wire-types.js';
+import type { CaseStatus, InstanceConfig, PublicOrganisation, SubmitReportBody } from './wire-types.js';
 
 /** An organisation whose key chain verified from its anchor: its keys are the chain's, not the server's word. */
 export interface VerifiedOrganisation extends PublicOrganisation {
@@ -34,7 +34,7 @@ export function verifiedOrganisation(org: PublicOrganisation, pinnedAnchors: Rea
  * sealed to come from the verified chain only.
  */
 export async function fetchInstanceConfig(api: ApiClient, pinnedAnchors: Readonly<Record<string, string>> = PINNED_ANCHORS): Promise<VerifiedConfig> {
-  const config = await api.json<InstanceConfig>('GET', '/api/config');
+  const config = await api.call('GET /api/config');
   if (config.protocolVersion !== PROTOCOL_VERSION) {
     throw new ProtocolError('unsupported_version', `the server speaks protocol ${config.protocolVersion}; this page speaks ${PROTOCOL_VERSION}`);
   }
@@ -128,7 +128,7 @@ export async function submitReport(api: ApiClient, submission: SubmitReportBody,
   for (let attempt = 1; ; attempt++) {
     try {
       const { headers } = await solvedChallenge(api);
-      return await api.json('POST', '/api/reports', current, headers);
+      return await api.call('POST /api/reports', { body: current, headers });
     } catch (error) {
       if (error instanceof ApiRequestError && error.code === 'org_key_changed' && attempt < maxAttempts) {
         const resealed = await resealedToCurrentKeys(api, current);
@@ -147,11 +147,11 @@ export async function submitReport(api: ApiClient, submission: SubmitReportBody,
 }
 
 /** One signed request to the mailbox: fetch a fresh challenge, sign it with the request. */
-async function mailboxRequest<T>(api: ApiClient, keys: MailboxKeys, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const bodyBytes = body === undefined ? new Uint8Array(0) : utf8ToBytes(JSON.stringify(body));
+async function mailboxRequest<K extends 'GET /api/mailbox' | 'POST /api/mailbox/messages'>(api: ApiClient, keys: MailboxKeys, route: K, input: RouteInput<K>): Promise<RouteAnswer<K>> {
+  const unsigned = routeRequest(route, input);
   return withFreshWork(api, ({ challenge, headers: workHeaders }) => {
-    const headers = { ...workHeaders, ...mailboxProofHeaders(keys, challenge, method, path, bodyBytes) };
-    return api.request<T>(body === undefined ? { method, path, headers } : { method, path, headers, bodyBytes });
+    const proof = mailboxProofHeaders(keys, challenge, unsigned.method, unsigned.path, unsigned.bodyBytes ?? new Uint8Array(0));
+    return api.request<RouteAnswer<K>>({ ...unsigned, headers: { ...workHeaders, ...proof } });
   });
 }
 
@@ -175,7 +175,7 @@ export interface OpenedMailbox {
  * message, never "wrong passphrase".
  */
 export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAnchors: Readonly<Record<string, string>> = PINNED_ANCHORS): Promise<OpenedMailbox> {
-  const thread = await mailboxRequest<MailboxThread>(api, keys, 'GET', '/api/mailbox');
+  const thread = await mailboxRequest(api, keys, 'GET /api/mailbox', {});
   const caseIdBytes = decodeB64(thread.caseId, 'case id');
   const sealed = decodeB64(thread.sealedCaseKey, 'sealed case key');
   requireSealedCaseKeySigned(decodeB64(thread.sealSignature ?? '', 'seal signature'), keys.sign.publicKey, caseIdBytes, keys.box.publicKey, sealed);
@@ -198,7 +198,7 @@ export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbo
   for (let attempt = 1; ; attempt++) {
     const message = sealThreadMessage(mailbox.caseId, mailbox.caseKey, 'reporter', { kind: 'message', text }, keys.sign.privateKey, prev);
     try {
-      return await mailboxRequest(api, keys, 'POST', '/api/mailbox/messages', message);
+      return await mailboxRequest(api, keys, 'POST /api/mailbox/messages', { body: message });
     } catch (error) {
       if (!(error instanceof ApiRequestError && error.code === 'thread_moved') || attempt >= 3) throw error;
       prev = (await openMailbox(api, keys)).lastLink;
