@@ -1,6 +1,6 @@
-// Fingerprints of public keys, for people to compare: an organisation publishes its signing
-// key's fingerprint out of band (its website, printed leaflets), and the reporter's page
-// shows the one it was given, so a server that swapped the key can be caught.
+// Fingerprints of a member's public key, for an administrator to compare with what the member's
+// own console shows before endorsing it (SPEC.md "Fingerprints"). Reporters are shown an
+// organisation's anchor instead (trust.ts `orgAnchorFingerprint`), not this.
 import { LABEL } from './labels.js';
 import { blake2b } from './sodium.js';
 import { concatBytes, utf8ToBytes } from './encoding.js';
