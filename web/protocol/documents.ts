@@ -14,16 +14,19 @@ export const REPORT_CATEGORIES = [
 ] as const;
 export type ReportCategory = (typeof REPORT_CATEGORIES)[number]['id'];
 
-export interface ReportDocument {
+/** The report's free-text fields, in the order the form asks them; only the first is required. */
+export const REPORT_TEXT_FIELDS = ['whatHappened', 'whenAndWhere', 'anythingElse', 'contact'] as const;
+export type ReportTextField = (typeof REPORT_TEXT_FIELDS)[number];
+export type OptionalReportField = Exclude<ReportTextField, 'whatHappened'>;
+export const OPTIONAL_REPORT_FIELDS = REPORT_TEXT_FIELDS.filter((field): field is OptionalReportField => field !== 'whatHappened');
+
+export type ReportDocument = {
   kind: 'report';
   category: ReportCategory;
   whatHappened: string;
-  whenAndWhere?: string;
-  anythingElse?: string;
-  contact?: string;
   /** The reporter chose "Not sure" for the organisation; the report went to the first one listed. */
   organisationNotSure?: boolean;
-}
+} & { [F in OptionalReportField]?: string };
 
 /** The statuses a case moves through; carried inside the organisation's signed messages (protocol 2). */
 export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
@@ -75,12 +78,10 @@ export function decodeDocument(bytes: Uint8Array): ThreadDocument {
     const category = REPORT_CATEGORIES.find((c) => c.id === doc.category)?.id;
     if (!category || typeof doc.whatHappened !== 'string') throw new ProtocolError('malformed', 'report lacks a category or text');
     const report: ReportDocument = { kind: 'report', category, whatHappened: doc.whatHappened };
-    const whenAndWhere = optionalText(doc.whenAndWhere, 'whenAndWhere');
-    const anythingElse = optionalText(doc.anythingElse, 'anythingElse');
-    const contact = optionalText(doc.contact, 'contact');
-    if (whenAndWhere !== undefined) report.whenAndWhere = whenAndWhere;
-    if (anythingElse !== undefined) report.anythingElse = anythingElse;
-    if (contact !== undefined) report.contact = contact;
+    for (const field of OPTIONAL_REPORT_FIELDS) {
+      const value = optionalText(doc[field], field);
+      if (value !== undefined) report[field] = value;
+    }
     if (doc.organisationNotSure !== undefined) {
       if (typeof doc.organisationNotSure !== 'boolean') throw new ProtocolError('malformed', 'organisationNotSure must be true or false');
       report.organisationNotSure = doc.organisationNotSure;

@@ -1,26 +1,23 @@
 // What every reporter view is given: the engine, the views it can move to, and the quick
 // exit. The state of a report in progress lives here, in memory only, never in storage.
 import type { connectEngine } from '../ui/engine-rpc.js';
-import type { ReportCategory } from '../protocol/documents.js';
+import { REPORT_TEXT_FIELDS, type ReportCategory, type ReportTextField } from '../protocol/documents.js';
 import type { MailboxView, ReporterEngine } from './engine-api.js';
 
 export type Engine = ReturnType<typeof connectEngine<ReporterEngine>>;
 
 /** The report form as typed, kept so that going back to it loses nothing. */
-export interface ReportDraft {
+export type ReportDraft = {
   /** An organisation id, NOT_SURE, or '' when nothing is chosen yet. */
   organisation: string;
   category: ReportCategory | '';
-  whatHappened: string;
-  whenAndWhere: string;
-  anythingElse: string;
-  contact: string;
-}
+} & Record<ReportTextField, string>;
 
 export const NOT_SURE = 'not-sure';
 
 export function emptyDraft(): ReportDraft {
-  return { organisation: '', category: '', whatHappened: '', whenAndWhere: '', anythingElse: '', contact: '' };
+  const text = Object.fromEntries(REPORT_TEXT_FIELDS.map((field) => [field, ''])) as Record<ReportTextField, string>;
+  return { organisation: '', category: '', ...text };
 }
 
 /** A report being written: the draft and, once made, its passphrase's words. */

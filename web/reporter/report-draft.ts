@@ -1,6 +1,6 @@
 // From the form as typed to the document that is encrypted, and the size check that must
 // pass first (the padded plaintext has to fit the largest bucket, 64 KiB).
-import { encodeDocument, type ReportDocument, type ThreadDocument } from '../protocol/documents.js';
+import { encodeDocument, OPTIONAL_REPORT_FIELDS, type ReportDocument, type ThreadDocument } from '../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../protocol/labels.js';
 import { NOT_SURE, type ReportDraft } from './app.js';
 import type { OrganisationChoice } from './engine-api.js';
@@ -12,9 +12,10 @@ export function draftToReport(draft: ReportDraft, organisations: OrganisationCho
   const orgId = notSure ? organisations[0]?.id : draft.organisation;
   if (!orgId) throw new Error('no organisation to send to');
   const report: ReportDocument = { kind: 'report', category: draft.category, whatHappened: draft.whatHappened.trim() };
-  if (draft.whenAndWhere.trim()) report.whenAndWhere = draft.whenAndWhere.trim();
-  if (draft.anythingElse.trim()) report.anythingElse = draft.anythingElse.trim();
-  if (draft.contact.trim()) report.contact = draft.contact.trim();
+  for (const field of OPTIONAL_REPORT_FIELDS) {
+    const text = draft[field].trim();
+    if (text) report[field] = text;
+  }
   if (notSure) report.organisationNotSure = true;
   return { orgId, report };
 }

@@ -1,7 +1,7 @@
 // The report form: who should read it, what it is about, what happened, and optional
 // details. Checked on the device; nothing is sent from this view.
 import { el } from '../../ui/dom.js';
-import { REPORT_CATEGORIES } from '../../protocol/documents.js';
+import { REPORT_CATEGORIES, REPORT_TEXT_FIELDS, type ReportTextField } from '../../protocol/documents.js';
 import { NOT_SURE, type ReportDraft, type ReportInProgress, type ReporterApp } from '../app.js';
 import type { OrganisationChoice } from '../engine-api.js';
 import { errorSummary, formField, radioGroup, PRIVATE_TEXT, type FormField } from '../form-fields.js';
@@ -76,21 +76,20 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
       ' You can leave this empty and still answer their questions here with your passphrase.'),
   });
 
+  const textFields = { whatHappened, whenAndWhere, anythingElse, contact } satisfies Record<ReportTextField, unknown>;
+
   const summary = errorSummary();
   const form = el('form', { novalidate: true, 'aria-describedby': 'report-intro' },
     el('p', { id: 'report-intro' }, 'Nothing is sent until you have your passphrase and have checked it.'),
     summary.element,
-    organisation.element, fingerprint, category.element, whatHappened.element, whenAndWhere.element, anythingElse.element, contact.element,
+    organisation.element, fingerprint, category.element, ...REPORT_TEXT_FIELDS.map((field) => textFields[field].element),
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Continue'), backButton(app)),
   );
 
   const readDraft = (): ReportDraft => ({
     organisation: orgSelect.value,
     category: category.value() as ReportDraft['category'],
-    whatHappened: whatHappened.control.value,
-    whenAndWhere: whenAndWhere.control.value,
-    anythingElse: anythingElse.control.value,
-    contact: contact.control.value,
+    ...(Object.fromEntries(REPORT_TEXT_FIELDS.map((field) => [field, textFields[field].control.value])) as Record<ReportTextField, string>),
   });
 
   form.addEventListener('submit', (event) => {
