@@ -10,9 +10,8 @@ import { VECTOR_KINDS } from '../support/vector-runner.js';
 
 const VECTOR_DIR = join(import.meta.dirname, '..', 'vectors');
 const allVectors = readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as { name: string; kind: string });
-// The kinds the shared client runner knows; the spec's other kinds (keyrings, fingerprints,
-// documents, and the server's challenges, work and mailbox proofs) run in Node only, in
-// test/protocol/vectors.test.ts. TODO(issue 12): move the client-side ones into the shared runner.
+// Every client-side kind, through the shared runner; the server's own structures (challenges, its
+// checks of work and mailbox proofs) run in Node only, in test/protocol/vectors.test.ts.
 const vectors = allVectors.filter((v) => VECTOR_KINDS.includes(v.kind));
 
 let browser: Browser;

@@ -2,10 +2,11 @@
 // Pure — no node: imports, no fs — so the Node tests and the browser tests run the same code.
 // Call `await sodiumReady()` before the first runVector.
 import {
-  b64ToBytes, bytesToB64, bytesToUtf8, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encryptMessage, endorseMemberKey, endorseOrgKeyVersion,
-  inviteSecret, memberKeyEndorsed, memberKeyProof, memberKeyProofValid, openCaseKey, orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair,
-  ProtocolError, requireSealedCaseKeySigned, signMessage, signSealedCaseKey, threadLink, unwrapSeed, utf8ToBytes, verifyMessage, verifyOrgKeyChain, wrapSeed,
-  type KdfParams, type MessageBinding, type ProtocolErrorKind, type Role,
+  b64ToBytes, bytesToB64, bytesToUtf8, decodeDocument, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encodeDocument, encryptMessage, endorseMemberKey,
+  endorseOrgKeyVersion, inviteSecret, keyFingerprint, memberKeyEndorsed, memberKeyProof, memberKeyProofValid, openCaseKey, openOrgKeyring, orgAnchorFingerprint,
+  orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair, ProtocolError, requireSealedCaseKeySigned, signMessage, signSealedCaseKey, threadLink,
+  unwrapSeed, utf8ToBytes, verifyMessage, verifyOrgKeyChain, wrapSeed,
+  type KdfParams, type MessageBinding, type ProtocolErrorKind, type Role, type ThreadDocument,
 } from '../../web/protocol/index.js';
 
 export interface TestVector {
@@ -31,20 +32,20 @@ class MismatchError extends Error {
   override name = 'MismatchError';
 }
 
-type Inputs = Record<string, unknown>;
-type Outputs = Record<string, unknown>;
+export type Inputs = Record<string, unknown>;
+export type Outputs = Record<string, unknown>;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function text(inputs: Inputs, key: string): string {
+export function text(inputs: Inputs, key: string): string {
   const value = inputs[key];
   if (typeof value !== 'string') throw new VectorFormatError(`inputs.${key} must be a string`);
   return value;
 }
 
-function bytes(inputs: Inputs, key: string): Uint8Array {
+export function bytes(inputs: Inputs, key: string): Uint8Array {
   const decoded = b64ToBytes(text(inputs, key));
   if (!decoded) throw new VectorFormatError(`inputs.${key} is not canonical base64url`);
   return decoded;
@@ -76,12 +77,18 @@ function chainLinks(inputs: Inputs) {
   }));
 }
 
+export function integer(inputs: Inputs, key: string): number {
+  const value = inputs[key];
+  if (!Number.isInteger(value)) throw new VectorFormatError(`inputs.${key} must be an integer`);
+  return value as number;
+}
+
 function sameBytes(what: string, actual: Uint8Array, expected: Uint8Array): void {
   if (bytesToB64(actual) !== bytesToB64(expected)) throw new MismatchError(`${what} does not round-trip`);
 }
 
 /** An Ed25519 key pair from a seed, through the public API (an organisation keyring's signing half). */
-function signKeyPair(signSeed: Uint8Array) {
+export function signKeyPair(signSeed: Uint8Array) {
   return orgKeyringFromSeeds(new Uint8Array(16), 1, new Uint8Array(32), signSeed).sign;
 }
 
@@ -208,6 +215,33 @@ const OPERATIONS: Record<string, (inputs: Inputs) => Outputs> = {
   seed_unwrap(inputs) {
     return { seed: bytesToB64(unwrapSeed(bytes(inputs, 'wrapped'), bytes(inputs, 'wrapKey'), bytes(inputs, 'ownerId'))) };
   },
+
+  org_keyring_open(inputs) {
+    const keyring = openOrgKeyring(bytes(inputs, 'sealedKeyring'), personalKeyPair(bytes(inputs, 'memberSeed')), bytes(inputs, 'orgId'));
+    return {
+      keyVersion: keyring.keyVersion, boxSeed: bytesToB64(keyring.boxSeed), signSeed: bytesToB64(keyring.signSeed),
+      boxPublicKey: bytesToB64(keyring.box.publicKey), signPublicKey: bytesToB64(keyring.sign.publicKey),
+    };
+  },
+
+  org_anchor_fingerprint(inputs) {
+    return { anchor: orgAnchorFingerprint(bytes(inputs, 'orgId'), { boxPublicKey: bytes(inputs, 'boxPublicKey'), signPublicKey: bytes(inputs, 'signPublicKey') }) };
+  },
+
+  key_fingerprint(inputs) {
+    return { fingerprint: keyFingerprint(bytes(inputs, 'publicKey')) };
+  },
+
+  document_encode(inputs) {
+    const document = inputs.document as ThreadDocument;
+    const encoded = encodeDocument(document);
+    if (!jsonEqual(decodeDocument(encoded), document)) throw new MismatchError('the document does not decode back');
+    return { plaintextUtf8: bytesToUtf8(encoded) };
+  },
+
+  document_decode(inputs) {
+    return { document: decodeDocument(utf8ToBytes(text(inputs, 'plaintextUtf8'))) };
+  },
 };
 
 export const VECTOR_KINDS: readonly string[] = Object.keys(OPERATIONS);
@@ -224,13 +258,13 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-function describeThrown(error: unknown): string {
+export function describeThrown(error: unknown): string {
   if (error instanceof ProtocolError) return `ProtocolError(${error.kind}): ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
 
-function parseVector(vector: unknown): TestVector {
+export function parseVector(vector: unknown): TestVector {
   if (!isRecord(vector)) throw new VectorFormatError('vector is not an object');
   const { name, description, kind, inputs, expect } = vector;
   if (typeof name !== 'string' || name === '') throw new VectorFormatError('vector has no name');
@@ -242,31 +276,37 @@ function parseVector(vector: unknown): TestVector {
   return { name, description, kind, inputs, expect };
 }
 
-function runNegative(v: TestVector, operation: (inputs: Inputs) => Outputs): VectorResult {
-  const expected = v.expect.error;
-  if (Object.keys(v.expect).length !== 1 || !(ERROR_KINDS as readonly unknown[]).includes(expected)) {
-    return { ok: false, reason: `${v.name}: expect.error must be the only expectation and one of ${ERROR_KINDS.join(', ')}` };
-  }
-  try {
-    operation(v.inputs);
-  } catch (error) {
-    if (error instanceof ProtocolError && error.kind === expected) return { ok: true };
-    return { ok: false, reason: `${v.name}: expected ProtocolError(${String(expected)}), got ${describeThrown(error)}` };
-  }
-  return { ok: false, reason: `${v.name}: expected ProtocolError(${String(expected)}), but the operation succeeded` };
+/** What an operation did: its outputs, or what it threw. */
+export type Outcome = { outputs: Outputs } | { thrown: unknown };
+
+/** A failure the vector may name: a ProtocolError's kind, or another vocabulary's (the server's refusals, in the Node tests). */
+export interface ErrorVocabulary {
+  kinds: readonly string[];
+  kindOf(error: unknown): string | undefined;
 }
 
-function runPositive(v: TestVector, operation: (inputs: Inputs) => Outputs): VectorResult {
-  let outputs: Outputs;
-  try {
-    outputs = operation(v.inputs);
-  } catch (error) {
-    return { ok: false, reason: `${v.name}: ${describeThrown(error)}` };
+const PROTOCOL_ERRORS: ErrorVocabulary = { kinds: ERROR_KINDS, kindOf: (error) => (error instanceof ProtocolError ? error.kind : undefined) };
+
+/**
+ * The rules every vector is held to: a negative vector names exactly one failure, from the
+ * vocabulary, and the operation must fail with it; a positive one's every expected output must
+ * be produced and equal. Shared by this runner and the Node-only runner of the server's kinds.
+ */
+export function judgeVector(v: TestVector, outcome: Outcome, errors: ErrorVocabulary = PROTOCOL_ERRORS): VectorResult {
+  if ('error' in v.expect) {
+    const expected = v.expect.error;
+    if (Object.keys(v.expect).length !== 1 || !errors.kinds.includes(expected as string)) {
+      return { ok: false, reason: `${v.name}: expect.error must be the only expectation and one of ${errors.kinds.join(', ')}` };
+    }
+    if ('outputs' in outcome) return { ok: false, reason: `${v.name}: expected ${String(expected)}, but the operation succeeded` };
+    if (errors.kindOf(outcome.thrown) === expected) return { ok: true };
+    return { ok: false, reason: `${v.name}: expected ${String(expected)}, got ${describeThrown(outcome.thrown)}` };
   }
+  if ('thrown' in outcome) return { ok: false, reason: `${v.name}: ${describeThrown(outcome.thrown)}` };
   for (const [key, expected] of Object.entries(v.expect)) {
-    if (!(key in outputs)) return { ok: false, reason: `${v.name}: ${v.kind} produced no "${key}" (it produced ${Object.keys(outputs).join(', ')})` };
-    if (!jsonEqual(outputs[key], expected)) {
-      return { ok: false, reason: `${v.name}: ${key} is ${JSON.stringify(outputs[key])}, expected ${JSON.stringify(expected)}` };
+    if (!(key in outcome.outputs)) return { ok: false, reason: `${v.name}: ${v.kind} produced no "${key}" (it produced ${Object.keys(outcome.outputs).join(', ')})` };
+    if (!jsonEqual(outcome.outputs[key], expected)) {
+      return { ok: false, reason: `${v.name}: ${key} is ${JSON.stringify(outcome.outputs[key])}, expected ${JSON.stringify(expected)}` };
     }
   }
   return { ok: true };
@@ -282,5 +322,11 @@ export function runVector(vector: unknown): VectorResult {
   }
   const operation = Object.hasOwn(OPERATIONS, v.kind) ? OPERATIONS[v.kind] : undefined;
   if (!operation) return { ok: false, reason: `${v.name}: unknown kind "${v.kind}" (this runner knows ${VECTOR_KINDS.join(', ')})` };
-  return 'error' in v.expect ? runNegative(v, operation) : runPositive(v, operation);
+  let outcome: Outcome;
+  try {
+    outcome = { outputs: operation(v.inputs) };
+  } catch (thrown) {
+    outcome = { thrown };
+  }
+  return judgeVector(v, outcome);
 }
