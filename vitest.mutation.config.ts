@@ -3,6 +3,8 @@
 // no workerd tests (test/edge), and no workerd halves of the API suites: the API suites run
 // `describe.each(API_TARGETS)`, so a transform below drops the workerd target from that list
 // for this config only (Stryker overrides `testNamePattern`, so a name filter would not hold).
+// No web build either (no globalSetup): these suites serve no pages, and a sandbox copy is built
+// from whatever the working tree held, half-edited pages included.
 import { defineConfig, type Plugin } from 'vitest/config';
 
 const TARGETS_LINE = 'export const API_TARGETS: readonly TargetKind[] = [nodeTarget, workerdTarget];';
@@ -25,7 +27,6 @@ export default defineConfig({
   plugins: [nodeTargetOnly()],
   test: {
     include: ['test/protocol/**/*.test.ts', 'test/accounts/**/*.test.ts', 'test/abuse/**/*.test.ts', 'test/audit/**/*.test.ts', 'test/worker/**/*.test.ts'],
-    globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
