@@ -1,7 +1,8 @@
 // Every response the suite receives is held to the route table (worker/route-table.ts): a
 // success has its route's status and body schema, an error the one error shape with a known
-// code and that code's status. A mismatch fails the test that made the request, so the
-// schemas cannot drift from what the server sends.
+// code and that code's status; and every one, success or error, page or API, on either runtime,
+// carries the security headers. A mismatch fails the test that made the request, so neither the
+// schemas nor the headers can drift from what the server sends.
 import { ERROR_STATUS, type ErrorCode } from '../../worker/errors.js';
 import { routeFor } from '../../worker/route-table.js';
 import { responses } from '../../worker/wire-responses.js';
@@ -10,8 +11,26 @@ export class ResponseMismatch extends Error {
   override name = 'ResponseMismatch';
 }
 
+/** Written out here rather than imported from the middleware, so a change there has to be made twice on purpose. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+  // No browser or proxy keeps a reporter's page or thread on a shared device.
+  'cache-control': 'no-store',
+};
+const CSP_MUST_INCLUDE = ["default-src 'none'", "frame-ancestors 'none'", "base-uri 'none'"];
+
 export async function checkResponse(method: string, url: string, response: Response): Promise<void> {
   const where = `${method} ${new URL(url).pathname} → ${response.status}`;
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+    if (response.headers.get(name) !== value) throw new ResponseMismatch(`${where}: ${name} is ${JSON.stringify(response.headers.get(name))}, not ${JSON.stringify(value)}`);
+  }
+  const csp = response.headers.get('content-security-policy') ?? '';
+  const missing = CSP_MUST_INCLUDE.filter((directive) => !csp.includes(directive));
+  if (missing.length > 0) throw new ResponseMismatch(`${where}: content-security-policy lacks ${missing.join(', ')}`);
   const text = await response.text();
   if (response.status >= 400) {
     const parsed = responses.error.safeParse(JSON.parse(text || 'null'));
