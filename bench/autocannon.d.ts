@@ -19,35 +19,18 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     overallRate?: number;
-    timeout?: number;
-    pipelining?: number;
-    method?: string;
     headers?: Record<string, string>;
-    body?: string | Buffer;
     requests?: AutocannonRequest[];
-    excludeErrorStats?: boolean;
   }
 
   interface AutocannonResult {
-    start: Date;
-    finish: Date;
-    duration: number;
     errors: number;
     timeouts: number;
     non2xx: number;
-    resets: number;
-    mismatches: number;
-    '2xx': number;
     statusCodeStats: Record<string, { count: number }>;
-    latency: Record<string, number>;
-    requests: Record<string, number>;
   }
 
-  interface AutocannonInstance extends EventEmitter, PromiseLike<AutocannonResult> {
-    stop(): void;
-  }
-
-  function autocannon(options: AutocannonOptions): AutocannonInstance;
+  function autocannon(options: AutocannonOptions): EventEmitter & PromiseLike<AutocannonResult>;
   export default autocannon;
-  export type { AutocannonOptions, AutocannonRequest, AutocannonResult, AutocannonInstance };
+  export type { AutocannonRequest };
 }

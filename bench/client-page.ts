@@ -1,4 +1,4 @@
-// Entry of the client benchmark page (bundled by page-server.ts): hands the timing
+// Entry of the client benchmark page (bundled and served by client.ts): hands the timing
 // function to the driver, which calls it through Playwright, with the time from navigation
 // until libsodium was ready (bundle fetch, parse and wasm compile).
 import { sodiumReady } from '../web/protocol/index.js';

@@ -3,15 +3,15 @@
 // keys with Argon2id at production cost (64 MiB, 3 passes), sealing and opening a 4 KiB
 // message, generating a passphrase, solving a proof of work. Medians of runs. Writes the "client" section of bench/RESULTS.md.
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { PRODUCTION_KDF } from '../web/protocol/index.js';
 import { DEFAULT_CONFIG } from '../worker/deps.js';
 import { timeClientOperations, type ClientTimings, type TimingOptions } from './crypto-timings.js';
-import { startPageServer } from './page-server.js';
-import { machineLine } from './machine.js';
-import { fmt, median } from './stats.js';
-import { updateResultsSection } from './results-file.js';
+import { fmt, machineLine, median, noteLine, publish } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +29,42 @@ const DERIVE_TARGET_MS = 1000;
 
 interface BenchPage {
   parleyBench: { timeClientOperations: typeof timeClientOperations; readyAtMs: () => Promise<number> };
+}
+
+/** The page's CSP: only same-origin scripts and WebAssembly ('wasm-unsafe-eval', which libsodium needs), as the real pages. */
+const BENCH_PAGE_CSP = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; base-uri 'none'; form-action 'none'";
+const PAGE = '<!doctype html><meta charset="utf-8"><title>Parley client benchmark</title><script type="module" src="/bench.js"></script>';
+
+/** A tiny server on 127.0.0.1 for the benchmark page and its bundle (esbuild, from client-page.ts). */
+async function startPageServer(): Promise<{ url: string; bundleBytes: number; close(): void }> {
+  const result = await build({
+    entryPoints: [join(import.meta.dirname, 'client-page.ts')],
+    bundle: true,
+    format: 'esm',
+    target: ['es2022', 'chrome110'],
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    // As in scripts/build-web.ts: libsodium's loader names Node modules behind runtime checks.
+    external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
+  });
+  const bundle = result.outputFiles[0]!.contents;
+  const server = createServer((req, res) => {
+    const headers = { 'Content-Security-Policy': BENCH_PAGE_CSP, 'Cache-Control': 'no-store' };
+    if (req.url === '/') res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE);
+    else if (req.url === '/bench.js') res.writeHead(200, { ...headers, 'Content-Type': 'text/javascript' }).end(bundle);
+    else res.writeHead(404, headers).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    bundleBytes: bundle.length,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
 }
 
 async function timeInChromium(): Promise<{ timings: ClientTimings; readyMs: number; version: string; bundleBytes: number }> {
@@ -50,7 +86,7 @@ async function timeInChromium(): Promise<{ timings: ClientTimings; readyMs: numb
   } finally {
     clearTimeout(timer);
     await browser.close();
-    await pages.close();
+    pages.close();
   }
 }
 
@@ -88,7 +124,7 @@ async function main() {
   const derive = b ? median(b.deriveKeysMs) : Number.NaN;
   const markdown = `## Client: the reporter's costs in the browser
 
-Command: \`npm run bench:client\` (also part of \`npm run bench\`)${values.note ? `  \n**${values.note}**` : ''}
+Command: \`npm run bench:client\` (also part of \`npm run bench\`)${noteLine(values.note)}
 
 Machine: ${machineLine()}${browser ? `; Chromium ${browser.version} headless` : ''}
 
@@ -107,8 +143,7 @@ Target: passphrase → keys ≤ ${DERIVE_TARGET_MS} ms in headless Chromium: ${b
 ${proofOfWorkLine(node, b)}
 
 Whole command: ${fmt((performance.now() - started) / 1000)} s.`;
-  console.log(markdown);
-  if (!values['no-write']) updateResultsSection('client', markdown);
+  publish('client', markdown, values);
 }
 
 await main();

@@ -1,40 +1,27 @@
-// `npm run bench:junk`: what requests that have not paid their proof of work ("junk") cost the
-// server (issue 11): CPU and durable writes per request of each kind, database growth over a
-// 30 s flood, and a legitimate client's p99 during floods against quiet, side by side. The
-// server is `npm start`'s entry point in its own process with production settings; the flood
-// comes from this file run as a second process (`--as-flooder`), because every junk request
-// is made on the fly (random values, a 127 KiB body) rather than pre-built for load-worker.ts.
-// Writes the "junk" section of bench/RESULTS.md.
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
-import { endianness, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm run bench:junk`: what requests that have not paid their proof of work ("junk",
+// junk-requests.ts) cost the server (issue 11): CPU and durable writes per request of each
+// kind, database growth over a 30 s flood, and a legitimate client's p99 during floods against
+// quiet, side by side. The server is `npm start`'s entry point in its own process with
+// production settings; the flood comes from the load generator (load-worker.ts) in a second
+// one, every junk request made as it is sent. Writes the "junk" section of bench/RESULTS.md.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { ChildProcess } from 'node:child_process';
-import autocannon, { type AutocannonRequest } from 'autocannon';
 import Database from 'better-sqlite3';
-import { openNodeDatabase } from '../db/open-node.js';
-import { createOrganisation } from '../scripts/create-organisation.js';
+import { openLocalApp } from '../scripts/lib/local-app.js';
+import { startServerProcess, type ServerProcess } from '../scripts/lib/server-process.js';
 import { ApiClient, type Fetch } from '../web/client/api.js';
 import { fetchInstanceConfig, openMailbox, submitReport } from '../web/client/reporter.js';
-import { b64ToBytes, bytesToB64, leadingZeroBits, PROOF_HEADERS, sodiumReady, WORK_HEADER, type MailboxKeys } from '../web/protocol/index.js';
-import { WORK_NONCE_BYTES, workInput } from '../web/protocol/work-puzzle.js';
-import { PRODUCTION_CONFIG } from '../worker/env-node.js';
+import { bytesToB64, sodiumReady, type MailboxKeys } from '../web/protocol/index.js';
+import { PRODUCTION_CONFIG } from '../worker/config-vars.js';
 import { hmacSha256, sha256 } from '../worker/server-crypto.js';
-import { makeTestApp } from '../test/support/test-app.js';
-import { startServerProcess, type ServerProcess } from '../test/support/server-process.js';
-import { BENCH_KDF } from './bench-config.js';
-import { forkTs, nextMessage, stopChild, stopWithParent } from './child.js';
-import { CHALLENGE_PATH, MAILBOX_PATH } from './mailbox-proofs.js';
-import { machineInfo, machineLine } from './machine.js';
-import { updateResultsSection } from './results-file.js';
-import { fmt, median, percentile } from './stats.js';
-import { makeSubmission, reportOfSize, REPORT_PLAINTEXT_BYTES } from './submissions.js';
+import { CHALLENGE_PATH, createBenchDatabase, makeSubmission, reportOfSize, REPORT_PLAINTEXT_BYTES, type BenchDatabase } from './instance.js';
+import { JUNK, junkRequest, OVERSIZED_BODY_BYTES, type Challenges, type JunkKind } from './junk-requests.js';
+import { startLoadGenerator, type LoadGenerator, type LoadResult } from './load.js';
+import { fmt, machineInfo, machineLine, median, noteLine, percentile, procCpuMs, publish } from './report.js';
 
 const { values } = parseArgs({
   options: {
-    'as-flooder': { type: 'boolean', default: false },
     'flood-seconds': { type: 'string', default: '30' },
     'window-seconds': { type: 'string', default: '4' },
     repetitions: { type: 'string', default: '3' },
@@ -52,199 +39,39 @@ const IN_PROCESS_REQUESTS = Number(values['in-process-requests']);
 /** Short CPU-only floods for the two reference kinds. */
 const REFERENCE_FLOOD_SECONDS = 8;
 const TARGET_CPU_MS = 0.3;
-/** Just under the 128 KiB body limit (DEFAULT_CONFIG.maxBodyBytes): the most an attacker may send. */
-const OVERSIZED_BODY_BYTES = PRODUCTION_CONFIG.maxBodyBytes - 1024;
-const SMALL_BODY_BYTES = 1024;
 const CHALLENGE_POOL = 64;
 const IN_PROCESS_BATCH = 250;
 /** In-process figures are medians of this many interleaved rounds: the machine is noisy. */
 const IN_PROCESS_ROUNDS = 3;
 
-// ---------------------------------------------------------------------------------------------
-// The junk: each an unpaid request an attacker's script can send at no cost.
-
-type JunkKind = 'challenge' | 'mailbox-forged' | 'mailbox-unpaid' | 'report-unpaid' | 'sign-in-unpaid' | 'report-unpaid-small' | 'not-found';
-
-interface JunkSpec {
-  label: string;
-  method: 'GET' | 'POST';
-  path: string;
-  /** Carries a real challenge (issued by the server, so its MAC checks out) with a wrong nonce. */
-  realChallenge: boolean;
-  /** Only a short CPU figure, for comparison: no database-growth flood, no latency windows. */
-  reference?: boolean;
-}
-
-const JUNK: Record<JunkKind, JunkSpec> = {
-  challenge: { label: '`POST /api/mailbox/challenge`', method: 'POST', path: CHALLENGE_PATH, realChallenge: false },
-  'mailbox-forged': { label: '`GET /api/mailbox`, random challenge, locator, signature', method: 'GET', path: MAILBOX_PATH, realChallenge: false },
-  'mailbox-unpaid': { label: '`GET /api/mailbox`, real challenge, wrong nonce', method: 'GET', path: MAILBOX_PATH, realChallenge: true },
-  'report-unpaid': { label: `\`POST /api/reports\`, ${OVERSIZED_BODY_BYTES / 1024} KiB junk body, real challenge, wrong nonce`, method: 'POST', path: '/api/reports', realChallenge: true },
-  'sign-in-unpaid': { label: '`POST /api/investigator/sessions`, random username, real challenge, wrong nonce', method: 'POST', path: '/api/investigator/sessions', realChallenge: true },
-  'report-unpaid-small': { label: `\`POST /api/reports\`, ${SMALL_BODY_BYTES / 1024} KiB junk body (reference)`, method: 'POST', path: '/api/reports', realChallenge: true, reference: true },
-  'not-found': { label: '`GET /api/no-such-route` → 404 (reference: the HTTP floor)', method: 'GET', path: '/api/no-such-route', realChallenge: false, reference: true },
-};
 const FLOODED_KINDS = (Object.keys(JUNK) as JunkKind[]).filter((k) => !JUNK[k].reference);
 const REFERENCE_KINDS = (Object.keys(JUNK) as JunkKind[]).filter((k) => JUNK[k].reference);
 
-const randomB64 = (length: number) => bytesToB64(crypto.getRandomValues(new Uint8Array(length)));
-
-function junkBody(bytes: number): string {
-  const prefix = '{"junk":"';
-  return `${prefix}${'A'.repeat(bytes - prefix.length - 2)}"}`;
-}
-const BODIES: Partial<Record<JunkKind, string>> = { 'report-unpaid': junkBody(OVERSIZED_BODY_BYTES), 'report-unpaid-small': junkBody(SMALL_BODY_BYTES) };
-
-/** A nonce that does not pay for the challenge: the server must hash once to find that out. */
-function wrongNonce(challenge: Uint8Array, workBits: number): string {
-  for (;;) {
-    const nonce = crypto.getRandomValues(new Uint8Array(WORK_NONCE_BYTES));
-    if (leadingZeroBits(createHash('sha256').update(workInput(challenge, nonce)).digest()) < workBits) return bytesToB64(nonce);
-  }
-}
-
-interface Challenges {
-  b64: string[];
-  workBits: number;
-}
-
-/** The headers and body of one junk request of this kind; every random value fresh. */
-function junkRequest(kind: JunkKind, challenges: Challenges, i: number): { headers: Record<string, string>; body?: string } {
-  const spec = JUNK[kind];
-  const headers: Record<string, string> = {};
-  if (spec.realChallenge) {
-    const challenge = challenges.b64[i % challenges.b64.length]!;
-    headers[PROOF_HEADERS.challenge] = challenge;
-    headers[WORK_HEADER] = wrongNonce(b64ToBytes(challenge)!, challenges.workBits);
-  }
-  switch (kind) {
-    case 'mailbox-forged':
-      headers[PROOF_HEADERS.challenge] = randomB64(32);
-      headers[WORK_HEADER] = randomB64(WORK_NONCE_BYTES);
-      headers[PROOF_HEADERS.locator] = randomB64(32);
-      headers[PROOF_HEADERS.signature] = randomB64(64);
-      return { headers };
-    case 'mailbox-unpaid':
-      headers[PROOF_HEADERS.locator] = randomB64(32);
-      headers[PROOF_HEADERS.signature] = randomB64(64);
-      return { headers };
-    case 'report-unpaid':
-    case 'report-unpaid-small':
-      return { headers: { ...headers, 'content-type': 'application/json' }, body: BODIES[kind]! };
-    case 'sign-in-unpaid': {
-      const username = `u${Buffer.from(crypto.getRandomValues(new Uint8Array(8))).toString('hex')}`;
-      return { headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ username, authKey: randomB64(32), totp: String(100000 + (i % 900000)) }) };
-    }
-    default:
-      return { headers };
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The flooder: this file in its own process, one autocannon flood per message.
-
-interface FloodOrder {
-  type: 'flood';
-  url: string;
-  kind: JunkKind;
-  seconds: number;
-  connections: number;
-  challenges: Challenges;
-}
-
+/** One flood's figures: every response counted, whatever its status. */
 interface FloodResult {
-  type: 'flooded';
   responses: number;
   errors: number;
   seconds: number;
   statusCounts: Record<string, number>;
 }
 
-async function flood(order: FloodOrder): Promise<FloodResult> {
-  const spec = JUNK[order.kind];
-  let made = 0;
-  const request: AutocannonRequest = {
-    method: spec.method,
-    path: spec.path,
-    setupRequest: (req) => {
-      const { headers, body } = junkRequest(order.kind, order.challenges, made++);
-      return { ...req, headers: { ...req.headers, ...headers }, ...(body !== undefined ? { body } : {}) };
-    },
-  };
-  const instance = autocannon({ url: order.url, connections: order.connections, duration: order.seconds, requests: [request] });
-  const statusCounts: Record<string, number> = {};
-  let responses = 0;
-  let errors = 0;
-  const start = performance.now();
-  let last = start;
-  instance.on('response', (_client: unknown, statusCode: number) => {
-    responses++;
-    statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
-    last = performance.now();
-  });
-  instance.on('reqError', () => errors++);
-  await instance;
-  return { type: 'flooded', responses, errors, seconds: (last - start) / 1000, statusCounts };
-}
-
-function runFlooder(): void {
-  stopWithParent('junk-flooder', 3600, () => undefined);
-  let queue = Promise.resolve();
-  process.on('message', (order: FloodOrder) => {
-    queue = queue.then(async () => {
-      process.send!(await flood(order));
-    });
-  });
-  process.send!({ type: 'ready' });
-}
+const floodResult = (r: LoadResult): FloodResult => ({ responses: r.ok + r.non2xx, errors: r.errors, seconds: r.seconds, statusCounts: r.statusCounts });
 
 // ---------------------------------------------------------------------------------------------
 // What the server did: its CPU time and I/O (/proc), and the database as another reader sees it.
 
-interface Snapshot {
-  atMs: number;
-  /** utime + stime of every thread of the server, in clock ticks (USER_HZ, 100 a second here). */
-  cpuTicks: number;
-  /** Bytes the server caused to be written to storage (/proc/<pid>/io write_bytes). */
-  writeBytes: number;
-  rows: Record<string, number>;
-  dbBytes: number;
-  walBytes: number;
-  /** From the -shm wal-index header: iChange (one per committed write transaction) and mxFrame. */
-  walCommits: number;
-  walFrames: number;
-  /** PRAGMA data_version on our own connection: changes when any other connection commits. */
-  dataVersion: number;
-}
-
-const TICK_MS = 10;
 const WAL_FRAME_HEADER_BYTES = 24;
 
-function procCpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
-function procWriteBytes(pid: number): number {
-  return Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
-}
-
+/** Bytes the server caused to be written to storage (/proc/<pid>/io write_bytes). */
+const procWriteBytes = (pid: number) => Number(/^write_bytes: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
 const fileSize = (path: string) => (existsSync(path) ? statSync(path).size : 0);
 
+/** From the -shm wal-index header (sqlite3 wal.c, WalIndexHdr, native byte order: iVersion, unused, iChange, flags, szPage, mxFrame): commits (iChange, one per write transaction) and WAL frames (mxFrame). */
 function walIndexHeader(dbPath: string): { commits: number; frames: number } {
-  const path = `${dbPath}-shm`;
-  if (!existsSync(path)) return { commits: 0, frames: 0 };
-  const header = Buffer.alloc(24);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, header, 0, 24, 0);
-  } finally {
-    closeSync(fd);
-  }
-  // Native byte order (sqlite3 wal.c, WalIndexHdr): iVersion, unused, iChange, flags, szPage, mxFrame.
-  const le = endianness() === 'LE';
-  return { commits: le ? header.readUInt32LE(8) : header.readUInt32BE(8), frames: le ? header.readUInt32LE(16) : header.readUInt32BE(16) };
+  if (!existsSync(`${dbPath}-shm`)) return { commits: 0, frames: 0 };
+  const header = readFileSync(`${dbPath}-shm`).subarray(0, 24);
+  const at = (offset: number) => (endianness() === 'LE' ? header.readUInt32LE(offset) : header.readUInt32BE(offset));
+  return { commits: at(8), frames: at(16) };
 }
 
 class DatabaseWatch {
@@ -258,13 +85,14 @@ class DatabaseWatch {
     this.tables = (this.reader.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
   }
 
-  snapshot(): Snapshot {
+  /** The server's CPU (ms) and writes, row counts, file sizes, wal-index counters, and PRAGMA data_version on our own connection (it changes when any other connection commits). */
+  snapshot() {
     const rows: Record<string, number> = {};
     for (const table of this.tables) rows[table] = (this.reader.prepare(`SELECT count(*) AS n FROM "${table}"`).get() as { n: number }).n;
     const wal = walIndexHeader(this.dbPath);
     return {
       atMs: performance.now(),
-      cpuTicks: this.pid ? procCpuTicks(this.pid) : Number.NaN,
+      cpuMs: this.pid ? procCpuMs(this.pid) : Number.NaN,
       writeBytes: this.pid ? procWriteBytes(this.pid) : Number.NaN,
       rows,
       dbBytes: fileSize(this.dbPath),
@@ -290,6 +118,8 @@ interface Writes {
   anyCommit: boolean;
 }
 
+type Snapshot = ReturnType<DatabaseWatch['snapshot']>;
+
 function writesBetween(before: Snapshot, after: Snapshot): Writes {
   const rowsByTable: Record<string, number> = {};
   for (const [table, n] of Object.entries(after.rows)) if (n !== before.rows[table]) rowsByTable[table] = n - (before.rows[table] ?? 0);
@@ -307,18 +137,14 @@ function writesBetween(before: Snapshot, after: Snapshot): Writes {
 // ---------------------------------------------------------------------------------------------
 // The legitimate client: the real reporter code, each request timed to its last byte.
 
-/** Where the timed fetch puts each request's latency (ms); emptied per window. */
-interface LatencySink {
-  samples: number[];
-}
-
+/** The client, its mailbox, and where its timed fetch puts each request's latency (ms; emptied per window). */
 interface Legit {
   api: ApiClient;
   keys: MailboxKeys;
-  sink: LatencySink;
+  sink: { samples: number[] };
 }
 
-function timedFetch(sink: LatencySink): Fetch {
+function timedFetch(sink: Legit['sink']): Fetch {
   return async (input, init) => {
     const start = performance.now();
     const response = await fetch(input, init);
@@ -392,7 +218,7 @@ interface InProcessCost {
  * without it shows what a chunked body costs (hono's bodyLimit then reads it all to count it).
  */
 async function inProcessCosts(kinds: JunkKind[]): Promise<{ costs: Record<string, InProcessCost>; unsizedReport: InProcessCost }> {
-  const t = makeTestApp(PRODUCTION_CONFIG);
+  const t = openLocalApp(PRODUCTION_CONFIG);
   const watch = new DatabaseWatch(t.dbPath);
   try {
     const challengeResponse = async () => (await (await t.app.request(`http://parley.test${CHALLENGE_PATH}`, { method: 'POST' })).json()) as { challenge: string; workBits: number };
@@ -455,54 +281,27 @@ async function webCryptoCosts(): Promise<{ hmacUs: number; sha256Us: number }> {
   return { hmacUs: median(hmac), sha256Us: median(digest) };
 }
 
-/** The server's pid: our child running the entry point (test/support/server-process.ts spawns node directly). */
-function serverPid(): number {
-  for (const entry of readdirProc()) {
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('entry-node.ts')) return Number(entry);
-    } catch {
-      // a process that ended while we looked
-    }
-  }
-  throw new Error('junk: cannot find the server process under /proc');
-}
-
-function readdirProc(): string[] {
-  return readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-}
-
 async function main() {
   await sodiumReady();
   const started = performance.now();
   const machine = machineLine();
-  const dir = mkdtempSync(join(tmpdir(), 'parley-junk-'));
-  const dbPath = join(dir, 'parley.sqlite');
+  let db: BenchDatabase | undefined;
   let server: ServerProcess | undefined;
-  let flooder: ChildProcess | undefined;
+  let load: LoadGenerator | undefined;
   let watch: DatabaseWatch | undefined;
   try {
     console.log('junk: Parley in-process costs (app.request)');
     const { costs: inProcess, unsizedReport } = await inProcessCosts([...FLOODED_KINDS, ...REFERENCE_KINDS]);
     const webCrypto = await webCryptoCosts();
 
-    // Not bench-instance.ts's createBenchDatabase: it seals the administrator's TOTP under a
-    // secret it does not keep, which the entry point refuses (worker/server-secret-check.ts).
-    const serverSecret = crypto.getRandomValues(new Uint8Array(32));
-    const setup = openNodeDatabase(dbPath);
-    try {
-      await createOrganisation(setup.db, { orgName: 'Bench Anti-Corruption Unit', username: 'bench', password: 'bench password, not secret', kdf: BENCH_KDF, now: Date.now(), serverSecret });
-    } finally {
-      setup.close();
-    }
+    db = await createBenchDatabase('parley-junk-');
     // Production settings: nothing PARLEY_* set but where to listen, the database and its secret.
-    server = await startServerProcess(dbPath, { PARLEY_SERVER_SECRET: bytesToB64(serverSecret) });
-    const pid = serverPid();
-    console.log(`junk: server ${server.url} (pid ${pid}, database in ${dir})`);
+    server = await startServerProcess(db.dbPath, { PARLEY_SERVER_SECRET: bytesToB64(db.serverSecret) });
+    const { url, pid } = server;
+    console.log(`junk: server ${url} (pid ${pid}, database in ${db.dir})`);
 
-    const sink: LatencySink = { samples: [] };
-    const api = new ApiClient(server.url, timedFetch(sink));
+    const sink = { samples: [] as number[] };
+    const api = new ApiClient(url, timedFetch(sink));
     const config = await fetchInstanceConfig(api);
     const org = config.organisations[0];
     if (!org) throw new Error('junk: the bench organisation is missing from /api/config');
@@ -511,19 +310,14 @@ async function main() {
     await submitReport(api, made.body);
     const legit: Legit = { api, keys: made.keys, sink };
 
-    flooder = forkTs(fileURLToPath(import.meta.url), ['--as-flooder']);
-    await nextMessage(flooder, 'ready', 60_000);
-    const workBits = (await freshChallenges(server.url, 1)).workBits;
+    const flooder = (load = await startLoadGenerator());
+    const workBits = (await freshChallenges(url, 1)).workBits;
     /** Fetched before a flood's measurements start: challenges live 2 minutes. */
-    const challengesFor = async (kind: JunkKind): Promise<Challenges> => (JUNK[kind].realChallenge ? freshChallenges(server!.url) : { b64: [], workBits: 0 });
-    const runFlood = async (kind: JunkKind, seconds: number, challenges: Challenges): Promise<FloodResult> => {
-      const order: FloodOrder = { type: 'flood', url: server!.url, kind, seconds, connections: CONNECTIONS, challenges };
-      const reply = nextMessage<FloodResult>(flooder!, 'flooded', (seconds + 120) * 1000);
-      flooder!.send(order);
-      return reply;
-    };
+    const challengesFor = async (kind: JunkKind): Promise<Challenges> => (JUNK[kind].realChallenge ? freshChallenges(url) : { b64: [], workBits: 0 });
+    const runFlood = async (kind: JunkKind, seconds: number, challenges: Challenges): Promise<FloodResult> =>
+      floodResult(await flooder.run({ title: `junk ${kind}`, url: url + JUNK[kind].path, method: JUNK[kind].method, connections: CONNECTIONS, durationSeconds: seconds, junk: { kind, challenges } }));
 
-    watch = new DatabaseWatch(dbPath, pid);
+    watch = new DatabaseWatch(db.dbPath, pid);
     console.log('junk: warm-up (1 s of each kind, legitimate client 2 s)');
     for (const kind of [...FLOODED_KINDS, ...REFERENCE_KINDS]) await runFlood(kind, 1, await challengesFor(kind));
     await legitWindow(legit, 2);
@@ -532,7 +326,7 @@ async function main() {
     const idleBefore = watch.snapshot();
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     const idle = watch.snapshot();
-    const idleTicksPerMs = (idle.cpuTicks - idleBefore.cpuTicks) / (idle.atMs - idleBefore.atMs);
+    const idleCpuMsPerMs = (idle.cpuMs - idleBefore.cpuMs) / (idle.atMs - idleBefore.atMs);
     const idleWrites = writesBetween(idleBefore, idle);
 
     /** A junk-only flood (no legitimate client): CPU per request and every write counter. */
@@ -541,7 +335,7 @@ async function main() {
       const before = watch!.snapshot();
       const result = await runFlood(kind, seconds, challenges);
       const after = watch!.snapshot();
-      const cpuMs = (after.cpuTicks - before.cpuTicks) * TICK_MS - idleTicksPerMs * (after.atMs - before.atMs) * TICK_MS;
+      const cpuMs = after.cpuMs - before.cpuMs - idleCpuMsPerMs * (after.atMs - before.atMs);
       return { flood: result, cpuMsPerRequest: cpuMs / Math.max(1, result.responses), writes: writesBetween(before, after) };
     };
 
@@ -577,14 +371,13 @@ async function main() {
       console.log(`junk: ${kind}: ${fmt(references[kind].rps)} req/s, ${fmt(measured.cpuMsPerRequest)} ms CPU/req`);
     }
 
-    const markdown = report({ machine, workBits, pageSize: watch.pageSize, results, references, inProcess, unsizedReport, webCrypto, idleTicksPerSecond: idleTicksPerMs * 1000, idleWrites, idleSeconds, control, totalSeconds: (performance.now() - started) / 1000 });
-    console.log(markdown);
-    if (!values['no-write']) updateResultsSection('junk', markdown);
+    const markdown = report({ machine, workBits, pageSize: watch.pageSize, results, references, inProcess, unsizedReport, webCrypto, idleCpuMsPerSecond: idleCpuMsPerMs * 1000, idleWrites, idleSeconds, control, totalSeconds: (performance.now() - started) / 1000 });
+    publish('junk', markdown, values);
   } finally {
     watch?.close();
-    if (flooder) await stopChild(flooder);
+    await load?.stop();
     await server?.kill();
-    rmSync(dir, { recursive: true, force: true });
+    db?.remove();
   }
 }
 
@@ -600,7 +393,7 @@ interface ReportInput {
   inProcess: Record<string, InProcessCost>;
   unsizedReport: InProcessCost;
   webCrypto: { hmacUs: number; sha256Us: number };
-  idleTicksPerSecond: number;
+  idleCpuMsPerSecond: number;
   idleWrites: Writes;
   idleSeconds: number;
   control: { visits: number; writes: Writes[] };
@@ -646,13 +439,13 @@ function report(input: ReportInput): string {
 
   return `## Junk requests (issue 11)
 
-Command: \`npm run bench:junk\`${values.note ? `  \n**${values.note}**` : ''}
+Command: \`npm run bench:junk\`${noteLine(values.note)}
 
 Machine: ${input.machine}; load average at end ${machineInfo().loadAverage.join(' / ')} (other work shared the machine: compare quiet p99s across kinds)
 
-What it measures: requests that have not paid their proof of work, each of a kind an attacker's script can send at no cost. The server is \`npm start\`'s entry point (\`worker/entry-node.ts\`, started by \`test/support/server-process.ts\`) in its own process, **production settings** (nothing \`PARLEY_*\` set but host, port, database and server secret: proof of work ${input.workBits} bits, intake cap 600/min, SQLite WAL with synchronous=FULL on ext4). The flood is autocannon 8 in a second process (this file with \`--as-flooder\`), ${CONNECTIONS} keep-alive connections, no pipelining, every request made on the fly with fresh random values. "Real challenge" means one the server issued (its MAC checks out; a pool of ${CHALLENGE_POOL} fetched just before each flood) sent with a random nonce that was checked *not* to meet the work, so the server does its most expensive refusal (HMAC + one SHA-256); "random challenge" fails on its format byte or MAC.
+What it measures: requests that have not paid their proof of work, each of a kind an attacker's script can send at no cost. The server is \`npm start\`'s entry point (\`worker/entry-node.ts\`, started by \`scripts/lib/server-process.ts\`) in its own process, **production settings** (nothing \`PARLEY_*\` set but host, port, database and server secret: proof of work ${input.workBits} bits, intake cap 600/min, SQLite WAL with synchronous=FULL on ext4). The flood is autocannon 8 in a second process (the load generator, \`bench/load-worker.ts\`), ${CONNECTIONS} keep-alive connections, no pipelining, every request made on the fly with fresh random values. "Real challenge" means one the server issued (its MAC checks out; a pool of ${CHALLENGE_POOL} fetched just before each flood) sent with a random nonce that was checked *not* to meet the work, so the server does its most expensive refusal (HMAC + one SHA-256); "random challenge" fails on its format byte or MAC.
 
-- **CPU per request**: the server process's utime + stime (all threads, \`/proc/<pid>/stat\`, 10 ms ticks) across a ${FLOOD_SECONDS} s junk-only flood, minus the idle rate (${fmt(input.idleTicksPerSecond * TICK_MS)} ms/s over ${input.idleSeconds} s idle), divided by responses. The server is saturated during the flood, so this is also about 1 s ÷ rate.
+- **CPU per request**: the server process's utime + stime (all threads, \`/proc/<pid>/stat\`, 10 ms ticks) across a ${FLOOD_SECONDS} s junk-only flood, minus the idle rate (${fmt(input.idleCpuMsPerSecond)} ms/s over ${input.idleSeconds} s idle), divided by responses. The server is saturated during the flood, so this is also about 1 s ÷ rate.
 - **Writes**: rows per table counted from a read-only connection before and after; commits and WAL frames from the \`-shm\` wal-index header (\`iChange\`, \`mxFrame\`); \`PRAGMA data_version\` on that connection (changes if any other connection committed); \`write_bytes\` from \`/proc/<pid>/io\` (bytes the server dirtied in files); growth = size of \`.sqlite\` + \`-wal\`. WAL bytes per request below = WAL frames × (${input.pageSize} + ${WAL_FRAME_HEADER_BYTES}) ÷ requests. Control, to show the counters see writes: over the quiet windows the legitimate client's ~${input.control.visits} mailbox opens showed as ${controlRows} rows (${controlTables}), ${controlCommits} commits, ${kib(controlWriteBytes)} write_bytes. Idle for ${input.idleSeconds} s: ${noWrites(input.idleWrites) ? 'no writes' : JSON.stringify(input.idleWrites)}.
 - **Legitimate p99**: a client in the driver process using the real reporter code: \`GET /api/config\` then \`openMailbox\` (\`POST /api/mailbox/challenge\`, solve ${input.workBits} bits, signed \`GET /api/mailbox\`), back to back, each request timed to its last byte; p99 over all its requests in a ${WINDOW_SECONDS} s window. Windows run side by side: quiet, flood, quiet, flood… (${REPETITIONS} of each per kind); the ratio is median of flood p99s ÷ median of quiet p99s. These floods are separate from the ${FLOOD_SECONDS} s one, so the legitimate client's own writes do not count as growth.
 
@@ -672,7 +465,7 @@ Legitimate client per window (p99 ms of each repetition; p50 and visits/s as med
 |---|---|---|---|---|---|---|
 ${latencyDetail.join('\n')}
 
-Where the CPU goes: the same junk through \`app.request()\` in one process (\`makeTestApp(PRODUCTION_CONFIG)\`, median of ${IN_PROCESS_ROUNDS} interleaved rounds of ${IN_PROCESS_REQUESTS} requests each after 200 warm-up, sequential, each \`Request\` built beforehand, outside the timing), against the HTTP figure and against a 404 over HTTP (${REFERENCE_FLOOD_SECONDS} s flood), which runs the same middleware and no Parley check:
+Where the CPU goes: the same junk through \`app.request()\` in one process (\`openLocalApp(PRODUCTION_CONFIG)\`, median of ${IN_PROCESS_ROUNDS} interleaved rounds of ${IN_PROCESS_REQUESTS} requests each after 200 warm-up, sequential, each \`Request\` built beforehand, outside the timing), against the HTTP figure and against a 404 over HTTP (${REFERENCE_FLOOD_SECONDS} s flood), which runs the same middleware and no Parley check:
 
 | request | HTTP req/s | HTTP CPU ms/req | in-process (Parley + Hono) ms/req | HTTP minus 404 floor ms/req | in-process commits |
 |---|---|---|---|---|---|
@@ -687,5 +480,4 @@ What dominates the kinds over ${TARGET_CPU_MS} ms (ms/request; floor = the 404 o
 Targets: no write — ${withWrites.length === 0 ? `**met** for every kind (0 rows, 0 commits, 0 WAL frames, data_version unchanged, 0 bytes growth)` : `**not met** for ${withWrites.map((r) => r.kind).join(', ')}`}${referenceWrites.length ? `; reference kinds with writes: ${referenceWrites.map(([k]) => k).join(', ')}` : ''}. CPU ≤ ${TARGET_CPU_MS} ms — ${overTarget.length === 0 ? '**met** for every kind' : `**not met** for ${overTarget.map((r) => `${r.kind} (${fmt(r.cpuMsPerRequest)} ms)`).join(', ')}`}. Whole command: ${fmt(input.totalSeconds)} s.`;
 }
 
-if (values['as-flooder']) runFlooder();
-else await main();
+await main();

@@ -1,23 +1,22 @@
 // The load generator, in its own process: runs one autocannon job at a time (sent over IPC)
-// against the bench server and answers with throughput, status counts and latency
-// percentiles computed from every response's own timing (autocannon's histogram keeps
-// whole milliseconds only). Per-request headers and bodies come from a pre-built file or,
-// for the soak, from a feeder process; each is used once.
+// and answers with throughput, status counts and latency percentiles computed from every
+// response's own timing (autocannon's histogram keeps whole milliseconds only). Per-request
+// headers and bodies come from a pre-built file, from a feeder process (this file run with
+// --feeder: it makes submissions on demand for the soak, which sends too many to pre-build),
+// or are junk made on the fly (junk-requests.ts); each is used once.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import autocannon, { type AutocannonRequest } from 'autocannon';
-import { forkTs, nextMessage, stopChild, stopWithParent } from './child.js';
-import type { FeederSpec } from './submission-feeder.js';
-import { percentile } from './stats.js';
 import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
+import type { InstanceConfig, PublicOrganisation } from './instance.js';
+import { junkRequest, type Challenges, type JunkKind } from './junk-requests.js';
+import { forkTs, nextMessage, stopChild, stopWithParent } from './load.js';
+import { percentile } from './report.js';
 
-const FEEDER_CHALLENGE_PATH = '/api/mailbox/challenge';
+export type LoadVariant = { headers?: Record<string, string>; body?: string };
 
-export interface LoadVariant {
-  headers?: Record<string, string>;
-  body?: string;
-}
+export type FeederSpec = { config: InstanceConfig; org: PublicOrganisation; plaintextBytes: number };
 
 export interface LoadJob {
   title: string;
@@ -32,27 +31,16 @@ export interface LoadJob {
   headers?: Record<string, string>;
   /** JSON file of LoadVariant[]: one per request, handed out in order by setupRequest. */
   variantsFile?: string;
-  /**
-   * Make submission bodies on the fly instead (too many to pre-build), each sent after a
-   * fresh challenge request whose challenge it carries (url is then the reports route).
-   */
+  /** Submission bodies made on the fly by a feeder, each sent after a fresh challenge request whose challenge it carries (url is then the reports route). */
   feeder?: FeederSpec;
+  /** Junk requests of this kind, each made as it is sent. */
+  junk?: { kind: JunkKind; challenges: Challenges };
   /** Print a progress line and keep per-interval figures this often. */
   intervalSeconds?: number;
 }
 
-export interface LatencySummary {
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-export interface IntervalStats extends LatencySummary {
-  endSeconds: number;
-  ok: number;
-  notOk: number;
-}
+export type LatencySummary = Record<'p50' | 'p90' | 'p99' | 'max', number>;
+export type IntervalStats = LatencySummary & { endSeconds: number; ok: number; notOk: number };
 
 export interface LoadResult {
   title: string;
@@ -72,29 +60,12 @@ export interface LoadResult {
   intervals: IntervalStats[];
 }
 
-/** Growable float array for latency samples (a 10-minute soak has ~10^5–10^6). */
-class Samples {
-  private data = new Float64Array(1 << 14);
-  length = 0;
-  push(value: number) {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-  view(from = 0): Float64Array {
-    return this.data.subarray(from, this.length);
-  }
-}
-
-function summarise(samples: Float64Array): LatencySummary {
-  return { p50: percentile(samples, 50), p90: percentile(samples, 90), p99: percentile(samples, 99), max: percentile(samples, 100) };
-}
+const summarise = (s: number[]): LatencySummary => ({ p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: percentile(s, 100) });
 
 /** Keeps a queue of feeder-made bodies ahead of the load. */
 class FeederQueue {
+  static readonly LOW_WATER = 5000;
+  static readonly BATCH = 200;
   private queue: string[] = [];
   private asking = false;
   private constructor(private readonly child: ChildProcess) {
@@ -107,19 +78,16 @@ class FeederQueue {
     });
   }
 
-  static async start(spec: FeederSpec, prefill: number): Promise<FeederQueue> {
-    const child = forkTs(join(import.meta.dirname, 'submission-feeder.ts'));
+  /** Starts the feeder and waits (2 minutes at most) until LOW_WATER bodies are ready. */
+  static async start(spec: FeederSpec): Promise<FeederQueue> {
+    const child = forkTs(import.meta.filename, ['--feeder']);
     await nextMessage(child, 'ready', 60_000);
     child.send({ type: 'init', spec });
     const feeder = new FeederQueue(child);
     feeder.topUp();
-    const deadline = Date.now() + 120_000;
-    while (feeder.queue.length < prefill && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const deadline = Date.now() + 120_000; feeder.queue.length < FeederQueue.LOW_WATER && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
     return feeder;
   }
-
-  static readonly LOW_WATER = 5000;
-  static readonly BATCH = 200;
 
   private topUp() {
     if (!this.asking && this.queue.length < FeederQueue.LOW_WATER) {
@@ -141,20 +109,21 @@ class FeederQueue {
 
 async function runJob(job: LoadJob): Promise<LoadResult> {
   const variants: LoadVariant[] = job.variantsFile ? (JSON.parse(readFileSync(job.variantsFile, 'utf8')) as LoadVariant[]) : [];
-  const feeder = job.feeder ? await FeederQueue.start(job.feeder, FeederQueue.LOW_WATER) : undefined;
+  const feeder = job.feeder ? await FeederQueue.start(job.feeder) : undefined;
   let next = 0;
   let variantsShort = 0;
   let lastBody: string | undefined;
   // Which kind of request the next 'response' event is about (onResponse runs just before it).
   let responding: 'main' | 'challenge' = 'main';
   const challengeStatus: Record<string, number> = {};
+  const withVariant = (req: AutocannonRequest, variant: LoadVariant) => ({ ...req, headers: { ...req.headers, ...variant.headers }, ...(variant.body !== undefined ? { body: variant.body } : {}) });
   const requests: AutocannonRequest[] = [];
   if (feeder) {
     // The reporter's flow, as submitReport does it: a fresh challenge, then the report that
     // spends it. Each connection alternates the two; only the reports' latencies are kept.
     requests.push({
       method: 'POST',
-      path: FEEDER_CHALLENGE_PATH,
+      path: '/api/mailbox/challenge',
       onResponse: (status, body, context) => {
         responding = 'challenge';
         challengeStatus[status] = (challengeStatus[status] ?? 0) + 1;
@@ -171,32 +140,33 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
       },
       onResponse: () => (responding = 'main'),
     });
+  } else if (job.junk) {
+    const { kind, challenges } = job.junk;
+    requests.push({ method: job.method, setupRequest: (req) => withVariant(req, junkRequest(kind, challenges, next++)) });
   } else if (variants.length > 0) {
     requests.push({
       method: job.method,
       setupRequest: (req) => {
-        const variant = variants[next] ?? variants[variants.length - 1]!;
         if (next >= variants.length) variantsShort++;
-        next++;
-        return { ...req, headers: { ...req.headers, ...variant.headers }, ...(variant.body !== undefined ? { body: variant.body } : {}) };
+        return withVariant(req, variants[next++] ?? variants[variants.length - 1]!);
       },
     });
   } else {
     requests.push({ method: job.method });
   }
 
-  const connections = job.amount ? Math.min(job.connections, job.amount) : job.connections;
   const instance = autocannon({
     url: job.url,
-    connections,
+    connections: job.amount ? Math.min(job.connections, job.amount) : job.connections,
     ...(job.amount ? { amount: job.amount } : { duration: job.durationSeconds ?? 5 }),
     ...(job.overallRate ? { overallRate: job.overallRate } : {}),
     headers: job.headers ?? {},
     requests,
   });
 
-  const samples = new Samples();
-  const challengeSamples = new Samples();
+  // Latencies of the main request and, for feeder jobs, of the challenges (a 10-minute soak has ~10^5–10^6).
+  const samples: number[] = [];
+  const challengeSamples: number[] = [];
   let notOk = 0;
   // Own clock for the run's length: autocannon ends amount-limited runs on its 1-second
   // tick, so its start/finish would round every short run up to whole seconds.
@@ -204,21 +174,19 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   let lastResponseAt = clockStart;
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
     lastResponseAt = performance.now();
-    const ok = statusCode >= 200 && statusCode < 300;
-    if (!ok) notOk++;
+    if (statusCode < 200 || statusCode >= 300) notOk++;
     else if (responding === 'challenge') challengeSamples.push(responseTimeMs);
     else samples.push(responseTimeMs);
   });
   instance.on('reqError', () => notOk++);
 
   const intervals: IntervalStats[] = [];
-  const started = Date.now();
   let intervalFrom = 0;
   let notOkFrom = 0;
   const ticker = job.intervalSeconds
     ? setInterval(() => {
-        const slice = samples.view(intervalFrom);
-        const stats: IntervalStats = { endSeconds: Math.round((Date.now() - started) / 1000), ok: slice.length, notOk: notOk - notOkFrom, ...summarise(slice) };
+        const slice = samples.slice(intervalFrom);
+        const stats: IntervalStats = { endSeconds: Math.round((performance.now() - clockStart) / 1000), ok: slice.length, notOk: notOk - notOkFrom, ...summarise(slice) };
         intervals.push(stats);
         intervalFrom = samples.length;
         notOkFrom = notOk;
@@ -236,24 +204,33 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
     seconds,
     ok: samples.length,
     non2xx: result.non2xx - Object.entries(challengeStatus).reduce((n, [code, count]) => n + (code.startsWith('2') ? 0 : count), 0),
-    challenges: { statusCounts: challengeStatus, latencyMs: summarise(challengeSamples.view()) },
+    challenges: { statusCounts: challengeStatus, latencyMs: summarise(challengeSamples) },
     errors: result.errors,
     timeouts: result.timeouts,
     statusCounts,
     rps: samples.length / seconds,
-    latencyMs: summarise(samples.view()),
+    latencyMs: summarise(samples),
     variantsShort,
     intervals,
   };
 }
 
-// Jobs run one at a time, in the order they arrive.
-stopWithParent('load-worker', 6 * 3600, () => undefined);
-let queue = Promise.resolve();
-process.on('message', (job: LoadJob) => {
-  queue = queue.then(async () => {
-    const result = await runJob(job);
-    process.send!({ type: 'result', result });
+const asFeeder = parseArgs({ options: { feeder: { type: 'boolean' } } }).values.feeder;
+stopWithParent(asFeeder ? 'submission-feeder' : 'load-worker', 6 * 3600);
+if (asFeeder) {
+  const { makeSubmissionBodies } = await import('./instance.js');
+  const { sodiumReady } = await import('../web/protocol/index.js');
+  await sodiumReady();
+  let spec: FeederSpec | undefined;
+  process.on('message', (message: { type: 'init'; spec: FeederSpec } | { type: 'more'; count: number }) => {
+    if (message.type === 'init') spec = message.spec;
+    else if (spec) process.send!({ type: 'batch', bodies: makeSubmissionBodies(spec.config, spec.org, message.count, spec.plaintextBytes) });
   });
-});
+} else {
+  // Jobs run one at a time, in the order they arrive.
+  let queue = Promise.resolve();
+  process.on('message', (job: LoadJob) => {
+    queue = queue.then(async () => void process.send!({ type: 'result', result: await runJob(job) }));
+  });
+}
 process.send!({ type: 'ready' });

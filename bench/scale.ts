@@ -7,16 +7,10 @@ import { bytesToB64, randomBytes, sodiumReady, PROTOCOL_VERSION } from '../web/p
 import type { VerifiedConfig as InstanceConfig } from '../web/client/reporter.js';
 import type { SubmitReportBody } from '../web/client/wire-types.js';
 import type { MailboxKeys } from '../web/protocol/index.js';
-import { BENCH_KDF } from './bench-config.js';
-import { createBenchDatabase, startBenchInstance } from './bench-instance.js';
-import { startLoadGenerator, type LoadGenerator } from './load-client.js';
-import { MAILBOX_PATH, signedMailboxFetches } from './mailbox-proofs.js';
-import { measuredRun, problems, type MeasuredRun } from './measured-run.js';
+import { BENCH_KDF, createBenchDatabase, MAILBOX_PATH, makeSubmission, reportOfSize, signedMailboxFetches, startBenchInstance } from './instance.js';
+import { measuredRun, problems, startLoadGenerator, type LoadGenerator, type MeasuredRun } from './load.js';
+import { fmt, machineLine, median, mib, noteLine, publish } from './report.js';
 import { seedReports } from './seed.js';
-import { makeSubmission, reportOfSize } from './submissions.js';
-import { machineLine } from './machine.js';
-import { fmt, median } from './stats.js';
-import { updateResultsSection } from './results-file.js';
 
 const { values } = parseArgs({
   options: {
@@ -70,7 +64,7 @@ async function measureSize(load: LoadGenerator, size: number): Promise<SizeResul
         }
       },
     });
-    console.log(`scale: ${label(size)} seeded in ${seeded.seconds.toFixed(1)} s, ${fmt(seeded.fileBytes / 1024 ** 2)} MiB`);
+    console.log(`scale: ${label(size)} seeded in ${seeded.seconds.toFixed(1)} s, ${mib(seeded.fileBytes)} MiB`);
 
     const instance = await startBenchInstance(db);
     try {
@@ -87,7 +81,7 @@ async function measureSize(load: LoadGenerator, size: number): Promise<SizeResul
       }
       return { size, seedSeconds: seeded.seconds, fileBytes: seeded.fileBytes, runs };
     } finally {
-      await instance.server.stop();
+      await instance.server.kill();
     }
   } finally {
     db.remove();
@@ -98,7 +92,7 @@ function report(results: SizeResult[], totalSeconds: number): string {
   const p99 = (r: SizeResult) => median(r.runs.map((x) => x.latencyMs.p99));
   const rows = results.map((r) => {
     const trouble = r.runs.map(problems).filter(Boolean);
-    return `| ${label(r.size)} | ${fmt(r.seedSeconds)} s | ${fmt(r.fileBytes / 1024 ** 2)} MiB | ${fmt(median(r.runs.map((x) => x.latencyMs.p50)))} | ${fmt(p99(r))} | ${fmt(median(r.runs.map((x) => x.rps)))} | ${fmt(median(r.runs.map((x) => x.cpuMsPerRequest)))} | ${trouble.length ? trouble.join('; ') : 'none'} |`;
+    return `| ${label(r.size)} | ${fmt(r.seedSeconds)} s | ${mib(r.fileBytes)} MiB | ${fmt(median(r.runs.map((x) => x.latencyMs.p50)))} | ${fmt(p99(r))} | ${fmt(median(r.runs.map((x) => x.rps)))} | ${fmt(median(r.runs.map((x) => x.cpuMsPerRequest)))} | ${trouble.length ? trouble.join('; ') : 'none'} |`;
   });
   const smallest = results[0]!;
   const largest = results.at(-1)!;
@@ -109,7 +103,7 @@ function report(results: SizeResult[], totalSeconds: number): string {
       : 'Target: fetch p99 at 1M within 1.5× of p99 at 1k — only one size was measured, so no ratio.';
   return `## Scale: mailbox fetch latency against stored reports
 
-Command: \`npm run bench:scale -- --sizes ${values.sizes}\` (also part of \`npm run bench\`)${values.note ? `  \n**${values.note}**` : ''}
+Command: \`npm run bench:scale -- --sizes ${values.sizes}\` (also part of \`npm run bench\`)${noteLine(values.note)}
 
 Machine: ${machineLine()}
 
@@ -135,8 +129,7 @@ async function main() {
     await load.stop();
   }
   const markdown = report(results, (performance.now() - started) / 1000);
-  console.log(markdown);
-  if (!values['no-write']) updateResultsSection('scale', markdown);
+  publish('scale', markdown, values);
 }
 
 await main();

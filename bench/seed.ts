@@ -16,11 +16,6 @@ const ROWS_PER_TRANSACTION = 20_000;
 const STATUSES = ['received', 'received', 'received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-export interface SeedResult {
-  seconds: number;
-  fileBytes: number;
-}
-
 const b64 = (bytes: Buffer) => bytes.toString('base64url'); // the same unpadded base64url as the protocol's bytesToB64
 
 // References are 40 random-looking bits, like the server's; made from the row number through
@@ -39,20 +34,25 @@ function dayWithinYears(years: number, random: number): string {
   return new Date(Date.now() - Math.floor(random * years * 365) * 86_400_000).toISOString().slice(0, 10);
 }
 
-interface Row {
-  caseId: string;
-  status: string;
-  day: string;
-  locatorHash: string;
-  signPublicKey: string;
-  boxPublicKey: string;
-  sealedCaseKey: string;
-  orgSealedCaseKey: string;
-  keyVersion: number;
-  messageId: string;
-  envelope: string;
-  signature: string;
+/** A submission made by the real client, stored as the server would store it. */
+function rowFromSubmission(body: SubmitReportBody) {
+  return {
+    caseId: body.caseId,
+    status: 'received' as string,
+    day: new Date().toISOString().slice(0, 10),
+    locatorHash: createHash('sha256').update(Buffer.from(body.mailbox.locator, 'base64url')).digest('base64url'),
+    signPublicKey: body.mailbox.signPublicKey,
+    boxPublicKey: body.mailbox.boxPublicKey,
+    sealedCaseKey: body.mailbox.sealedCaseKey,
+    orgSealedCaseKey: body.orgCaseKey.sealedCaseKey,
+    keyVersion: body.orgCaseKey.keyVersion,
+    messageId: body.report.id,
+    envelope: body.report.envelope,
+    signature: body.report.signature,
+  };
 }
+
+type Row = ReturnType<typeof rowFromSubmission>;
 
 function randomRow(keyVersion: number): Row {
   // One draw per row keeps the random-number cost small next to the inserts.
@@ -77,25 +77,7 @@ function randomRow(keyVersion: number): Row {
   };
 }
 
-/** A submission made by the real client, stored as the server would store it. */
-export function rowFromSubmission(body: SubmitReportBody): Row {
-  return {
-    caseId: body.caseId,
-    status: 'received',
-    day: new Date().toISOString().slice(0, 10),
-    locatorHash: createHash('sha256').update(Buffer.from(body.mailbox.locator, 'base64url')).digest('base64url'),
-    signPublicKey: body.mailbox.signPublicKey,
-    boxPublicKey: body.mailbox.boxPublicKey,
-    sealedCaseKey: body.mailbox.sealedCaseKey,
-    orgSealedCaseKey: body.orgCaseKey.sealedCaseKey,
-    keyVersion: body.orgCaseKey.keyVersion,
-    messageId: body.report.id,
-    envelope: body.report.envelope,
-    signature: body.report.signature,
-  };
-}
-
-export function seedReports(dbPath: string, options: { orgId: string; keyVersion: number; count: number; known: readonly SubmitReportBody[]; onProgress?: (done: number) => void }): SeedResult {
+export function seedReports(dbPath: string, options: { orgId: string; keyVersion: number; count: number; known: readonly SubmitReportBody[]; onProgress?: (done: number) => void }): { seconds: number; fileBytes: number } {
   const started = performance.now();
   const sqlite = new Database(dbPath);
   try {

@@ -5,14 +5,9 @@
 import { parseArgs } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openMailbox } from '../web/client/reporter.js';
-import { sodiumReady } from '../web/protocol/index.js';
-import { createBenchDatabase, startBenchInstance, submitReportsForMailboxes, type BenchInstance } from './bench-instance.js';
-import { startLoadGenerator, type LoadGenerator, type LoadJob } from './load-client.js';
-import { measuredRun, problems } from './measured-run.js';
-import { REPORT_PLAINTEXT_BYTES } from './submissions.js';
-import { machineLine } from './machine.js';
-import { fmt, median, percentile } from './stats.js';
-import { updateResultsSection } from './results-file.js';
+import { REPORT_PLAINTEXT_BYTES, submitReportsForMailboxes, withBenchInstance, type BenchInstance } from './instance.js';
+import { measuredRun, problems, type LoadGenerator, type LoadJob } from './load.js';
+import { fmt, machineLine, median, mib, noteLine, percentile, publish } from './report.js';
 
 const { values } = parseArgs({
   options: {
@@ -66,50 +61,41 @@ async function fetchLoop(instance: BenchInstance, mailboxes: Awaited<ReturnType<
   return { latencies, errors };
 }
 
-async function main() {
-  await sodiumReady();
-  const db = await createBenchDatabase('parley-soak-');
-  let running: BenchInstance | undefined;
-  let load: LoadGenerator | undefined;
-  try {
-    const instance = await startBenchInstance(db);
-    running = instance;
-    load = await startLoadGenerator();
-    const mailboxes = await submitReportsForMailboxes(instance, 16, REPORT_PLAINTEXT_BYTES);
-    const calibration = values.rate ? [] : await measureMaxRate(instance, load);
-    const maxRate = values.rate ? Number.NaN : median(calibration);
-    const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(maxRate * LOAD_SHARE));
-    console.log(`soak: ${MINUTES} min at ${rate} reports/s${values.rate ? ' (given)' : ` (${LOAD_SHARE * 100} % of ${fmt(maxRate)}/s)`}`);
+await withBenchInstance('parley-soak-', async (instance, load) => {
+  const mailboxes = await submitReportsForMailboxes(instance, 16, REPORT_PLAINTEXT_BYTES);
+  const calibration = values.rate ? [] : await measureMaxRate(instance, load);
+  const maxRate = values.rate ? Number.NaN : median(calibration);
+  const rate = values.rate ? Number(values.rate) : Math.max(1, Math.round(maxRate * LOAD_SHARE));
+  console.log(`soak: ${MINUTES} min at ${rate} reports/s${values.rate ? ' (given)' : ` (${LOAD_SHARE * 100} % of ${fmt(maxRate)}/s)`}`);
 
-    const durationSeconds = Math.round(MINUTES * 60);
-    const start = await instance.server.stats(true);
-    let loadDone = false;
-    const done = new AbortController();
-    const rss: { atSeconds: number; rssBytes: number }[] = [{ atSeconds: 0, rssBytes: start.rssBytes }];
-    const startedAt = performance.now();
-    const soak = load
-      // overallRate counts requests: a challenge and a report per submission.
-      .run(submitJob(instance, 'soak', { durationSeconds, overallRate: 2 * rate, intervalSeconds: 60, feeder: feederFor(instance) }))
-      .finally(() => {
-        loadDone = true;
-        done.abort();
-      });
-    const fetches = fetchLoop(instance, mailboxes, () => loadDone, Math.ceil((durationSeconds * 1000) / FETCH_INTERVAL_MS) + 120);
-    const rssSampler = (async () => {
-      for (let i = 0; i < durationSeconds / 30 + 40 && !loadDone; i++) {
-        await sleep(30_000, undefined, { signal: done.signal }).catch(() => undefined);
-        if (!loadDone) rss.push({ atSeconds: Math.round((performance.now() - startedAt) / 1000), rssBytes: (await instance.server.stats()).rssBytes });
-      }
-    })();
-    const result = await soak;
-    const [fetched] = await Promise.all([fetches, rssSampler]);
-    const end = await instance.server.stats();
-    const cpuMsPerRequest = (end.cpuUserMicros - start.cpuUserMicros + end.cpuSystemMicros - start.cpuSystemMicros) / 1000 / (2 * (result.ok + result.non2xx) + fetched.latencies.length * 2);
-    const mib = (bytes: number) => fmt(bytes / 1024 ** 2);
+  const durationSeconds = Math.round(MINUTES * 60);
+  const start = await instance.server.stats(true);
+  let loadDone = false;
+  const done = new AbortController();
+  const rss: { atSeconds: number; rssBytes: number }[] = [{ atSeconds: 0, rssBytes: start.rssBytes }];
+  const startedAt = performance.now();
+  const soak = load
+    // overallRate counts requests: a challenge and a report per submission.
+    .run(submitJob(instance, 'soak', { durationSeconds, overallRate: 2 * rate, intervalSeconds: 60, feeder: feederFor(instance) }))
+    .finally(() => {
+      loadDone = true;
+      done.abort();
+    });
+  const fetches = fetchLoop(instance, mailboxes, () => loadDone, Math.ceil((durationSeconds * 1000) / FETCH_INTERVAL_MS) + 120);
+  const rssSampler = (async () => {
+    for (let i = 0; i < durationSeconds / 30 + 40 && !loadDone; i++) {
+      await sleep(30_000, undefined, { signal: done.signal }).catch(() => undefined);
+      if (!loadDone) rss.push({ atSeconds: Math.round((performance.now() - startedAt) / 1000), rssBytes: (await instance.server.stats()).rssBytes });
+    }
+  })();
+  const result = await soak;
+  const [fetched] = await Promise.all([fetches, rssSampler]);
+  const end = await instance.server.stats();
+  const cpuMsPerRequest = (end.cpuUserMicros - start.cpuUserMicros + end.cpuSystemMicros - start.cpuSystemMicros) / 1000 / (2 * (result.ok + result.non2xx) + fetched.latencies.length * 2);
 
-    const markdown = `## Soak: report submissions at ${LOAD_SHARE * 100} % of maximum throughput
+  const markdown = `## Soak: report submissions at ${LOAD_SHARE * 100} % of maximum throughput
 
-Command: \`npm run soak:load -- --minutes ${values.minutes}${values.rate ? ` --rate ${values.rate}` : ''}\`${values.note ? `  \n**${values.note}**` : ''}
+Command: \`npm run soak:load -- --minutes ${values.minutes}${values.rate ? ` --rate ${values.rate}` : ''}\`${noteLine(values.note)}
 
 Machine: ${machineLine()}
 
@@ -126,13 +112,5 @@ Same server and load setup as the HTTP section (bench server in its own process,
 | server RSS at start → end | ${mib(start.rssBytes)} → ${mib(end.rssBytes)} MiB (highest sampled ${mib(end.windowPeakRssBytes)} MiB; process peak ${mib(end.maxRssBytes)} MiB) |
 | server RSS every 30 s | ${rss.map((r) => mib(r.rssBytes)).join(', ')} MiB |
 | server CPU per request | ${fmt(cpuMsPerRequest)} ms (user + system over all requests in the soak) |`;
-    console.log(markdown);
-    if (!values['no-write']) updateResultsSection('soak-load', markdown);
-  } finally {
-    await load?.stop();
-    await running?.server.stop();
-    db.remove();
-  }
-}
-
-await main();
+  publish('soak-load', markdown, values);
+});

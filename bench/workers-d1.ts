@@ -9,20 +9,20 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlink
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { b64ToBytes, generatePassphrase, mailboxProofHeaders, sodiumReady, type MailboxKeys } from '../web/protocol/index.js';
+import { createOrganisation } from '../scripts/create-organisation.js';
+import { ROOT, runWrangler, startLocalWorker } from '../scripts/lib/workerd.js';
+import { ApiClient } from '../web/client/api.js';
+import { listCases, openCase, replyToCase, signIn } from '../web/client/investigator.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../web/client/reporter.js';
-import { listCases, openCase, replyToCase } from '../web/client/investigator.js';
-import { TEST_KDF } from '../test/support/test-app.js';
-import { startWorkerdTarget } from '../test/support/targets.js';
-import { ROOT, runWrangler } from '../test/support/workerd.js';
-import { machineLine } from './machine.js';
-import { fmt, median, percentile } from './stats.js';
-import { updateResultsSection } from './results-file.js';
+import { b64ToBytes, bytesToB64, generatePassphrase, mailboxProofHeaders, sodiumReady, type KdfParams, type MailboxKeys } from '../web/protocol/index.js';
+import { totpCodeAt } from '../worker/totp.js';
+import { fmt, machineLine, median, percentile, procCpuMs, updateResultsSection } from './report.js';
 
 const REQUESTS = Number(process.argv[2] ?? 300);
 const WARM_UP = 20;
 const FREE_PLAN_LIMIT_BYTES = 3 * 1024 * 1024;
-const CLOCK_TICKS_PER_SECOND = 100; // Linux USER_HZ
+/** Cheap Argon2id for the clients' keys (the server offers it); client-side work is not measured here. */
+const KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 64 * 1024 });
 
 // ---- bundle size --------------------------------------------------------------------
 
@@ -70,12 +70,6 @@ function childWorkerds(persistTo: string): WorkerdProcess[] {
     });
 }
 
-/** utime + stime in milliseconds. */
-function cpuMs(pid: number): number {
-  const fields = /^\d+ \(.*\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim())![1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-}
-
 // ---- measured phases ----------------------------------------------------------------
 
 interface PhaseResult {
@@ -85,7 +79,7 @@ interface PhaseResult {
 }
 
 async function phase(name: string, processes: WorkerdProcess[], requests: (() => Promise<Response>)[]): Promise<PhaseResult> {
-  const before = processes.map((p) => cpuMs(p.pid));
+  const before = processes.map((p) => procCpuMs(p.pid));
   const wallMs: number[] = [];
   for (const send of requests) {
     const start = performance.now();
@@ -94,7 +88,7 @@ async function phase(name: string, processes: WorkerdProcess[], requests: (() =>
     wallMs.push(performance.now() - start);
     if (!res.ok) throw new Error(`${name}: HTTP ${res.status}`);
   }
-  const cpuMsPerRequest = Object.fromEntries(processes.map((p, i) => [p.role, (cpuMs(p.pid) - before[i]!) / requests.length]));
+  const cpuMsPerRequest = Object.fromEntries(processes.map((p, i) => [p.role, (procCpuMs(p.pid) - before[i]!) / requests.length]));
   return { name, wallMs, cpuMsPerRequest };
 }
 
@@ -103,32 +97,44 @@ async function main(): Promise<void> {
   const machine = machineLine();
   const bundle = await measureBundle();
 
-  // Challenges live long enough to be fetched ahead of the signed requests that use them.
-  const t = await startWorkerdTarget({ challengeTtlSeconds: 600 });
+  const serverSecret = crypto.getRandomValues(new Uint8Array(32));
+  const t = await startLocalWorker({
+    vars: {
+      PARLEY_KDF_OPS_LIMIT: String(KDF.opsLimit),
+      PARLEY_KDF_MEMORY_BYTES: String(KDF.memLimitBytes),
+      // Challenges live long enough to be fetched ahead of the signed requests that use them.
+      PARLEY_CHALLENGE_TTL_SECONDS: '600',
+      PARLEY_WORK_BITS: '0',
+      PARLEY_MAILBOX_FREE_FAILURES: '1000',
+      PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
+    },
+  });
   try {
-    await t.addOrganisation('Anti-Corruption Unit', 'alice');
-    const config = await fetchInstanceConfig(t.api);
+    const password = 'bench password, not secret';
+    const { totpSecret } = await createOrganisation(t.db, { orgName: 'Anti-Corruption Unit', username: 'alice', password, kdf: KDF, now: Date.now(), serverSecret });
+    const api = new ApiClient(t.url);
+    const config = await fetchInstanceConfig(api);
     const org = config.organisations[0]!;
 
     // One mailbox with a realistic short thread: the report, a question, an answer.
-    const keys = deriveKeysForInstance(generatePassphrase(), config, TEST_KDF);
-    await submitReport(t.api, buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800) }));
-    const session = await t.signIn('alice');
-    await replyToCase(t.api, session, await openCase(t.api, session, (await listCases(t.api, session))[0]!.id), 'Which station was this?');
-    await replyFromMailbox(t.api, keys, await openMailbox(t.api, keys), 'The one on the high street.');
+    const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
+    await submitReport(api, buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800) }));
+    const session = await signIn(api, { username: 'alice', password, totp: totpCodeAt(totpSecret, Date.now()) }, KDF);
+    await replyToCase(api, session, await openCase(api, session, (await listCases(api, session))[0]!.id), 'Which station was this?');
+    await replyFromMailbox(api, keys, await openMailbox(api, keys), 'The one on the high street.');
 
     const processes = childWorkerds(t.persistTo);
     if (!processes.some((p) => p.role === 'runtime (worker + D1)')) throw new Error('could not find the workerd process holding D1');
 
     // Client-side work (Argon2id at test cost, sealing, signing) happens before each phase, untimed.
     const submissions = Array.from({ length: REQUESTS + WARM_UP }, () =>
-      JSON.stringify(buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, TEST_KDF), org, { kind: 'report', category: 'other', whatHappened: 'y'.repeat(800) })),
+      JSON.stringify(buildReportSubmission(deriveKeysForInstance(generatePassphrase(), config, KDF), org, { kind: 'report', category: 'other', whatHappened: 'y'.repeat(800) })),
     );
-    const postReport = (body: string) => () => t.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const postChallenge = () => t.request('/api/mailbox/challenge', { method: 'POST' });
+    const postReport = (body: string) => () => fetch(`${t.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const postChallenge = () => fetch(`${t.url}/api/mailbox/challenge`, { method: 'POST' });
     const signedGet = (k: MailboxKeys, challenge: Uint8Array) => {
       const headers = mailboxProofHeaders(k, challenge, 'GET', '/api/mailbox', new Uint8Array(0));
-      return () => t.request('/api/mailbox', { headers });
+      return () => fetch(`${t.url}/api/mailbox`, { headers });
     };
     const fetchChallenges = async (n: number) =>
       Promise.all(Array.from({ length: n }, async () => b64ToBytes(((await (await postChallenge()).json()) as { challenge: string }).challenge)!));
@@ -136,10 +142,10 @@ async function main(): Promise<void> {
     await phase('warm-up', processes, [
       ...submissions.splice(0, WARM_UP).map(postReport),
       ...(await fetchChallenges(WARM_UP)).map((c) => signedGet(keys, c)),
-      ...Array.from({ length: WARM_UP }, () => () => t.request('/api/config')),
+      ...Array.from({ length: WARM_UP }, () => () => fetch(`${t.url}/api/config`)),
     ]);
     const results = [
-      await phase('GET /api/config (no writes; baseline)', processes, Array.from({ length: REQUESTS }, () => () => t.request('/api/config'))),
+      await phase('GET /api/config (no writes; baseline)', processes, Array.from({ length: REQUESTS }, () => () => fetch(`${t.url}/api/config`))),
       await phase('POST /api/reports (report submission)', processes, submissions.map(postReport)),
       await phase('POST /api/mailbox/challenge', processes, Array.from({ length: REQUESTS }, () => postChallenge)),
       await phase('GET /api/mailbox (signed; 3-message thread)', processes, (await fetchChallenges(REQUESTS)).map((c) => signedGet(keys, c))),

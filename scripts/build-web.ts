@@ -4,7 +4,7 @@
 // can rebuild from the same commit and compare the published hashes in manifest.json.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,83 @@ const SCRIPTS = {
   'console-engine.js': 'web/console/engine.ts',
 } as const;
 const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter-styles.css': 'web/reporter/reporter.css', 'console-styles.css': 'web/console/console.css' } as const;
-const PAGES = { 'index.html': 'web/pages/reporter.html', 'console.html': 'web/pages/console.html' } as const;
+const PAGES = { 'console.html': 'web/pages/console.html' } as const;
+/** The reporter's page: built once per offered language (see reporterPages). */
+const REPORTER_PAGE = 'web/pages/reporter.html';
+export const REPORTER_CATALOGUES = join(ROOT, 'web', 'i18n', 'reporter');
+/** Offered when the operator names none: English (the source) and Welsh (Welsh Language Standards). */
+export const DEFAULT_LANGUAGES = ['en', 'cy'] as const;
+
+interface PageCatalogue {
+  meta: { language: string; name: string; englishName: string; dir: 'ltr' | 'rtl'; status: string; reviewed: boolean };
+  messages: Record<string, string>;
+}
+
+export function readCatalogue(language: string, dir: string = REPORTER_CATALOGUES): PageCatalogue {
+  const file = join(dir, `${language}.json`);
+  if (!existsSync(file)) throw new Error(`no catalogue for language "${language}" (${file})`);
+  const catalogue = JSON.parse(readFileSync(file, 'utf8')) as PageCatalogue;
+  if (catalogue.meta?.language !== language) throw new Error(`${file}: meta.language must be "${language}"`);
+  if (catalogue.meta.dir !== 'ltr' && catalogue.meta.dir !== 'rtl') throw new Error(`${file}: meta.dir must be "ltr" or "rtl"`);
+  return { meta: catalogue.meta, messages: catalogue.messages ?? {} };
+}
+
+/** Every catalogue there is, offered or not: en, cy, pl, … (the files in web/i18n/reporter). */
+export function catalogueLanguages(dir: string = REPORTER_CATALOGUES): string[] {
+  return readdirSync(dir).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+}
+
+/**
+ * The languages the reporter's pages are offered in: PARLEY_LANGUAGES (e.g. "en,cy,pl"), or
+ * en and cy. English is always offered (it is the source, and the page at /). A language
+ * whose catalogue lacks a message is refused by name, so no page ever shows a half translation.
+ */
+export function offeredLanguages(setting: string | undefined = process.env.PARLEY_LANGUAGES, dir: string = REPORTER_CATALOGUES): string[] {
+  const named = setting === undefined || setting.trim() === '' ? [...DEFAULT_LANGUAGES] : setting.split(',').map((l) => l.trim()).filter((l) => l !== '');
+  const languages = ['en', ...named.filter((l) => l !== 'en')].filter((l, i, all) => all.indexOf(l) === i);
+  const source = readCatalogue('en', dir);
+  for (const language of languages) {
+    if (!/^[a-z]{2,3}$/.test(language)) throw new Error(`PARLEY_LANGUAGES: "${language}" is not a language code like "cy"`);
+    const missing = Object.keys(source.messages).filter((key) => typeof readCatalogue(language, dir).messages[key] !== 'string');
+    if (missing.length > 0) throw new Error(`PARLEY_LANGUAGES: the "${language}" catalogue is not complete (${missing.length} messages missing, e.g. ${missing[0]}); it cannot be offered yet`);
+  }
+  return languages;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/**
+ * The reporter's page in one language: lang and dir on <html>, the words that are in the HTML
+ * itself (title, header, the no-JavaScript text) filled in from the catalogue, links to the
+ * other offered languages (each named in itself, with its lang), and the catalogue as a data
+ * block for the script (type="application/json": never executed, so the CSP is untouched).
+ */
+export function reporterPage(template: string, catalogue: PageCatalogue, others: PageCatalogue[]): string {
+  const { meta, messages } = catalogue;
+  const links = others.map((other) =>
+    `<li><a href="/${other.meta.language}/" lang="${other.meta.language}" hreflang="${other.meta.language}" dir="${other.meta.dir}">${escapeHtml(other.meta.name)}</a></li>`).join('');
+  // "<" escaped in the JSON, so no message can end the data block early.
+  const data = JSON.stringify({ meta, messages }).replace(/</g, '\\u003c');
+  return template
+    .replace(/\{\{lang\}\}/g, meta.language)
+    .replace(/\{\{dir\}\}/g, meta.dir)
+    .replace(/\{\{t:([\w.]+)\}\}/g, (_, key: string) => {
+      const message = messages[key];
+      if (message === undefined) throw new Error(`${REPORTER_PAGE} uses ${key}, which the ${meta.language} catalogue lacks`);
+      return escapeHtml(message);
+    })
+    .replace('{{languages}}', () => (links === '' ? '' : `<nav id="languages" class="languages" aria-label="${escapeHtml(messages['page.languages'] ?? '')}"><ul>${links}</ul></nav>`))
+    .replace('{{catalogue}}', () => `<script type="application/json" id="catalogue">${data}</script>`);
+}
+
+export interface WebBuildOptions {
+  /** Offered languages (default: offeredLanguages()). */
+  languages?: string[];
+  /** Where the reporter catalogues are (default: web/i18n/reporter); tests point it at stubs. */
+  catalogueDir?: string;
+}
 
 function sri(bytes: Uint8Array): string {
   return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
@@ -33,7 +109,10 @@ export function pinnedAnchors(file: string = join(ROOT, 'config', 'anchors.json'
   return parsed as Record<string, string>;
 }
 
-export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string, string> = pinnedAnchors()): Promise<Record<string, string>> {
+export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string, string> = pinnedAnchors(), options: WebBuildOptions = {}): Promise<Record<string, string>> {
+  const catalogueDir = options.catalogueDir ?? REPORTER_CATALOGUES;
+  const languages = options.languages ?? offeredLanguages(undefined, catalogueDir);
+  const catalogues = languages.map((language) => readCatalogue(language, catalogueDir));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const result = await build({
@@ -59,13 +138,24 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
     writeFileSync(file.path, file.contents);
     integrity[name] = sri(file.contents);
   }
-  for (const [out, src] of Object.entries(PAGES)) {
-    // Pages name their assets as {{integrity:file}}; the build fills in the SRI hash.
-    const html = readFileSync(join(ROOT, src), 'utf8').replace(/\{\{integrity:([\w.-]+)\}\}/g, (_, name: string) => {
+  // Pages name their assets as {{integrity:file}}; the build fills in the SRI hash.
+  const withIntegrity = (src: string, html: string) =>
+    html.replace(/\{\{integrity:([\w.-]+)\}\}/g, (_, name: string) => {
       const hash = integrity[name];
       if (!hash) throw new Error(`${src} refers to ${name}, which the build did not produce`);
       return hash;
     });
+  const pages: [string, string][] = Object.entries(PAGES).map(([out, src]) => [out, withIntegrity(src, readFileSync(join(ROOT, src), 'utf8'))]);
+  // The reporter's page: one per offered language at <language>/index.html (served at /cy/ and so
+  // on), and the English one also at index.html (served at /).
+  const reporterTemplate = withIntegrity(REPORTER_PAGE, readFileSync(join(ROOT, REPORTER_PAGE), 'utf8'));
+  for (const catalogue of catalogues) {
+    const html = reporterPage(reporterTemplate, catalogue, catalogues.filter((other) => other !== catalogue));
+    pages.push([`${catalogue.meta.language}/index.html`, html]);
+    if (catalogue.meta.language === 'en') pages.push(['index.html', html]);
+  }
+  for (const [out, html] of pages) {
+    mkdirSync(dirname(join(outDir, out)), { recursive: true });
     writeFileSync(join(outDir, out), html);
     integrity[out] = sri(Buffer.from(html));
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkDatabaseFile } from '../../bench/crash-soak/db-checks.js';
+import { checkDatabaseFile } from '../crash-soak/db-checks.js';
 import { openNodeDatabase } from '../../db/open-node.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { BackupError, backupDatabase } from '../../scripts/backup.js';

@@ -1,16 +1,14 @@
 // Issue 11: `npm start` under an open-file limit of 1,024 lets a reporter through while 2,000
 // idle and 200 slow connections are open, closes connections that send too slowly at their
 // deadlines, and tells the operator without naming anyone.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { maxConnectionsFor } from '../../worker/node-connection-limits.js';
-import { startServerProcess } from '../support/server-process.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 /** The limit in the finding, and a common default (systemd, most distributions). */
 const OPEN_FILE_LIMIT = 1024;
 const IDLE_CONNECTIONS = 2000;
@@ -21,54 +19,16 @@ const SLOW_BODY_BYTES = 100_000;
 // The route reads its JSON body before anything else.
 const BODY_ROUTE = '/api/investigator/prelogin';
 
-interface LimitedServer {
-  url: string;
-  output: () => string;
-  stop(): Promise<void>;
-}
-
-// Like test/support/server-process.ts, but the shell lowers the soft and hard open-file limit
-// first (Node raises its soft limit to the hard one at start, so both must come down).
-async function startServerUnderOpenFileLimit(dbPath: string): Promise<LimitedServer> {
-  const child = spawn('sh', ['-c', `ulimit -n ${OPEN_FILE_LIMIT} && exec "$@"`, 'sh', process.execPath, '--import', 'tsx', join(ROOT, 'worker', 'entry-node.ts')], {
-    cwd: ROOT,
-    env: { ...process.env, PARLEY_HOST: '127.0.0.1', PARLEY_PORT: '0', PARLEY_DB: dbPath },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 30_000);
-    child.stdout.on('data', () => {
-      const match = /running on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', () => reject(new Error(`server exited: ${output}`)));
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
-
 let dir: string;
-let server: LimitedServer;
+let server: ServerProcess;
 let port: number;
 const sockets: Socket[] = [];
 const drips: NodeJS.Timeout[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-connections-'));
-  server = await startServerUnderOpenFileLimit(join(dir, 'parley.sqlite'));
+  // Under the open-file limit: the shell lowers the soft and hard limit before Node starts.
+  server = await startServerProcess(join(dir, 'parley.sqlite'), {}, { openFileLimit: OPEN_FILE_LIMIT });
   port = Number(new URL(server.url).port);
 });
 afterEach(() => {
@@ -76,7 +36,7 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.destroy();
 });
 afterAll(async () => {
-  await server?.stop();
+  await server?.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -5,7 +5,8 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ackedTotal, runCrashSoak, type SoakOptions } from '../../bench/crash-soak.js';
+import { ackedTotal } from '../crash-soak/format.js';
+import { runCrashSoak, type SoakOptions } from '../crash-soak/run.js';
 
 const SHORT: SoakOptions = { cycles: 3, seed: 20_261_122, concurrency: 4, investigatorLanes: 1, killAfterMs: { min: 100, max: 700 }, reportsPerCycle: 2, maxSeconds: 150 };
 

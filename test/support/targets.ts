@@ -3,14 +3,10 @@
 // both over fetch from this process, so client-side crypto (libsodium) stays in Node and
 // only the server runs in workerd. Databases are opened with better-sqlite3 in both cases
 // (D1's local file is SQLite), to plant organisations, tamper rows and search stored bytes.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import * as schema from '../../db/schema.js';
-import type { ParleyDb } from '../../db/database.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation, type CreatedOrganisation } from '../../scripts/create-organisation.js';
 import { bytesToB64, sodiumReady, type KdfParams } from '../../web/protocol/index.js';
@@ -19,7 +15,9 @@ import { checkResponse } from './response-check.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type ReceivedRequest, type TestApp } from './test-app.js';
 import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
-import { applyD1Migrations, d1DatabaseFile, startWorkerd, type WorkerdServer } from './workerd.js';
+import { issueSetupToken } from '../../worker/setup-token.js';
+import type { ParleyDb } from '../../db/database.js';
+import { startLocalWorker, type WorkerdServer } from '../../scripts/lib/workerd.js';
 
 export type TargetName = 'node' | 'workerd';
 
@@ -35,6 +33,10 @@ export interface ApiTarget {
   request(path: string, init?: RequestInit): Promise<Response>;
   /** Every byte the server's storage holds on disk (database, WAL, and for workerd all local state). */
   storedBytes(): Buffer;
+  /** The server's database, through the repository layer (as the scripts reach it). */
+  readonly db: ParleyDb;
+  /** A first-run setup link's value ("#setup=…"), as `npm run setup` prints it; only on an instance with no organisation. */
+  issueSetupToken(): Promise<string>;
   /** One SQL statement on the server's database; rows for a query, [] otherwise. */
   sql<Row = Record<string, unknown>>(statement: string, ...params: unknown[]): Row[];
   /** An organisation with one administrator (TEST_PASSWORD), made as `npm run setup` does. */
@@ -68,6 +70,12 @@ function recordingFetch(received: ReceivedRequest[], send: (request: Request) =>
   };
 }
 
+async function setupToken(db: ParleyDb): Promise<string> {
+  const token = await issueSetupToken(db, (n) => crypto.getRandomValues(new Uint8Array(n)));
+  if (!token) throw new Error('the instance already has an organisation: no setup link');
+  return token;
+}
+
 function runSql<Row>(sqlite: Database.Database, statement: string, params: unknown[]): Row[] {
   const prepared = sqlite.prepare(statement);
   if (prepared.reader) return prepared.all(...params) as Row[];
@@ -89,6 +97,8 @@ export const nodeTarget: TargetKind = {
       get received() { return current.received; },
       request: (path, init) => current.fetch(current.api.baseUrl + path, init ?? {}),
       storedBytes: () => databaseFilesBytes(current.dbPath),
+      get db() { return current.database.db; },
+      issueSetupToken: () => setupToken(current.database.db),
       sql: (statement, ...params) => runSql(current.database.sqlite, statement, params),
       async addOrganisation(orgName, username) {
         const created = await addOrganisation(current, orgName, username);
@@ -167,46 +177,27 @@ export interface WorkerdTargetOptions {
  * `startWorkerdTarget({ assetsDir: 'dist/web', kdf: PRODUCTION_KDF })`, then open `baseUrl`.
  */
 export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Promise<ApiTarget & { server: WorkerdServer; persistTo: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-workerd-'));
-  const persistTo = join(dir, 'state');
-  const assetsDir = options.assetsDir ?? join(dir, 'assets');
-  mkdirSync(assetsDir, { recursive: true });
   const kdf = options.kdf ?? TEST_KDF;
   const challengeTtlSeconds = options.challengeTtlSeconds ?? WORKERD_CHALLENGE_TTL_SECONDS;
-  let server: WorkerdServer | undefined;
-  let sqlite: Database.Database | undefined;
   const serverSecret = crypto.getRandomValues(new Uint8Array(32));
   const totpSecrets = new Map<string, string>();
-  try {
-    await applyD1Migrations(persistTo);
-    server = await startWorkerd({
-      persistTo,
-      assetsDir,
-      logLevel: options.logLevel ?? 'warn',
-      vars: {
-        PARLEY_KDF_OPS_LIMIT: String(kdf.opsLimit),
-        PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),
-        PARLEY_CHALLENGE_TTL_SECONDS: String(challengeTtlSeconds),
-        // As TEST_CONFIG on Node: hand-made requests without work, many failures per mailbox.
-        PARLEY_WORK_BITS: '0',
-        PARLEY_MAILBOX_FREE_FAILURES: '1000',
-        // A secret in production (wrangler secret put); a var is the same binding to the worker.
-        PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
-      },
-    });
-    sqlite = new Database(d1DatabaseFile(persistTo));
-  } catch (error) {
-    await server?.dispose();
-    rmSync(dir, { recursive: true, force: true });
-    throw error;
-  }
-  // workerd keeps D1 in WAL mode; this connection waits for its locks rather than failing.
-  sqlite.pragma('busy_timeout = 5000');
-  const db = drizzle(sqlite, { schema }) as unknown as ParleyDb;
+  const worker = await startLocalWorker({
+    ...(options.assetsDir ? { assetsDir: options.assetsDir } : {}),
+    logLevel: options.logLevel ?? 'warn',
+    vars: {
+      PARLEY_KDF_OPS_LIMIT: String(kdf.opsLimit),
+      PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),
+      PARLEY_CHALLENGE_TTL_SECONDS: String(challengeTtlSeconds),
+      // As TEST_CONFIG on Node: hand-made requests without work, many failures per mailbox.
+      PARLEY_WORK_BITS: '0',
+      PARLEY_MAILBOX_FREE_FAILURES: '1000',
+      // A secret in production (wrangler secret put); a var is the same binding to the worker.
+      PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
+    },
+  });
+  const { server: running, persistTo, sqlite: connection, db } = worker;
   const received: ReceivedRequest[] = [];
   const fetch = recordingFetch(received, (request) => globalThis.fetch(request));
-  const running = server;
-  const connection = sqlite;
   return {
     name: 'workerd',
     server: running,
@@ -217,6 +208,8 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
     received,
     request: (path, init) => fetch(running.url + path, init ?? {}),
     storedBytes: () => Buffer.concat(filesUnder(persistTo).map((path) => readFileSync(path))),
+    db,
+    issueSetupToken: () => setupToken(db),
     sql: (statement, ...params) => runSql(connection, statement, params),
     async addOrganisation(orgName, username) {
       const created = await createOrganisation(db, { orgName, username, password: TEST_PASSWORD, kdf, now: Date.now(), serverSecret });
@@ -232,11 +225,7 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
       emptyTables(connection);
       received.length = 0;
     },
-    async close() {
-      connection.close();
-      await running.dispose();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: () => worker.close(),
   };
 }
 

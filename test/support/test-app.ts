@@ -1,11 +1,9 @@
 // A real app over a real SQLite file with the real migrations, cheap KDF parameters passed
 // explicitly, a clock the test can move, and a log of every request body the server received.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
-import { createApp } from '../../worker/app.js';
-import { DEFAULT_CONFIG, webCryptoRandomBytes, type AppConfig, type AppDeps } from '../../worker/deps.js';
+import type { NodeDatabase } from '../../db/open-node.js';
+import type { createApp } from '../../worker/app.js';
+import { DEFAULT_CONFIG, type AppConfig, type AppDeps } from '../../worker/deps.js';
+import { openLocalApp } from '../../scripts/lib/local-app.js';
 import { checkResponse } from './response-check.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
@@ -48,12 +46,8 @@ export interface TestApp {
 
 /** `checkpoint`: holds a request at a named moment, so a test can make a race happen exactly there. */
 export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDeps['checkpoint']): TestApp {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-test-'));
-  const dbPath = join(dir, 'parley.sqlite');
-  const database = openNodeDatabase(dbPath);
   const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
-  const serverSecret = webCryptoRandomBytes(32);
-  const app = createApp({ db: database.db, clock: () => clock.now, randomBytes: webCryptoRandomBytes, config, serverSecret, ...(checkpoint ? { checkpoint } : {}) });
+  const { app, database, dbPath, serverSecret, close } = openLocalApp(config, { clock: () => clock.now, ...(checkpoint ? { checkpoint } : {}) });
   const received: ReceivedRequest[] = [];
   const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -69,11 +63,7 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDep
   };
   const api = new ApiClient('http://parley.test', fetch, () => clock.now);
   return {
-    app, database, dbPath, received, clock, serverSecret, fetch, api,
-    close() {
-      database.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    app, database, dbPath, received, clock, serverSecret, fetch, api, close,
   };
 }
 

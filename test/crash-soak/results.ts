@@ -1,7 +1,7 @@
 // The crash soak's section of bench/RESULTS.md: the command, the machine, the totals and a
 // line per cycle, so a reader can repeat the run (same seed) and compare.
 import { execFileSync } from 'node:child_process';
-import { machineLine, type MachineInfo } from '../machine.js';
+import { machineLine, type MachineInfo } from '../../bench/report.js';
 import { ackedTotal } from './format.js';
 import type { CycleFigures, SoakResult } from './run.js';
 

@@ -8,13 +8,13 @@ import {
   leadingZeroBits, mailboxProofHeaders, mailboxProofMessage, memberKeyProof, orgAnchorFingerprint, orgKeyringFromSeeds, passphraseFromIndices, personalKeyPair, PRODUCTION_KDF,
   sealCaseKey, sealOrgKeyring, sha256, signMessage, signSealedCaseKey, sodiumReady, solveProofOfWork, threadLink, utf8ToBytes, wrapSeed,
   THREAD_START, type KdfParams, type MessageBinding, type ThreadDocument,
-} from '../web/protocol/index.js';
-import { workInput } from '../web/protocol/work-puzzle.js';
+} from '../../web/protocol/index.js';
+import { workInput } from '../../web/protocol/work-puzzle.js';
 // Only to build a keyring of the wrong shape, which the public API cannot make.
-import { frame } from '../web/protocol/envelope.js';
-import { sealTo } from '../web/protocol/sodium.js';
-import { challengeKey, issueChallenge } from '../worker/challenge-token.js';
-import { runVector, VECTOR_KINDS, type TestVector } from '../test/support/vector-runner.js';
+import { frame } from '../../web/protocol/envelope.js';
+import { sealTo } from '../../web/protocol/sodium.js';
+import { challengeKey, issueChallenge } from '../../worker/challenge-token.js';
+import { runVector, VECTOR_KINDS, type TestVector } from '../support/vector-runner.js';
 
 /** Cheap Argon2id so the suite stays fast; one vector uses PRODUCTION_KDF so the real cost is covered. */
 export const VECTOR_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 65536 });
@@ -586,7 +586,7 @@ function readVector(text: string): TestVector | null {
 }
 
 async function main(): Promise<void> {
-  const dir = new URL('../test/vectors/', import.meta.url);
+  const dir = new URL('./', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const vectors = await buildVectors();
   const names = new Set(vectors.map((v) => v.name));

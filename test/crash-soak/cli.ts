@@ -1,20 +1,17 @@
-// `npm run soak [-- --cycles N --seed S --results ...]`: crash durability of the Node server.
-// Writes under concurrent load, SIGKILL at random moments, restart on the same SQLite file,
-// and a check that every acknowledged write is still there and the file is sound. Exit code 1
-// on any lost acknowledged write or failed check; --results writes the crash-soak section of
-// bench/RESULTS.md. The module (runCrashSoak) is what the short version in `npm test` runs.
+// `npm run soak [-- --cycles N --seed S --results ...]`: the long crash-durability soak of the
+// Node server. Writes under concurrent load, SIGKILL at random moments, restart on the same
+// SQLite file, and a check that every acknowledged write is still there and the file is sound.
+// Exit code 1 on any lost acknowledged write or failed check; --results writes the crash-soak
+// section of bench/RESULTS.md. runCrashSoak (run.ts) is what the short version in `npm test`
+// (test/node/crash-durability.test.ts) runs.
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { runCrashSoak } from './crash-soak/run.js';
-import { formatSummary } from './crash-soak/format.js';
-import { killAllServers } from './crash-soak/server-child.js';
-import { crashSoakMarkdown } from './crash-soak/results.js';
-import { machineInfo } from './machine.js';
-import { updateResultsSection } from './results-file.js';
-
-export { runCrashSoak, type SoakOptions, type SoakResult, type CycleFigures } from './crash-soak/run.js';
-export { formatCycle, formatSummary, ackedTotal } from './crash-soak/format.js';
+import { runCrashSoak } from './run.js';
+import { formatSummary } from './format.js';
+import { killAllServers } from '../../scripts/lib/server-process.js';
+import { crashSoakMarkdown } from './results.js';
+import { machineInfo, updateResultsSection } from '../../bench/report.js';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({

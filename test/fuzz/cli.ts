@@ -3,8 +3,8 @@
 // are copied into bench/RESULTS.md with the command and machine.
 import { parseArgs } from 'node:util';
 import { cpus } from 'node:os';
-import { fuzzRoutes } from '../test/fuzz/route-fuzzer.js';
-import { makeFuzzTarget } from '../test/fuzz/fuzz-target.js';
+import { fuzzRoutes } from './route-fuzzer.js';
+import { makeFuzzTarget } from './fuzz-target.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '100000' }, seed: { type: 'string' } } });
 const runs = Number(values.runs);

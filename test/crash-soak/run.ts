@@ -19,7 +19,7 @@ import { checkDatabaseFile, type DbCheck } from './db-checks.js';
 import { Ledger } from './ledger.js';
 import { startLoad, type LoadTally, type SoakClients } from './load.js';
 import { seededPrng } from './prng.js';
-import { startServerChild, type ServerChild } from './server-child.js';
+import { startServerProcess, type ServerProcess } from '../../scripts/lib/server-process.js';
 import { verifyLedger, type VerifyFigures } from './verify.js';
 import { formatCycle } from './format.js';
 
@@ -78,7 +78,7 @@ const FIRST_WRITE_WAIT_MS = 30_000;
  * machine) can send a POST down a socket the server is just closing for idleness; that fails
  * with UND_ERR_SOCKET before any kill and would hide what the soak is after.
  */
-function apiFor(server: ServerChild): ApiClient {
+function apiFor(server: ServerProcess): ApiClient {
   return new ApiClient(server.url, (input, init) =>
     fetch(input, { ...init, headers: { ...(init.headers as Record<string, string>), connection: 'close' }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) }),
   );
@@ -95,7 +95,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-crash-soak-'));
   const dbPath = join(dir, 'parley.sqlite');
   const result: SoakResult = { options, cycles: [], final: null, lostAcknowledged: 0, problems: [], ok: false, seconds: 0, dbPath: null };
-  let server: ServerChild | undefined;
+  let server: ServerProcess | undefined;
   try {
     await sodiumReady();
     const seeded = openNodeDatabase(dbPath);
@@ -103,7 +103,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     const { totpSecret } = await createOrganisation(seeded.db, { orgName: 'Soak Unit', username: USERNAME, password: PASSWORD, kdf: PRODUCTION_CONFIG.investigatorKdf, now: Date.now(), serverSecret: loadNodeServerSecret(dbPath, undefined) });
     seeded.close();
 
-    server = await startServerChild(dbPath);
+    server = await startServerProcess(dbPath);
     const api = apiFor(server);
     const config = await fetchInstanceConfig(api);
     const clients: SoakClients = { api, config, investigator: await signIn(api, { username: USERNAME, password: PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }), investigatorCaseKeys: new Map() };
@@ -127,7 +127,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       await Promise.race([load.firstAcknowledged, sleep(FIRST_WRITE_WAIT_MS, undefined, { ref: false })]);
       await sleep(killAfterMs);
       load.markKill();
-      await server.stop('SIGKILL');
+      await server.kill('SIGKILL');
       const tally = await load.finished;
       options.afterKill?.(dbPath, ledger);
       const afterKill = await checkDatabaseFile(dbPath);
@@ -136,7 +136,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       if (afterKill.counts.messages < acknowledgedRows) result.problems.push(`cycle ${cycle}: the file after the kill holds ${afterKill.counts.messages} messages, fewer than the ${acknowledgedRows} acknowledged`);
 
       const restartStart = performance.now();
-      server = await startServerChild(dbPath);
+      server = await startServerProcess(dbPath);
       clients.api = apiFor(server);
       const verifyStart = performance.now();
       const verify = await verifyLedger(clients, ledger, options.concurrency);
@@ -148,7 +148,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
       log(formatCycle(figures, options.cycles));
     }
 
-    await server.stop('SIGTERM');
+    await server.kill('SIGTERM');
     server = undefined;
     result.final = await checkDatabaseFile(dbPath);
     result.problems.push(...dbProblems('final', result.final));
@@ -159,7 +159,7 @@ export async function runCrashSoak(options: SoakOptions): Promise<SoakResult> {
     result.problems.push(`run aborted: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}${server ? `\nserver output:\n${server.output()}` : ''}`);
     return result;
   } finally {
-    await server?.stop('SIGKILL');
+    await server?.kill('SIGKILL');
     result.seconds = elapsed();
     if (result.ok) rmSync(dir, { recursive: true, force: true });
     else result.dbPath = dbPath;

@@ -1,0 +1,70 @@
+// The server under load, started by instance.ts through scripts/lib/server-process.ts: the real
+// app (createApp over a better-sqlite3 file opened as `npm start` opens it) plus two bench-only
+// routes on the same server and runtime: /bench/bare, a minimal Hono JSON route to compare
+// against, and /bench/stats, this process's CPU time and memory. Binds 127.0.0.1; stops on
+// SIGTERM, when its parent goes, or after --max-seconds.
+import { parseArgs } from 'node:util';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono } from 'hono';
+import { openLocalApp } from '../scripts/lib/local-app.js';
+import { BENCH_CONFIG } from './instance.js';
+
+export interface ServerStats {
+  cpuUserMicros: number;
+  cpuSystemMicros: number;
+  rssBytes: number;
+  /** Highest RSS sampled (every 50 ms) since the last ?reset=1. */
+  windowPeakRssBytes: number;
+  /** The kernel's peak RSS for the whole process life. */
+  maxRssBytes: number;
+}
+
+const { values } = parseArgs({ options: { 'max-seconds': { type: 'string', default: '3600' } } });
+// A fresh server secret: it only encrypts investigators' TOTP secrets, which no bench request touches.
+const local = openLocalApp(BENCH_CONFIG, { dbPath: process.env.PARLEY_DB! });
+// Diagnosis only, never the default: BENCH_SQLITE_SYNCHRONOUS=NORMAL shows what the per-commit
+// fsync of synchronous=FULL (set by db/open-node.ts) costs. Results say when it was used.
+const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS;
+if (synchronous) {
+  if (!/^(OFF|NORMAL|FULL|EXTRA)$/i.test(synchronous)) throw new Error(`BENCH_SQLITE_SYNCHRONOUS=${synchronous}: use OFF, NORMAL, FULL or EXTRA`);
+  local.database.sqlite.pragma(`synchronous = ${synchronous}`);
+}
+
+let windowPeakRss = process.memoryUsage.rss();
+setInterval(() => (windowPeakRss = Math.max(windowPeakRss, process.memoryUsage.rss())), 50).unref();
+
+const bench = new Hono()
+  .get('/bench/bare', (c) => c.json({ ok: true }))
+  .get('/bench/stats', (c) => {
+    const cpu = process.cpuUsage();
+    const rss = process.memoryUsage.rss();
+    const stats: ServerStats = { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+    if (c.req.query('reset')) windowPeakRss = rss;
+    return c.json(stats);
+  });
+
+// One fetch handler for both apps, so the bare route pays the same server and dispatch cost.
+const fetch = (request: Request, env: unknown) => (new URL(request.url).pathname.startsWith('/bench/') ? bench.fetch(request) : local.app.fetch(request, env));
+const server: ServerType = await new Promise((resolve) => {
+  const s = serve({ fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+});
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  server.close(() => {
+    local.close();
+    process.exit(0);
+  });
+  (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+  setTimeout(() => process.exit(0), 5000).unref();
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 1000).unref();
+setTimeout(stop, Number(values['max-seconds']) * 1000).unref();
+
+const address = server.address();
+console.log(`bench server running on http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0} (database ${process.env.PARLEY_DB})`);
