@@ -1,0 +1,24 @@
+// Firefox ESR for the browser tests (issue 13): Debian's firefox-esr driven by puppeteer-core over
+// WebDriver BiDi (playwright-core drives only its own patched Firefox). The Chromium tests keep
+// harness.ts. With CI set and no Firefox, tests fail rather than skip.
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser } from 'puppeteer-core';
+
+export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+export const firefoxAvailable = existsSync(FIREFOX_PATH);
+if (!firefoxAvailable && process.env.CI) throw new Error(`CI is set but no Firefox at ${FIREFOX_PATH}: install Debian's firefox-esr (.ci/run does).`);
+
+/**
+ * Tor Browser's "Safer" security level, as far as the page's JavaScript is concerned: no
+ * WebAssembly, and both JITs off (the interpreter only). Tor Browser sets these three prefs.
+ */
+export const TOR_SAFER_PREFS = {
+  'javascript.options.wasm': false,
+  'javascript.options.baselinejit': false,
+  'javascript.options.ion': false,
+} as const;
+
+/** Headless Firefox ESR with the given prefs; calls into the page may run for up to `protocolTimeoutMs`. */
+export function launchFirefox(prefs: Record<string, boolean | string | number> = {}, protocolTimeoutMs = 30 * 60_000): Promise<Browser> {
+  return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, protocolTimeout: protocolTimeoutMs, extraPrefsFirefox: prefs });
+}

@@ -1,0 +1,255 @@
+// Issue 13: the noble engine (web/protocol/noble.ts) against the published vectors the libsodium
+// engine and the server are held to (test/vectors/published/, SHA-256 checked as in SOURCES.md):
+// Ed25519 verification gives libsodium's verdict on every Wycheproof and speccheck case (strict:
+// S < L, no small-order R or public key, canonical keys, cofactorless equation), and the issue-10
+// attacks; X25519 sealing refuses exactly the low-order keys; XChaCha20-Poly1305 matches every case.
+// Argon2id, which @noble/hashes' audit did not cover, also meets libsodium's own crypto_pwhash_argon2id
+// test vectors (from the shared vector store, ../shared/vectors-published, when it is there).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineName } from '../../web/protocol/primitives.js';
+import { aeadDecrypt, aeadEncrypt, argon2id, forceEngineForTests, sealTo, signDetached, signKeyPairFromSeed, verifyDetached } from '../../web/protocol/sodium.js';
+
+const PUBLISHED = new URL('../vectors/published/', import.meta.url);
+const CHECKSUMS: Record<string, string> = { // as in test/vectors/published/SOURCES.md
+  'wycheproof-ed25519_test.json': '752d2ea7d7c6cf4736381b6cbacb61f8182b126ab7cd9b058f00c50084975536',
+  'ed25519-speccheck-cases.json': '08e47a36d9aead288664930505584f353fff113ab854f2800db1e4f5b3540450',
+  'wycheproof-x25519_test.json': '35c3f5231cf25cc640b524d403461deee9e49441d5d915a3a25b2c8ff5adbe7d',
+  'wycheproof-xchacha20_poly1305_test.json': 'a79de072571b90eb40c3a63ce0c7f75dcb4b62323c8870228e1f61dcc61d63a9',
+};
+const published = (file: string) => readFileSync(new URL(file, PUBLISHED));
+const json = <T>(file: string) => JSON.parse(published(file).toString('utf8')) as T;
+
+interface Ed25519File {
+  numberOfTests: number;
+  testGroups: { publicKey: { pk: string }; tests: { tcId: number; comment: string; msg: string; sig: string; result: 'valid' | 'invalid' | 'acceptable' }[] }[];
+}
+interface SpeccheckCase { message: string; pub_key: string; signature: string }
+interface XdhFile {
+  numberOfTests: number;
+  testGroups: { tests: { tcId: number; comment: string; public: string; shared: string; result: string }[] }[];
+}
+interface AeadFile {
+  numberOfTests: number;
+  testGroups: { ivSize: number; tests: { tcId: number; comment: string; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: 'valid' | 'invalid' }[] }[];
+}
+
+const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
+const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const p of parts) h.update(p); return new Uint8Array(h.digest()); };
+const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const P = 2n ** 255n - 19n;
+const leToInt = (bytes: Uint8Array) => bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
+const intToLe = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
+
+/** verifyDetached on each engine. */
+async function verdicts(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<Record<EngineName, boolean>> {
+  await forceEngineForTests('libsodium');
+  const libsodium = verifyDetached(signature, message, publicKey);
+  await forceEngineForTests('noble');
+  return { libsodium, noble: verifyDetached(signature, message, publicKey) };
+}
+
+afterAll(() => forceEngineForTests('libsodium'));
+
+describe('published vectors on the noble engine', () => {
+  it('are the files named in SOURCES.md, unchanged', () => {
+    for (const [file, sha256] of Object.entries(CHECKSUMS)) expect(createHash('sha256').update(published(file)).digest('hex'), file).toBe(sha256);
+  });
+
+  it('Wycheproof Ed25519: noble agrees with libsodium on every case, and matches every valid/invalid verdict', async () => {
+    const file = json<Ed25519File>('wycheproof-ed25519_test.json');
+    const problems: string[] = [];
+    let count = 0;
+    for (const group of file.testGroups) {
+      const publicKey = fromHex(group.publicKey.pk);
+      for (const t of group.tests) {
+        count++;
+        const { libsodium, noble } = await verdicts(publicKey, fromHex(t.sig), fromHex(t.msg));
+        const label = `tcId ${t.tcId} (${t.result}${t.comment ? `: ${t.comment}` : ''})`;
+        if (noble !== libsodium) problems.push(`${label}: noble ${noble}, libsodium ${libsodium}`);
+        if (t.result !== 'acceptable' && noble !== (t.result === 'valid')) problems.push(`${label}: noble ${noble}`);
+      }
+    }
+    expect(count).toBe(file.numberOfTests);
+    expect(problems).toEqual([]);
+  });
+
+  it('speccheck: noble agrees with libsodium on every case (the cofactored-only and mixed-order ones too)', async () => {
+    const cases = json<SpeccheckCase[]>('ed25519-speccheck-cases.json');
+    expect(cases).toHaveLength(12);
+    const outcomes = [];
+    for (const c of cases) outcomes.push(await verdicts(fromHex(c.pub_key), fromHex(c.signature), fromHex(c.message)));
+    expect(outcomes.map((o) => o.noble)).toEqual(outcomes.map((o) => o.libsodium));
+    // Not all refused, not all accepted: the file separates strict verifiers from lax ones.
+    expect(outcomes.some((o) => o.noble)).toBe(true);
+    expect(outcomes.some((o) => !o.noble)).toBe(true);
+  });
+
+  it('XChaCha20-Poly1305: every valid case encrypts to ct‖tag and decrypts; every invalid one gives null', async () => {
+    await forceEngineForTests('noble');
+    const file = json<AeadFile>('wycheproof-xchacha20_poly1305_test.json');
+    const problems: string[] = [];
+    let count = 0;
+    for (const group of file.testGroups) {
+      for (const t of group.tests) {
+        count++;
+        const label = `tcId ${t.tcId} (${t.result}: ${t.comment})`;
+        const [key, nonce, ad, msg] = [fromHex(t.key), fromHex(t.iv), fromHex(t.aad), fromHex(t.msg)];
+        const opened = aeadDecrypt(fromHex(t.ct + t.tag), ad, nonce, key);
+        if (group.ivSize !== 192) {
+          let threw = false;
+          try { aeadEncrypt(msg, ad, nonce, key); } catch { threw = true; }
+          if (!threw || opened !== null) problems.push(`${label}: took a ${group.ivSize / 8}-byte nonce`);
+        } else if (t.result === 'valid') {
+          if (toHex(aeadEncrypt(msg, ad, nonce, key)) !== t.ct + t.tag) problems.push(`${label}: aeadEncrypt`);
+          if (opened === null || toHex(opened) !== t.msg) problems.push(`${label}: aeadDecrypt`);
+        } else if (opened !== null) {
+          problems.push(`${label}: accepted`);
+        }
+      }
+    }
+    expect(count).toBe(file.numberOfTests);
+    expect(problems).toEqual([]);
+  });
+
+  it('X25519: sealTo refuses exactly the public keys whose shared secret is all zeros (low order), as libsodium does', async () => {
+    await forceEngineForTests('noble');
+    const file = json<XdhFile>('wycheproof-x25519_test.json');
+    const problems: string[] = [];
+    let refused = 0;
+    for (const group of file.testGroups) {
+      for (const t of group.tests) {
+        const zero = t.shared === '00'.repeat(32);
+        let threw = false;
+        try { sealTo(new Uint8Array([1, 2, 3]), fromHex(t.public)); } catch { threw = true; }
+        if (threw) refused++;
+        if (threw !== zero) problems.push(`tcId ${t.tcId} (${t.comment}): sealTo ${threw ? 'refused' : 'sealed to'} it`);
+      }
+    }
+    expect(refused).toBe(31);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('libsodium’s Ed25519 refusals on the noble engine (docs/SPEC.md, "Ed25519 acceptance")', () => {
+  beforeAll(() => forceEngineForTests('noble'));
+
+  const SMALL_ORDER = [
+    '0000000000000000000000000000000000000000000000000000000000000000',
+    '0100000000000000000000000000000000000000000000000000000000000000',
+    '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+    'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+    'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+    'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  ].flatMap((hex) => { const b = fromHex(hex); const signed = b.slice(); signed[31]! |= 0x80; return [b, signed]; });
+
+  it('refuses a signature with R = identity made by the key holder (issue 10), on both engines', async () => {
+    await forceEngineForTests('noble');
+    const seed = new Uint8Array(32).fill(7);
+    const { publicKey } = signKeyPairFromSeed(seed);
+    const digest = sha512(seed);
+    digest[0]! &= 248; digest[31]! &= 127; digest[31]! |= 64;
+    const a = leToInt(digest.subarray(0, 32));
+    const message = new TextEncoder().encode('a message the reporter can never open');
+    const R = fromHex('0100000000000000000000000000000000000000000000000000000000000000');
+    const h = leToInt(sha512(R, publicKey, message)) % L;
+    const signature = new Uint8Array([...R, ...intToLe((h * a) % L)]); // sB - hA = identity = R
+    expect(await verdicts(publicKey, signature, message)).toEqual({ libsodium: false, noble: false });
+  });
+
+  it('refuses every small-order public key and every small-order R, whatever the message', async () => {
+    const signature = new Uint8Array(64);
+    signature[0] = 1;
+    for (const publicKey of SMALL_ORDER) {
+      expect(await verdicts(publicKey, signature, new TextEncoder().encode('forged')), toHex(publicKey)).toEqual({ libsodium: false, noble: false });
+    }
+    await forceEngineForTests('noble');
+    const { publicKey, privateKey } = signKeyPairFromSeed(new Uint8Array(32).fill(3));
+    const good = signDetached(new Uint8Array(0), privateKey);
+    for (const R of SMALL_ORDER) {
+      expect(await verdicts(publicKey, new Uint8Array([...R, ...good.subarray(32)]), new Uint8Array(0)), toHex(R)).toEqual({ libsodium: false, noble: false });
+    }
+  });
+
+  it('refuses S >= L (S + L would pass a check that reduces S first)', async () => {
+    await forceEngineForTests('noble');
+    const { publicKey, privateKey } = signKeyPairFromSeed(new Uint8Array(32).fill(1));
+    const signature = signDetached(new Uint8Array(0), privateKey);
+    const s = leToInt(signature.subarray(32));
+    const withS = (n: bigint) => new Uint8Array([...signature.subarray(0, 32), ...intToLe(n)]);
+    expect(await verdicts(publicKey, signature, new Uint8Array(0))).toEqual({ libsodium: true, noble: true });
+    for (const bad of [s + L, L, 2n ** 253n - 1n, 2n ** 256n - 1n]) {
+      expect(await verdicts(publicKey, withS(bad), new Uint8Array(0)), bad.toString(16)).toEqual({ libsodium: false, noble: false });
+    }
+  });
+
+  it('refuses every non-canonical public key (y >= p), with either sign bit', async () => {
+    const signature = signDetached(new Uint8Array(0), signKeyPairFromSeed(new Uint8Array(32).fill(2)).privateKey);
+    for (let k = 0n; k < 19n; k++) {
+      for (const sign of [0, 0x80]) {
+        const encoded = intToLe(P + k);
+        encoded[31]! |= sign;
+        expect(await verdicts(encoded, signature, new Uint8Array(0)), toHex(encoded)).toEqual({ libsodium: false, noble: false });
+      }
+    }
+  });
+
+  it('gives libsodium’s verdict on keys that are not curve points and on random signatures', async () => {
+    let notOnCurve = 0;
+    for (let i = 0; i < 64; i++) {
+      const publicKey = sha512(new Uint8Array([i])).subarray(0, 32);
+      const signature = sha512(new Uint8Array([i, 1]));
+      signature[63]! &= 0x0f; // S < L, so the verdict turns on the key and the equation
+      const v = await verdicts(publicKey, signature, new Uint8Array([i]));
+      expect(v.noble, toHex(publicKey)).toBe(v.libsodium);
+      if (!v.libsodium) notOnCurve++;
+    }
+    expect(notOnCurve).toBe(64);
+  });
+
+  it('accepts a signature made with a non-canonical R only if libsodium does (never: R is compared byte for byte)', async () => {
+    await forceEngineForTests('noble');
+    const { publicKey, privateKey } = signKeyPairFromSeed(new Uint8Array(32).fill(4));
+    const signature = signDetached(new TextEncoder().encode('m'), privateKey);
+    const R = leToInt(signature.subarray(0, 32)) & ((1n << 255n) - 1n);
+    if (R + P < 1n << 255n) { // the same y, written as y + p
+      const alt = intToLe(R + P);
+      alt[31]! |= signature[31]! & 0x80;
+      expect(await verdicts(publicKey, new Uint8Array([...alt, ...signature.subarray(32)]), new TextEncoder().encode('m'))).toEqual({ libsodium: false, noble: false });
+    }
+  });
+});
+
+// libsodium's test/default/pwhash_argon2id.c vectors, transcribed in the shared vector store
+// (its MANIFEST.md gives the source and this SHA-256). Outside the repository: skipped without it.
+const SHARED = new URL('../../../shared/vectors-published/', import.meta.url);
+const PWHASH_TV = new URL('libsodium-pwhash-argon2id-tv.json', SHARED);
+const PWHASH_TV_SHA256 = '6cb3baac3d043b6b447dbe5c6f787c7856f4b64dd549e50b9e9da1d34d651c27';
+interface PwhashVector { index: number; passwordHex: string; saltHex: string; outputLength: number; opsLimit: number; memLimitBytes: number; expectHex?: string; expect?: string }
+
+describe.skipIf(!existsSync(PWHASH_TV))('libsodium’s crypto_pwhash_argon2id test vectors', () => {
+  it('both engines give every expected hash, and both refuse the one libsodium refuses (a 5-byte output)', async () => {
+    const file = readFileSync(PWHASH_TV);
+    expect(createHash('sha256').update(file).digest('hex')).toBe(PWHASH_TV_SHA256);
+    const vectors = (JSON.parse(file.toString('utf8')) as { vectors: PwhashVector[] }).vectors;
+    expect(vectors).toHaveLength(8);
+    const problems: string[] = [];
+    for (const engine of ['libsodium', 'noble'] as const) {
+      await forceEngineForTests(engine);
+      for (const v of vectors) {
+        let got: string;
+        try {
+          got = toHex(argon2id(v.outputLength, fromHex(v.passwordHex), fromHex(v.saltHex), v.opsLimit, v.memLimitBytes));
+        } catch {
+          got = 'error';
+        }
+        const want = v.expectHex ?? v.expect?.toLowerCase(); // "error": pwhash_argon2id.exp's failure line
+        if (got !== want) problems.push(`${engine}, vector ${v.index}: ${got.slice(0, 32)}…, expected ${want?.slice(0, 32)}…`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
