@@ -1,4 +1,5 @@
-// Node's AssetSource: the built bundles read from dist/web into memory once at start.
+// Node's AssetSource: the built bundles read from dist/web into memory once at start, with the
+// pages one folder down (cy/index.html) by their path, as Workers' ASSETS binding names them.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import type { AssetSource } from './deps.js';
@@ -13,7 +14,14 @@ const CONTENT_TYPES: Record<string, string> = {
 export function loadNodeAssets(dir: string): AssetSource | undefined {
   if (!existsSync(dir)) return undefined;
   const files = new Map<string, Uint8Array>();
-  for (const name of readdirSync(dir)) files.set(name, readFileSync(join(dir, name)));
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) files.set(entry.name, readFileSync(join(dir, entry.name)));
+    else if (entry.isDirectory()) {
+      for (const inner of readdirSync(join(dir, entry.name), { withFileTypes: true })) {
+        if (inner.isFile()) files.set(`${entry.name}/${inner.name}`, readFileSync(join(dir, entry.name, inner.name)));
+      }
+    }
+  }
   return {
     async get(path) {
       const body = files.get(path);

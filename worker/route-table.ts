@@ -57,6 +57,8 @@ export const ROUTE_TABLE = {
   'POST /api/invites/inspect': { summary: 'What an invitation link is for', caller: 'link', body: wire.inviteTokenBody, ok: { status: 200, body: responses.inviteInfo } },
   'POST /api/invites/accept': { summary: 'Join with an invitation link (or found the invited organisation)', caller: 'link', body: wire.acceptInviteBody, ok: { status: 201, body: responses.totpEnrolment } },
   'GET /': { summary: "The reporter's page", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /:lang/': { summary: "The reporter's page in one of the offered languages (/cy/: Welsh)", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /:lang': { summary: 'The same page without the final slash (/cy)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /console': { summary: 'The staff console', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /static/:file': { summary: "The pages' scripts and styles", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
 } satisfies Record<string, RouteSpec>;

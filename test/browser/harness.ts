@@ -34,7 +34,8 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-export async function startBrowserHarness(organisations: string[] = ['Anti-Corruption Unit']): Promise<BrowserHarness> {
+/** `webDir`: the built pages to serve (default dist/web); a test that builds its own (e.g. with another language offered) passes its folder. */
+export async function startBrowserHarness(organisations: string[] = ['Anti-Corruption Unit'], options: { webDir?: string } = {}): Promise<BrowserHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-browser-'));
   const dbPath = join(dir, 'parley.sqlite');
   const database = openNodeDatabase(dbPath);
@@ -50,7 +51,7 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
   // The server's clock runs ahead by 30 s for every code handed out, so each sign-in in a
   // test has a TOTP step of its own (a code is accepted only once) without waiting.
   let offsetMs = 0;
-  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs });
+  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs, ...(options.webDir ? { webDir: options.webDir } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

@@ -1,6 +1,12 @@
 // Steps through the reporter's page for the browser tests: reaching each view the way a
 // person does, keyboard helpers, per-view checks (axe, 360 px overflow, screenshots) and the
 // investigator's side, played from Node with the real client.
+// Every step finds things by the words a person sees, taken from a language's catalogue
+// (web/i18n/reporter/<language>.json), so the same steps run the page in any offered language:
+// pass `wordsFor('cy')` to run them in Welsh; without it they run in English at /.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IntlMessageFormat } from 'intl-messageformat';
 import { expect } from 'vitest';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { ApiClient } from '../../web/client/api.js';
@@ -11,31 +17,64 @@ import { INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, type Bro
 
 export const NARROW = { width: 360, height: 800 };
 export const WIDE = { width: 1280, height: 900 };
-export const PAGE_TITLE = 'Report in confidence';
 
-/** Opens the reporter page and waits until its engine has fetched the configuration. */
-export async function openReporter(harness: BrowserHarness, page: Page): Promise<void> {
+/** One language's words, as the page shows them, and where its page is. */
+export interface Words {
+  language: string;
+  /** The page's path: / for English, /cy/ for Welsh. */
+  path: string;
+  dir: 'ltr' | 'rtl';
+  /** The language's name in itself, as the language links show it. */
+  name: string;
+  /** A message from the catalogue, formatted as the page formats it. */
+  m(key: string, values?: Record<string, string | number>): string;
+}
+
+const CATALOGUE_DIR = join(import.meta.dirname, '..', '..', 'web', 'i18n', 'reporter');
+
+export function wordsFor(language: string, options: { path?: string; catalogueDir?: string } = {}): Words {
+  const catalogue = JSON.parse(readFileSync(join(options.catalogueDir ?? CATALOGUE_DIR, `${language}.json`), 'utf8')) as { meta: { name: string; dir: 'ltr' | 'rtl' }; messages: Record<string, string> };
+  const locale = language === 'en' ? 'en-GB' : language;
+  return {
+    language,
+    path: options.path ?? (language === 'en' ? '/' : `/${language}/`),
+    dir: catalogue.meta.dir,
+    name: catalogue.meta.name,
+    m(key, values) {
+      const message = catalogue.messages[key];
+      if (message === undefined) throw new Error(`no ${key} in the ${language} catalogue`);
+      return String(new IntlMessageFormat(message, locale).format(values));
+    },
+  };
+}
+
+export const EN = wordsFor('en');
+export const PAGE_TITLE = EN.m('page.title');
+
+/** Opens the reporter page (in `words`' language) and waits until its engine has fetched the configuration. */
+export async function openReporter(harness: BrowserHarness, page: Page, words: Words = EN): Promise<void> {
   const configFetched = page.waitForResponse((r) => r.url() === `${harness.server.url}/api/config`);
-  await page.goto(harness.server.url);
+  await page.goto(`${harness.server.url}${words.path}`);
   await configFetched;
   await page.getByRole('heading', { level: 1 }).first().waitFor();
 }
 
 /** Opens the reporter at 360 px, noting what a trace check later compares: console lines, title, history length. */
-export async function openWatchedReporter(harness: BrowserHarness) {
+export async function openWatchedReporter(harness: BrowserHarness, words: Words = EN) {
   const { page, context, requests } = await harness.newPage(NARROW);
   const consoleLines: string[] = [];
   page.on('console', (m) => consoleLines.push(m.text()));
-  await openReporter(harness, page);
+  await openReporter(harness, page, words);
   return { page, context, requests, consoleLines, title: await page.title(), historyLength: await page.evaluate(() => history.length) };
 }
 
 /** axe, no horizontal scrolling at 360 px, and a screenshot at 360 and 1280 px. */
-export async function checkView(page: Page, name: string): Promise<void> {
+export async function checkView(page: Page, name: string, words: Words = EN): Promise<void> {
   expect(await seriousAxeViolations(page), `axe on ${name}`).toEqual([]);
   // Views never touch the address, the title or history.
-  expect(new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash, `address on ${name}`).toBe('/');
-  expect(await page.title(), `title on ${name}`).toBe(PAGE_TITLE);
+  expect(new URL(page.url()).pathname + new URL(page.url()).search + new URL(page.url()).hash, `address on ${name}`).toBe(words.path);
+  expect(await page.title(), `title on ${name}`).toBe(words.m('page.title'));
+  expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), `lang and dir on ${name}`).toEqual([words.language, words.dir]);
   const original = page.viewportSize() ?? WIDE;
   for (const size of [NARROW, WIDE]) {
     await page.setViewportSize({ width: size.width, height: original.height });
@@ -44,7 +83,7 @@ export async function checkView(page: Page, name: string): Promise<void> {
       expect(scrollWidth, `${name} at 360 px scrolls sideways`).toBeLessThanOrEqual(360);
     }
     await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws the sticky bar mid-page
-    await screenshot(page, `reporter-${name}`);
+    await screenshot(page, words.language === 'en' ? `reporter-${name}` : `reporter-${words.language}-${name}`);
   }
   await page.setViewportSize(original);
 }
@@ -94,13 +133,13 @@ export interface ReportInput {
   whenAndWhere?: string;
 }
 
-export async function fillReportForm(page: Page, input: ReportInput): Promise<void> {
-  await page.getByRole('button', { name: 'Make a report' }).click();
+export async function fillReportForm(page: Page, input: ReportInput, words: Words = EN): Promise<void> {
+  await page.getByRole('button', { name: words.m('landing.makeReport') }).click();
   await page.locator('#organisation').selectOption({ label: input.organisation });
   await page.locator(`#category-${input.categoryIndex}`).check();
   await page.locator('#what-happened').fill(input.whatHappened);
   if (input.whenAndWhere) await page.locator('#when-where').fill(input.whenAndWhere);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByRole('button', { name: words.m('form.continue') }).click();
 }
 
 export async function confirmWords(page: Page, words: string[]): Promise<void> {
@@ -108,22 +147,22 @@ export async function confirmWords(page: Page, words: string[]): Promise<void> {
 }
 
 /** Makes a report with the mouse; returns its passphrase words and reference. */
-export async function makeReport(page: Page, input: ReportInput): Promise<{ words: string[]; reference: string }> {
-  await fillReportForm(page, input);
+export async function makeReport(page: Page, input: ReportInput, language: Words = EN): Promise<{ words: string[]; reference: string }> {
+  await fillReportForm(page, input, language);
   const words = await shownWords(page);
-  await page.getByRole('button', { name: 'I have written it down' }).click();
+  await page.getByRole('button', { name: language.m('passphrase.writtenDown') }).click();
   await confirmWords(page, words);
-  await page.getByRole('button', { name: 'Send my report' }).click();
-  await page.getByRole('heading', { name: 'Your report has been received' }).waitFor();
+  await page.getByRole('button', { name: language.m('confirm.send') }).click();
+  await page.getByRole('heading', { name: language.m('sent.heading') }).waitFor();
   return { words, reference: (await page.locator('.reference').textContent()) ?? '' };
 }
 
 /** From the landing view: "I have a passphrase", type it, open the mailbox. */
-export async function openMailboxWith(page: Page, typed: string): Promise<void> {
-  await page.getByRole('button', { name: 'I have a passphrase' }).click();
+export async function openMailboxWith(page: Page, typed: string, words: Words = EN): Promise<void> {
+  await page.getByRole('button', { name: words.m('landing.havePassphrase') }).click();
   await page.locator('#passphrase').fill(typed);
-  await page.getByRole('button', { name: 'Open my report' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your report', exact: true }).waitFor();
+  await page.getByRole('button', { name: words.m('unlock.open') }).click();
+  await page.getByRole('heading', { level: 1, name: words.m('mailbox.heading'), exact: true }).waitFor();
 }
 
 /** The same passphrase as a hurried person types it: capitals, odd spacing, 4-letter prefixes. */
@@ -164,7 +203,7 @@ export async function expectNoTraces(
   context: BrowserContext,
   page: Page,
   requests: Request[],
-  secret: { words: string[]; title: string; historyLength: number; console: string[] },
+  secret: { words: string[]; title: string; historyLength: number; console: string[]; path?: string },
 ): Promise<void> {
   expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
   const spellings = [secret.words.join(' '), secret.words.join('+'), secret.words.join('%20'), secret.words.join('-'), secret.words.join('')];
@@ -176,7 +215,7 @@ export async function expectNoTraces(
     }
     expect(await request.allHeaders()).not.toHaveProperty('cookie');
   }
-  expect(page.url()).toBe(`${harness.server.url}/`);
+  expect(page.url()).toBe(`${harness.server.url}${secret.path ?? '/'}`);
   expect(await page.title()).toBe(secret.title);
   expect(await page.evaluate(() => history.length)).toBe(secret.historyLength);
   // Pairs of words, not single ones: a lone common word ("case", "report") in a log line proves nothing.

@@ -8,11 +8,12 @@ import { browserAvailable, startBrowserHarness, type BrowserHarness } from './ha
 import {
   NARROW, WIDE, askedPositions, holdQuickExit, checkView, expectNoTraces, fillReportForm, focusedId, InvestigatorDesk, makeReport,
   openMailboxWith, openReporter, shownWords, tabTo, typedCarelessly,
-  openWatchedReporter,
+  openWatchedReporter, EN,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
-const NOT_OPENED = 'That passphrase did not open a report.';
+// The page's words come from the English catalogue (web/i18n/reporter/en.json).
+const NOT_OPENED = EN.m('problem.notOpened');
 
 describe.skipIf(!browserAvailable)('reporter page', () => {
   let harness: BrowserHarness;

@@ -2,6 +2,7 @@
 // that comes back. Keys never cross this boundary: only words to show, text and dates.
 import type { ReportDocument, ThreadDocument } from '../protocol/documents.js';
 import type { CaseStatus } from '../../db/schema.js';
+import type { PassphraseProblem } from '../protocol/passphrase.js';
 
 export interface OrganisationChoice {
   id: string;
@@ -28,7 +29,8 @@ export interface MailboxView {
   unverifiable: number;
 }
 
-export type PassphraseCheck = { ok: true } | { ok: false; message: string };
+/** A failed check carries the parser's problem, which the page puts into words in its own language. */
+export type PassphraseCheck = { ok: true } | { ok: false; problem: PassphraseProblem };
 
 /** Error codes the engine raises on purpose, so the page can choose the right words. */
 export const ENGINE_ERROR = {

@@ -69,7 +69,7 @@ function forgetAll(): void {
 
 function check(typed: string): PassphraseCheck {
   const parsed = parsePassphrase(typed);
-  return parsed.ok ? { ok: true } : { ok: false, message: parsed.message };
+  return parsed.ok ? { ok: true } : { ok: false, problem: parsed.problem };
 }
 
 /** Lets the current reply reach the page before Argon2id blocks this worker's thread. */

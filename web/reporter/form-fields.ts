@@ -1,6 +1,7 @@
 // Accessible form fields: a label, an optional hint, an error message tied to the control
 // with aria-describedby, and a summary that is announced when a check fails.
 import { el } from '../ui/dom.js';
+import { t } from '../i18n/i18n.js';
 
 export interface FormField<C extends HTMLElement> {
   /** What goes into the form. */
@@ -83,7 +84,7 @@ export function errorSummary(): { element: HTMLElement; show(problems: string[])
         return;
       }
       element.replaceChildren(
-        el('p', { class: 'error-summary-title' }, problems.length === 1 ? 'Please fix this first:' : `Please fix these ${problems.length} things first:`),
+        el('p', { class: 'error-summary-title' }, t('errors.summary', { count: problems.length })),
         el('ul', {}, ...problems.map((p) => el('li', {}, p))),
       );
     },

@@ -1,14 +1,32 @@
-// Turning engine data into words: coarse dates and category names.
-import { REPORT_CATEGORIES, type ReportCategory } from '../protocol/documents.js';
+// Turning engine data into words: coarse dates and category names, in the page's language.
+import type { ReportCategory } from '../protocol/documents.js';
+import { t, type MessageKey } from '../i18n/i18n.js';
 
-const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** The server dates reporter-visible events to the day only ("2025-03-04"); show it as such. */
+/**
+ * The server dates reporter-visible events to the day only ("2025-03-04"); show it as such. The
+ * month names come from the catalogue, not Intl.DateTimeFormat: browsers carry date names for
+ * only some languages (Chromium has none for Welsh and would show an English month).
+ */
 export function formatDay(day: string): string {
-  const date = new Date(`${day}T00:00:00Z`);
-  return Number.isNaN(date.getTime()) ? day : DAY_FORMAT.format(date);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return day;
+  const [, year, month, date] = match as unknown as [string, string, string, string];
+  if (Number(month) < 1 || Number(month) > 12) return day;
+  return t('date.day', { day: String(Number(date)), month: `m${Number(month)}`, year });
 }
 
+/** Written out, so the catalogue test sees each key used. */
+const CATEGORY_KEYS: Record<ReportCategory, MessageKey> = {
+  bribery: 'category.bribery',
+  personal_advantage: 'category.personal_advantage',
+  sexual_misconduct: 'category.sexual_misconduct',
+  domestic_abuse: 'category.domestic_abuse',
+  discrimination: 'category.discrimination',
+  disability_discrimination: 'category.disability_discrimination',
+  other: 'category.other',
+};
+
 export function categoryLabel(id: ReportCategory): string {
-  return REPORT_CATEGORIES.find((c) => c.id === id)?.label ?? id;
+  const key = CATEGORY_KEYS[id];
+  return key ? t(key) : id;
 }

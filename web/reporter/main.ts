@@ -1,9 +1,12 @@
 // The reporter's page: starts the engine (a Web Worker), installs the quick exit and swaps
 // views inside <main>. It never touches the URL, the title or history, so there is nothing
 // to go back to and the passphrase can never appear in an address bar or a tab title.
+// Its language is the one its address names (/cy/ → Welsh): the build made one page per offered
+// language, each with its own catalogue inside, so this page never fetches another's.
 import { connectEngine } from '../ui/engine-rpc.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { installQuickExit } from '../ui/quick-exit.js';
+import { t, usePageCatalogue } from '../i18n/i18n.js';
 import type { ReporterApp } from './app.js';
 import type { ReporterEngine } from './engine-api.js';
 import { landingView } from './views/landing.js';
@@ -14,25 +17,34 @@ import { sentView } from './views/sent.js';
 import { unlockView } from './views/unlock.js';
 import { mailboxView } from './views/mailbox.js';
 
+usePageCatalogue();
 const worker = new Worker('/static/reporter-engine.js', { type: 'module' });
 const engine = connectEngine<ReporterEngine>(worker);
 const view = byId('view');
 const quickExitButton = byId('quick-exit');
 
 // Ending the worker drops every key it holds; quick-exit.ts then blanks the page and leaves.
-installQuickExit({ button: quickExitButton, onExit: () => engine.terminate() });
+installQuickExit({ button: quickExitButton, onExit: () => engine.terminate(), exitTitle: t('page.exitTitle') });
+
+// The links to the other languages load another page, which would lose a report being written or
+// an open mailbox: they are offered on the first view only.
+const languages = document.getElementById('languages');
+const show = (content: HTMLElement, isLanding = false) => {
+  if (languages) languages.hidden = !isLanding;
+  showView(view, content);
+};
 
 const app: ReporterApp = {
   engine,
   exit: () => quickExitButton.click(),
   go: {
-    landing: (notice?: string) => showView(view, landingView(app, notice)),
-    reportForm: (report) => showView(view, reportFormView(app, report)),
-    passphrase: (report) => showView(view, passphraseView(app, report)),
-    confirm: (report) => showView(view, confirmView(app, report)),
-    sent: (result) => showView(view, sentView(app, result)),
-    unlock: () => showView(view, unlockView(app)),
-    mailbox: (opened) => showView(view, mailboxView(app, opened)),
+    landing: (notice?: string) => show(landingView(app, notice), true),
+    reportForm: (report) => show(reportFormView(app, report)),
+    passphrase: (report) => show(passphraseView(app, report)),
+    confirm: (report) => show(confirmView(app, report)),
+    sent: (result) => show(sentView(app, result)),
+    unlock: () => show(unlockView(app)),
+    mailbox: (opened) => show(mailboxView(app, opened)),
   },
 };
 
@@ -48,9 +60,9 @@ window.addEventListener('pageshow', (event) => {
 
 // If the engine cannot start or breaks, nothing can be encrypted: say so rather than wait for ever.
 worker.addEventListener('error', () => {
-  showView(view, el('section', { class: 'card' },
-    el('h1', {}, 'This page stopped working'),
-    el('p', {}, 'Nothing more has been sent. Reload the page to start again. If it keeps happening, try another up-to-date browser.')));
+  show(el('section', { class: 'card' },
+    el('h1', {}, t('page.stopped.heading')),
+    el('p', {}, t('page.stopped.text'))));
 });
 
 // Fetch the configuration now, so a returning reporter's typo check and the form need no

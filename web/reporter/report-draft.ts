@@ -25,8 +25,7 @@ export function bytesOverLimit(doc: ThreadDocument): number {
   return Math.max(0, encodeDocument(doc).length - MAX_PLAINTEXT_BYTES);
 }
 
-/** What to tell a person whose text is too long: roughly how much to cut, in characters. */
-export function tooLongMessage(what: string, overBytes: number, later: string): string {
-  const cut = Math.ceil(overBytes / 100) * 100; // a round number reads better than an exact count
-  return `${what} is too long to send in one go. Please make it shorter by about ${cut.toLocaleString('en-GB')} characters. ${later}`;
+/** Roughly how much to cut, in characters, for a text `overBytes` too long: a round number reads better than an exact count. */
+export function charactersToCut(overBytes: number): number {
+  return Math.ceil(overBytes / 100) * 100;
 }

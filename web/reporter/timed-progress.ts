@@ -2,6 +2,7 @@
 // the bar moves with elapsed time against an expected duration and never quite fills, so it
 // keeps moving on a slow phone. The page stays live because the work is in the Web Worker.
 import { el } from '../ui/dom.js';
+import { t } from '../i18n/i18n.js';
 
 /** Roughly how long 64 MiB, 3-pass Argon2id takes on a mid-range phone. */
 export const EXPECTED_DERIVATION_MS = 5000;
@@ -23,7 +24,7 @@ export interface TimedProgress {
 export function timedProgress(message: string, expectedMs = EXPECTED_DERIVATION_MS): TimedProgress {
   const bar = el('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-message' });
   const text = el('p', { id: 'progress-message', role: 'status' }, message);
-  const slow = el('p', { class: 'hint', hidden: true }, 'This is taking longer than usual. On older phones it can take up to a minute. Please keep this page open.');
+  const slow = el('p', { class: 'hint', hidden: true }, t('progress.slow'));
   const started = performance.now();
   const timer = setInterval(() => {
     const elapsed = performance.now() - started;

@@ -12,11 +12,12 @@ export const DEFAULT_EXIT_URL = 'https://www.bbc.co.uk/weather';
 const SHIFT_PRESSES = 3;
 const BETWEEN_PRESSES_MS = 5000;
 
-export function installQuickExit(options: { button: HTMLElement; onExit?: () => void }): void {
+/** `exitTitle`: what the tab says for the moment before the destination loads (in the page's language). */
+export function installQuickExit(options: { button: HTMLElement; onExit?: () => void; exitTitle?: string }): void {
   const exitUrl = document.documentElement.dataset.exitUrl || DEFAULT_EXIT_URL;
   const exit = () => {
     options.onExit?.();
-    document.title = 'Weather';
+    document.title = options.exitTitle ?? 'Weather';
     document.body.replaceChildren();
     window.location.replace(exitUrl);
   };

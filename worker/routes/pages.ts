@@ -18,6 +18,8 @@ export const PAGE_CSP = [
 ].join('; ');
 
 const STATIC_FILE = /^[a-z0-9-]+\.(js|css|json)$/;
+/** A language code as the URL names it (/cy/); the page exists only for the languages the build offered. */
+const LANGUAGE = /^[a-z]{2,3}$/;
 
 async function serveAsset(assets: AssetSource | undefined, file: string): Promise<Response> {
   const asset = assets ? await assets.get(file) : null;
@@ -27,10 +29,19 @@ async function serveAsset(assets: AssetSource | undefined, file: string): Promis
   });
 }
 
+function languagePage(assets: AssetSource | undefined, language: string): Promise<Response> {
+  if (!LANGUAGE.test(language)) throw new ApiError('not_found', 'No such page.');
+  return serveAsset(assets, `${language}/index.html`);
+}
+
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', () => serveAsset(deps.assets, 'index.html'))
     .get('/console', () => serveAsset(deps.assets, 'console.html'))
+    // The reporter's page in one language (/cy/ for Welsh), so a force's Welsh page can link straight
+    // to it; /cy without the slash too, as people type it (the page's links and files are absolute).
+    .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang')))
+    .get('/:lang', (c) => languagePage(deps.assets, c.req.param('lang')))
     .get('/static/:file', (c) => {
       const file = c.req.param('file');
       if (!STATIC_FILE.test(file)) throw new ApiError('not_found', 'No such file.');

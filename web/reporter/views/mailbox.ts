@@ -2,13 +2,14 @@
 // unit's questions, their answers) and a box to reply. Every text from the thread is set as
 // text, never parsed as markup.
 import { el } from '../../ui/dom.js';
+import { t } from '../../i18n/i18n.js';
 import type { ReportDocument } from '../../protocol/documents.js';
 import type { ReporterApp } from '../app.js';
 import type { MailboxView, ThreadItem } from '../engine-api.js';
 import { formField, PRIVATE_TEXT } from '../form-fields.js';
 import { categoryLabel, formatDay } from '../format.js';
-import { bytesOverLimit, tooLongMessage } from '../report-draft.js';
-import { STATUS_TEXT } from '../status-text.js';
+import { bytesOverLimit, charactersToCut } from '../report-draft.js';
+import { statusText } from '../status-text.js';
 import { problemMessage } from './problems.js';
 
 export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement {
@@ -20,21 +21,21 @@ export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement 
   };
   render(opened);
 
-  const lock = el('button', { type: 'button', class: 'secondary' }, 'Lock my report');
+  const lock = el('button', { type: 'button', class: 'secondary' }, t('mailbox.lock'));
   lock.addEventListener('click', () => {
     void app.engine.forget();
     app.go.landing();
   });
 
   const root = el('div', {},
-    el('h1', {}, 'Your report'),
+    el('h1', {}, t('mailbox.heading')),
     statusSlot,
-    el('h2', {}, 'Messages'),
+    el('h2', {}, t('mailbox.messages')),
     threadSlot,
     replyForm(app, render),
     el('section', { class: 'card', 'aria-labelledby': 'lock-heading' },
-      el('h2', { id: 'lock-heading' }, 'When you have finished'),
-      el('p', {}, 'Lock your report to remove it from this page. You will need your passphrase to open it again. Or use “Quick exit” to leave at once.'),
+      el('h2', { id: 'lock-heading' }, t('mailbox.finished.heading')),
+      el('p', {}, t('mailbox.finished.text')),
       lock,
     ),
   );
@@ -44,7 +45,6 @@ export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement 
 
 /** An open report left alone is locked: someone who picks up the device later finds only the start. */
 export const IDLE_LOCK_MS = 10 * 60 * 1000;
-const IDLE_LOCK_NOTICE = 'Your report was locked because nothing happened for 10 minutes, so nobody else can read it on this device. Enter your passphrase to open it again.';
 
 function lockWhenIdle(app: ReporterApp, root: HTMLElement): void {
   const listening = new AbortController();
@@ -55,7 +55,7 @@ function lockWhenIdle(app: ReporterApp, root: HTMLElement): void {
       listening.abort();
       if (!root.isConnected) return; // already left this view another way
       void app.engine.forget();
-      app.go.landing(IDLE_LOCK_NOTICE);
+      app.go.landing(t('mailbox.idleLocked', { minutes: IDLE_LOCK_MS / 60_000 }));
     }, IDLE_LOCK_MS);
   };
   for (const type of ['keydown', 'pointerdown', 'input', 'scroll'] as const) document.addEventListener(type, restart, { signal: listening.signal, passive: true });
@@ -63,27 +63,27 @@ function lockWhenIdle(app: ReporterApp, root: HTMLElement): void {
 }
 
 function statusCard(view: MailboxView): HTMLElement {
-  const status = STATUS_TEXT[view.status];
+  const status = statusText(view.status);
   return el('section', { class: 'card', 'aria-labelledby': 'status-heading' },
-    el('h2', { id: 'status-heading' }, 'Where your report is now: ', el('span', { class: 'status' }, status.label)),
+    el('h2', { id: 'status-heading' }, t('mailbox.status.heading'), el('span', { class: 'status' }, status.label)),
     el('p', {}, status.explanation),
-    el('p', { class: 'meta' }, `Reference ${view.reference} · received ${formatDay(view.receivedDay)}`),
+    el('p', { class: 'meta' }, t('mailbox.status.meta', { reference: view.reference, day: formatDay(view.receivedDay) })),
   );
 }
 
 function thread(items: ThreadItem[]): HTMLElement {
-  return el('ol', { class: 'thread', 'aria-label': 'Messages, oldest first' }, ...items.map(threadItem));
+  return el('ol', { class: 'thread', 'aria-label': t('mailbox.threadLabel') }, ...items.map(threadItem));
 }
 
 function threadItem(item: ThreadItem): HTMLElement {
   const fromUnit = item.from === 'organisation';
   const doc = item.document;
-  const who = fromUnit ? `From ${item.organisationName ?? 'the unit'}` : doc?.kind === 'report' ? 'Your report' : 'You wrote';
+  const who = fromUnit ? (item.organisationName === null ? t('mailbox.from.unitFallback') : t('mailbox.from.unit', { unit: item.organisationName })) : doc?.kind === 'report' ? t('mailbox.from.yourReport') : t('mailbox.from.you');
   // A message that did not verify is one message that cannot be shown, never a reason to doubt the passphrase.
   const body = doc === null
-    ? el('p', { class: 'unverified' }, 'This message could not be checked: it may have been changed, or a message before it may be missing. It is not shown.')
+    ? el('p', { class: 'unverified' }, t('mailbox.unverified'))
     : doc.kind === 'report' ? reportDetails(doc)
-    : doc.kind === 'status' ? el('p', { class: 'message-text' }, `The unit changed the status to “${STATUS_TEXT[doc.status].label}”.`)
+    : doc.kind === 'status' ? el('p', { class: 'message-text' }, t('mailbox.statusChanged', { status: statusText(doc.status).label }))
     : el('p', { class: 'message-text' }, doc.text);
   return el('li', { class: fromUnit ? 'from-organisation' : 'from-reporter' },
     el('p', { class: 'meta' }, el('strong', {}, who), ` · ${formatDay(item.day)}`),
@@ -92,21 +92,21 @@ function threadItem(item: ThreadItem): HTMLElement {
 }
 
 function reportDetails(report: ReportDocument): HTMLElement {
-  const rows: [string, string][] = [['What it is about', categoryLabel(report.category)], ['What happened', report.whatHappened]];
-  if (report.whenAndWhere) rows.push(['When and where', report.whenAndWhere]);
-  if (report.anythingElse) rows.push(['Anything else', report.anythingElse]);
-  if (report.contact) rows.push(['Your contact details', report.contact]);
-  if (report.organisationNotSure) rows.push(['Which unit', 'You were not sure, so it went to the first unit on the list.']);
+  const rows: [string, string][] = [[t('mailbox.field.category'), categoryLabel(report.category)], [t('mailbox.field.whatHappened'), report.whatHappened]];
+  if (report.whenAndWhere) rows.push([t('mailbox.field.whenAndWhere'), report.whenAndWhere]);
+  if (report.anythingElse) rows.push([t('mailbox.field.anythingElse'), report.anythingElse]);
+  if (report.contact) rows.push([t('mailbox.field.contact'), report.contact]);
+  if (report.organisationNotSure) rows.push([t('mailbox.field.unit'), t('mailbox.field.notSure')]);
   return el('dl', { class: 'report-fields' }, ...rows.flatMap(([term, text]) => [el('dt', {}, term), el('dd', { class: 'message-text' }, text)]));
 }
 
 function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLElement {
   const input = el('textarea', { id: 'reply', name: 'reply', rows: '5', ...PRIVATE_TEXT });
-  const field = formField(input, { announce: true, label: 'Your message', hint: 'Answer the unit’s questions, or add something you remember. It is encrypted on this device before it is sent.' });
+  const field = formField(input, { announce: true, label: t('mailbox.reply.label'), hint: t('mailbox.reply.hint') });
   const status = el('p', { role: 'status', class: 'send-status' });
-  const send = el('button', { type: 'submit' }, 'Send message');
+  const send = el('button', { type: 'submit' }, t('mailbox.reply.send'));
   const form = el('form', { novalidate: true, 'aria-labelledby': 'reply-heading' },
-    el('h2', { id: 'reply-heading' }, 'Send a message to the unit'),
+    el('h2', { id: 'reply-heading' }, t('mailbox.reply.heading')),
     field.element, el('div', { class: 'actions' }, send), status,
   );
 
@@ -121,24 +121,24 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
     const text = input.value.trim();
     field.showError(null);
     status.textContent = '';
-    if (text === '') return fail('Write your message first.');
+    if (text === '') return fail(t('mailbox.reply.empty'));
     const over = bytesOverLimit({ kind: 'message', text });
-    if (over > 0) return fail(tooLongMessage('Your message', over, 'You can send the rest as another message.'));
+    if (over > 0) return fail(t('mailbox.reply.tooLong', { characters: charactersToCut(over) }));
     send.disabled = true;
-    status.textContent = 'Encrypting and sending…';
+    status.textContent = t('mailbox.reply.sending');
     void (async () => {
       try {
         await app.engine.reply(text);
       } catch (error) {
-        fail(`Your message has not been sent. ${problemMessage(error)}`);
+        fail(t('mailbox.reply.notSent', { problem: problemMessage(error) }));
         return;
       }
       input.value = '';
-      status.textContent = 'Your message has been sent.';
+      status.textContent = t('mailbox.reply.sent');
       try {
         render(await app.engine.readMailbox());
       } catch {
-        status.textContent = 'Your message has been sent, but the list of messages could not be refreshed. Lock your report and open it again to see it.';
+        status.textContent = t('mailbox.reply.sentNotRefreshed');
       }
       // The button was disabled while sending, which drops focus to the page: put it on the outcome.
       status.tabIndex = -1;

@@ -5,7 +5,9 @@ import { REPORT_CATEGORIES, REPORT_TEXT_FIELDS, type ReportTextField } from '../
 import { NOT_SURE, type ReportDraft, type ReportInProgress, type ReporterApp } from '../app.js';
 import type { OrganisationChoice } from '../engine-api.js';
 import { errorSummary, formField, radioGroup, PRIVATE_TEXT, type FormField } from '../form-fields.js';
-import { bytesOverLimit, draftToReport, tooLongMessage } from '../report-draft.js';
+import { bytesOverLimit, charactersToCut, draftToReport } from '../report-draft.js';
+import { t, tNodes } from '../../i18n/i18n.js';
+import { categoryLabel } from '../format.js';
 import { loadingFailed } from './problems.js';
 
 // Spell checking is off on purpose: some browsers send typed text to an online spelling service.
@@ -16,24 +18,24 @@ function textArea(id: string, value: string, rows = 6): HTMLTextAreaElement {
 }
 
 export function reportFormView(app: ReporterApp, report: ReportInProgress): HTMLElement {
-  const body = el('div', {}, el('p', { role: 'status' }, 'Getting the list of anti-corruption units…'));
+  const body = el('div', {}, el('p', { role: 'status' }, t('form.loading')));
   const load = () =>
     app.engine.loadConfig().then(
       ({ organisations }) => body.replaceChildren(reportForm(app, report, organisations)),
       () => body.replaceChildren(loadingFailed(load)),
     );
   void load();
-  return el('div', {}, el('h1', {}, 'Make a report'), body);
+  return el('div', {}, el('h1', {}, t('form.heading')), body);
 }
 
 function reportForm(app: ReporterApp, report: ReportInProgress, organisations: OrganisationChoice[]): HTMLElement {
   const draft = report.draft;
-  const firstName = organisations[0]?.name ?? 'the first unit';
+  const firstName = organisations[0]?.name ?? t('form.organisation.firstUnitFallback');
 
   const orgSelect = el('select', { id: 'organisation', name: 'organisation' },
-    el('option', { value: '' }, 'Choose a unit'),
+    el('option', { value: '' }, t('form.organisation.choose')),
     ...organisations.map((o) => el('option', { value: o.id }, o.name)),
-    el('option', { value: NOT_SURE }, 'Not sure'),
+    el('option', { value: NOT_SURE }, t('form.organisation.notSure')),
   );
   orgSelect.value = draft.organisation;
   // The chosen unit's anchor: the code every key of the unit is checked back to on this device.
@@ -42,48 +44,46 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
   const showFingerprint = () => {
     const chosen = organisations.find((o) => o.id === orgSelect.value) ?? (orgSelect.value === NOT_SURE ? organisations[0] : undefined);
     fingerprint.textContent = chosen
-      ? `Only ${chosen.name} can read your report. To be sure this page is not pretending, you can check that this code matches the one ${chosen.name} publishes on its own website: ${chosen.fingerprint}.`
+      ? t('form.organisation.fingerprint', { unit: chosen.name, fingerprint: chosen.fingerprint })
       : '';
   };
   orgSelect.addEventListener('change', showFingerprint);
   showFingerprint();
   const organisation = formField(orgSelect, {
-    label: 'Which anti-corruption unit should read your report?',
-    hint: `Usually the one in the police force where the person works. If you do not know, choose “Not sure”: it goes to ${firstName}, who can pass it on.`,
+    label: t('form.organisation.label'),
+    hint: t('form.organisation.hint', { firstUnit: firstName }),
   });
 
   const category = radioGroup({
-    id: 'category', name: 'category', legend: 'What is it about?', hint: 'Choose the one that fits best.',
-    choices: REPORT_CATEGORIES.map((c) => ({ value: c.id, label: c.label })), checked: draft.category,
+    id: 'category', name: 'category', legend: t('form.category.legend'), hint: t('form.category.hint'),
+    choices: REPORT_CATEGORIES.map((c) => ({ value: c.id, label: categoryLabel(c.id) })), checked: draft.category,
   });
 
   const whatHappened = formField(textArea('what-happened', draft.whatHappened, 8), {
-    label: 'What happened?',
-    hint: 'Say what the person did, and who they are if you know: name, job, police force or station. Leave out anything that would show who you are, unless you are happy for the unit to know it.',
+    label: t('form.whatHappened.label'),
+    hint: t('form.whatHappened.hint'),
   });
   const whenAndWhere = formField(textArea('when-where', draft.whenAndWhere, 3), {
-    label: 'When and where did it happen? (optional)',
-    hint: 'Dates, times and places, as well as you remember them.',
+    label: t('form.whenAndWhere.label'),
+    hint: t('form.whenAndWhere.hint'),
   });
   const anythingElse = formField(textArea('anything-else', draft.anythingElse, 3), {
-    label: 'Anything else the unit should know? (optional)',
-    hint: 'For example, who else saw it, or where messages, photos or other evidence can be found. You cannot attach files here.',
+    label: t('form.anythingElse.label'),
+    hint: t('form.anythingElse.hint'),
   });
   const contact = formField(textArea('contact', draft.contact, 2), {
-    label: 'Your contact details (optional)',
-    hint: el('span', {}, 'Only if you want the unit to contact you directly. ',
-      el('strong', {}, 'These are encrypted too, but they tell the unit who you are.'),
-      ' You can leave this empty and still answer their questions here with your passphrase.'),
+    label: t('form.contact.label'),
+    hint: el('span', {}, ...tNodes('form.contact.hint', {}, { strong: (children) => el('strong', {}, ...children) })),
   });
 
   const textFields = { whatHappened, whenAndWhere, anythingElse, contact } satisfies Record<ReportTextField, unknown>;
 
   const summary = errorSummary();
   const form = el('form', { novalidate: true, 'aria-describedby': 'report-intro' },
-    el('p', { id: 'report-intro' }, 'Nothing is sent until you have your passphrase and have checked it.'),
+    el('p', { id: 'report-intro' }, t('form.intro')),
     summary.element,
     organisation.element, fingerprint, category.element, ...REPORT_TEXT_FIELDS.map((field) => textFields[field].element),
-    el('div', { class: 'actions' }, el('button', { type: 'submit' }, 'Continue'), backButton(app)),
+    el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('form.continue')), backButton(app)),
   );
 
   const readDraft = (): ReportDraft => ({
@@ -96,12 +96,12 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
     event.preventDefault();
     report.draft = readDraft();
     const problems: [FormField<HTMLElement>, string][] = [];
-    if (report.draft.organisation === '') problems.push([organisation, 'Choose which unit should read your report, or choose “Not sure”.']);
-    if (report.draft.category === '') problems.push([category, 'Choose what your report is about. If nothing fits, choose “Other”.']);
-    if (report.draft.whatHappened.trim() === '') problems.push([whatHappened, 'Tell us what happened.']);
+    if (report.draft.organisation === '') problems.push([organisation, t('form.error.organisation')]);
+    if (report.draft.category === '') problems.push([category, t('form.error.category')]);
+    if (report.draft.whatHappened.trim() === '') problems.push([whatHappened, t('form.error.whatHappened')]);
     if (problems.length === 0) {
       const over = bytesOverLimit(draftToReport(report.draft, organisations).report);
-      if (over > 0) problems.push([whatHappened, tooLongMessage('Your report', over, 'You can add more later, as messages, when you come back with your passphrase.')]);
+      if (over > 0) problems.push([whatHappened, t('form.error.tooLong', { characters: charactersToCut(over) })]);
     }
     for (const field of [organisation, category, whatHappened]) field.showError(problems.find(([f]) => f === field)?.[1] ?? null);
     summary.show(problems.map(([, message]) => message));
@@ -115,7 +115,7 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
 }
 
 function backButton(app: ReporterApp): HTMLButtonElement {
-  const back = el('button', { type: 'button', class: 'secondary' }, 'Back to the start');
+  const back = el('button', { type: 'button', class: 'secondary' }, t('form.backToStart'));
   back.addEventListener('click', () => {
     void app.engine.forget(); // drops a passphrase made for this report, if any
     app.go.landing();

@@ -1,10 +1,12 @@
 // "I have a passphrase": typed words are checked on the device first (a typo never causes a
 // request), then the engine derives the keys, with visible progress, and opens the mailbox.
 import { el } from '../../ui/dom.js';
+import { t } from '../../i18n/i18n.js';
 import type { ReporterApp } from '../app.js';
 import { formField, PRIVATE_TEXT } from '../form-fields.js';
 import { timedProgress, type TimedProgress } from '../timed-progress.js';
 import { problemMessage } from './problems.js';
+import { passphraseProblemMessage } from '../passphrase-problems.js';
 
 export function unlockView(app: ReporterApp): HTMLElement {
   // A text area, not a password field: a password field invites the browser to offer to save
@@ -13,11 +15,11 @@ export function unlockView(app: ReporterApp): HTMLElement {
   const input = el('textarea', { id: 'passphrase', name: 'passphrase', rows: '3', class: 'passphrase-input', ...PRIVATE_TEXT });
   const field = formField(input, {
     announce: true,
-    label: 'Your passphrase',
-    hint: 'The 9 words you were given, in order. Capital letters and spaces do not matter, and the first 4 letters of each word are enough. Make sure nobody can see your screen.',
+    label: t('unlock.label'),
+    hint: `${t('unlock.hint')} ${t('unlock.englishWords')}`,
   });
-  const open = el('button', { type: 'submit' }, 'Open my report');
-  const back = el('button', { type: 'button', class: 'secondary' }, 'Back to the start');
+  const open = el('button', { type: 'submit' }, t('unlock.open'));
+  const back = el('button', { type: 'button', class: 'secondary' }, t('unlock.backToStart'));
   back.addEventListener('click', () => app.go.landing());
   const progressSlot = el('div', {});
   const form = el('form', { novalidate: true }, field.element, el('div', { class: 'actions' }, open, back), progressSlot);
@@ -56,13 +58,13 @@ export function unlockView(app: ReporterApp): HTMLElement {
       const checked = await app.engine.checkPassphrase(typed);
       if (!checked.ok) {
         setBusy(false);
-        fail(checked.message);
+        fail(passphraseProblemMessage(checked.problem, typed));
         return;
       }
-      progress = timedProgress('Unlocking on this device. This usually takes a few seconds.');
+      progress = timedProgress(t('unlock.unlocking'));
       progressSlot.replaceChildren(progress.element);
       await app.engine.unlock(typed);
-      progress.say('Fetching your report and messages…');
+      progress.say(t('unlock.fetching'));
       const opened = await app.engine.readMailbox();
       progress.stop();
       app.go.mailbox(opened);
@@ -73,8 +75,8 @@ export function unlockView(app: ReporterApp): HTMLElement {
   });
 
   return el('div', {},
-    el('h1', {}, 'Open your report'),
-    el('p', { class: 'lead' }, 'Type your passphrase to see your report, read the unit’s questions and answer them.'),
+    el('h1', {}, t('unlock.heading')),
+    el('p', { class: 'lead' }, t('unlock.lead')),
     form,
   );
 }

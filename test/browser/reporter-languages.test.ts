@@ -1,0 +1,274 @@
+// The reporter's page in each offered language, in real Chromium: /cy/ is Welsh (lang="cy"),
+// the whole report loop works in Welsh driven by the Welsh words alone, every offered language
+// passes axe and is screenshotted at 360 px, only the page's own catalogue reaches the browser.
+// A build of its own offers every complete catalogue (offered by default or not) and Arabic (a
+// stub of English words under Arabic metadata until it is translated): each passes axe at 360 px
+// and is screenshotted (test-output/screenshots/reporter-<language>-*), and Arabic gets dir="rtl"
+// and a mirrored layout. The Workers build serves the language pages too.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { buildWeb, catalogueLanguages, offeredLanguages, readCatalogue, REPORTER_CATALOGUES } from '../../scripts/build-web.js';
+import { PAGE_CSP } from '../../worker/routes/pages.js';
+import { sodiumReady } from '../../web/protocol/index.js';
+import { PRODUCTION_KDF } from '../../web/protocol/index.js';
+import { startWorkerdTarget } from '../support/targets.js';
+import { browserAvailable, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
+import {
+  checkView, EN, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, typedCarelessly, WIDE, wordsFor,
+} from './reporter-steps.js';
+
+const UNIT = 'Anti-Corruption Unit';
+const DIST = join(import.meta.dirname, '..', '..', 'dist', 'web');
+const OFFERED = offeredLanguages();
+
+/** The language links on the first view: [name, lang, href] of each. */
+async function languageLinks(page: Page): Promise<string[][]> {
+  return page.locator('nav#languages a').evaluateAll((links) => links.map((a) => [a.textContent ?? '', a.getAttribute('lang') ?? '', a.getAttribute('href') ?? '']));
+}
+
+describe.skipIf(!browserAvailable)('the reporter page in every offered language', () => {
+  let harness: BrowserHarness;
+  let desk: InvestigatorDesk;
+
+  beforeAll(async () => {
+    harness = await startBrowserHarness([UNIT]);
+    desk = new InvestigatorDesk(harness);
+    await sodiumReady();
+  }, 120_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('offers English and Welsh by default (PARLEY_LANGUAGES may name more)', () => {
+    expect(offeredLanguages('')).toEqual(['en', 'cy']);
+    expect(OFFERED).toEqual(expect.arrayContaining(['en', 'cy']));
+  });
+
+  for (const language of OFFERED) {
+    it(`${language}: lang and dir set, its own words, links to the others in their own words, axe, 360 px screenshot`, async () => {
+      const words = wordsFor(language);
+      const { page, context, requests } = await harness.newPage(NARROW);
+      await openReporter(harness, page, words);
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, 'ltr']);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(words.m('landing.heading'));
+      expect(await page.locator('#quick-exit').textContent()).toBe(words.m('page.quickExit'));
+      const others = OFFERED.filter((l) => l !== language);
+      expect(await languageLinks(page)).toEqual(others.map((l) => [wordsFor(l).name, l, `/${l}/`]));
+      expect(await page.getByRole('navigation', { name: words.m('page.languages') }).count()).toBe(1);
+      await checkView(page, 'landing', words);
+      await screenshot(page, `reporter-language-${language}`);
+      // Only this page's catalogue: nothing fetched but the page, its scripts and styles, and the API.
+      const fetched = requests.map((r) => new URL(r.url()).pathname);
+      expect(fetched.filter((path) => !/^\/(static\/[a-z-]+\.(js|css)|api\/config)$/.test(path) && path !== words.path)).toEqual([]);
+      // Leaving the first view hides the language links (following one would lose what is being written).
+      await page.getByRole('button', { name: words.m('landing.makeReport') }).click();
+      await page.locator('#organisation').waitFor();
+      expect(await page.locator('nav#languages').isVisible()).toBe(false);
+      await context.close();
+    });
+  }
+
+  it('each language page holds its own catalogue and no other; the scripts hold none', () => {
+    for (const language of OFFERED) {
+      const html = readFileSync(join(DIST, language, 'index.html'), 'utf8');
+      for (const other of OFFERED) {
+        const heading = readCatalogue(other).messages['landing.heading']!;
+        expect(html.includes(heading), `${language} page has ${other}'s words`).toBe(other === language);
+      }
+    }
+    const script = readFileSync(join(DIST, 'reporter.js'), 'utf8');
+    for (const language of OFFERED) expect(script.includes(readCatalogue(language).messages['landing.lead']!)).toBe(false);
+  });
+
+  it('with JavaScript off, /cy/ says why JavaScript is needed in Welsh, and the quick exit still leaves', async () => {
+    const cy = wordsFor('cy');
+    const context = await harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+    const page = await context.newPage();
+    await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
+    await page.goto(`${harness.server.url}/cy/`);
+    expect(await page.title()).toBe(cy.m('page.title'));
+    await page.getByRole('heading', { name: cy.m('noscript.heading') }).waitFor();
+    expect(await page.locator('main').textContent()).toContain(cy.m('noscript.cannot'));
+    await screenshot(page, 'reporter-cy-no-javascript');
+    await page.getByRole('link', { name: cy.m('page.quickExit') }).click();
+    await page.waitForURL('https://www.bbc.co.uk/weather');
+    await context.close();
+  });
+
+  it('answers an unoffered or malformed language with not found', async () => {
+    for (const path of ['/pl/', '/xx/', '/static/', '/CY/', '/cymraeg/', '/xx', '/api', '/cy/x']) expect((await fetch(`${harness.server.url}${path}`)).status, path).toBe(404);
+    // Without the final slash, as people type it: the same page.
+    const typed = await fetch(`${harness.server.url}/cy`);
+    expect(typed.status).toBe(200);
+    expect(await typed.text()).toContain('<html lang="cy" dir="ltr"');
+    expect((await fetch(`${harness.server.url}/console`)).status).toBe(200);
+    const welsh = await fetch(`${harness.server.url}/cy/`);
+    expect(welsh.status).toBe(200);
+    expect(welsh.headers.get('content-security-policy')).toBe(PAGE_CSP);
+    expect(welsh.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('the whole loop in Welsh, found by the Welsh words: report, passphrase, confirm, sent; come back, read the unit’s question, answer; no traces', async () => {
+    const cy = wordsFor('cy');
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness, cy);
+    expect(title).toBe(cy.m('page.title'));
+
+    // Sending the form empty: the problems are in Welsh.
+    await page.getByRole('button', { name: cy.m('landing.makeReport') }).click();
+    await page.getByRole('button', { name: cy.m('form.continue') }).click();
+    await expect.poll(() => page.locator('#what-happened-error').textContent()).toBe(cy.m('form.error.whatHappened'));
+    expect(await page.locator('.error-summary-title').textContent()).toBe(cy.m('errors.summary', { count: 3 }));
+    await checkView(page, 'report-form-errors', cy);
+    await page.getByRole('button', { name: cy.m('form.backToStart') }).click();
+
+    await fillReportForm(page, { organisation: cy.m('form.organisation.notSure'), categoryIndex: 2, whatHappened: 'Mae swyddog yn gwerthu gwybodaeth.' }, cy);
+    const words = await shownWords(page);
+    expect(words).toHaveLength(9);
+    expect(await page.locator('main').textContent()).toContain(cy.m('passphrase.englishWords'));
+    expect(await page.locator('ol.passphrase').getAttribute('lang')).toBe('en');
+    await checkView(page, 'passphrase', cy);
+    await page.getByRole('button', { name: cy.m('passphrase.writtenDown') }).click();
+    const positions = (await page.locator('input[id^="confirm-word-"]').evaluateAll((inputs) => inputs.map((i) => Number(i.id.replace('confirm-word-', '')))));
+    expect(await page.locator('#confirm-intro').textContent()).toBe(cy.m('confirm.intro', { first: positions[0]!, second: positions[1]!, third: positions[2]! }));
+    for (const position of positions) await page.getByLabel(cy.m('confirm.wordLabel', { position }), { exact: true }).fill(position === positions[0] ? 'anghywir' : words[position - 1]!);
+    await page.getByRole('button', { name: cy.m('confirm.send') }).click();
+    await expect.poll(() => page.locator(`#confirm-word-${positions[0]}-error`).textContent()).toBe(cy.m('confirm.wrongWord', { position: positions[0]! }));
+    await checkView(page, 'confirm-errors', cy);
+    await page.getByLabel(cy.m('confirm.wordLabel', { position: positions[0]! }), { exact: true }).fill(words[positions[0]! - 1]!);
+    await page.getByRole('button', { name: cy.m('confirm.send') }).click();
+    await page.getByRole('heading', { name: cy.m('sent.heading') }).waitFor();
+    const reference = (await page.locator('.reference').textContent()) ?? '';
+    expect(await page.locator('main').textContent()).toContain(cy.m('sent.reference.notPassphrase'));
+    await checkView(page, 'sent', cy);
+    expect((await desk.reportFor(reference))?.organisationNotSure).toBe(true);
+
+    await desk.ask(reference, 'Pa orsaf?', 'assessing');
+    await page.getByRole('button', { name: cy.m('sent.backToStart') }).click();
+    await page.getByRole('button', { name: cy.m('landing.havePassphrase') }).click();
+    // A typo is explained in Welsh, on the device.
+    await page.locator('#passphrase').fill(words.slice(0, 8).join(' '));
+    await page.getByRole('button', { name: cy.m('unlock.open') }).click();
+    await expect.poll(() => page.locator('#passphrase-error').textContent()).toBe(cy.m('check.wordCount', { expected: 9, found: 8 }));
+    await checkView(page, 'unlock-typo', cy);
+    await page.getByRole('button', { name: cy.m('unlock.backToStart') }).click();
+    await openMailboxWith(page, typedCarelessly(words), cy);
+    const main = page.locator('main');
+    await expect.poll(() => main.textContent()).toContain('Mae swyddog yn gwerthu gwybodaeth.');
+    expect(await page.locator('.status').textContent()).toBe(cy.m('status.assessing.label'));
+    expect(await main.textContent()).toContain(cy.m('status.assessing.explanation'));
+    expect(await page.locator('.thread li.from-organisation').textContent()).toContain(cy.m('mailbox.from.unit', { unit: UNIT }));
+    expect(await main.textContent()).toContain(cy.m('mailbox.field.notSure'));
+    await checkView(page, 'mailbox', cy);
+
+    await page.getByLabel(cy.m('mailbox.reply.label')).fill('Gorsaf y dref.');
+    await page.getByRole('button', { name: cy.m('mailbox.reply.send') }).click();
+    await page.getByText(cy.m('mailbox.reply.sent')).waitFor();
+    expect(await desk.reporterMessages(reference)).toEqual(['Gorsaf y dref.']);
+    await expectNoTraces(harness, context, page, requests, { words, title, historyLength, console: consoleLines, path: cy.path });
+
+    await page.getByRole('button', { name: cy.m('mailbox.lock') }).click();
+    await page.getByRole('button', { name: cy.m('landing.havePassphrase') }).waitFor();
+    await context.close();
+  });
+
+  it('a report made in Welsh opens from the English page with the same words (they are English everywhere)', async () => {
+    const writing = await harness.newPage(WIDE);
+    await openReporter(harness, writing.page, wordsFor('cy'));
+    const { words } = await makeReport(writing.page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'Adroddiad yn Gymraeg.' }, wordsFor('cy'));
+    await writing.context.close();
+    const { page, context } = await harness.newPage(NARROW);
+    await openReporter(harness, page, EN);
+    await openMailboxWith(page, words.join(' '), EN);
+    await expect.poll(() => page.locator('main').textContent()).toContain('Adroddiad yn Gymraeg.');
+    await context.close();
+  });
+});
+
+describe.skipIf(!browserAvailable)('every complete catalogue, offered in a build of its own, and right to left', () => {
+  let harness: BrowserHarness;
+  let webDir: string;
+  let catalogueDir: string;
+  /** Every catalogue that has every message (offerable), whether or not offered by default. */
+  const complete = catalogueLanguages().filter((language) => Object.keys(readCatalogue(language).messages).length === Object.keys(readCatalogue('en').messages).length);
+  /** Arabic is right to left: a stub (the English words under Arabic metadata) stands in until it is translated. */
+  const arabicIsStub = !complete.includes('ar');
+  const languages = ['en', ...complete.filter((l) => l !== 'en' && l !== 'ar'), 'ar'];
+
+  beforeAll(async () => {
+    catalogueDir = mkdtempSync(join(tmpdir(), 'parley-catalogues-'));
+    cpSync(REPORTER_CATALOGUES, catalogueDir, { recursive: true });
+    if (arabicIsStub) writeFileSync(join(catalogueDir, 'ar.json'), JSON.stringify({ meta: readCatalogue('ar').meta, messages: readCatalogue('en').messages }));
+    webDir = mkdtempSync(join(tmpdir(), 'parley-web-languages-'));
+    await buildWeb(webDir, {}, { languages, catalogueDir });
+    harness = await startBrowserHarness([UNIT], { webDir });
+  }, 180_000);
+
+  afterAll(async () => {
+    await harness?.close();
+    rmSync(webDir, { recursive: true, force: true });
+    rmSync(catalogueDir, { recursive: true, force: true });
+  });
+
+  it('covers English and Welsh at least', () => {
+    expect(complete).toEqual(expect.arrayContaining(['en', 'cy']));
+  });
+
+  for (const language of languages) {
+    it(`${language}: first view and passphrase view pass axe, fit 360 px and are screenshotted, in ${language}`, async () => {
+      const words = wordsFor(language, { catalogueDir });
+      const { page, context } = await harness.newPage(NARROW);
+      await openReporter(harness, page, words);
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(words.m('landing.heading'));
+      expect(await languageLinks(page)).toEqual(languages.filter((l) => l !== language).map((l) => [wordsFor(l, { catalogueDir }).name, l, `/${l}/`]));
+      await checkView(page, 'landing', words);
+      await fillReportForm(page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'x' }, words);
+      await shownWords(page);
+      await checkView(page, 'passphrase', words);
+      await context.close();
+    });
+  }
+
+  it('ar: dir="rtl", the layout mirrored through logical properties, the passphrase still left to right', async () => {
+    const ar = wordsFor('ar', { catalogueDir });
+    const { page, context } = await harness.newPage(NARROW);
+    await openReporter(harness, page, ar);
+    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+    // A list's indent is at its start: the right, in a right-to-left page.
+    const padding = await page.locator('.card ul').first().evaluate((ul) => [getComputedStyle(ul).paddingRight, getComputedStyle(ul).paddingLeft]);
+    expect(padding).toEqual(['20px', '0px']);
+    await fillReportForm(page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'RTL' }, ar);
+    await shownWords(page);
+    expect(await page.locator('ol.passphrase').evaluate((ol) => getComputedStyle(ol).direction)).toBe('ltr');
+    await context.close();
+
+    // Other pages name Arabic in Arabic, right to left.
+    const english = await harness.newPage(NARROW);
+    await openReporter(harness, english.page, EN);
+    expect(await english.page.locator('nav#languages a[lang="ar"]').getAttribute('dir')).toBe('rtl');
+    expect(await english.page.locator('nav#languages a[lang="ar"]').textContent()).toBe('العربية');
+    await english.context.close();
+  });
+});
+
+describe('the Workers build serves the language pages', () => {
+  it('GET /cy/ from the ASSETS binding, with the page CSP; an unoffered language is not found', async () => {
+    const target = await startWorkerdTarget({ assetsDir: DIST, kdf: PRODUCTION_KDF });
+    try {
+      const welsh = await fetch(`${target.baseUrl}/cy/`);
+      expect(welsh.status).toBe(200);
+      expect(welsh.headers.get('content-security-policy')).toBe(PAGE_CSP);
+      const html = await welsh.text();
+      expect(html).toContain('<html lang="cy" dir="ltr"');
+      expect(html).toContain(readCatalogue('cy').messages['noscript.heading']);
+      expect((await fetch(`${target.baseUrl}/en/`)).status).toBe(200);
+      expect((await fetch(`${target.baseUrl}/pl/`)).status).toBe(404);
+      expect((await fetch(`${target.baseUrl}/cy/index.html`)).status).toBe(404);
+    } finally {
+      await target.close();
+    }
+  }, 120_000);
+});
