@@ -1,9 +1,15 @@
-// The confirmation step's word check, as forgiving as the passphrase itself: case, spaces
-// and punctuation do not matter, and the first four letters of a word are enough.
+// The confirmation step's word check, read by the passphrase's own rules (tokenisePassphrase):
+// case, spaces and punctuation do not matter, the first four letters of a word are enough, and
+// what the mailbox would refuse (a look-alike letter, an invisible character) does not match here
+// either, so a copy that would not open the mailbox is caught now.
+import { tokenisePassphrase } from '../protocol/passphrase-text.js';
+
 const PREFIX_LENGTH = 4;
 
 export function wordMatches(typed: string, word: string): boolean {
-  const token = typed.normalize('NFKC').toLowerCase().replace(/[^a-z]/g, '');
+  const read = tokenisePassphrase(typed);
+  if (!read.ok || read.words.length !== 1) return false;
+  const token = read.words[0]!;
   return token === word || (token.length >= PREFIX_LENGTH && word.startsWith(token));
 }
 
