@@ -15,7 +15,7 @@ import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
 import { startWorkerdTarget } from '../support/targets.js';
-import { browserAvailable, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
+import { browserAvailable, screenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 import {
   checkView, EN, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, typedCarelessly, WIDE, wordsFor,
 } from './reporter-steps.js';

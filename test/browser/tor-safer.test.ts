@@ -4,10 +4,9 @@
 // (test/browser/vectors.test.ts); the same Firefox with its defaults chooses libsodium and passes them too.
 // Then a report filed through the real reporter page (production Argon2id: minutes without a JIT)
 // against the Node server, which the unit reads from Node.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDatabase } from '../../db/open-node.js';
@@ -20,29 +19,13 @@ import { startNodeServer, type RunningServer } from '../../worker/node-server.js
 import { loadNodeServerSecret } from '../../worker/server-secret-node.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { firefoxAvailable, launchFirefox, TOR_SAFER_PREFS } from './firefox.js';
-import { VECTOR_KINDS } from '../support/vector-runner.js';
+import { CLIENT_VECTORS, vectorPageScript, type VectorPage } from './vector-page.js';
 
-const VECTOR_DIR = join(import.meta.dirname, '..', 'vectors');
-const vectors = readdirSync(VECTOR_DIR).filter((f) => f.endsWith('.json')).sort()
-  .map((f) => JSON.parse(readFileSync(join(VECTOR_DIR, f), 'utf8')) as { name: string; kind: string })
-  .filter((v) => VECTOR_KINDS.includes(v.kind));
+const vectors = CLIENT_VECTORS;
 
-interface InPage {
-  ready(): Promise<string>;
-  run(vector: unknown): { ok: boolean; reason?: string; ms: number };
-}
 
 /** A blank page with the runner and the protocol on it (no server); resolves once the engine is chosen. */
 async function pageWithRunner(browser: Browser): Promise<{ page: Page; engine: string }> {
-  const bundle = await build({
-    stdin: {
-      contents: "import { runVector } from './vector-runner.ts'; import { sodiumReady } from '../../web/protocol/index.ts'; globalThis.parley = { ready: sodiumReady, run(v) { const t = performance.now(); return { ...runVector(v), ms: performance.now() - t }; } };",
-      resolveDir: join(import.meta.dirname, '..', 'support'),
-      loader: 'ts',
-    },
-    bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent',
-    external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
-  });
   const page = await browser.newPage();
   // Anything the engine's start leaves uncaught (libsodium's loader throws one without WebAssembly).
   await page.evaluate(() => {
@@ -50,8 +33,8 @@ async function pageWithRunner(browser: Browser): Promise<{ page: Page; engine: s
     addEventListener('unhandledrejection', (e) => seen.push(String(e.reason)));
     addEventListener('error', (e) => seen.push(String(e.message)));
   });
-  await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
-  const engine = await page.evaluate(() => (globalThis as unknown as { parley: InPage }).parley.ready());
+  await page.addScriptTag({ content: await vectorPageScript() });
+  const engine = await page.evaluate(() => (globalThis as unknown as { parley: VectorPage }).parley.ready());
   return { page, engine };
 }
 
@@ -60,7 +43,7 @@ async function runAll(page: Page) {
   const failures: { name: string; reason?: string }[] = [];
   const times: [string, number][] = [];
   for (const vector of vectors) {
-    const result = await page.evaluate((v) => (globalThis as unknown as { parley: InPage }).parley.run(v), vector);
+    const result = await page.evaluate((v) => (globalThis as unknown as { parley: VectorPage }).parley.run(v), vector);
     if (!result.ok) failures.push({ name: vector.name, reason: result.reason });
     times.push([vector.name, result.ms]);
   }
