@@ -1,12 +1,13 @@
 // Issue 10: the server (WebCrypto Ed25519 plus worker/ed25519-strict.ts) must accept and refuse
-// exactly the signatures the clients' libsodium does. Runs every case of the published Wycheproof
-// and ed25519-speccheck vectors (test/vectors/published/) through both, plus the issue's attack.
+// exactly the signatures the clients' libsodium does, and so must the clients' engine for browsers
+// without WebAssembly (noble.ts, issue 13). Runs every case of the published Wycheproof and
+// ed25519-speccheck vectors (test/vectors/published/) through all three, plus the issue's attack.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
-import { signDetached, signKeyPairFromSeed, verifyDetached } from '../../web/protocol/sodium.js';
+import { forceEngineForTests, signDetached, signKeyPairFromSeed, verifyDetached } from '../../web/protocol/sodium.js';
 import { isAcceptableEd25519PublicKey, passesLibsodiumSignatureChecks } from '../../worker/ed25519-strict.js';
 import { verifyEd25519 } from '../../worker/server-crypto.js';
 
@@ -34,10 +35,17 @@ const P = 2n ** 255n - 19n;
 const leToInt = (bytes: Uint8Array) => bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
 const intToLe = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
 
-/** Both verifiers on one case: the server's, then the client's. */
+/** The three verifiers on one case: the server's, and the client's on each engine. */
 async function verdicts(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array) {
-  return { server: await verifyEd25519(publicKey, signature, message), client: verifyDetached(signature, message, publicKey) };
+  const server = await verifyEd25519(publicKey, signature, message);
+  await forceEngineForTests('libsodium');
+  const client = verifyDetached(signature, message, publicKey);
+  await forceEngineForTests('noble');
+  const noble = verifyDetached(signature, message, publicKey);
+  await forceEngineForTests('libsodium');
+  return { server, client, noble };
 }
+afterAll(() => forceEngineForTests('libsodium'));
 
 // libsodium's ge25519_has_small_order list (worker/ed25519-strict.ts); each also with the sign bit set.
 const SMALL_ORDER = [
@@ -59,16 +67,17 @@ describe('published Ed25519 vectors', () => {
     }
   });
 
-  it('Wycheproof: server and libsodium agree on every case, and match every valid/invalid verdict', async () => {
+  it('Wycheproof: server, libsodium and noble agree on every case, and match every valid/invalid verdict', async () => {
     const problems: string[] = [];
     let count = 0;
     for (const group of wycheproof.testGroups) {
       const publicKey = fromHex(group.publicKey.pk);
       for (const t of group.tests) {
         count++;
-        const { server, client } = await verdicts(publicKey, fromHex(t.sig), fromHex(t.msg));
+        const { server, client, noble } = await verdicts(publicKey, fromHex(t.sig), fromHex(t.msg));
         const label = `tcId ${t.tcId} (${t.result}${t.comment ? `: ${t.comment}` : ''})`;
         if (server !== client) problems.push(`${label}: server ${server}, libsodium ${client}`);
+        if (noble !== client) problems.push(`${label}: noble ${noble}, libsodium ${client}`);
         // "acceptable" cases may go either way; then only agreement with libsodium counts.
         if (t.result !== 'acceptable' && client !== (t.result === 'valid')) problems.push(`${label}: libsodium ${client}`);
         if (t.result !== 'acceptable' && server !== (t.result === 'valid')) problems.push(`${label}: server ${server}`);
@@ -78,12 +87,12 @@ describe('published Ed25519 vectors', () => {
     expect(problems).toEqual([]);
   });
 
-  it('speccheck: server and libsodium agree on every case', async () => {
+  it('speccheck: server, libsodium and noble agree on every case (the cofactored-only and mixed-order ones too)', async () => {
     expect(speccheck).toHaveLength(12);
     const disagreements: number[] = [];
     for (const [index, c] of speccheck.entries()) {
-      const { server, client } = await verdicts(fromHex(c.pub_key), fromHex(c.signature), fromHex(c.message));
-      if (server !== client) disagreements.push(index);
+      const { server, client, noble } = await verdicts(fromHex(c.pub_key), fromHex(c.signature), fromHex(c.message));
+      if (server !== client || noble !== client) disagreements.push(index);
     }
     expect(disagreements).toEqual([]);
   });
@@ -101,7 +110,7 @@ describe('issue 10', () => {
     const R = fromHex('0100000000000000000000000000000000000000000000000000000000000000');
     const h = leToInt(sha512(R, publicKey, message)) % L;
     const signature = new Uint8Array([...R, ...intToLe((h * a) % L)]); // sB - hA = identity = R
-    expect(await verdicts(publicKey, signature, message)).toEqual({ server: false, client: false });
+    expect(await verdicts(publicKey, signature, message)).toEqual({ server: false, client: false, noble: false });
   });
 
   it('refuses every small-order public key, whatever the message (R = identity, S = 0 "signs" anything)', async () => {
@@ -109,7 +118,7 @@ describe('issue 10', () => {
     signature[0] = 1;
     for (const publicKey of SMALL_ORDER) {
       expect(isAcceptableEd25519PublicKey(publicKey), toHex(publicKey)).toBe(false);
-      expect(await verdicts(publicKey, signature, new TextEncoder().encode('forged')), toHex(publicKey)).toEqual({ server: false, client: false });
+      expect(await verdicts(publicKey, signature, new TextEncoder().encode('forged')), toHex(publicKey)).toEqual({ server: false, client: false, noble: false });
     }
   });
 });
