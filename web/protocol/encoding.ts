@@ -70,7 +70,6 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
 
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
-  return diff === 0;
+  // Every byte is compared, wherever the first difference is.
+  return a.reduce((diff, byte, i) => diff | (byte ^ b[i]!), 0) === 0;
 }

@@ -13,14 +13,14 @@ export function frame(...fields: Uint8Array[]): Uint8Array {
 export function unframe(bytes: Uint8Array, fixedLengths: readonly number[], what: string): { fields: Uint8Array[]; tail: Uint8Array } {
   if (bytes.length === 0) throw new ProtocolError('malformed', `${what} is empty`);
   if (bytes[0] !== PROTOCOL_VERSION) throw new ProtocolError('unsupported_version', `${what} has version ${bytes[0]}, expected ${PROTOCOL_VERSION}`);
+  // One check for both ways to be short: cut inside the fixed fields, or nothing after them.
+  const fixedEnd = fixedLengths.reduce((end, length) => end + length, 1);
+  if (bytes.length <= fixedEnd) throw new ProtocolError('malformed', `${what} is truncated`);
   const fields: Uint8Array[] = [];
   let offset = 1;
   for (const length of fixedLengths) {
-    if (offset + length > bytes.length) throw new ProtocolError('malformed', `${what} is truncated`);
     fields.push(bytes.subarray(offset, offset + length));
     offset += length;
   }
-  const tail = bytes.subarray(offset);
-  if (tail.length === 0) throw new ProtocolError('malformed', `${what} is truncated`);
-  return { fields, tail };
+  return { fields, tail: bytes.subarray(fixedEnd) };
 }

@@ -21,8 +21,10 @@ export function unpadFromBucket(padded: Uint8Array): Uint8Array {
   if (!(PADDING_BUCKETS as readonly number[]).includes(padded.length)) {
     throw new ProtocolError('malformed', 'padded plaintext is not a bucket size');
   }
+  // Back over the zeros to the marker. Before the first byte padded[end] is undefined: neither
+  // 0, so the scan stops there, nor 0x80, so a bucket of zeros is refused.
   let end = padded.length - 1;
-  while (end >= 0 && padded[end] === 0) end--;
-  if (end < 0 || padded[end] !== 0x80) throw new ProtocolError('malformed', 'bad padding');
+  while (padded[end] === 0) end--;
+  if (padded[end] !== 0x80) throw new ProtocolError('malformed', 'bad padding');
   return padded.slice(0, end);
 }

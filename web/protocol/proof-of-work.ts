@@ -11,11 +11,11 @@ export function solveProofOfWork(challenge: Uint8Array, bits: number): Uint8Arra
   // Reuse one input buffer and rewrite only the nonce: the loop is hashing, not allocating.
   const input = workInput(challenge, nonce);
   const offset = input.length - WORK_NONCE_BYTES;
+  // The nonce is u32be(⌊n / 2³²⌋) ‖ u32be(n mod 2³²); below MAX_ATTEMPTS (< 2³²) the first word stays 0.
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    view.setUint32(0, Math.floor(attempt / 2 ** 32));
-    view.setUint32(4, attempt >>> 0);
+    view.setUint32(4, attempt);
     input.set(nonce, offset);
-    if (leadingZeroBits(sha256(input)) >= bits) return nonce.slice();
+    if (leadingZeroBits(sha256(input)) >= bits) return nonce; // fresh on every call: no copy needed
   }
   throw new RangeError(`no proof of work of ${bits} bits within ${MAX_ATTEMPTS} attempts`);
 }
