@@ -1,7 +1,7 @@
 // A server that lies (threat 6): one attack per test, each by rewriting what the real server
 // answers or the rows it stores, on Node and on workerd. Each is caught by the client before it
 // seals anything or shows anything, and nothing is ever sealed to a substituted key.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   b64ToBytes, bytesToB64, endorseOrgKeyVersion, generatePassphrase, newCaseKey, newOrgKeyring, openCaseKey, ProtocolError, sealCaseKey, type MailboxKeys,
 } from '../../web/protocol/index.js';
@@ -29,7 +29,11 @@ describe.each(API_TARGETS)('on $name', (target) => {
   }
 
   const unit = (config: Record<string, unknown>) => (config as unknown as InstanceConfig).organisations[0]!;
-  const attacker = newOrgKeyring(new Uint8Array(16));
+  // Made once the engine is chosen (useTarget's beforeAll awaits sodiumReady first).
+  let attacker: ReturnType<typeof newOrgKeyring>;
+  beforeAll(() => {
+    attacker = newOrgKeyring(new Uint8Array(16));
+  });
 
   it('substituting the organisation’s box key in the config: the organisation is refused, nothing sealed to the attacker', async () => {
     const lying = lyingApi('/api/config', (config) => {
