@@ -64,8 +64,9 @@ export async function withCheckedCredentials<T>(
     Math.abs(attempt.clientTime - now) > CLOCK_SKEW_TOLERANCE_MS &&
     acceptTotp(totpSecret, attempt.totp, attempt.clientTime, investigator.totpLastStep) !== null;
   if (clockSkewed) throw clockSkew(attempt.clientTime! - now);
-  if (!investigator || step === null) throw options.refused;
-  const landed = await land(investigator, step);
+  // A step is only ever accepted for a member who was found (see `step` above).
+  if (step === null) throw options.refused;
+  const landed = await land(investigator!, step);
   await recordSuccess(deps.db, throttle);
   return landed;
 }

@@ -7,7 +7,6 @@
 // kept in the database would date each report finer than the day (issue 11).
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
-import { SIZES } from '../web/protocol/labels.js';
 import { recordSpentChallenge } from '../db/repo/challenges.js';
 import { ApiError } from './errors.js';
 import { storageFault } from './storage-faults.js';
@@ -94,7 +93,8 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
     },
     async spend(challenge, nonceHeader) {
       const now = deps.clock();
-      const terms = challenge && challenge.length === SIZES.challenge ? await readChallenge(await key, challenge, now) : null;
+      // readChallenge refuses a challenge of the wrong length itself.
+      const terms = challenge ? await readChallenge(await key, challenge, now) : null;
       if (!terms) return { ok: false, refusal: 'invalid' };
       if (!(await hasEnoughWork(challenge!, nonceHeader, Math.max(terms.workBits, bitsNow(now))))) return { ok: false, refusal: 'work_too_weak' };
       // Kept to the end of its expiry's day: an exact expiry would date the request it paid for.
@@ -130,8 +130,7 @@ export async function requireWorkPaid(work: WorkGate, c: Context, refusal: strin
   if (!spent.ok) throw new ApiError('work_required', refusal);
 }
 
-/** The request's challenge header as bytes, or null. */
+/** The request's challenge header as bytes, or null; readChallenge refuses any of the wrong length. */
 export function challengeFromHeader(header: string | undefined): Uint8Array | null {
-  const bytes = header === undefined ? null : b64ToBytes(header);
-  return bytes && bytes.length === SIZES.challenge ? bytes : null;
+  return header === undefined ? null : b64ToBytes(header);
 }

@@ -40,8 +40,7 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     const spent = await work.spend(challenge, c.req.header(WORK_HEADER));
     // A challenge that is no good fails like any other proof; one that is good but whose work
     // falls short of today's difficulty asks for new work, and says nothing about the mailbox.
-    if (!spent.ok && spent.refusal === 'work_too_weak') throw WORK_TOO_WEAK();
-    if (!spent.ok) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
+    if (!spent.ok) throw spent.refusal === 'work_too_weak' ? WORK_TOO_WEAK() : new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
 
     const locator = headerBytes(c.req.header(PROOF_HEADERS.locator), SIZES.key);
     const signature = headerBytes(c.req.header(PROOF_HEADERS.signature), SIZES.signature);
@@ -60,7 +59,8 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
       if (throttle) await recordFailure(deps.db, throttle, now, deps.config.mailboxThrottle);
       throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
     }
-    if (throttle && hadFailures) await recordSuccess(deps.db, throttle);
+    // Failures on record mean a locator, hence a throttle key.
+    if (hadFailures) await recordSuccess(deps.db, throttle!);
     c.set('mailbox', mailbox);
     await next();
   };
