@@ -3,6 +3,7 @@
 // without WebAssembly (noble.ts, issue 13). Runs every case of the published Wycheproof and
 // ed25519-speccheck vectors (test/vectors/published/) through all three, plus the issue's attack.
 import { createHash } from 'node:crypto';
+import { fromHex, intToLe, L, leToInt, P, sha512, toHex } from './ed25519-arithmetic.js';
 import { readFileSync } from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,13 +28,6 @@ interface SpeccheckCase { message: string; pub_key: string; signature: string }
 const wycheproof = JSON.parse(published('wycheproof-ed25519_test.json').toString('utf8')) as WycheproofFile;
 const speccheck = JSON.parse(published('ed25519-speccheck-cases.json').toString('utf8')) as SpeccheckCase[];
 
-const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
-const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const p of parts) h.update(p); return new Uint8Array(h.digest()); };
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const P = 2n ** 255n - 19n;
-const leToInt = (bytes: Uint8Array) => bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
-const intToLe = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
 
 /** The three verifiers on one case: the server's, and the client's on each engine. */
 async function verdicts(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array) {

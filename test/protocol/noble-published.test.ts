@@ -6,6 +6,7 @@
 // Argon2id, which @noble/hashes' audit did not cover, also meets libsodium's own crypto_pwhash_argon2id
 // test vectors (from the shared vector store, ../shared/vectors-published, when it is there).
 import { createHash } from 'node:crypto';
+import { fromHex, intToLe, L, leToInt, P, sha512, toHex } from './ed25519-arithmetic.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineName } from '../../web/protocol/primitives.js';
@@ -30,13 +31,6 @@ interface AeadFile {
   testGroups: { ivSize: number; tests: { tcId: number; comment: string; key: string; iv: string; aad: string; msg: string; ct: string; tag: string; result: 'valid' | 'invalid' }[] }[];
 }
 
-const fromHex = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
-const toHex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const sha512 = (...parts: Uint8Array[]) => { const h = createHash('sha512'); for (const p of parts) h.update(p); return new Uint8Array(h.digest()); };
-const L = 2n ** 252n + 27742317777372353535851937790883648493n;
-const P = 2n ** 255n - 19n;
-const leToInt = (bytes: Uint8Array) => bytes.reduceRight((acc, b) => (acc << 8n) | BigInt(b), 0n);
-const intToLe = (n: bigint) => Uint8Array.from({ length: 32 }, (_, i) => Number((n >> BigInt(8 * i)) & 0xffn));
 
 /** verifyDetached on each engine. */
 async function verdicts(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array): Promise<Record<EngineName, boolean>> {
