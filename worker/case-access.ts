@@ -6,7 +6,7 @@ import type { AppDeps } from './deps.js';
 
 export async function loadCaseForOrg(deps: AppDeps, caseId: string, orgId: string): Promise<{ caseRow: CaseRow; caseKey: CaseKeyRow }> {
   const caseKey = await findCaseKey(deps.db, caseId, orgId);
-  const caseRow = caseKey ? await findCase(deps.db, caseId) : undefined;
-  if (!caseKey || !caseRow) throw new ApiError('not_found', 'No such case for your organisation.');
-  return { caseRow, caseKey };
+  if (!caseKey) throw new ApiError('not_found', 'No such case for your organisation.');
+  // case_keys.case_id references cases.id (foreign keys on), and cases are never deleted.
+  return { caseRow: (await findCase(deps.db, caseId))!, caseKey };
 }

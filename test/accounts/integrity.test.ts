@@ -5,11 +5,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   b64ToBytes, bytesToB64, endorseMemberKey, endorseOrgKeyVersion, generatePassphrase, orgKeyringFromSeeds, personalKeyPair, randomBytes, signSealedCaseKey, sodiumReady,
 } from '../../web/protocol/index.js';
-import { ApiRequestError } from '../../web/client/api.js';
+import { ApiClient, ApiRequestError, type Fetch } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCasePage, listCases, openCase, refreshKeyrings, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
+import { listCasePage, listCases, openCase, refreshKeyrings, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
 import {
-  acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite, setUpFirstOrganisation,
+  acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite, rotateKeys, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
 import { issueSetupToken } from '../../worker/setup-token.js';
 import { totpCodeAt } from '../../worker/totp.js';
@@ -276,5 +276,133 @@ describe('the case list', () => {
     await openCase(t.api, alice, genuine.id);
     await setCaseStatus(t.api, alice, await openCase(t.api, alice, genuine.id), 'investigating');
     expect((await listCases(t.api, alice, { status: 'investigating' })).map((c) => c.id)).toEqual([genuine.id]);
+  });
+});
+
+describe('a signature the signer did not make', () => {
+  // What a thief holding a session (or a request without the mailbox key) can send: everything
+  // the real client sends, with a signature that does not verify. Each is refused as
+  // invalid_body naming the field, and nothing is stored.
+
+  /** One bit of a base64url signature flipped: well formed, and no longer the signer's. */
+  const spoiled = (signatureB64: string) => {
+    const bytes = b64ToBytes(signatureB64)!;
+    bytes[0]! ^= 1;
+    return bytesToB64(bytes);
+  };
+
+  /** A client whose JSON request bodies to paths matching `path` are rewritten on the way to the server. */
+  function tamperingApi(path: RegExp, rewrite: (body: Record<string, any>) => void): ApiClient {
+    const fetch: Fetch = async (input, init) => {
+      const request = new Request(input, init);
+      if (!path.test(new URL(request.url).pathname) || !request.body) return t.fetch(input, init);
+      const body = (await request.json()) as Record<string, any>;
+      rewrite(body);
+      return t.fetch(request.url, { method: request.method, headers: request.headers, body: JSON.stringify(body) });
+    };
+    return new ApiClient(t.api.baseUrl, fetch, () => t.clock.now);
+  }
+
+  async function refusal(attempt: Promise<unknown>): Promise<{ status: number; code: string; message: string }> {
+    const error = await attempt.then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiRequestError);
+    const e = error as ApiRequestError;
+    return { status: e.status, code: e.code, message: e.message };
+  }
+
+  const rows = (table: string) => t.database.sqlite.prepare(`SELECT * FROM ${table}`).all();
+
+  it('on a report’s sealed keys: the report is refused and no case, mailbox or key is stored', async () => {
+    t = makeTestApp();
+    await addOrganisation(t, 'Unit A', 'alice');
+    const { submission } = await draftReport(t.api, 'never stored');
+    expect(await refusal(submitReport(t.api, { ...submission, mailbox: { ...submission.mailbox, sealSignature: spoiled(submission.mailbox.sealSignature) } }))).toEqual({
+      status: 400, code: 'invalid_body', message: 'mailbox.sealSignature: does not verify.',
+    });
+    expect(await refusal(submitReport(t.api, { ...submission, orgCaseKey: { ...submission.orgCaseKey, sealSignature: spoiled(submission.orgCaseKey.sealSignature) } }))).toEqual({
+      status: 400, code: 'invalid_body', message: 'orgCaseKey.sealSignature: does not verify.',
+    });
+    expect([rows('cases'), rows('mailboxes'), rows('case_keys'), rows('messages')]).toEqual([[], [], [], []]);
+    // The same report, unspoiled, goes through.
+    expect((await submitReport(t.api, submission)).reference).toMatch(/\S/);
+  });
+
+  it('on a reply to a case: refused, naming the message, its place and its sender; the thread is unchanged', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const { keys, submission } = await fileReport(t.api, 'the report');
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const thief = tamperingApi(/\/messages$/, (body) => (body.signature = spoiled(body.signature)));
+    expect(await refusal(replyToCase(thief, alice, await openCase(t.api, alice, submission.caseId), 'a forged question'))).toEqual({
+      status: 400, code: 'invalid_body', message: 'signature: does not verify for this message, its place in the thread and its sender.',
+    });
+    expect(rows('messages')).toHaveLength(1);
+    expect((await openMailbox(t.api, keys)).entries).toHaveLength(1);
+  });
+
+  it('on a case passed on: refused, and no offer reaches the other unit', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const b = await addOrganisation(t, 'Unit B', 'bob');
+    const config = await fetchInstanceConfig(t.api);
+    await fileReport(t.api, 'for unit A', { organisation: config.organisations.findIndex((o) => o.id === a.orgId) });
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const [theCase] = await listCases(t.api, alice);
+    const unitB = config.organisations.find((o) => o.id !== a.orgId)!;
+    const thief = tamperingApi(/\/pass-on$/, (body) => (body.sealSignature = spoiled(body.sealSignature)));
+    expect(await refusal(passOnCase(thief, alice, await openCase(t.api, alice, theCase!.id), unitB, false))).toEqual({
+      status: 400, code: 'invalid_body', message: 'sealSignature: does not verify.',
+    });
+    expect(rows('case_transfers')).toEqual([]);
+    expect(await listTransfers(t.api, await signInAs(t, 'bob', b.totpSecret))).toEqual([]);
+  });
+
+  it('on the next key version of the unit’s chain: the rotation is refused and the chain is unchanged', async () => {
+    t = makeTestApp();
+    const { a, alice } = await unitWithCarol();
+    const chain = () => t.database.sqlite.prepare('SELECT key_version, state FROM org_key_versions WHERE org_id = ?').all(a.orgId);
+    const before = chain();
+    const thief = tamperingApi(/\/admin\/rotation$/, (body) => (body.endorsement = spoiled(body.endorsement)));
+    expect(await refusal(rotateKeys(thief, alice))).toEqual({ status: 400, code: 'invalid_body', message: 'endorsement: does not verify.' });
+    expect(chain()).toEqual(before);
+  });
+
+  it('on a member’s key: the keyring grant is refused and the member receives nothing', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    const alice = await signInAs(t, 'alice', a.totpSecret);
+    const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+    const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+    const carolMember = (await listMembers(t.api, alice)).members.find((m) => m.username === 'carol')!;
+    const keyringsOfCarol = () => t.database.sqlite.prepare('SELECT * FROM org_keyrings WHERE investigator_id = ?').all(carolMember.id);
+    const thief = tamperingApi(/\/keyrings$/, (body) => (body.endorsement.signature = spoiled(body.endorsement.signature)));
+    expect(await refusal(grantKeyring(thief, alice, carolMember))).toEqual({ status: 400, code: 'invalid_body', message: 'endorsement.signature: does not verify.' });
+    expect(keyringsOfCarol()).toEqual([]);
+  });
+
+  it('on a new organisation’s founding keys: the first-run setup is refused and no organisation exists', async () => {
+    t = makeTestApp();
+    const fragment = await issueSetupToken(t.database.db, (n) => crypto.getRandomValues(new Uint8Array(n)));
+    const token = fragment!.replace('#setup=', '');
+    for (const field of ['endorsement', 'founderEndorsement'] as const) {
+      const thief = tamperingApi(/\/setup$/, (body) => (body.organisation[field] = spoiled(body.organisation[field])));
+      expect(await refusal(setUpFirstOrganisation(thief, token, 'Unit A', 'root', TEST_PASSWORD, TEST_KDF, TEST_KDF))).toEqual({
+        status: 400, code: 'invalid_body', message: `organisation.${field}: does not verify.`,
+      });
+    }
+    expect([rows('organisations'), rows('investigators')]).toEqual([[], []]);
+  });
+});
+
+describe('another unit’s case', () => {
+  it('does not exist for an investigator of a unit that holds no key for it, in the words a made-up id gets', async () => {
+    t = makeTestApp();
+    await addOrganisation(t, 'Unit A', 'alice');
+    const b = await addOrganisation(t, 'Unit B', 'bob');
+    const { submission } = await fileReport(t.api, 'for unit A only');
+    const bob = await signInAs(t, 'bob', b.totpSecret);
+    const error = await openCase(t.api, bob, submission.caseId).then(() => null, (e: unknown) => e as ApiRequestError);
+    expect({ status: error?.status, code: error?.code, message: error?.message }).toEqual({ status: 404, code: 'not_found', message: 'No such case for your organisation.' });
   });
 });
