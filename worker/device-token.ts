@@ -19,5 +19,6 @@ export async function deviceTokenFor(serverSecret: Uint8Array, username: string)
 
 export async function isDeviceToken(serverSecret: Uint8Array, username: string, token: string | undefined): Promise<boolean> {
   const bytes = token === undefined ? null : b64ToBytes(token);
-  return bytes !== null && bytes.length === TOKEN_BYTES && (await secretsEqual(bytes, await tokenFor(serverSecret, username)));
+  // No length check of its own: secretsEqual compares hashes, so a token of any other length is simply unequal.
+  return bytes !== null && (await secretsEqual(bytes, await tokenFor(serverSecret, username)));
 }

@@ -1,7 +1,7 @@
 // How long a guesser, and a person who slips, is made to wait, to the millisecond; what they are
 // told; when a wait is forgiven; and what the throttle keeps (a hash, never a name). On Node,
 // where the test moves the server's clock (docs/PROTOCOL.md §12).
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { b64ToBytes, bytesToB64, generatePassphrase, mailboxProofHeaders, sodiumReady } from '../../web/protocol/index.js';
 import { deriveKeysForInstance, fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
@@ -145,6 +145,15 @@ describe('what the throttle keeps', () => {
     await guess('alice', { deviceToken });
     expect(keys()).toEqual([documentedKey('sign_in', 'alice'), documentedKey('sign_in_known_device', 'alice')].sort());
     expect(JSON.stringify(t.database.sqlite.prepare('SELECT * FROM attempt_throttle').all())).not.toContain('alice');
+  });
+
+  it('needs no row for a known device: its token is the documented MAC of the name, which the server can make again', async () => {
+    await start();
+    t.clock.now += 30_000;
+    const { deviceToken } = await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, t.clock.now) }, TEST_KDF);
+    // HMAC-SHA256(HMAC-SHA256(serverSecret, "parley/device-token-key/1"), username)[0..16], base64url: docs/PROTOCOL.md §12.
+    const key = createHmac('sha256', t.serverSecret).update('parley/device-token-key/1').digest();
+    expect(deviceToken).toBe(createHmac('sha256', key).update('alice').digest().subarray(0, 16).toString('base64url'));
   });
 
   it('is a hash of the locator’s hash for a mailbox', async () => {
