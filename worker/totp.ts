@@ -6,7 +6,8 @@ import { Secret, TOTP } from 'otpauth';
 const PERIOD_SECONDS = 30;
 export const TOTP_ISSUER = 'Parley';
 
-function totpFor(secretBase32: string, label = 'investigator'): TOTP {
+/** `label` names the account in an authenticator app; codes do not depend on it, so checking needs none. */
+function totpFor(secretBase32: string, label?: string): TOTP {
   return new TOTP({ issuer: TOTP_ISSUER, label, algorithm: 'SHA1', digits: 6, period: PERIOD_SECONDS, secret: Secret.fromBase32(secretBase32) });
 }
 

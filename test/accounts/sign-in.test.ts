@@ -3,10 +3,10 @@
 // failures slow down one account without locking out anyone else.
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
-import { ApiRequestError } from '../../web/client/api.js';
+import { ApiClient, ApiRequestError } from '../../web/client/api.js';
 import { listCases, signIn } from '../../web/client/investigator.js';
 import { createInvite, acceptInvite, confirmTotp, listMembers, grantKeyring, revokeSessions } from '../../web/client/admin.js';
-import { totpCodeAt } from '../../worker/totp.js';
+import { acceptTotp, newTotpSecret, totpCodeAt, totpUri } from '../../worker/totp.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -53,6 +53,24 @@ describe('sign-in', () => {
     expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toMatchObject({ status: 401, code: 'unauthorised' });
   });
 
+  it('refuses a code watched over a shoulder for as long as the code stays valid, and gives no clock hint for it', async () => {
+    t.clock.now += 30_000;
+    const shownAt = t.clock.now;
+    const totp = code();
+    await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF);
+    const unknown = await refusal(signIn(t.api, { username: 'mallory', password: TEST_PASSWORD, totp }, TEST_KDF));
+    // Later in the same 30 s step, and in the next step, when the server still accepts it (one step either side).
+    for (const later of [10_000, 30_000]) {
+      t.clock.now = shownAt + later;
+      expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toEqual(unknown);
+    }
+    // Minutes later, from a device whose clock claims the moment it was shown: still just wrong. A
+    // clock hint would tell the watcher the password was right.
+    t.clock.now = shownAt + 5 * 60_000;
+    const claimingThen = new ApiClient(t.api.baseUrl, t.fetch, () => shownAt);
+    expect(await refusal(signIn(claimingThen, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toEqual(unknown);
+  });
+
   it('gives an unknown user the same kind of salt as a known one, stably', async () => {
     const ask = async (username: string) => ((await (await t.app.request('/api/investigator/prelogin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) })).json()) as { salt: string }).salt;
     const [known, unknown, unknownAgain] = [await ask('alice'), await ask('nobody'), await ask('nobody')];
@@ -79,6 +97,27 @@ describe('sign-in', () => {
     // And the wait ends.
     t.clock.now += 60_000;
     await expect(signInAs(t, 'alice', totpSecret)).resolves.toMatchObject({ username: 'alice' });
+  });
+});
+
+describe('the authenticator secret', () => {
+  // RFC 6238 appendix B: the SHA-1 secret "12345678901234567890"; at T = 59 s the 8-digit code is 94287082.
+  const rfcSecretBytes = new TextEncoder().encode('12345678901234567890');
+
+  it('is the 160 bits the server’s random source gave, in the base32 an authenticator app takes, and shows RFC 6238’s codes', () => {
+    const asked: number[] = [];
+    const secret = newTotpSecret((n) => (asked.push(n), rfcSecretBytes.slice(0, n)));
+    expect(asked).toEqual([20]);
+    expect(secret).toBe('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ');
+    expect(totpCodeAt(secret, 59_000)).toBe('287082');
+    expect(acceptTotp(secret, '287082', 59_000, 0)).toBe(1);
+    // What the enrolment QR code holds: the app lists it as "Parley: carol".
+    expect(totpUri(secret, 'carol')).toBe('otpauth://totp/Parley:carol?issuer=Parley&secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=SHA1&digits=6&period=30');
+  });
+
+  it('turns away a code that is not six ASCII digits (full-width digits from a phone keyboard, say) as wrong, without throwing', () => {
+    const secret = newTotpSecret((n) => rfcSecretBytes.slice(0, n));
+    for (const typed of ['２８７０８２', '28708２', '287082\n', ' 287082']) expect(acceptTotp(secret, typed, 59_000, 0)).toBeNull();
   });
 });
 
