@@ -1,0 +1,144 @@
+// Issue 13: the reporter's first visit, as the bytes on the wire from `npm start` (dist/web, built
+// first): each file precompressed at build and chosen by Accept-Encoding, the identity bytes
+// without it, Cache-Control: no-store kept (nothing stays on a shared device), and the SRI
+// hashes in the page and the manifest still those of the decoded bytes.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_CSP } from '../../worker/routes/pages.js';
+import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+
+/**
+ * What a first visit to /en/ may transfer with Accept-Encoding: br, gzip (page, styles, script,
+ * engine). Measured 169,608 bytes (bench/RESULTS.md, "Bytes a reporter downloads"); the bound
+ * leaves room for the pages to grow a little, and is a third of the identity bytes.
+ */
+const FIRST_VISIT_BR_BOUND = 200_000;
+
+interface WireResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The bytes as sent, before any decoding. */
+  body: Buffer;
+}
+
+/** A GET with exactly these headers (fetch would add its own Accept-Encoding and decode the body). */
+function wireGet(url: string, headers: Record<string, string> = {}): Promise<WireResponse> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+function decoded(response: WireResponse): Buffer {
+  const encoding = response.headers['content-encoding'];
+  if (encoding === 'br') return brotliDecompressSync(response.body);
+  if (encoding === 'gzip') return gunzipSync(response.body);
+  if (encoding === undefined) return response.body;
+  throw new Error(`unexpected Content-Encoding ${String(encoding)}`);
+}
+
+const sri = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const vary = (response: WireResponse) => String(response.headers.vary ?? '').toLowerCase().split(/\s*,\s*/);
+
+let dir: string;
+let server: ServerProcess;
+/** The page and what a first visit loads: its styles and script (by their SRI tags) and the engine worker the script starts. */
+let firstVisit: { path: string; integrity?: string }[];
+/** Every file the build published a hash for (manifest.json), the noble engine loaded only without WebAssembly among them. */
+let manifest: Record<string, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'parley-compressed-'));
+  server = await startServerProcess(join(dir, 'parley.sqlite'));
+  const page = decoded(await wireGet(`${server.url}/en/`)).toString('utf8');
+  const tagged = [...page.matchAll(/(?:href|src)="(\/static\/[^"]+)" integrity="([^"]+)"/g)].map(([, path, integrity]) => ({ path: path!, integrity: integrity! }));
+  const script = tagged.find((t) => t.path.endsWith('reporter.js'))!;
+  const scriptText = decoded(await wireGet(server.url + script.path)).toString('utf8');
+  const workers = [...scriptText.matchAll(/new Worker\("(\/static\/[^"]+)"/g)].map(([, path]) => ({ path: path! }));
+  firstVisit = [{ path: '/en/' }, ...tagged, ...workers];
+  manifest = JSON.parse(decoded(await wireGet(`${server.url}/static/manifest.json`)).toString('utf8')) as Record<string, string>;
+});
+afterAll(async () => {
+  await server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the reporter’s first visit on Node', () => {
+  it('loads the page, two styles, the script and its engine', () => {
+    expect(firstVisit.map((f) => f.path)).toEqual(['/en/', '/static/parley.css', '/static/reporter-styles.css', '/static/reporter.js', '/static/reporter-engine.js']);
+  });
+
+  it('sends each file brotli-compressed to a browser that accepts it, within the measured bound, no-store kept and SRI over the decoded bytes', async () => {
+    let total = 0;
+    let identityTotal = 0;
+    for (const { path, integrity } of firstVisit) {
+      const response = await wireGet(server.url + path, { 'accept-encoding': 'br, gzip' });
+      expect({ path, status: response.status, encoding: response.headers['content-encoding'] }).toEqual({ path, status: 200, encoding: 'br' });
+      expect(vary(response)).toContain('accept-encoding');
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['content-security-policy']).toBe(PAGE_CSP);
+      expect(Number(response.headers['content-length'])).toBe(response.body.length);
+      const bytes = decoded(response);
+      if (integrity) expect(sri(bytes)).toBe(integrity);
+      total += response.body.length;
+      identityTotal += bytes.length;
+    }
+    console.log(`first visit to /en/: ${identityTotal} bytes identity, ${total} with br`);
+    expect(total).toBeLessThan(FIRST_VISIT_BR_BOUND);
+    expect(total).toBeLessThan(identityTotal / 3);
+  });
+
+  it('sends the identity bytes when the request names no encoding, still varying by it', async () => {
+    for (const { path, integrity } of firstVisit) {
+      const response = await wireGet(server.url + path);
+      expect({ path, encoding: response.headers['content-encoding'] }).toEqual({ path, encoding: undefined });
+      expect(vary(response)).toContain('accept-encoding');
+      expect(response.headers['cache-control']).toBe('no-store');
+      if (integrity) expect(sri(response.body)).toBe(integrity);
+    }
+  });
+
+  it('honours q-values: a refused encoding is never sent, and the preferred one wins', async () => {
+    const cases: [string, string | undefined][] = [
+      ['gzip', 'gzip'],
+      ['gzip, deflate', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['br;q=0.5, gzip;q=0.8', 'gzip'],
+      ['BR;Q=1, gzip;q=0.5', 'br'],
+      ['gzip;q=0', undefined],
+      ['br;q=0, gzip;q=0', undefined],
+      ['*', 'br'],
+      ['*;q=0', undefined],
+      ['gzip, *;q=0', 'gzip'],
+      ['identity', undefined],
+      ['deflate', undefined],
+      ['br;q=abc, gzip', 'gzip'],
+    ];
+    const path = '/static/reporter.js';
+    for (const [accept, expected] of cases) {
+      const response = await wireGet(server.url + path, { 'accept-encoding': accept });
+      expect({ accept, encoding: response.headers['content-encoding'] }).toEqual({ accept, encoding: expected });
+      expect(sri(decoded(response))).toBe(manifest['reporter.js']);
+    }
+  });
+
+  it('serves every file in the manifest compressed, each decoding to the bytes its published hash names', async () => {
+    for (const [file, hash] of Object.entries(manifest)) {
+      const path = file === 'index.html' ? '/' : file.endsWith('/index.html') ? `/${file.slice(0, -'index.html'.length)}` : file === 'console.html' ? '/console' : `/static/${file}`;
+      for (const encoding of ['br', 'gzip']) {
+        const response = await wireGet(server.url + path, { 'accept-encoding': encoding });
+        expect({ file, encoding: response.headers['content-encoding'] }).toEqual({ file, encoding });
+        expect({ file, hash: sri(decoded(response)) }).toEqual({ file, hash });
+      }
+    }
+  });
+});
