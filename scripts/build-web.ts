@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompressWeb } from './lib/precompress.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
@@ -161,6 +162,7 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   }
   const manifest = Object.fromEntries(Object.entries(integrity).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await precompressWeb(outDir);
   return manifest;
 }
 
