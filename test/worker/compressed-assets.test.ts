@@ -1,9 +1,11 @@
 // Issue 13: the reporter's first visit, as the bytes on the wire from `npm start` (dist/web, built
 // first): each file precompressed at build and chosen by Accept-Encoding, the identity bytes
 // without it, Cache-Control: no-store kept (nothing stays on a shared device), and the SRI
-// hashes in the page and the manifest still those of the decoded bytes.
+// hashes in the page and the manifest still those of the decoded bytes. On Workers the app sends
+// the identity bytes and Cloudflare's edge compresses them; wrangler's local server does as the
+// edge does, which the last block checks: compressed once, never twice, with the same headers.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,9 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
+import { startWorkerdTarget } from '../support/targets.js';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
 /**
  * What a first visit to /en/ may transfer with Accept-Encoding: br, gzip (page, styles, script,
@@ -49,22 +54,28 @@ function decoded(response: WireResponse): Buffer {
 const sri = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 const vary = (response: WireResponse) => String(response.headers.vary ?? '').toLowerCase().split(/\s*,\s*/);
 
+interface Loaded { path: string; integrity?: string }
+
+/** The page and what a first visit loads: its styles and script (by their SRI tags) and the engine worker the script starts. */
+async function firstVisitFiles(baseUrl: string): Promise<Loaded[]> {
+  const page = decoded(await wireGet(`${baseUrl}/en/`)).toString('utf8');
+  const tagged = [...page.matchAll(/(?:href|src)="(\/static\/[^"]+)" integrity="([^"]+)"/g)].map(([, path, integrity]) => ({ path: path!, integrity: integrity! }));
+  const script = tagged.find((t) => t.path.endsWith('reporter.js'))!;
+  const scriptText = decoded(await wireGet(baseUrl + script.path)).toString('utf8');
+  const workers = [...scriptText.matchAll(/new Worker\("(\/static\/[^"]+)"/g)].map(([, path]) => ({ path: path! }));
+  return [{ path: '/en/' }, ...tagged, ...workers];
+}
+
 let dir: string;
 let server: ServerProcess;
-/** The page and what a first visit loads: its styles and script (by their SRI tags) and the engine worker the script starts. */
-let firstVisit: { path: string; integrity?: string }[];
+let firstVisit: Loaded[];
 /** Every file the build published a hash for (manifest.json), the noble engine loaded only without WebAssembly among them. */
 let manifest: Record<string, string>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-compressed-'));
   server = await startServerProcess(join(dir, 'parley.sqlite'));
-  const page = decoded(await wireGet(`${server.url}/en/`)).toString('utf8');
-  const tagged = [...page.matchAll(/(?:href|src)="(\/static\/[^"]+)" integrity="([^"]+)"/g)].map(([, path, integrity]) => ({ path: path!, integrity: integrity! }));
-  const script = tagged.find((t) => t.path.endsWith('reporter.js'))!;
-  const scriptText = decoded(await wireGet(server.url + script.path)).toString('utf8');
-  const workers = [...scriptText.matchAll(/new Worker\("(\/static\/[^"]+)"/g)].map(([, path]) => ({ path: path! }));
-  firstVisit = [{ path: '/en/' }, ...tagged, ...workers];
+  firstVisit = await firstVisitFiles(server.url);
   manifest = JSON.parse(decoded(await wireGet(`${server.url}/static/manifest.json`)).toString('utf8')) as Record<string, string>;
 });
 afterAll(async () => {
@@ -140,5 +151,35 @@ describe('the reporter’s first visit on Node', () => {
         expect({ file, hash: sri(decoded(response)) }).toEqual({ file, hash });
       }
     }
+  });
+});
+
+describe('the reporter’s first visit on workerd (wrangler’s local server, doing what the edge does)', () => {
+  let target: Awaited<ReturnType<typeof startWorkerdTarget>>;
+  beforeAll(async () => {
+    target = await startWorkerdTarget({ assetsDir: DIST });
+  }, 120_000);
+  afterAll(async () => {
+    await target?.close();
+  });
+
+  it('sends the same files compressed once, identity without Accept-Encoding, no-store kept, SRI over the decoded bytes', async () => {
+    const files = await firstVisitFiles(target.baseUrl);
+    expect(files).toEqual(firstVisit);
+    for (const { path, integrity } of files) {
+      for (const [accept, encoding] of [['br, gzip', 'br'], ['gzip', 'gzip'], [undefined, undefined]] as const) {
+        const response = await wireGet(target.baseUrl + path, accept ? { 'accept-encoding': accept } : {});
+        expect({ path, accept, encoding: response.headers['content-encoding'] }).toEqual({ path, accept, encoding });
+        expect(vary(response)).toContain('accept-encoding');
+        expect(response.headers['cache-control']).toBe('no-store');
+        expect(response.headers['content-security-policy']).toBe(PAGE_CSP);
+        if (integrity) expect(sri(decoded(response))).toBe(integrity);
+      }
+    }
+  });
+
+  it('does not serve the Node copies: the static route takes plain names only, and .assetsignore keeps them out of the upload', async () => {
+    expect((await wireGet(`${target.baseUrl}/static/reporter.js.br`)).status).toBe(404);
+    expect(readFileSync(join(DIST, '.assetsignore'), 'utf8')).toBe('*.br\n*.gz\n');
   });
 });
