@@ -6,11 +6,10 @@
 // edge does, which the last block checks: compressed once, never twice, with the same headers.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodedBody, firstVisitFiles, wireGet, type VisitedFile, type WireResponse } from '../../scripts/lib/first-visit.js';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { startWorkerdTarget } from '../support/targets.js';
@@ -19,56 +18,17 @@ const DIST = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
 /**
  * What a first visit to /en/ may transfer with Accept-Encoding: br, gzip (page, styles, script,
- * engine). Measured 169,608 bytes (bench/RESULTS.md, "Bytes a reporter downloads"); the bound
- * leaves room for the pages to grow a little, and is a third of the identity bytes.
+ * engine). Measured 190,286 bytes (bench/RESULTS.md, "Bytes a reporter downloads"); the bound
+ * leaves the pages room to grow a little, not room for the noble engine to come back (~22 KB br).
  */
-const FIRST_VISIT_BR_BOUND = 200_000;
-
-interface WireResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  /** The bytes as sent, before any decoding. */
-  body: Buffer;
-}
-
-/** A GET with exactly these headers (fetch would add its own Accept-Encoding and decode the body). */
-function wireGet(url: string, headers: Record<string, string> = {}): Promise<WireResponse> {
-  return new Promise((resolve, reject) => {
-    get(url, { headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
-function decoded(response: WireResponse): Buffer {
-  const encoding = response.headers['content-encoding'];
-  if (encoding === 'br') return brotliDecompressSync(response.body);
-  if (encoding === 'gzip') return gunzipSync(response.body);
-  if (encoding === undefined) return response.body;
-  throw new Error(`unexpected Content-Encoding ${String(encoding)}`);
-}
+const FIRST_VISIT_BR_BOUND = 205_000;
 
 const sri = (bytes: Buffer) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 const vary = (response: WireResponse) => String(response.headers.vary ?? '').toLowerCase().split(/\s*,\s*/);
 
-interface Loaded { path: string; integrity?: string }
-
-/** The page and what a first visit loads: its styles and script (by their SRI tags) and the engine worker the script starts. */
-async function firstVisitFiles(baseUrl: string): Promise<Loaded[]> {
-  const page = decoded(await wireGet(`${baseUrl}/en/`)).toString('utf8');
-  const tagged = [...page.matchAll(/(?:href|src)="(\/static\/[^"]+)" integrity="([^"]+)"/g)].map(([, path, integrity]) => ({ path: path!, integrity: integrity! }));
-  const script = tagged.find((t) => t.path.endsWith('reporter.js'))!;
-  const scriptText = decoded(await wireGet(baseUrl + script.path)).toString('utf8');
-  const workers = [...scriptText.matchAll(/new Worker\("(\/static\/[^"]+)"/g)].map(([, path]) => ({ path: path! }));
-  return [{ path: '/en/' }, ...tagged, ...workers];
-}
-
 let dir: string;
 let server: ServerProcess;
-let firstVisit: Loaded[];
+let firstVisit: VisitedFile[];
 /** Every file the build published a hash for (manifest.json), the noble engine loaded only without WebAssembly among them. */
 let manifest: Record<string, string>;
 
@@ -76,7 +36,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-compressed-'));
   server = await startServerProcess(join(dir, 'parley.sqlite'));
   firstVisit = await firstVisitFiles(server.url);
-  manifest = JSON.parse(decoded(await wireGet(`${server.url}/static/manifest.json`)).toString('utf8')) as Record<string, string>;
+  manifest = JSON.parse(decodedBody(await wireGet(`${server.url}/static/manifest.json`)).toString('utf8')) as Record<string, string>;
 });
 afterAll(async () => {
   await server?.kill();
@@ -98,7 +58,7 @@ describe('the reporter’s first visit on Node', () => {
       expect(response.headers['cache-control']).toBe('no-store');
       expect(response.headers['content-security-policy']).toBe(PAGE_CSP);
       expect(Number(response.headers['content-length'])).toBe(response.body.length);
-      const bytes = decoded(response);
+      const bytes = decodedBody(response);
       if (integrity) expect(sri(bytes)).toBe(integrity);
       total += response.body.length;
       identityTotal += bytes.length;
@@ -138,7 +98,7 @@ describe('the reporter’s first visit on Node', () => {
     for (const [accept, expected] of cases) {
       const response = await wireGet(server.url + path, { 'accept-encoding': accept });
       expect({ accept, encoding: response.headers['content-encoding'] }).toEqual({ accept, encoding: expected });
-      expect(sri(decoded(response))).toBe(manifest['reporter.js']);
+      expect(sri(decodedBody(response))).toBe(manifest['reporter.js']);
     }
   });
 
@@ -148,7 +108,7 @@ describe('the reporter’s first visit on Node', () => {
       for (const encoding of ['br', 'gzip']) {
         const response = await wireGet(server.url + path, { 'accept-encoding': encoding });
         expect({ file, encoding: response.headers['content-encoding'] }).toEqual({ file, encoding });
-        expect({ file, hash: sri(decoded(response)) }).toEqual({ file, hash });
+        expect({ file, hash: sri(decodedBody(response)) }).toEqual({ file, hash });
       }
     }
   });
@@ -173,7 +133,7 @@ describe('the reporter’s first visit on workerd (wrangler’s local server, do
         expect(vary(response)).toContain('accept-encoding');
         expect(response.headers['cache-control']).toBe('no-store');
         expect(response.headers['content-security-policy']).toBe(PAGE_CSP);
-        if (integrity) expect(sri(decoded(response))).toBe(integrity);
+        if (integrity) expect(sri(decodedBody(response))).toBe(integrity);
       }
     }
   });
