@@ -2,6 +2,8 @@
 // each a page, a UI script and an engine script that runs the crypto in a Web Worker.
 // The build is reproducible (no timestamps, fixed file names, sorted manifest), so anyone
 // can rebuild from the same commit and compare the published hashes in manifest.json.
+// The pure-JavaScript engine is a bundle of its own, for browsers without WebAssembly only
+// (lib/noble-bundle.ts); every file gets .br and .gz copies beside it (lib/precompress.ts).
 import { build, type BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
