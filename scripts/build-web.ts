@@ -2,11 +2,15 @@
 // each a page, a UI script and an engine script that runs the crypto in a Web Worker.
 // The build is reproducible (no timestamps, fixed file names, sorted manifest), so anyone
 // can rebuild from the same commit and compare the published hashes in manifest.json.
-import { build } from 'esbuild';
+// The pure-JavaScript engine is a bundle of its own, for browsers without WebAssembly only
+// (lib/noble-bundle.ts); every file gets .br and .gz copies beside it (lib/precompress.ts).
+import { build, type BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { precompressWeb } from './lib/precompress.js';
+import { buildNobleBundle, loadNobleFromItsBundle, NOBLE_BUNDLE, nobleBundleDefine } from './lib/noble-bundle.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
@@ -115,10 +119,7 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   const catalogues = languages.map((language) => readCatalogue(language, catalogueDir));
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  const result = await build({
-    absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries({ ...SCRIPTS, ...STYLES }).map(([out, src]) => [out.replace(/\.(js|css)$/, ''), src])),
-    outdir: outDir,
+  const scriptOptions = {
     bundle: true,
     format: 'esm',
     target: ['es2022', 'chrome110', 'firefox115', 'safari16'],
@@ -129,10 +130,24 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
     logLevel: 'silent',
     // libsodium's loader mentions Node modules behind runtime checks; the browser never takes that path.
     external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
+  } as const satisfies BuildOptions;
+  // Built first: the engines pin its hash.
+  const nobleBytes = await buildNobleBundle(ROOT, scriptOptions);
+  const result = await build({
+    ...scriptOptions,
+    absWorkingDir: ROOT,
+    entryPoints: Object.fromEntries(Object.entries({ ...SCRIPTS, ...STYLES }).map(([out, src]) => [out.replace(/\.(js|css)$/, ''), src])),
+    outdir: outDir,
+    plugins: [loadNobleFromItsBundle(ROOT)],
     // Sorted, so the same anchors always give the same bytes (a reproducible, comparable bundle).
-    define: { __PARLEY_PINNED_ANCHORS__: JSON.stringify(Object.fromEntries(Object.entries(anchors).sort(([a], [b]) => a.localeCompare(b)))) },
+    define: {
+      __PARLEY_PINNED_ANCHORS__: JSON.stringify(Object.fromEntries(Object.entries(anchors).sort(([a], [b]) => a.localeCompare(b)))),
+      ...nobleBundleDefine(sri(nobleBytes)),
+    },
   });
   const integrity: Record<string, string> = {};
+  writeFileSync(join(outDir, NOBLE_BUNDLE), nobleBytes);
+  integrity[NOBLE_BUNDLE] = sri(nobleBytes);
   for (const file of result.outputFiles) {
     const name = file.path.slice(outDir.length + 1);
     writeFileSync(file.path, file.contents);
@@ -161,6 +176,7 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   }
   const manifest = Object.fromEntries(Object.entries(integrity).sort(([a], [b]) => a.localeCompare(b)));
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  await precompressWeb(outDir);
   return manifest;
 }
 

@@ -24,10 +24,11 @@ export interface AppConfig {
 
 /**
  * Where the built web bundles come from: a map read from dist/web on Node, the ASSETS
- * binding on Workers. Returns null for a path it does not have.
+ * binding on Workers. Returns null for a path it does not have. Given the request's
+ * Accept-Encoding, it may answer with an encoded copy, naming its contentEncoding.
  */
 export interface AssetSource {
-  get(path: string): Promise<{ body: ArrayBuffer | Uint8Array | ReadableStream; contentType: string } | null>;
+  get(path: string, acceptEncoding?: string): Promise<{ body: ArrayBuffer | Uint8Array | ReadableStream; contentType: string; contentEncoding?: string } | null>;
 }
 
 /** Moments a test can hold a request at, to make a race happen deterministically. */

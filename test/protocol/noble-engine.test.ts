@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+import { buildNobleBundle, loadNobleFromItsBundle, NOBLE_BUNDLE, nobleBundleDefine } from '../../scripts/lib/noble-bundle.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION_KDF } from '../../web/protocol/labels.js';
 import { instantiatesEmptyModule, webAssemblyWorks, type EngineName } from '../../web/protocol/primitives.js';
@@ -68,13 +69,22 @@ describe('choosing the engine', () => {
     expect(await sodiumReady()).toBe('libsodium');
   });
 
-  it('leaves the test-only switch out of the reporter’s engine bundle, and puts the noble engine in it', async () => {
-    const entry = fileURLToPath(new URL('../../web/reporter/engine.ts', import.meta.url));
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'] });
-    const text = result.outputFiles[0]!.text;
+  it('leaves the test-only switch and the noble engine out of the reporter’s engine bundle; noble is a bundle of its own, pinned by hash', async () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const options: BuildOptions = { bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'] };
+    const noble = await buildNobleBundle(root, options);
+    const define = nobleBundleDefine('sha384-pinned');
+    const result = await build({ ...options, entryPoints: [join(root, 'web/reporter/engine.ts')], plugins: [loadNobleFromItsBundle(root)], define });
+    const text = result.outputFiles![0]!.text;
     expect(text).not.toContain('forceEngineForTests');
-    expect(text).toContain('nobleEngine');
     expect(text).toContain('libsodiumEngine');
+    // esbuild names each bundled module's path in a comment.
+    expect(text).toContain('node_modules/libsodium');
+    expect(text).not.toContain('node_modules/@noble/');
+    expect(text).toContain('sha384-pinned');
+    expect(text).toContain(`/static/${NOBLE_BUNDLE}`);
+    expect(Buffer.from(noble).toString()).toContain('node_modules/@noble/');
+    expect(Buffer.from(noble).toString()).toMatch(/export \{[^}]*nobleEngine/);
   });
 });
 

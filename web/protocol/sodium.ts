@@ -8,9 +8,10 @@
 //
 // libsodium is imported only when WebAssembly works (a dynamic import, which the page build keeps
 // in the same file but does not run): started without WebAssembly, its loader throws an error
-// nothing can catch, and it would be work for nothing.
+// nothing can catch, and it would be work for nothing. The noble engine is loaded only without it
+// (noble-load.ts; in the pages, a file of its own that other browsers never download).
 import type Sodium from 'libsodium-wrappers-sumo';
-import { nobleEngine } from './noble.js';
+import { loadNobleEngine } from './noble-load.js';
 import { webAssemblyWorks, type EngineName, type KeyPair, type Primitives } from './primitives.js';
 
 export type { EngineName, KeyPair } from './primitives.js';
@@ -125,7 +126,7 @@ export function sodiumReady(): Promise<EngineName> {
 
 async function choose(): Promise<EngineName> {
   // WebAssembly there but libsodium unable to start in it is the same case as no WebAssembly.
-  active = webAssemblyWorks() && (await startLibsodium()) ? libsodiumEngine : nobleEngine;
+  active = webAssemblyWorks() && (await startLibsodium()) ? libsodiumEngine : await loadNobleEngine();
   return active.name;
 }
 
@@ -135,7 +136,7 @@ async function choose(): Promise<EngineName> {
  */
 export async function forceEngineForTests(name: EngineName): Promise<void> {
   if (name === 'libsodium' && !(await startLibsodium())) throw new Error('libsodium cannot start here');
-  active = name === 'libsodium' ? libsodiumEngine : nobleEngine;
+  active = name === 'libsodium' ? libsodiumEngine : await loadNobleEngine();
   choice = Promise.resolve(name);
 }
 

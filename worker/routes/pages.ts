@@ -21,30 +21,35 @@ const STATIC_FILE = /^[a-z0-9-]+\.(js|css|json)$/;
 /** A language code as the URL names it (/cy/); the page exists only for the languages the build offered. */
 const LANGUAGE = /^[a-z]{2,3}$/;
 
-async function serveAsset(assets: AssetSource | undefined, file: string): Promise<Response> {
-  const asset = assets ? await assets.get(file) : null;
+/**
+ * A built file, encoded as the request accepts when the source has a copy (Node's precompressed
+ * ones). Vary on every answer, encoded or not, so no cache hands one client's encoding to another;
+ * no-store still, so a shared device keeps nothing.
+ */
+async function serveAsset(assets: AssetSource | undefined, file: string, acceptEncoding: string | undefined): Promise<Response> {
+  const asset = assets ? await assets.get(file, acceptEncoding) : null;
   if (!asset) throw new ApiError('not_found', 'No such page.');
-  return new Response(asset.body as BodyInit, {
-    headers: { 'content-type': asset.contentType, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' },
-  });
+  const headers: Record<string, string> = { 'content-type': asset.contentType, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', vary: 'accept-encoding' };
+  if (asset.contentEncoding) headers['content-encoding'] = asset.contentEncoding;
+  return new Response(asset.body as BodyInit, { headers });
 }
 
-function languagePage(assets: AssetSource | undefined, language: string): Promise<Response> {
+function languagePage(assets: AssetSource | undefined, language: string, acceptEncoding: string | undefined): Promise<Response> {
   if (!LANGUAGE.test(language)) throw new ApiError('not_found', 'No such page.');
-  return serveAsset(assets, `${language}/index.html`);
+  return serveAsset(assets, `${language}/index.html`, acceptEncoding);
 }
 
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
-    .get('/', () => serveAsset(deps.assets, 'index.html'))
-    .get('/console', () => serveAsset(deps.assets, 'console.html'))
+    .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
+    .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding')))
     // The reporter's page in one language (/cy/ for Welsh), so a force's Welsh page can link straight
     // to it; /cy without the slash too, as people type it (the page's links and files are absolute).
-    .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang')))
-    .get('/:lang', (c) => languagePage(deps.assets, c.req.param('lang')))
+    .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding')))
+    .get('/:lang', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding')))
     .get('/static/:file', (c) => {
       const file = c.req.param('file');
       if (!STATIC_FILE.test(file)) throw new ApiError('not_found', 'No such file.');
-      return serveAsset(deps.assets, file);
+      return serveAsset(deps.assets, file, c.req.header('accept-encoding'));
     });
 }
