@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildWeb, catalogueLanguages, readCatalogue } from '../../scripts/build-web.js';
-import { INFO_PAGES, type OperatorDetailsInput } from '../../scripts/operator-details.js';
+import { INFO_PAGES, parseOperatorDetails, type OperatorDetailsInput } from '../../scripts/operator-details.js';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { PRODUCTION_KDF, sodiumReady } from '../../web/protocol/index.js';
 import { startWorkerdTarget } from '../support/targets.js';
@@ -97,6 +97,14 @@ describe('operator details and the information pages', () => {
     // The operator's text in Welsh where they wrote it in Welsh; as written (English, marked so) elsewhere.
     expect(readFileSync(join(webDir, 'cy', 'index.html'), 'utf8')).toContain(`Ymddiriedolaeth Uniondeb ${MARKER}`);
     expect(readFileSync(join(webDir, 'es', 'index.html'), 'utf8')).toContain(`<span lang="en" dir="auto">${MARKER} Integrity Trust</span>`);
+  });
+
+  it('the example in docs/OPERATIONS.md is a valid config/operator.json', () => {
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'OPERATIONS.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(text.slice(text.indexOf('## Who runs the service')))?.[1];
+    const details = parseOperatorDetails(JSON.parse(example ?? 'null'), 'docs/OPERATIONS.md');
+    expect(details.name).toEqual({ en: 'Police Integrity Trust', cy: 'Ymddiriedolaeth Uniondeb yr Heddlu' });
+    expect(details.accessibility.compliance).toBe('partial');
   });
 
   it('a fresh install says plainly that its operator details are placeholders', async () => {
