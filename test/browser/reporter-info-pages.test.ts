@@ -186,6 +186,19 @@ describe('operator details and the information pages', () => {
       await context.close();
     });
 
+    it('leaving the first view hides the footer’s links (following one would lose the report) but keeps who runs the service', async () => {
+      const en = wordsFor('en', { path: '/en/' });
+      const { page, context } = await harness.newPage(NARROW);
+      await openReporter(harness, page, en);
+      await page.getByRole('button', { name: en.m('landing.makeReport') }).click();
+      await page.locator('#organisation').waitFor();
+      expect(await page.getByRole('contentinfo').getByRole('link', { name: en.m('footer.privacy') }).count()).toBe(0);
+      expect(await page.getByRole('contentinfo').textContent()).toContain(MARKER);
+      await page.getByRole('button', { name: en.m('form.backToStart') }).click();
+      await page.getByRole('contentinfo').getByRole('link', { name: en.m('footer.privacy') }).waitFor();
+      await context.close();
+    });
+
     it('the sent view names the operator', async () => {
       const en = wordsFor('en', { path: '/en/' });
       const { page, context } = await harness.newPage(NARROW);
