@@ -2,8 +2,8 @@
 // name carries a marker) offers every complete catalogue; in each language the reporter page and
 // the "Staying safe", privacy and accessibility pages show the operator in a footer, reach each
 // other by accessible names, pass axe, fit 360 px, carry the quick exit (a plain link with
-// JavaScript off, Shift ×3 with it) and are served with the page CSP and no-store, on Node and
-// on workerd. The sent view names the operator.
+// JavaScript off — in Chromium and in Firefox ESR — Shift ×3 with it) and are served with the page
+// CSP and no-store, on Node and on workerd. The sent view names the operator.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { INFO_PAGES, parseOperatorDetails, type OperatorDetailsInput } from '../
 import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { PRODUCTION_KDF, sodiumReady } from '../../web/protocol/index.js';
 import { startWorkerdTarget } from '../support/targets.js';
+import { firefoxAvailable, launchFirefox } from './firefox.js';
 import { browserAvailable, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { makeReport, NARROW, openReporter, wordsFor, type Words } from './reporter-steps.js';
 
@@ -185,6 +186,28 @@ describe('operator details and the information pages', () => {
       }
       await context.close();
     });
+
+    it.skipIf(!firefoxAvailable)('Firefox ESR with JavaScript off (Tor Browser "Safest"): every page shows the footer and a plain exit link', async () => {
+      const firefox = await launchFirefox({ 'javascript.enabled': false });
+      try {
+        const page = await firefox.newPage();
+        for (const language of ['cy', 'ar']) {
+          const words = wordsFor(language);
+          for (const path of ['', ...INFO_PAGES]) {
+            await page.goto(`${harness.server.url}/${language}/${path}`);
+            // Read through the driver's own sandbox: the page's scripts are off.
+            const footer = await page.$eval('footer', (f) => f.textContent ?? '');
+            expect(footer, `${language}/${path}`).toContain(MARKER);
+            expect(footer).toContain(words.m('footer.otherWays'));
+            expect(await page.$eval('footer nav', (nav) => [...nav.querySelectorAll('a')].map((a) => a.getAttribute('href')))).toEqual(INFO_PAGES.map((p) => `/${language}/${p}`));
+            expect(await page.$eval('#quick-exit', (a) => [a.tagName, a.getAttribute('href'), a.textContent])).toEqual(['A', 'https://www.bbc.co.uk/weather', words.m('page.quickExit')]);
+          }
+          expect(await page.$eval('h1', (h) => h.textContent)).toBe(words.m('a11y.heading'));
+        }
+      } finally {
+        await firefox.close();
+      }
+    }, 120_000);
 
     it('leaving the first view hides the footer’s links (following one would lose the report) but keeps who runs the service', async () => {
       const en = wordsFor('en', { path: '/en/' });
