@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { precompressWeb } from './lib/precompress.js';
 import { buildNobleBundle, loadNobleFromItsBundle, NOBLE_BUNDLE, nobleBundleDefine } from './lib/noble-bundle.js';
+import { INFO_PAGES, operatorText, parseOperatorDetails, PLACEHOLDER_WARNING, readOperatorDetails, type OperatorDetailsInput } from './operator-details.js';
+import { escapeHtml, footerHtml, infoPage, pageLanguage } from './reporter-info-pages.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
@@ -20,11 +22,14 @@ const SCRIPTS = {
   'reporter-engine.js': 'web/reporter/engine.ts',
   'console.js': 'web/console/main.ts',
   'console-engine.js': 'web/console/engine.ts',
+  'quick-exit.js': 'web/ui/quick-exit-page.ts',
 } as const;
 const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter-styles.css': 'web/reporter/reporter.css', 'console-styles.css': 'web/console/console.css' } as const;
 const PAGES = { 'console.html': 'web/pages/console.html' } as const;
 /** The reporter's page: built once per offered language (see reporterPages). */
 const REPORTER_PAGE = 'web/pages/reporter.html';
+/** The information pages beside it (staying-safe, privacy, accessibility): a shell and each page's content. */
+const INFO_SHELL = 'web/pages/info.html';
 export const REPORTER_CATALOGUES = join(ROOT, 'web', 'i18n', 'reporter');
 /** Offered when the operator names none: English (the source) and Welsh (Welsh Language Standards). */
 export const DEFAULT_LANGUAGES = ['en', 'cy'] as const;
@@ -65,10 +70,6 @@ export function offeredLanguages(setting: string | undefined = process.env.PARLE
   return languages;
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
-
 /**
  * The reporter's page in one language: lang and dir on <html>, the words that are in the HTML
  * itself (title, header, the no-JavaScript text) filled in from the catalogue, links to the
@@ -98,6 +99,9 @@ export interface WebBuildOptions {
   languages?: string[];
   /** Where the reporter catalogues are (default: web/i18n/reporter); tests point it at stubs. */
   catalogueDir?: string;
+  /** Who runs the service (default: config/operator.json, or PARLEY_OPERATOR_FILE; placeholders without it). */
+  operator?: OperatorDetailsInput;
+  operatorFile?: string;
 }
 
 function sri(bytes: Uint8Array): string {
@@ -117,6 +121,7 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   const catalogueDir = options.catalogueDir ?? REPORTER_CATALOGUES;
   const languages = options.languages ?? offeredLanguages(undefined, catalogueDir);
   const catalogues = languages.map((language) => readCatalogue(language, catalogueDir));
+  const operator = options.operator ? parseOperatorDetails(options.operator, 'the operator details given') : readOperatorDetails(options.operatorFile);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const scriptOptions = {
@@ -164,10 +169,20 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   // The reporter's page: one per offered language at <language>/index.html (served at /cy/ and so
   // on), and the English one also at index.html (served at /).
   const reporterTemplate = withIntegrity(REPORTER_PAGE, readFileSync(join(ROOT, REPORTER_PAGE), 'utf8'));
+  // Beside each, the information pages, and on all of them the footer saying who runs the service.
+  const infoShell = withIntegrity(INFO_SHELL, readFileSync(join(ROOT, INFO_SHELL), 'utf8'));
   for (const catalogue of catalogues) {
-    const html = reporterPage(reporterTemplate, catalogue, catalogues.filter((other) => other !== catalogue));
-    pages.push([`${catalogue.meta.language}/index.html`, html]);
-    if (catalogue.meta.language === 'en') pages.push(['index.html', html]);
+    const { language } = catalogue.meta;
+    const words = pageLanguage(language, catalogue.messages, operator);
+    const html = reporterPage(reporterTemplate, catalogue, catalogues.filter((other) => other !== catalogue))
+      .replace('{{operatorName}}', () => escapeHtml(operatorText(operator.name, language, operator).text))
+      .replace('{{footer}}', () => footerHtml(words, operator));
+    pages.push([`${language}/index.html`, html]);
+    if (language === 'en') pages.push(['index.html', html]);
+    for (const name of INFO_PAGES) {
+      const content = readFileSync(join(ROOT, 'web', 'pages', 'info', `${name}.html`), 'utf8');
+      pages.push([`${language}/${name}.html`, infoPage(infoShell, content, name, { ...words, dir: catalogue.meta.dir }, operator)]);
+    }
   }
   for (const [out, html] of pages) {
     mkdirSync(dirname(join(outDir, out)), { recursive: true });
@@ -182,5 +197,6 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const manifest = await buildWeb();
+  if (readOperatorDetails().placeholder) console.warn(`warning: ${PLACEHOLDER_WARNING}`);
   for (const [name, hash] of Object.entries(manifest)) console.log(`${name.padEnd(22)} ${hash}`);
 }

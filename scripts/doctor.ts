@@ -1,6 +1,7 @@
 // `npm run doctor`: checks a Node deployment without starting the server, with the same
 // environment `npm start` would read: settings, the database file, its migrations and data
-// protocol, the server secret, free disk space. One line per check; each problem says its fix.
+// protocol, the server secret, free disk space, the operator's details. One line per check;
+// each problem says its fix.
 // Exit code 1 when any check finds a problem (warnings alone exit 0). Makes and records nothing.
 import { existsSync, statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -13,6 +14,7 @@ import { readNodeEnv, type NodeEnv } from '../worker/env-node.js';
 import { requireProtocol2Data } from '../worker/data-protocol.js';
 import { checkNodeServerSecret } from '../worker/server-secret-node.js';
 import { StartupRefusal } from '../worker/startup-refusal.js';
+import { PLACEHOLDER_WARNING, readOperatorDetails } from './operator-details.js';
 
 const LOW_DISK_BYTES = 1024 ** 3;
 const size = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${Math.ceil(bytes / 1024 ** 2)} MiB`);
@@ -85,7 +87,19 @@ async function checkData(db: ParleyDb, env: NodeEnv): Promise<void> {
   }
 }
 
+/** Who runs the service: the pages are built from it at start, so a bad file stops `npm start`. */
+function checkOperatorDetails(): void {
+  try {
+    const details = readOperatorDetails();
+    if (details.placeholder) report('warning', 'operator details', PLACEHOLDER_WARNING);
+    else report('ok', 'operator details', 'config/operator.json (or PARLEY_OPERATOR_FILE) names who runs the service');
+  } catch (error) {
+    report('PROBLEM', 'operator details', `${said(error)} Fix: correct the entries named (docs/OPERATIONS.md, "Who runs the service").`);
+  }
+}
+
 const env = checkSettings();
+checkOperatorDetails();
 if (env) {
   const sqlite = openDatabase(env.PARLEY_DB);
   if (sqlite) {

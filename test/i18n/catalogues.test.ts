@@ -18,7 +18,8 @@ function sourceFiles(): string[] {
     const path = join(dir, name);
     return statSync(path).isDirectory() ? walk(path) : /\.(ts|html)$/.test(name) ? [path] : [];
   });
-  return [...walk(join(ROOT, 'web', 'reporter')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'reporter.html'), join(ROOT, 'scripts', 'build-web.ts')];
+  return [...walk(join(ROOT, 'web', 'reporter')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'reporter.html'), join(ROOT, 'scripts', 'build-web.ts'),
+    join(ROOT, 'web', 'pages', 'info.html'), ...walk(join(ROOT, 'web', 'pages', 'info')), join(ROOT, 'scripts', 'reporter-info-pages.ts')];
 }
 const SOURCES = sourceFiles().map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 

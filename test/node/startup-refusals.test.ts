@@ -189,6 +189,17 @@ describe('npm run doctor', () => {
     expect(readFileSync(dbPath).equals(before)).toBe(true);
   });
 
+  it('warns while the operator details are placeholders, and names a bad operator file as a problem', async () => {
+    await databaseWithAccount(loadNodeServerSecret(dbPath, undefined));
+    const fresh = await runToExit(DOCTOR, dbPath, { PARLEY_OPERATOR_FILE: join(dir, 'no-operator.json') });
+    expect(fresh.code, fresh.output).toBe(0);
+    expect(fresh.output).toMatch(/^warning +operator details: the reporter pages say "placeholder" .* Fix: write config\/operator\.json/m);
+    writeFileSync(join(dir, 'operator.json'), JSON.stringify({ name: 'Police Integrity Trust' }));
+    const bad = await runToExit(DOCTOR, dbPath, { PARLEY_OPERATOR_FILE: join(dir, 'operator.json') });
+    expect(bad.code, bad.output).toBe(1);
+    expect(bad.output).toMatch(/^PROBLEM +operator details: .*operator\.json: privacy: .* Fix: correct the entries named/m);
+  });
+
   it('exits 1 when there is no database where PARLEY_DB points, and makes none', async () => {
     const run = await runToExit(DOCTOR, dbPath);
     expect(run.code, run.output).toBe(1);

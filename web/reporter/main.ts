@@ -28,9 +28,13 @@ installQuickExit({ button: quickExitButton, onExit: () => engine.terminate(), ex
 
 // The links to the other languages load another page, which would lose a report being written or
 // an open mailbox: they are offered on the first view only.
+// The footer's links to the information pages likewise; who runs the service and the other ways to
+// report stay on every view.
 const languages = document.getElementById('languages');
+const footerLinks = document.querySelector<HTMLElement>('footer nav');
 const show = (content: HTMLElement, isLanding = false) => {
   if (languages) languages.hidden = !isLanding;
+  if (footerLinks) footerLinks.hidden = !isLanding;
   showView(view, content);
 };
 

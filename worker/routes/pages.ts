@@ -20,6 +20,8 @@ export const PAGE_CSP = [
 const STATIC_FILE = /^[a-z0-9-]+\.(js|css|json)$/;
 /** A language code as the URL names it (/cy/); the page exists only for the languages the build offered. */
 const LANGUAGE = /^[a-z]{2,3}$/;
+/** An information page beside a language's reporter page (/cy/staying-safe): whatever the build made, but never index. */
+const INFO_PAGE = /^(?!index$)[a-z]+(-[a-z]+)*$/;
 
 /**
  * A built file, encoded as the request accepts when the source has a copy (Node's precompressed
@@ -39,6 +41,12 @@ function languagePage(assets: AssetSource | undefined, language: string, acceptE
   return serveAsset(assets, `${language}/index.html`, acceptEncoding);
 }
 
+/** Staying safe, privacy, accessibility (scripts/operator-details.ts INFO_PAGES): static, no-store like the reporter's page. */
+function infoPage(assets: AssetSource | undefined, language: string, page: string, acceptEncoding: string | undefined): Promise<Response> {
+  if (!LANGUAGE.test(language) || !INFO_PAGE.test(page)) throw new ApiError('not_found', 'No such page.');
+  return serveAsset(assets, `${language}/${page}.html`, acceptEncoding);
+}
+
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
@@ -51,5 +59,7 @@ export function pageRoutes(deps: AppDeps) {
       const file = c.req.param('file');
       if (!STATIC_FILE.test(file)) throw new ApiError('not_found', 'No such file.');
       return serveAsset(deps.assets, file, c.req.header('accept-encoding'));
-    });
+    })
+    // After /static/:file, which it would otherwise shadow.
+    .get('/:lang/:page', (c) => infoPage(deps.assets, c.req.param('lang'), c.req.param('page'), c.req.header('accept-encoding')));
 }

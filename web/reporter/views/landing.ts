@@ -43,6 +43,8 @@ export function landingView(app: ReporterApp, notice?: string): HTMLElement {
         el('li', {}, t('landing.safe.quickExit')),
         el('li', {}, t('landing.safe.danger')),
       ),
+      // Before anything is written: the page that explains history, private windows and the quick exit.
+      el('p', {}, el('a', { href: `/${document.documentElement.lang}/staying-safe` }, t('landing.safe.more'))),
     ),
   );
 }

@@ -5,6 +5,11 @@ import { t } from '../../i18n/i18n.js';
 import type { ReporterApp } from '../app.js';
 import { formatDay } from '../format.js';
 
+/** Who runs the service, as the build wrote it on the page (config/operator.json, in this page's language). */
+function operatorName(): string {
+  return document.documentElement.dataset.operator ?? '';
+}
+
 export function sentView(app: ReporterApp, result: { reference: string; receivedDay: string }): HTMLElement {
   const leave = el('button', { type: 'button', class: 'quick-exit' }, t('sent.leave'));
   leave.addEventListener('click', () => app.exit());
@@ -17,7 +22,7 @@ export function sentView(app: ReporterApp, result: { reference: string; received
     el('section', { class: 'card', 'aria-labelledby': 'reference-heading' },
       el('h2', { id: 'reference-heading' }, t('sent.reference.heading')),
       el('p', { class: 'reference' }, result.reference),
-      el('p', {}, t('sent.reference.notPassphrase')),
+      el('p', {}, t('sent.reference.notPassphrase', { operator: operatorName() })),
     ),
     el('section', { class: 'card', 'aria-labelledby': 'next-heading' },
       el('h2', { id: 'next-heading' }, t('sent.next.heading')),
