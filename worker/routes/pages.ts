@@ -29,15 +29,17 @@ async function serveAsset(assets: AssetSource | undefined, file: string): Promis
   });
 }
 
-function languagePage(assets: AssetSource | undefined, language: string): Promise<Response> {
+function languagePage(assets: AssetSource | undefined, language: string, page = 'index.html'): Promise<Response> {
   if (!LANGUAGE.test(language)) throw new ApiError('not_found', 'No such page.');
-  return serveAsset(assets, `${language}/index.html`);
+  return serveAsset(assets, `${language}/${page}`);
 }
 
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', () => serveAsset(deps.assets, 'index.html'))
     .get('/console', () => serveAsset(deps.assets, 'console.html'))
+    // The console in another language (/cy/console: Welsh), built for the offered languages that have a console catalogue.
+    .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), 'console.html'))
     // The reporter's page in one language (/cy/ for Welsh), so a force's Welsh page can link straight
     // to it; /cy without the slash too, as people type it (the page's links and files are absolute).
     .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang')))
