@@ -108,6 +108,8 @@ export function errorText(error: unknown, context: 'sign-in' | 'account' | 'othe
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
   if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return t('error.signInRefused');
   if (code === 'unauthorised') return t('error.sessionEnded');
+  // The code was right but is spent: most often the one that just confirmed a new account.
+  if (code === 'code_used') return t('signIn.spentCode');
   if (code === 'rate_limited') return t('error.rateLimited');
   if (code === 'not_found') return t('error.caseNotFound');
   if (code === 'authentication_failed' && context === 'sign-in') return t('error.keysNotOpened');

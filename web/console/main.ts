@@ -94,13 +94,9 @@ const knownDevice = {
   },
 };
 
-/** The code that confirmed an account on this page: each code works once, so signing in with it would fail. */
-let spentEnrolmentCode: string | undefined;
-
 function showSignIn(notice?: string): void {
   showView(view, ...signInView({
     ...(notice ? { notice } : {}),
-    ...(spentEnrolmentCode ? { spentCode: spentEnrolmentCode } : {}),
     async signIn(username, password, totp, stage) {
       account = await engine.signIn(username, password, totp, knownDevice.tokenFor(username));
       knownDevice.keep(username, account.deviceToken);
@@ -287,7 +283,6 @@ function showEnrol(enrolment: Enrolment): void {
     enrolment,
     confirm: async (code) => {
       await engine.confirmTotp(code);
-      spentEnrolmentCode = code.replace(/\s+/g, '');
       showView(view, ...enrolDoneView(() => showSignIn()));
     },
     describe: (failure) => errorText(failure, 'account'),

@@ -17,8 +17,6 @@ function estimatedPercent(elapsedMs: number): number {
 export interface SignInOptions {
   /** Shown above the form, e.g. after signing out or when a session ended. */
   notice?: string;
-  /** The code that just confirmed a new account on this page: refused here with an explanation, not sent. */
-  spentCode?: string;
   /** Resolves once signed in and the next view is shown; throws to show an error here. `stage` updates the status text. */
   signIn(username: string, password: string, totp: string, stage: (text: string) => void): Promise<void>;
 }
@@ -52,12 +50,6 @@ export function signInView(options: SignInOptions): Node[] {
       (!username.value.trim() ? username : !password.value ? password : totp).focus();
       return;
     }
-    // Each code works once: the one that just confirmed a new account would be refused as "wrong".
-    if (options.spentCode === code) {
-      error.textContent = t('signIn.spentCode');
-      totp.focus();
-      return;
-    }
     const started = performance.now();
     const tick = () => { progress.value = estimatedPercent(performance.now() - started); };
     const timer = setInterval(tick, 100);
@@ -77,9 +69,11 @@ export function signInView(options: SignInOptions): Node[] {
     } catch (failure) {
       progressBox.hidden = true;
       error.textContent = errorText(failure, 'sign-in');
-      password.value = '';
+      // A spent code (e.g. the one that just confirmed the account) needs only the next code: the password was right.
+      const spentCode = (failure as { code?: string }).code === 'code_used';
+      if (!spentCode) password.value = '';
       totp.value = '';
-      password.focus();
+      (spentCode ? totp : password).focus();
     } finally {
       clearInterval(timer);
       clearTimeout(slowTimer);
