@@ -1,7 +1,7 @@
 // The investigator console in Welsh, in real Chromium against a real server: /cy/console is Welsh
 // (lang="cy", only the Welsh catalogue inside), every view links to the same console in English
-// and back, and sign-in, the case list, a case, a reply with a status change, errors and signing
-// out are driven by their Welsh accessible names alone. axe finds nothing serious in either
+// and back (an invitation link survives the switch), and sign-in, the case list, a case, a reply
+// with a status change, errors and signing out are driven by their Welsh accessible names alone. axe finds nothing serious in either
 // language, and each view fits 360 px. The Workers build serves /cy/console too.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 import { CONSOLE_CATALOGUES, readCatalogue } from '../../scripts/build-web.js';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { PRODUCTION_KDF, sodiumReady } from '../../web/protocol/index.js';
+import { createInvite } from '../../web/client/admin.js';
+import { signIn } from '../../web/client/investigator.js';
 import { startWorkerdTarget } from '../support/targets.js';
 import { browserAvailable, INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { heading, instanceConfig, overflowsHorizontally, seedReport, waitForHeading, type SeededReport } from './console-helpers.js';
@@ -131,6 +133,23 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
     await page.getByRole('button', { name: 'Allgofnodi' }).click();
     await waitForHeading(page, 'Mewngofnodi');
     expect(await page.locator('p.notice').textContent()).toBe('Rydych wedi allgofnodi. Cafodd eich allweddi eu tynnu o’r dudalen hon.');
+  });
+
+  it('keeps an invitation link when the invitee switches to Welsh, and wipes it from the address there too', async () => {
+    const { api } = await instanceConfig(harness.server.url);
+    const admin = await signIn(api, { username: INVESTIGATOR.username, password: INVESTIGATOR.password, totp: harness.totpCode() });
+    const { token } = await createInvite(api, admin, { kind: 'member', role: 'investigator' });
+    const { page } = await harness.newPage();
+    await page.goto(`${harness.server.url}/console#invite=${encodeURIComponent(token)}`);
+    await waitForHeading(page, 'Join Anti-Corruption Unit');
+    expect(new URL(page.url()).hash).toBe('');
+    await page.getByRole('link', { name: 'Cymraeg' }).click();
+    await waitForHeading(page, 'Ymuno â Anti-Corruption Unit');
+    expect(new URL(page.url()).pathname).toBe('/cy/console');
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await page.getByText('Rydych wedi’ch gwahodd i ymuno â Anti-Corruption Unit fel ymchwilydd.').count()).toBe(1);
+    expect(await page.getByLabel('Cyfrinair eto').count()).toBe(1);
+    await expectAccessibleAndNarrow(page, 'console-cy-join');
   });
 
   it('shows the case list in English at /console with English dates, and passes axe there too', async () => {

@@ -95,6 +95,7 @@ const knownDevice = {
 };
 
 function showSignIn(notice?: string): void {
+  carryLinkToken(null);
   showView(view, ...signInView({
     ...(notice ? { notice } : {}),
     async signIn(username, password, totp, stage) {
@@ -279,6 +280,7 @@ function showRemoveConfirm(member: MemberRow): void {
 }
 
 function showEnrol(enrolment: Enrolment): void {
+  carryLinkToken(null);
   showView(view, ...enrolView({
     enrolment,
     confirm: async (code) => {
@@ -321,7 +323,20 @@ function takeLinkToken(): { kind: 'setup' | 'invite'; token: string } | null {
   }
 }
 
+/**
+ * While a setup or invitation link is being used, the links to the other languages carry it, so
+ * an invitee can switch to Welsh (or English) without losing it; the next page wipes it from the
+ * address again. Once the account is made (or the link is left for sign-in) they go back to plain.
+ */
+function carryLinkToken(link: { kind: 'setup' | 'invite'; token: string } | null): void {
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('#languages a')) {
+    const plain = a.getAttribute('href')!.replace(/#.*$/, '');
+    a.setAttribute('href', link ? `${plain}#${link.kind}=${encodeURIComponent(link.token)}` : plain);
+  }
+}
+
 function followLink(link: { kind: 'setup' | 'invite'; token: string }): void {
+  carryLinkToken(link);
   if (link.kind === 'setup') showSetUp(link.token);
   else void showJoin(link.token);
 }
