@@ -1,5 +1,5 @@
 // Builds the self-hosted web bundles into dist/web: one per audience (reporter, console),
-// each a page, a UI script and an engine script that runs the crypto in a Web Worker.
+// each a page per language, a UI script and an engine script that runs the crypto in a Web Worker.
 // The build is reproducible (no timestamps, fixed file names, sorted manifest), so anyone
 // can rebuild from the same commit and compare the published hashes in manifest.json.
 // The pure-JavaScript engine is a bundle of its own, for browsers without WebAssembly only
@@ -25,12 +25,14 @@ const SCRIPTS = {
   'quick-exit.js': 'web/ui/quick-exit-page.ts',
 } as const;
 const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter-styles.css': 'web/reporter/reporter.css', 'console-styles.css': 'web/console/console.css' } as const;
-const PAGES = { 'console.html': 'web/pages/console.html' } as const;
-/** The reporter's page: built once per offered language (see reporterPages). */
+/** The reporter's page: built once per offered language (see reporterPage). */
 const REPORTER_PAGE = 'web/pages/reporter.html';
 /** The information pages beside it (staying-safe, privacy, accessibility): a shell and each page's content. */
 const INFO_SHELL = 'web/pages/info.html';
 export const REPORTER_CATALOGUES = join(ROOT, 'web', 'i18n', 'reporter');
+/** The console's page: built once per offered language that has a console catalogue. */
+const CONSOLE_PAGE = 'web/pages/console.html';
+export const CONSOLE_CATALOGUES = join(ROOT, 'web', 'i18n', 'console');
 /** Offered when the operator names none: English (the source) and Welsh (Welsh Language Standards). */
 export const DEFAULT_LANGUAGES = ['en', 'cy'] as const;
 
@@ -75,11 +77,12 @@ export function offeredLanguages(setting: string | undefined = process.env.PARLE
  * itself (title, header, the no-JavaScript text) filled in from the catalogue, links to the
  * other offered languages (each named in itself, with its lang), and the catalogue as a data
  * block for the script (type="application/json": never executed, so the CSP is untouched).
+ * The console's page is made the same way, with `address` giving its own URLs (/cy/console).
  */
-export function reporterPage(template: string, catalogue: PageCatalogue, others: PageCatalogue[]): string {
+export function reporterPage(template: string, catalogue: PageCatalogue, others: PageCatalogue[], address: (language: string) => string = (language) => `/${language}/`, source: string = REPORTER_PAGE): string {
   const { meta, messages } = catalogue;
   const links = others.map((other) =>
-    `<li><a href="/${other.meta.language}/" lang="${other.meta.language}" hreflang="${other.meta.language}" dir="${other.meta.dir}">${escapeHtml(other.meta.name)}</a></li>`).join('');
+    `<li><a href="${address(other.meta.language)}" lang="${other.meta.language}" hreflang="${other.meta.language}" dir="${other.meta.dir}">${escapeHtml(other.meta.name)}</a></li>`).join('');
   // "<" escaped in the JSON, so no message can end the data block early.
   const data = JSON.stringify({ meta, messages }).replace(/</g, '\\u003c');
   return template
@@ -87,7 +90,7 @@ export function reporterPage(template: string, catalogue: PageCatalogue, others:
     .replace(/\{\{dir\}\}/g, meta.dir)
     .replace(/\{\{t:([\w.]+)\}\}/g, (_, key: string) => {
       const message = messages[key];
-      if (message === undefined) throw new Error(`${REPORTER_PAGE} uses ${key}, which the ${meta.language} catalogue lacks`);
+      if (message === undefined) throw new Error(`${source} uses ${key}, which the ${meta.language} catalogue lacks`);
       return escapeHtml(message);
     })
     .replace('{{languages}}', () => (links === '' ? '' : `<nav id="languages" class="languages" aria-label="${escapeHtml(messages['page.languages'] ?? '')}"><ul>${links}</ul></nav>`))
@@ -102,6 +105,28 @@ export interface WebBuildOptions {
   /** Who runs the service (default: config/operator.json, or PARLEY_OPERATOR_FILE; placeholders without it). */
   operator?: OperatorDetailsInput;
   operatorFile?: string;
+  /** Where the console catalogues are (default: web/i18n/console). */
+  consoleCatalogueDir?: string;
+}
+
+/**
+ * The console's languages: those offered that have a console catalogue (English and Welsh), each
+ * refused by name if it lacks a message of the English one. English is always there: it is /console.
+ */
+export function consoleLanguages(offered: string[], dir: string = CONSOLE_CATALOGUES): string[] {
+  const available = catalogueLanguages(dir);
+  const source = readCatalogue('en', dir);
+  const languages = ['en', ...offered.filter((l) => l !== 'en' && available.includes(l))];
+  for (const language of languages) {
+    const missing = Object.keys(source.messages).filter((key) => typeof readCatalogue(language, dir).messages[key] !== 'string');
+    if (missing.length > 0) throw new Error(`the "${language}" console catalogue is not complete (${missing.length} messages missing, e.g. ${missing[0]})`);
+  }
+  return languages;
+}
+
+/** The console's address in a language: /console for English (as the setup link gives it), /cy/console for Welsh. */
+export function consoleAddress(language: string): string {
+  return language === 'en' ? '/console' : `/${language}/console`;
 }
 
 function sri(bytes: Uint8Array): string {
@@ -165,7 +190,7 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
       if (!hash) throw new Error(`${src} refers to ${name}, which the build did not produce`);
       return hash;
     });
-  const pages: [string, string][] = Object.entries(PAGES).map(([out, src]) => [out, withIntegrity(src, readFileSync(join(ROOT, src), 'utf8'))]);
+  const pages: [string, string][] = [];
   // The reporter's page: one per offered language at <language>/index.html (served at /cy/ and so
   // on), and the English one also at index.html (served at /).
   const reporterTemplate = withIntegrity(REPORTER_PAGE, readFileSync(join(ROOT, REPORTER_PAGE), 'utf8'));
@@ -183,6 +208,16 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
       const content = readFileSync(join(ROOT, 'web', 'pages', 'info', `${name}.html`), 'utf8');
       pages.push([`${language}/${name}.html`, infoPage(infoShell, content, name, { ...words, dir: catalogue.meta.dir }, operator)]);
     }
+  }
+  // The console's page: <language>/console.html (served at /cy/console) in each language, and the
+  // English one also at console.html (served at /console, where setup links point).
+  const consoleDir = options.consoleCatalogueDir ?? CONSOLE_CATALOGUES;
+  const consoleCatalogues = consoleLanguages(languages, consoleDir).map((language) => readCatalogue(language, consoleDir));
+  const consoleTemplate = withIntegrity(CONSOLE_PAGE, readFileSync(join(ROOT, CONSOLE_PAGE), 'utf8'));
+  for (const catalogue of consoleCatalogues) {
+    const html = reporterPage(consoleTemplate, catalogue, consoleCatalogues.filter((other) => other !== catalogue), consoleAddress, CONSOLE_PAGE);
+    pages.push([`${catalogue.meta.language}/console.html`, html]);
+    if (catalogue.meta.language === 'en') pages.push(['console.html', html]);
   }
   for (const [out, html] of pages) {
     mkdirSync(dirname(join(outDir, out)), { recursive: true });

@@ -64,6 +64,14 @@ export async function withCheckedCredentials<T>(
     Math.abs(attempt.clientTime - now) > CLOCK_SKEW_TOLERANCE_MS &&
     acceptTotp(totpSecret, attempt.totp, attempt.clientTime, investigator.totpLastStep) !== null;
   if (clockSkewed) throw clockSkew(attempt.clientTime! - now);
+  // A right password with a code that is valid now but spent (each is accepted once): most often
+  // the code that just confirmed a new account, still on the phone's screen. Saying so lets the
+  // person wait for the next code instead of doubting their password. (As with the clocks, a
+  // guesser learns nothing they could use: it needs a code from the authenticator itself.)
+  const codeSpent =
+    step === null && investigator && keyMatches && totpSecret && investigator.totpConfirmed === options.totpConfirmed &&
+    acceptTotp(totpSecret, attempt.totp, now, -1) !== null;
+  if (codeSpent) throw new ApiError('code_used', 'That code has been used already, and each code works once. Wait for the next code, then try again.');
   // A step is only ever accepted for a member who was found (see `step` above).
   if (step === null) throw options.refused;
   const landed = await land(investigator!, step);

@@ -35,6 +35,8 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   /** The device's clock and the server's differ too much for a TOTP code to match. */
   clock_skew: 400,
+  /** The password is right and the code was right, but it has been accepted once already (e.g. it just confirmed the account). */
+  code_used: 401,
   internal: 500,
   /** The disk is full: nothing was kept (worker/storage-faults.ts). */
   storage_full: 503,

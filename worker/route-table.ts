@@ -60,6 +60,7 @@ export const ROUTE_TABLE = {
   'GET /:lang/': { summary: "The reporter's page in one of the offered languages (/cy/: Welsh)", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang': { summary: 'The same page without the final slash (/cy)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /console': { summary: 'The staff console', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /:lang/console': { summary: 'The staff console in another language (/cy/console: Welsh)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /static/:file': { summary: "The pages' scripts and styles", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang/:page': { summary: 'An information page beside the reporter\'s, in that language: /cy/staying-safe, /cy/privacy, /cy/accessibility', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
 } satisfies Record<string, RouteSpec>;

@@ -46,11 +46,17 @@ describe('sign-in', () => {
     expect(unknownUser).toEqual(wrongPassword);
   });
 
-  it('refuses a replayed code', async () => {
+  it('refuses a replayed code, saying it was used (with the right password) or nothing more (with a wrong one)', async () => {
     t.clock.now += 30_000;
     const totp = code();
     await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF);
-    expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toMatchObject({ status: 401, code: 'unauthorised' });
+    expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toEqual({
+      status: 401, code: 'code_used', message: 'That code has been used already, and each code works once. Wait for the next code, then try again.',
+    });
+    expect(await refusal(signIn(t.api, { username: 'alice', password: 'not the password', totp }, TEST_KDF))).toMatchObject({ status: 401, code: 'unauthorised' });
+    // The next step's code works.
+    t.clock.now += 30_000;
+    await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp: code() }, TEST_KDF);
   });
 
   it('refuses a code watched over a shoulder for as long as the code stays valid, and gives no clock hint for it', async () => {

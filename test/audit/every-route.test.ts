@@ -63,6 +63,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /:lang/': 'a page (the reporter’s, in one language)',
   'GET /:lang': 'a page (the same, without the final slash)',
   'GET /console': 'a page',
+  'GET /:lang/console': 'a page (the console, in one language)',
   'GET /static/:file': 'a script or stylesheet',
 };
 

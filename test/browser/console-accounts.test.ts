@@ -69,12 +69,20 @@ describe.skipIf(!browserAvailable)('console accounts', () => {
     await waitForHeading(page, 'Your account is ready');
     await page.getByRole('button', { name: 'Done: sign in' }).click();
     await waitForHeading(page, 'Sign in');
-    // Signing in at once with the code still on screen is explained, not refused as a wrong password.
+    // Signing in at once with the code still on screen is explained (each code works once), not refused as a wrong password.
     await page.getByLabel('Username').fill(account.username);
     await page.getByLabel('Password', { exact: true }).fill(account.password);
     await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#sign-in-error').textContent()).toMatch(/just used to confirm your account.*Wait for the next code/);
+    await expect.poll(() => page.locator('#sign-in-error').textContent(), { timeout: 30_000 }).toMatch(/already been used.*Wait for the next code/);
+    // The same after a reload (or a change of language), when the page no longer knows which code it sent: the server says so.
+    await page.reload();
+    await waitForHeading(page, 'Sign in');
+    await page.getByLabel('Username').fill(account.username);
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#sign-in-error').textContent(), { timeout: 30_000 }).toMatch(/already been used.*Wait for the next code/);
     await page.getByLabel('Code from your authenticator app').fill('');
     return secret;
   }

@@ -1,27 +1,28 @@
-// The reporter's message catalogues (web/i18n/reporter/*.json): complete where offered, no key
-// that nothing uses, no key used that the source lacks, and every translation taking the same
-// values as the English (a "{unit}" dropped or misspelt would show raw or lose the unit's name).
+// The message catalogues, the reporter's (web/i18n/reporter/*.json) and the console's
+// (web/i18n/console/*.json): complete where offered, no key that nothing uses, no key used that the
+// source lacks, and every translation taking the same values as the English (a "{unit}" dropped or
+// misspelt would show raw or lose the unit's name).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { describe, expect, it } from 'vitest';
-import { catalogueLanguages, DEFAULT_LANGUAGES, offeredLanguages, readCatalogue, REPORTER_CATALOGUES } from '../../scripts/build-web.js';
+import { catalogueLanguages, CONSOLE_CATALOGUES, consoleLanguages, DEFAULT_LANGUAGES, offeredLanguages, readCatalogue, REPORTER_CATALOGUES } from '../../scripts/build-web.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const en = readCatalogue('en');
 const ENGLISH_KEYS = Object.keys(en.messages);
 
+const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
+  const path = join(dir, name);
+  return statSync(path).isDirectory() ? walk(path) : /\.(ts|html)$/.test(name) ? [path] : [];
+});
+const read = (files: string[]) => files.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 /** Where reporter-visible words are chosen: the reporter's code, shared UI, its page and the page build. */
-function sourceFiles(): string[] {
-  const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? walk(path) : /\.(ts|html)$/.test(name) ? [path] : [];
-  });
-  return [...walk(join(ROOT, 'web', 'reporter')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'reporter.html'), join(ROOT, 'scripts', 'build-web.ts'),
-    join(ROOT, 'web', 'pages', 'info.html'), ...walk(join(ROOT, 'web', 'pages', 'info')), join(ROOT, 'scripts', 'reporter-info-pages.ts')];
-}
-const SOURCES = sourceFiles().map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
+const SOURCES = read([...walk(join(ROOT, 'web', 'reporter')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'reporter.html'), join(ROOT, 'scripts', 'build-web.ts'),
+  join(ROOT, 'web', 'pages', 'info.html'), ...walk(join(ROOT, 'web', 'pages', 'info')), join(ROOT, 'scripts', 'reporter-info-pages.ts')]);
+/** Where console-visible words are chosen: the console's code, shared UI, its page and the page build. */
+const CONSOLE_SOURCES = read([...walk(join(ROOT, 'web', 'console')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'console.html'), join(ROOT, 'scripts', 'build-web.ts')]);
 
 /** What a message takes: its arguments (with the choices of a select) and its tags. */
 function placeholders(message: string, locale: string): string[] {
@@ -38,6 +39,71 @@ function placeholders(message: string, locale: string): string[] {
   };
   walk(new IntlMessageFormat(message, locale).getAst() as unknown as Element[]);
   return [...found].sort();
+}
+
+/**
+ * The checks every audience's catalogues share: the same keys as the English where offered, no
+ * extra key anywhere, the same values, choices and tags, formatting with Intl plural rules, and
+ * every key used by that audience's code and no key used that its English catalogue lacks.
+ */
+function keyChecks(audience: { dir: string; sources: { file: string; text: string }[]; offered: string[]; minimumUses: number }): void {
+  const source = readCatalogue('en', audience.dir);
+  const englishKeys = Object.keys(source.messages);
+  const languages = catalogueLanguages(audience.dir);
+
+  it('every offered catalogue has every key of the English one, and no other', () => {
+    for (const language of audience.offered) {
+      expect(Object.keys(readCatalogue(language, audience.dir).messages).sort(), language).toEqual([...englishKeys].sort());
+    }
+  });
+
+  it('no catalogue, offered or not, has a key the English one lacks', () => {
+    for (const language of languages) {
+      expect(Object.keys(readCatalogue(language, audience.dir).messages).filter((key) => !(key in source.messages)), language).toEqual([]);
+    }
+  });
+
+  it('every translated message takes the same values, choices and tags as the English one', () => {
+    const mismatches: string[] = [];
+    for (const language of languages) {
+      for (const [key, message] of Object.entries(readCatalogue(language, audience.dir).messages)) {
+        const expected = placeholders(source.messages[key]!, 'en');
+        const found = placeholders(message, language);
+        if (JSON.stringify(found) !== JSON.stringify(expected)) mismatches.push(`${language} ${key}: ${found.join(' ')} ≠ ${expected.join(' ')}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('every message formats in its language with Intl plural rules (Welsh has six forms)', () => {
+    for (const language of languages) {
+      for (const [key, message] of Object.entries(readCatalogue(language, audience.dir).messages)) {
+        const format = new IntlMessageFormat(message, language);
+        const values: Record<string, unknown> = {};
+        for (const p of placeholders(message, language)) {
+          const name = /^\{(\w+)/.exec(p)?.[1];
+          if (name) values[name] = 0;
+          if (p.startsWith('<')) values[p.slice(1, -1)] = (chunks: unknown[]) => chunks.join('');
+        }
+        for (const n of [0, 1, 2, 3, 6, 10, 1200]) {
+          for (const name of Object.keys(values)) if (typeof values[name] !== 'function') values[name] = n;
+          expect(() => format.format(values as never), `${language} ${key}`).not.toThrow();
+        }
+      }
+    }
+  });
+
+  it('uses every English key somewhere, and uses no key the English catalogue lacks', () => {
+    const quoted = (key: string) => audience.sources.some(({ text }) => text.includes(`'${key}'`) || text.includes(`{{t:${key}}}`));
+    expect(englishKeys.filter((key) => !quoted(key)), 'keys nothing uses').toEqual([]);
+    const used = audience.sources.flatMap(({ file, text }) => [
+      ...[...text.matchAll(/\bt(?:Nodes)?\(\s*'([^']+)'/g)].map((m) => ({ file, key: m[1]! })),
+      ...[...text.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => ({ file, key: m[1]! })),
+    ]);
+    expect(used.length).toBeGreaterThan(audience.minimumUses);
+    expect(used.filter(({ key }) => !(key in source.messages)), 'keys used that en.json lacks').toEqual([]);
+  });
+
 }
 
 describe('the reporter catalogues', () => {
@@ -78,58 +144,7 @@ describe('the reporter catalogues', () => {
     expect(() => offeredLanguages('en,../x')).toThrow(/not a language code/);
   });
 
-  it('every offered catalogue has every key of the English one, and no other', () => {
-    for (const language of offeredLanguages(DEFAULT_LANGUAGES.join(','))) {
-      expect(Object.keys(readCatalogue(language).messages).sort(), language).toEqual([...ENGLISH_KEYS].sort());
-    }
-  });
-
-  it('no catalogue, offered or not, has a key the English one lacks', () => {
-    for (const language of languages) {
-      expect(Object.keys(readCatalogue(language).messages).filter((key) => !(key in en.messages)), language).toEqual([]);
-    }
-  });
-
-  it('every translated message takes the same values, choices and tags as the English one', () => {
-    const mismatches: string[] = [];
-    for (const language of languages) {
-      for (const [key, message] of Object.entries(readCatalogue(language).messages)) {
-        const expected = placeholders(en.messages[key]!, 'en');
-        const found = placeholders(message, language);
-        if (JSON.stringify(found) !== JSON.stringify(expected)) mismatches.push(`${language} ${key}: ${found.join(' ')} ≠ ${expected.join(' ')}`);
-      }
-    }
-    expect(mismatches).toEqual([]);
-  });
-
-  it('every message formats in its language with Intl plural rules (Welsh has six forms)', () => {
-    for (const language of languages) {
-      for (const [key, message] of Object.entries(readCatalogue(language).messages)) {
-        const format = new IntlMessageFormat(message, language);
-        const values: Record<string, unknown> = {};
-        for (const p of placeholders(message, language)) {
-          const name = /^\{(\w+)/.exec(p)?.[1];
-          if (name) values[name] = 0;
-          if (p.startsWith('<')) values[p.slice(1, -1)] = (chunks: unknown[]) => chunks.join('');
-        }
-        for (const n of [0, 1, 2, 3, 6, 10, 1200]) {
-          for (const name of Object.keys(values)) if (typeof values[name] !== 'function') values[name] = n;
-          expect(() => format.format(values as never), `${language} ${key}`).not.toThrow();
-        }
-      }
-    }
-  });
-
-  it('uses every English key somewhere, and uses no key the English catalogue lacks', () => {
-    const quoted = (key: string) => SOURCES.some(({ text }) => text.includes(`'${key}'`) || text.includes(`{{t:${key}}}`));
-    expect(ENGLISH_KEYS.filter((key) => !quoted(key)), 'keys nothing uses').toEqual([]);
-    const used = SOURCES.flatMap(({ file, text }) => [
-      ...[...text.matchAll(/\bt(?:Nodes)?\(\s*'([^']+)'/g)].map((m) => ({ file, key: m[1]! })),
-      ...[...text.matchAll(/\{\{t:([\w.]+)\}\}/g)].map((m) => ({ file, key: m[1]! })),
-    ]);
-    expect(used.length).toBeGreaterThan(100);
-    expect(used.filter(({ key }) => !(key in en.messages)), 'keys used that en.json lacks').toEqual([]);
-  });
+  keyChecks({ dir: REPORTER_CATALOGUES, sources: SOURCES, offered: offeredLanguages(DEFAULT_LANGUAGES.join(',')), minimumUses: 100 });
 
   it('leaves no English sentence in the reporter views outside the catalogue', () => {
     // A string literal that starts with a capital letter and has a space is almost always words for people.
@@ -149,5 +164,40 @@ describe('the reporter catalogues', () => {
 
   it('the source catalogue is where REPORTER_CATALOGUES says', () => {
     expect(relative(ROOT, REPORTER_CATALOGUES)).toBe(join('web', 'i18n', 'reporter'));
+  });
+});
+
+describe('the console catalogues', () => {
+  it('are there in English and Welsh, each saying its language, name, direction and review status; Welsh is a draft', () => {
+    expect(catalogueLanguages(CONSOLE_CATALOGUES)).toEqual(['cy', 'en']);
+    expect(relative(ROOT, CONSOLE_CATALOGUES)).toBe(join('web', 'i18n', 'console'));
+    for (const language of ['cy', 'en']) {
+      const { meta } = readCatalogue(language, CONSOLE_CATALOGUES);
+      expect(meta).toEqual({ ...readCatalogue(language).meta, status: meta.status, reviewed: meta.reviewed });
+    }
+    expect(readCatalogue('cy', CONSOLE_CATALOGUES).meta).toMatchObject({ status: 'draft, not reviewed by a Welsh speaker', reviewed: false });
+  });
+
+  it('the console is offered in Welsh whenever the reporter is, and never in a language without a console catalogue', () => {
+    expect(consoleLanguages(offeredLanguages(''))).toEqual(['en', 'cy']);
+    expect(consoleLanguages(['en', 'pl'])).toEqual(['en']);
+  });
+
+  keyChecks({ dir: CONSOLE_CATALOGUES, sources: CONSOLE_SOURCES, offered: ['en', 'cy'], minimumUses: 200 });
+
+  it('leaves no English sentence in the console\'s code outside the catalogue', () => {
+    // The engine's (web/console/engine.ts) own error messages never reach the page: it shows words for their codes (labels.ts).
+    const code = CONSOLE_SOURCES.filter(({ file }) => file.startsWith('web/console/') && !file.startsWith('web/console/engine'));
+    const sentences = code.flatMap(({ file, text }) => [...text.replace(/^\s*(\/\/|\*|\/\*).*$/gm, '').matchAll(/(['`])([A-Z][a-z]+ [^'`]*)\1/g)].map((m) => `${file}: ${m[2]}`));
+    expect(sentences).toEqual([]);
+  });
+
+  it('are listed in the README with their review status', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    for (const language of ['cy', 'en']) {
+      const row = readme.split('\n').find((line) => line.startsWith(`| \`console/${language}.json\` |`));
+      expect(row, `README row for console/${language}.json`).toBeDefined();
+      expect(row, language).toContain(`| ${readCatalogue(language, CONSOLE_CATALOGUES).meta.status} |`);
+    }
   });
 });

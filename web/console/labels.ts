@@ -1,80 +1,119 @@
-// The words the console shows for codes: statuses, categories, days, and what went wrong.
+// The words the console shows for codes: statuses, categories, days, and what went wrong, all
+// from the page's catalogue (web/i18n/console/<language>.json).
 // Imported from documents.ts directly, not the protocol index, so the page bundle stays free of libsodium.
-import { REPORT_CATEGORIES, type ReportCategory } from '../protocol/documents.js';
+import type { ReportCategory } from '../protocol/documents.js';
 import type { ProtocolErrorKind } from '../protocol/errors.js';
+import { activeLanguage, activeLocale, t, type MessageKey } from '../i18n/i18n.js';
 import type { CaseStatus } from './engine-api.js';
 
 // Typed as a Record over CaseStatus, so the compiler catches a status added to or removed from db/schema.ts.
-export const STATUS_LABELS: Record<CaseStatus, string> = {
-  received: 'Received',
-  assessing: 'Being assessed',
-  investigating: 'Under investigation',
-  passed_on: 'Passed to another organisation',
-  no_further_action: 'No further action',
-  closed: 'Closed',
+const STATUS_KEYS: Record<CaseStatus, MessageKey> = {
+  received: 'status.received',
+  assessing: 'status.assessing',
+  investigating: 'status.investigating',
+  passed_on: 'status.passed_on',
+  no_further_action: 'status.no_further_action',
+  closed: 'status.closed',
 };
 
-export const STATUSES = Object.keys(STATUS_LABELS) as CaseStatus[];
+export const STATUSES = Object.keys(STATUS_KEYS) as CaseStatus[];
 
 export function statusLabel(status: CaseStatus): string {
-  return STATUS_LABELS[status] ?? status;
+  const key = STATUS_KEYS[status];
+  return key ? t(key) : status;
 }
+
+const CATEGORY_KEYS: Record<ReportCategory, MessageKey> = {
+  bribery: 'category.bribery',
+  personal_advantage: 'category.personal_advantage',
+  sexual_misconduct: 'category.sexual_misconduct',
+  domestic_abuse: 'category.domestic_abuse',
+  discrimination: 'category.discrimination',
+  disability_discrimination: 'category.disability_discrimination',
+  other: 'category.other',
+};
 
 export function categoryLabel(category: ReportCategory): string {
-  return REPORT_CATEGORIES.find((c) => c.id === category)?.label ?? 'Other';
+  return t(CATEGORY_KEYS[category] ?? 'category.other');
 }
 
-const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
-
-/** Days arrive as YYYY-MM-DD (UTC); shown as "3 May 2026". */
+/** Days arrive as YYYY-MM-DD (UTC); shown as "3 May 2026" ("3 Mai 2026"). Month names are in the
+ * catalogue because Chromium carries no Welsh calendar data (Intl would fall back to English). */
 export function dayLabel(day: string): string {
-  const ms = Date.parse(`${day}T00:00:00Z`);
-  return Number.isNaN(ms) ? day : DAY_FORMAT.format(ms);
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) return day;
+  return t('date.day', { day: String(Number(match[3])), month: `m${Number(match[2])}`, year: match[1]! });
 }
 
-export const UNVERIFIED_TEXT = 'It may have been altered or damaged, so its contents are not shown.';
+/** A moment as "3 May, 14:05" in the page's language; the hour and minute come from Intl (local time). */
+export function momentLabel(ms: number): string {
+  const date = new Date(ms);
+  const time = new Intl.DateTimeFormat(activeLocale(), { hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
+  return t('date.dayTime', { day: String(date.getDate()), month: `m${date.getMonth() + 1}`, time });
+}
+
+export function unverifiedText(): string {
+  return t('problem.unverifiedText');
+}
 
 /** Why a message could not be shown, in words; the kind is kept for whoever investigates it. */
 export function problemLabel(kind: ProtocolErrorKind): string {
   switch (kind) {
     case 'bad_signature':
-      return 'the signature does not match its sender';
+      return t('problem.bad_signature');
     case 'authentication_failed':
-      return 'it does not decrypt with this case’s key';
+      return t('problem.authentication_failed');
     case 'wrong_binding':
-      return 'it belongs to another case or message';
+      return t('problem.wrong_binding');
     case 'unsupported_version':
-      return 'it uses a protocol version this console does not know';
+      return t('problem.unsupported_version');
     case 'missing_key':
-      return 'it is sealed to a key version you have not been given: ask an administrator to give you access';
+      return t('problem.missing_key');
     default:
-      return 'it is not in the expected format';
+      return t('problem.malformed');
   }
 }
+
+/**
+ * Parley's own server writes these codes' messages for people (what changed, what to do). The
+ * English console shows the server's words, which can be more particular; other languages show
+ * the catalogue's message for the code.
+ */
+const WRITTEN_FOR_PEOPLE: Record<string, MessageKey> = {
+  clock_skew: 'error.clockSkew',
+  storage_full: 'error.storageFull',
+  storage_busy: 'error.storageBusy',
+  storage_unwritable: 'error.storageUnwritable',
+  forbidden: 'error.forbidden',
+  org_key_changed: 'error.orgKeyChanged',
+  members_changed: 'error.membersChanged',
+  rotation_pending: 'error.rotationPending',
+  cannot_remove_self: 'error.cannotRemoveSelf',
+  already_shared: 'error.alreadyShared',
+  duplicate_id: 'error.duplicateId',
+  username_taken: 'error.usernameTaken',
+};
 
 /** Engine and API errors, as something a person can act on. */
 export function errorText(error: unknown, context: 'sign-in' | 'account' | 'other'): string {
   const { code, name, message } = error as { code?: string; name?: string; message?: string };
   if (context === 'account') {
-    if (code === 'not_found' || code === 'token_invalid') return 'This link does not work any more: it has been used, has expired, was withdrawn, or was copied incompletely. Ask for a new one.';
-    if (code === 'username_taken') return 'That username is taken. Choose another.';
-    if (code === 'unauthorised') return 'That code did not work. Check the time on your phone is right, then enter the newest code.';
-    if (code === 'invalid_body') return 'The server did not accept these details. Check the username uses only lower-case letters, digits, dot, dash or underscore.';
+    if (code === 'not_found' || code === 'token_invalid') return t('error.linkDead');
+    if (code === 'username_taken') return t('error.usernameTaken');
+    if (code === 'unauthorised') return t('error.codeRefused');
+    if (code === 'invalid_body') return t('error.detailsRefused');
   }
-  // These come from Parley's own server, written for people: what changed, what to do.
-  const WRITTEN_FOR_PEOPLE = ['clock_skew', 'storage_full', 'storage_busy', 'storage_unwritable', 'forbidden', 'org_key_changed', 'members_changed', 'rotation_pending', 'cannot_remove_self', 'already_shared', 'duplicate_id', 'username_taken'];
-  if (code && WRITTEN_FOR_PEOPLE.includes(code) && message) return message;
+  const written = code !== undefined && Object.hasOwn(WRITTEN_FOR_PEOPLE, code) ? WRITTEN_FOR_PEOPLE[code] : undefined;
+  if (written) return activeLanguage() === 'en' && message ? message : t(written);
   // At sign-in a name the server cannot take (invalid_body) gets the same words as a wrong one.
-  if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return 'Username, password or code is wrong.';
-  if (code === 'unauthorised') return 'Your session has ended. Sign in again.';
-  if (code === 'rate_limited') return 'Too many attempts. Wait a few minutes, then try again.';
-  if (code === 'not_found') return 'This case is not available to your organisation.';
-  if (code === 'authentication_failed' && context === 'sign-in') return 'Your organisation’s keys could not be opened with this password. Ask an administrator.';
-  if (name === 'ProtocolError') {
-    return context === 'sign-in'
-      ? 'The server’s answer could not be verified on this device, so you are not signed in. Tell your administrator.'
-      : 'Something the server sent could not be verified on this device, so it is not shown. Tell your administrator if this persists.';
-  }
-  if (name === 'TypeError') return 'The server could not be reached. Check your connection and try again.';
-  return 'Something went wrong. Try again.';
+  if (context === 'sign-in' && (code === 'unauthorised' || code === 'invalid_body')) return t('error.signInRefused');
+  if (code === 'unauthorised') return t('error.sessionEnded');
+  // The code was right but is spent: most often the one that just confirmed a new account.
+  if (code === 'code_used') return t('signIn.spentCode');
+  if (code === 'rate_limited') return t('error.rateLimited');
+  if (code === 'not_found') return t('error.caseNotFound');
+  if (code === 'authentication_failed' && context === 'sign-in') return t('error.keysNotOpened');
+  if (name === 'ProtocolError') return context === 'sign-in' ? t('error.unverifiedSignIn') : t('error.unverified');
+  if (name === 'TypeError') return t('error.unreachable');
+  return t('error.other');
 }

@@ -2,6 +2,7 @@
 // holds the token and keys) for everything. The URL and title never change, nothing is
 // stored, and a reload starts over at sign-in. A one-time setup or invitation link arrives
 // in the fragment (never sent to the server); it is read once and wiped from the address.
+import { usePageCatalogue, t } from '../i18n/i18n.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
 import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
@@ -13,6 +14,9 @@ import { caseListView, noAccessView } from './views/case-list.js';
 import { membersView, removeConfirmView } from './views/members.js';
 import { signInView } from './views/sign-in.js';
 
+// The build put this page's language's catalogue into it (/cy/console: Welsh); views read it through t().
+usePageCatalogue();
+
 const view = byId('view');
 const accountArea = byId('account');
 const announcer = byId('announce');
@@ -21,8 +25,8 @@ function startEngine() {
   const worker = new Worker('/static/console-engine.js', { type: 'module' });
   // Without an engine nothing can be decrypted, and its pending calls would never answer.
   worker.addEventListener('error', () => {
-    showView(view, el('h1', {}, 'The console could not start'),
-      el('p', { class: 'error', role: 'alert' }, 'Its decryption engine did not load. Reload the page; if this persists, tell your administrator.'));
+    showView(view, el('h1', {}, t('page.engineFailed.heading')),
+      el('p', { class: 'error', role: 'alert' }, t('page.engineFailed.text')));
   });
   return connectEngine<ConsoleEngine>(worker);
 }
@@ -56,7 +60,7 @@ async function signOut(): Promise<void> {
   } catch {
     // Signed out on this device regardless; the server's session then ends when idle.
   }
-  restart('You are signed out. Your keys were removed from this page.');
+  restart(t('account.signedOut'));
 }
 
 /** Runs an engine call; a session that ended sends the person back to sign-in. */
@@ -64,7 +68,7 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (isSessionEnded(error)) restart('Your session has ended. Sign in again.');
+    if (isSessionEnded(error)) restart(t('error.sessionEnded'));
     throw error;
   }
 }
@@ -90,17 +94,14 @@ const knownDevice = {
   },
 };
 
-/** The code that confirmed an account on this page: each code works once, so signing in with it would fail. */
-let spentEnrolmentCode: string | undefined;
-
 function showSignIn(notice?: string): void {
+  carryLinkToken(null);
   showView(view, ...signInView({
     ...(notice ? { notice } : {}),
-    ...(spentEnrolmentCode ? { spentCode: spentEnrolmentCode } : {}),
     async signIn(username, password, totp, stage) {
       account = await engine.signIn(username, password, totp, knownDevice.tokenFor(username));
       knownDevice.keep(username, account.deviceToken);
-      stage(account.hasKeys ? 'Signed in. Decrypting the case list…' : 'Signed in.');
+      stage(account.hasKeys ? t('signIn.decrypting') : t('signIn.done'));
       renderAccount(accountArea, account, signOut);
       await showList();
     },
@@ -139,32 +140,32 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
     open: (row) => void showCase(row),
     refresh: async () => {
       await showList();
-      announce('Case list refreshed.');
+      announce(t('list.refreshed'));
     },
     filter: async (status) => {
       listStatus = status;
       await showList();
-      announce(status ? `Showing cases with the status ${statusLabel(status)}.` : 'Showing cases of every status.');
+      announce(status ? t('list.filter.showing', { status: statusLabel(status) }) : t('list.filter.showingAll'));
     },
     more: async () => {
       const next = await loadForView(() => engine.listCases(listStatus, state.nextCursor));
       if (!next) return;
       const rows = [...(state.rows ?? []), ...(next.value?.rows ?? [])];
       renderList({ ...state, rows, nextCursor: next.value?.nextCursor ?? null, ...(next.error ? { error: next.error } : {}) });
-      announce(`${next.value?.rows.length ?? 0} older cases shown.`);
+      announce(t('list.moreShown', { count: next.value?.rows.length ?? 0 }));
     },
     accept: async (transfer) => {
       const result = await loadForView(() => engine.acceptTransfer(transfer.caseId));
       if (!result) return;
       const notice = result.error ?? (result.value?.accepted
-        ? `Case ${transfer.reference} accepted: it is now in your list.`
-        : `Case ${transfer.reference} could not be opened with your unit’s keys, so it was declined and stays with the unit that offered it.`);
+        ? t('list.transfers.accepted', { reference: transfer.reference })
+        : t('list.transfers.keyDidNotOpen', { reference: transfer.reference }));
       await showList(notice);
     },
     decline: async (transfer) => {
       const result = await loadForView(() => engine.declineTransfer(transfer.caseId));
       if (!result) return;
-      await showList(result.error ?? `Case ${transfer.reference} declined.`);
+      await showList(result.error ?? t('list.transfers.declined', { reference: transfer.reference }));
     },
     ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
   }));
@@ -181,7 +182,7 @@ async function loadForView<T>(load: () => Promise<T>): Promise<{ value: T | null
 }
 
 async function showCase(row: Pick<CaseRow, 'id' | 'reference'>): Promise<void> {
-  announce(`Opening case ${row.reference}…`);
+  announce(t('case.opening', { reference: row.reference }));
   try {
     renderCase(await guarded(() => engine.openCase(row.id)));
   } catch (failure) {
@@ -198,7 +199,7 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     refresh: async () => {
       try {
         renderCase(await guarded(() => engine.openCase(detail.id)));
-        announce('Case refreshed.');
+        announce(t('case.refreshed'));
       } catch (failure) {
         if (!isSessionEnded(failure)) showView(view, ...caseErrorView(detail.reference, errorText(failure, 'other'), () => void showList()));
       }
@@ -207,13 +208,13 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     // After either action the engine re-opens the case, so the view shows what the server now holds.
     reply: async (text, status) => {
       const updated = await guarded(() => engine.reply(detail.id, text, status));
-      const done = status ? `Message sent, and the status is now “${statusLabel(status)}”.` : 'Message sent.';
+      const done = status ? t('case.reply.sentStatus', { status: statusLabel(status) }) : t('case.reply.sent');
       renderCase(updated, done);
       announce(done);
     },
     setStatus: async (status: CaseStatus) => {
       const updated = await guarded(() => engine.setStatus(detail.id, status));
-      const done = `The status is now “${statusLabel(status)}”.`;
+      const done = t('case.status.now', { status: statusLabel(status) });
       renderCase(updated, done);
       announce(done);
     },
@@ -221,13 +222,14 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     passOn: async (organisation, keepAccess) => {
       await guarded(() => engine.passOn(detail.id, organisation.id, keepAccess));
       await showList(keepAccess
-        ? `Case ${detail.reference} was offered to ${organisation.name}. It moves to them once they accept it; you keep access.`
-        : `Case ${detail.reference} was offered to ${organisation.name}. It stays in your list until they accept it, then leaves it.`);
+        ? t('case.passOn.offeredKeep', { reference: detail.reference, organisation: organisation.name })
+        : t('case.passOn.offeredMove', { reference: detail.reference, organisation: organisation.name }));
     },
   }));
 }
 
-const inviteLink = (token: string) => `${location.origin}/console#invite=${encodeURIComponent(token)}`;
+// The link opens the console in the language it was made in (/console or /cy/console); its page links to the other.
+const inviteLink = (token: string) => `${location.origin}${location.pathname}#invite=${encodeURIComponent(token)}`;
 
 async function showMembers(notice?: string): Promise<void> {
   if (!account) return;
@@ -247,18 +249,18 @@ async function showMembers(notice?: string): Promise<void> {
     inviteOrganisation: async (name) => inviteLink(await guarded(() => engine.inviteOrganisation(name))),
     grant: async (member) => {
       await guarded(() => engine.grantAccess(member.id));
-      await showMembers(`${member.username} now has access to reports. They see them after they next sign in.`);
+      await showMembers(t('members.granted', { username: member.username }));
     },
     remove: (member) => showRemoveConfirm(member),
     revokeInvite: async (invite) => {
       await guarded(() => engine.revokeInvite(invite.id));
-      await showMembers('The invitation was withdrawn: its link no longer works.');
+      await showMembers(t('members.invites.withdrawn'));
     },
     endSessions: async (member) => {
       await guarded(() => engine.endSessions(member.id));
-      announce(`${member.username} is signed out everywhere.`);
+      announce(t('members.sessionsEnded', { username: member.username }));
     },
-    copied: () => announce('Link copied.'),
+    copied: () => announce(t('members.copied')),
     describe: (failure) => errorText(failure, 'other'),
   }));
 }
@@ -269,8 +271,8 @@ function showRemoveConfirm(member: MemberRow): void {
     confirm: async () => {
       const { keysActive } = await guarded(() => engine.removeMember(member.id));
       await showMembers(keysActive
-        ? `${member.username} was removed, and the organisation’s keys were replaced.`
-        : `${member.username} was removed. New keys are made; they take over once another member signs in and their device confirms them. Until then reports are sealed to the current keys, which everyone remaining still holds.`);
+        ? t('members.removed', { username: member.username })
+        : t('members.removedPending', { username: member.username }));
     },
     cancel: () => void showMembers(),
     describe: (failure) => errorText(failure, 'other'),
@@ -278,11 +280,11 @@ function showRemoveConfirm(member: MemberRow): void {
 }
 
 function showEnrol(enrolment: Enrolment): void {
+  carryLinkToken(null);
   showView(view, ...enrolView({
     enrolment,
     confirm: async (code) => {
       await engine.confirmTotp(code);
-      spentEnrolmentCode = code.replace(/\s+/g, '');
       showView(view, ...enrolDoneView(() => showSignIn()));
     },
     describe: (failure) => errorText(failure, 'account'),
@@ -321,7 +323,20 @@ function takeLinkToken(): { kind: 'setup' | 'invite'; token: string } | null {
   }
 }
 
+/**
+ * While a setup or invitation link is being used, the links to the other languages carry it, so
+ * an invitee can switch to Welsh (or English) without losing it; the next page wipes it from the
+ * address again. Once the account is made (or the link is left for sign-in) they go back to plain.
+ */
+function carryLinkToken(link: { kind: 'setup' | 'invite'; token: string } | null): void {
+  for (const a of document.querySelectorAll<HTMLAnchorElement>('#languages a')) {
+    const plain = a.getAttribute('href')!.replace(/#.*$/, '');
+    a.setAttribute('href', link ? `${plain}#${link.kind}=${encodeURIComponent(link.token)}` : plain);
+  }
+}
+
 function followLink(link: { kind: 'setup' | 'invite'; token: string }): void {
+  carryLinkToken(link);
   if (link.kind === 'setup') showSetUp(link.token);
   else void showJoin(link.token);
 }

@@ -1,5 +1,6 @@
-// The reporter's words in the reader's language. Catalogues are JSON files a translator can edit
-// (web/i18n/reporter/<language>.json): `meta` says which language, its own name, its direction and
+// The reporter's and the console's words in the reader's language, one module for both. Catalogues
+// are JSON files a translator can edit (web/i18n/reporter/<language>.json for the reporter's pages,
+// web/i18n/console/<language>.json for the investigators' console): `meta` says which language, its own name, its direction and
 // its review status; `messages` maps a key to an ICU MessageFormat string ("{name}" for a value,
 // "{count, plural, one {…} other {…}}" for plurals, "<strong>…</strong>" for emphasis).
 //
@@ -16,13 +17,14 @@
 // are in the catalogues (date.day) for the same reason.
 //
 // The page never downloads another language's catalogue: the build bakes each language's
-// catalogue into its own page (dist/web/<language>/index.html, see scripts/build-web.ts), and this
-// module reads it from there.
+// catalogue into its own page (dist/web/<language>/index.html, dist/web/<language>/console.html, see
+// scripts/build-web.ts), and this module reads it from there.
 import { IntlMessageFormat } from 'intl-messageformat';
-import type en from './reporter/en.json';
+import type consoleEn from './console/en.json';
+import type reporterEn from './reporter/en.json';
 
-/** Every key of the source catalogue; a key missing from en.json does not compile. */
-export type MessageKey = keyof (typeof en)['messages'];
+/** Every key of the source catalogues; a key missing from both en.json files does not compile. */
+export type MessageKey = keyof (typeof reporterEn)['messages'] | keyof (typeof consoleEn)['messages'];
 export type MessageValues = Record<string, string | number>;
 
 export interface CatalogueMeta {
@@ -52,10 +54,22 @@ function intlLocale(language: string): string {
   return language === 'en' ? 'en-GB' : language;
 }
 
-let active: { locale: string; messages: Partial<Record<string, string>>; compiled: Map<string, IntlMessageFormat> } | null = null;
+let active: { language: string; locale: string; messages: Partial<Record<string, string>>; compiled: Map<string, IntlMessageFormat> } | null = null;
 
 export function useCatalogue(catalogue: Catalogue): void {
-  active = { locale: intlLocale(catalogue.meta.language), messages: catalogue.messages, compiled: new Map() };
+  active = { language: catalogue.meta.language, locale: intlLocale(catalogue.meta.language), messages: catalogue.messages, compiled: new Map() };
+}
+
+/** The language of the catalogue in use ("en", "cy"). */
+export function activeLanguage(): string {
+  if (!active) throw new Error('no catalogue in use');
+  return active.language;
+}
+
+/** The locale Intl formats with (en-GB for English), for numbers and times. */
+export function activeLocale(): string {
+  if (!active) throw new Error('no catalogue in use');
+  return active.locale;
 }
 
 /** Reads the catalogue the build put into this page. */

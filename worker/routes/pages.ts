@@ -36,9 +36,9 @@ async function serveAsset(assets: AssetSource | undefined, file: string, acceptE
   return new Response(asset.body as BodyInit, { headers });
 }
 
-function languagePage(assets: AssetSource | undefined, language: string, acceptEncoding: string | undefined): Promise<Response> {
+function languagePage(assets: AssetSource | undefined, language: string, acceptEncoding: string | undefined, page = 'index.html'): Promise<Response> {
   if (!LANGUAGE.test(language)) throw new ApiError('not_found', 'No such page.');
-  return serveAsset(assets, `${language}/index.html`, acceptEncoding);
+  return serveAsset(assets, `${language}/${page}`, acceptEncoding);
 }
 
 /** Staying safe, privacy, accessibility (scripts/operator-details.ts INFO_PAGES): static, no-store like the reporter's page. */
@@ -51,6 +51,8 @@ export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
     .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding')))
+    // The console in another language (/cy/console: Welsh), built for the offered languages that have a console catalogue.
+    .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding'), 'console.html'))
     // The reporter's page in one language (/cy/ for Welsh), so a force's Welsh page can link straight
     // to it; /cy without the slash too, as people type it (the page's links and files are absolute).
     .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding')))

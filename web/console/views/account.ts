@@ -1,5 +1,6 @@
 // The account line in the top bar: who is signed in, for which organisation, and sign out.
 import { el } from '../../ui/dom.js';
+import { t } from '../../i18n/i18n.js';
 import type { Account } from '../engine-api.js';
 import { whileBusy } from './parts.js';
 
@@ -8,8 +9,8 @@ export function renderAccount(container: HTMLElement, account: Account | null, s
     container.replaceChildren();
     return;
   }
-  const button = el('button', { type: 'button', class: 'secondary' }, 'Sign out');
-  button.addEventListener('click', () => void whileBusy(button, 'Signing out…', signOut));
+  const button = el('button', { type: 'button', class: 'secondary' }, t('account.signOut'));
+  button.addEventListener('click', () => void whileBusy(button, t('account.signingOut'), signOut));
   container.replaceChildren(
     el('span', { class: 'who' }, el('strong', {}, account.username), el('span', { class: 'org' }, account.organisationName)),
     button,

@@ -3,6 +3,7 @@
 // derives the keys; the page never sees a key or the account's authentication key.
 import { encode } from 'uqr';
 import { el } from '../../ui/dom.js';
+import { t } from '../../i18n/i18n.js';
 import type { Enrolment, InviteSummary } from '../engine-api.js';
 import { alertLine, present, whileBusy } from './parts.js';
 
@@ -37,10 +38,10 @@ function newAccountForm(options: NewAccountFormOptions): Node[] {
   const error = alertLine('new-account-error');
   const status = el('p', { id: 'new-account-status', role: 'status' });
   const form = el('form', { method: 'post', novalidate: true },
-    ...(options.askOrgName ? field('org-name', 'Organisation name', orgName, 'As reporters will see it when they choose where to send a report.') : []),
-    ...field('new-username', 'Username', username, 'Lower-case letters, digits, dot, dash or underscore. Your colleagues will see it.'),
-    ...field('new-password', 'Password', password, `At least ${MIN_PASSWORD_CHARS} characters. It unlocks your keys: nobody, not even an administrator, can reset it without losing them.`),
-    ...field('confirm-password', 'Password again', confirm),
+    ...(options.askOrgName ? field('org-name', t('accounts.orgName'), orgName, t('accounts.orgNameHint')) : []),
+    ...field('new-username', t('accounts.username'), username, t('accounts.usernameHint')),
+    ...field('new-password', t('accounts.password'), password, t('accounts.passwordHint', { min: MIN_PASSWORD_CHARS })),
+    ...field('confirm-password', t('accounts.passwordAgain'), confirm),
     error,
     el('div', { class: 'actions' }, submit),
     status,
@@ -52,10 +53,10 @@ function newAccountForm(options: NewAccountFormOptions): Node[] {
     for (const input of [orgName, username, password, confirm]) input.removeAttribute('aria-invalid');
     const name = username.value.trim().toLowerCase();
     const problem: [string, HTMLInputElement] | null =
-      options.askOrgName && orgName.value.trim().length < 2 ? ['Enter the organisation’s name.', orgName]
-      : !USERNAME_PATTERN.test(name) ? ['Choose a username of lower-case letters, digits, dot, dash or underscore.', username]
-      : password.value.length < MIN_PASSWORD_CHARS ? [`Choose a password of at least ${MIN_PASSWORD_CHARS} characters.`, password]
-      : password.value !== confirm.value ? ['The two passwords are different. Type the same password twice.', confirm]
+      options.askOrgName && orgName.value.trim().length < 2 ? [t('accounts.error.orgName'), orgName]
+      : !USERNAME_PATTERN.test(name) ? [t('accounts.error.username'), username]
+      : password.value.length < MIN_PASSWORD_CHARS ? [t('accounts.error.password', { min: MIN_PASSWORD_CHARS }), password]
+      : password.value !== confirm.value ? [t('accounts.error.mismatch'), confirm]
       : null;
     if (problem) {
       error.textContent = problem[0];
@@ -63,9 +64,9 @@ function newAccountForm(options: NewAccountFormOptions): Node[] {
       problem[1].focus();
       return;
     }
-    status.textContent = 'Making your keys on this device. This takes a few seconds.';
+    status.textContent = t('accounts.makingKeys');
     try {
-      await whileBusy(submit, 'Working…', () => options.submit({ orgName: orgName.value.trim(), username: name, password: password.value }));
+      await whileBusy(submit, t('accounts.working'), () => options.submit({ orgName: orgName.value.trim(), username: name, password: password.value }));
     } catch (failure) {
       status.textContent = '';
       error.textContent = options.describe(failure);
@@ -81,10 +82,10 @@ export interface SetUpOptions {
 
 export function setUpView(options: SetUpOptions): Node[] {
   return [
-    el('h1', {}, 'Create the first organisation'),
-    el('p', {}, 'This Parley has no organisation yet. You are about to create the first one and become its administrator; you can then invite colleagues and other organisations.'),
-    el('p', { class: 'hint' }, 'The organisation’s keys are made on this device and locked with your password. The server only ever receives locked copies.'),
-    ...newAccountForm({ askOrgName: true, submitLabel: 'Create the organisation', ...options }),
+    el('h1', {}, t('accounts.setUp.heading')),
+    el('p', {}, t('accounts.setUp.intro')),
+    el('p', { class: 'hint' }, t('accounts.setUp.keys')),
+    ...newAccountForm({ askOrgName: true, submitLabel: t('accounts.setUp.submit'), ...options }),
   ];
 }
 
@@ -97,23 +98,23 @@ export interface JoinOptions {
 export function joinView(options: JoinOptions): Node[] {
   const { invite } = options;
   const what = invite.kind === 'organisation'
-    ? `You are invited to found a new organisation on this Parley, “${invite.orgName ?? ''}”, as its administrator. Its keys are made on this device.`
-    : `You are invited to join ${invite.orgName ?? 'an organisation'} as ${invite.role === 'admin' ? 'an administrator' : 'an investigator'}.`;
+    ? t('accounts.join.found', { organisation: invite.orgName ?? '' })
+    : t('accounts.join.join', { organisation: invite.orgName ?? t('accounts.join.anOrganisation'), role: invite.role === 'admin' ? 'admin' : 'investigator' });
   return present(
-    el('h1', {}, invite.kind === 'organisation' ? 'Found a new organisation' : `Join ${invite.orgName ?? 'your organisation'}`),
+    el('h1', {}, invite.kind === 'organisation' ? t('accounts.join.foundHeading') : t('accounts.join.joinHeading', { organisation: invite.orgName ?? t('accounts.join.yourOrganisation') })),
     el('p', {}, what),
     invite.kind === 'member'
-      ? el('p', { class: 'hint' }, 'Once you have joined, an administrator still has to give you access to reports before you can read them.')
+      ? el('p', { class: 'hint' }, t('accounts.join.accessLater'))
       : null,
-    ...newAccountForm({ askOrgName: false, submitLabel: 'Create my account', ...options }),
+    ...newAccountForm({ askOrgName: false, submitLabel: t('accounts.join.submit'), ...options }),
   );
 }
 
 /** A link that no longer works, or any other dead end before an account exists. */
 export function linkProblemView(message: string, signIn: () => void): Node[] {
-  const button = el('button', { type: 'button', class: 'secondary' }, 'Go to sign-in');
+  const button = el('button', { type: 'button', class: 'secondary' }, t('accounts.link.signIn'));
   button.addEventListener('click', signIn);
-  return [el('h1', {}, 'This link does not work'), el('p', { class: 'error', role: 'alert' }, message), el('div', { class: 'actions' }, button)];
+  return [el('h1', {}, t('accounts.link.heading')), el('p', { class: 'error', role: 'alert' }, message), el('div', { class: 'actions' }, button)];
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -161,11 +162,11 @@ export interface EnrolOptions {
 export function enrolView(options: EnrolOptions): Node[] {
   const { enrolment } = options;
   const code = el('input', { id: 'enrol-code', name: 'code', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6', required: true, 'aria-describedby': 'enrol-code-hint' });
-  const submit = el('button', { type: 'submit' }, 'Confirm the code');
+  const submit = el('button', { type: 'submit' }, t('accounts.enrol.submit'));
   const error = alertLine('enrol-error');
   const form = el('form', { method: 'post', novalidate: true },
-    el('label', { for: 'enrol-code' }, 'Code from your authenticator app'),
-    el('span', { id: 'enrol-code-hint', class: 'hint' }, 'Six digits. A new one appears every 30 seconds; use the one showing now.'),
+    el('label', { for: 'enrol-code' }, t('accounts.enrol.code')),
+    el('span', { id: 'enrol-code-hint', class: 'hint' }, t('accounts.enrol.codeHint')),
     code, error, el('div', { class: 'actions' }, submit),
   );
   form.addEventListener('submit', async (event) => {
@@ -174,13 +175,13 @@ export function enrolView(options: EnrolOptions): Node[] {
     error.textContent = '';
     const digits = code.value.replace(/\s+/g, '');
     if (!/^\d{6}$/.test(digits)) {
-      error.textContent = 'Enter the six-digit code your authenticator app shows for Parley.';
+      error.textContent = t('accounts.enrol.missing');
       code.setAttribute('aria-invalid', 'true');
       code.focus();
       return;
     }
     try {
-      await whileBusy(submit, 'Checking…', () => options.confirm(digits));
+      await whileBusy(submit, t('accounts.enrol.checking'), () => options.confirm(digits));
     } catch (failure) {
       error.textContent = options.describe(failure);
       code.value = '';
@@ -188,25 +189,25 @@ export function enrolView(options: EnrolOptions): Node[] {
     }
   });
   return [
-    el('h1', {}, 'Set up your authenticator app'),
-    el('p', {}, `Your account “${enrolment.username}” is made. Signing in also needs a six-digit code from an authenticator app on your phone (for example FreeOTP, Aegis or Google Authenticator), so a stolen password alone is not enough.`),
+    el('h1', {}, t('accounts.enrol.heading')),
+    el('p', {}, t('accounts.enrol.made', { username: enrolment.username })),
     el('ol', { class: 'steps' },
-      el('li', {}, 'In the app, add an account and scan this QR code, or type in the secret below.'),
-      el('li', {}, 'Enter the code the app then shows, to prove it is set up.'),
+      el('li', {}, t('accounts.enrol.step1')),
+      el('li', {}, t('accounts.enrol.step2')),
     ),
-    el('div', { class: 'qr' }, qrCodeSvg(enrolment.uri, 'QR code for your authenticator app. It holds the same secret as the text below.')),
-    el('p', { class: 'secret-line' }, 'Secret: ', el('code', { id: 'totp-secret', class: 'totp-secret' }, groupedSecret(enrolment.secret))),
-    el('p', { class: 'hint' }, 'This secret is shown only now. Keep it only in your authenticator app: do not write it down next to your password.'),
+    el('div', { class: 'qr' }, qrCodeSvg(enrolment.uri, t('accounts.enrol.qr'))),
+    el('p', { class: 'secret-line' }, t('accounts.enrol.secret'), el('code', { id: 'totp-secret', class: 'totp-secret' }, groupedSecret(enrolment.secret))),
+    el('p', { class: 'hint' }, t('accounts.enrol.secretHint')),
     form,
   ];
 }
 
 export function enrolDoneView(signIn: () => void): Node[] {
-  const button = el('button', { type: 'button' }, 'Done: sign in');
+  const button = el('button', { type: 'button' }, t('accounts.done.submit'));
   button.addEventListener('click', signIn);
   return [
-    el('h1', {}, 'Your account is ready'),
-    el('p', {}, 'Your authenticator app is confirmed. Sign in with your username, your password and the code the app shows.'),
+    el('h1', {}, t('accounts.done.heading')),
+    el('p', {}, t('accounts.done.text')),
     el('div', { class: 'actions' }, button),
   ];
 }

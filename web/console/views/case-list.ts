@@ -3,6 +3,7 @@
 // report's category and first words decrypted on this device. Cases other units offer to
 // pass to this one come first, to accept or decline.
 import { el } from '../../ui/dom.js';
+import { t, tNodes } from '../../i18n/i18n.js';
 import type { CaseRow, CaseStatus, TransferRow } from '../engine-api.js';
 import { categoryLabel, statusLabel, STATUSES } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
@@ -40,23 +41,25 @@ function cell(label: string, ...content: (Node | string)[]): HTMLTableCellElemen
 }
 
 function caseRowElement(row: CaseRow, open: (row: CaseRow) => void): HTMLTableRowElement {
-  const button = el('button', { type: 'button', class: 'case-link' }, el('span', { class: 'visually-hidden' }, 'Open case '), row.reference);
+  const button = el('button', { type: 'button', class: 'case-link' }, el('span', { class: 'visually-hidden' }, t('list.openCase')), row.reference);
   button.addEventListener('click', () => open(row));
-  const unverified = () => el('strong', { class: 'unverified' }, 'Could not be verified');
+  const unverified = () => el('strong', { class: 'unverified' }, t('list.unverified'));
   return el('tr', {},
-    el('th', { scope: 'row', 'data-label': 'Reference' }, button),
-    cell('Status', el('span', { class: 'status' }, statusLabel(row.status))),
-    cell('Category', row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
-    cell('Received', dayElement(row.receivedDay)),
-    cell('Last reporter activity', dayElement(row.lastReporterDay)),
-    cell('What happened', row.report ? el('span', { class: 'excerpt' }, excerpt(row.report.whatHappened)) : row.reportProblem ? unverified() : '—'),
+    el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button),
+    cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status))),
+    cell(t('list.col.category'), row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
+    cell(t('list.col.received'), dayElement(row.receivedDay)),
+    cell(t('list.col.lastActivity'), dayElement(row.lastReporterDay)),
+    cell(t('list.col.whatHappened'), row.report ? el('span', { class: 'excerpt' }, excerpt(row.report.whatHappened)) : row.reportProblem ? unverified() : '—'),
   );
 }
 
 function caseTable(rows: CaseRow[], options: CaseListOptions): HTMLTableElement {
-  const headings = ['Reference', 'Status', 'Category', 'Received', 'Last reporter activity', 'What happened'];
+  const headings = [t('list.col.reference'), t('list.col.status'), t('list.col.category'), t('list.col.received'), t('list.col.lastActivity'), t('list.col.whatHappened')];
   return el('table', { class: 'cases' },
-    el('caption', {}, `Reports to ${options.organisationName}${options.status ? ` with the status “${statusLabel(options.status)}”` : ''}, newest first`),
+    el('caption', {}, options.status
+      ? t('list.captionStatus', { organisation: options.organisationName, status: statusLabel(options.status) })
+      : t('list.caption', { organisation: options.organisationName })),
     el('thead', {}, el('tr', {}, ...headings.map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, ...rows.map((row) => caseRowElement(row, options.open))),
   );
@@ -64,54 +67,53 @@ function caseTable(rows: CaseRow[], options: CaseListOptions): HTMLTableElement 
 
 function transfersSection(options: CaseListOptions): Node | null {
   if (options.transfers.length === 0) return null;
-  const item = (t: TransferRow) => {
-    const accept = el('button', { type: 'button' }, el('span', { class: 'visually-hidden' }, `Case ${t.reference}: `), 'Accept');
-    const decline = el('button', { type: 'button', class: 'secondary' }, el('span', { class: 'visually-hidden' }, `Case ${t.reference}: `), 'Decline');
-    accept.addEventListener('click', () => void whileBusy(accept, 'Checking…', () => options.accept(t)));
-    decline.addEventListener('click', () => void whileBusy(decline, 'Declining…', () => options.decline(t)));
-    return el('li', {}, el('p', {}, `Case ${t.reference} from ${t.fromOrgName ?? 'another unit'}, received `, dayElement(t.receivedDay), '.'), el('div', { class: 'actions' }, accept, decline));
+  const item = (offer: TransferRow) => {
+    const accept = el('button', { type: 'button' }, el('span', { class: 'visually-hidden' }, t('list.transfers.casePrefix', { reference: offer.reference })), t('list.transfers.accept'));
+    const decline = el('button', { type: 'button', class: 'secondary' }, el('span', { class: 'visually-hidden' }, t('list.transfers.casePrefix', { reference: offer.reference })), t('list.transfers.decline'));
+    accept.addEventListener('click', () => void whileBusy(accept, t('list.transfers.checking'), () => options.accept(offer)));
+    decline.addEventListener('click', () => void whileBusy(decline, t('list.transfers.declining'), () => options.decline(offer)));
+    return el('li', {}, el('p', {}, ...tNodes('list.transfers.item', { reference: offer.reference, from: offer.fromOrgName ?? t('list.transfers.anotherUnit') }, { day: () => dayElement(offer.receivedDay) })), el('div', { class: 'actions' }, accept, decline));
   };
   return el('section', { 'aria-labelledby': 'transfers-heading', class: 'transfers' },
-    el('h2', { id: 'transfers-heading' }, 'Offered to your unit'),
-    el('p', { class: 'hint' }, 'Accepting opens the report on this device first: a case whose key does not open is declined, and stays with the unit that offered it.'),
+    el('h2', { id: 'transfers-heading' }, t('list.transfers.heading')),
+    el('p', { class: 'hint' }, t('list.transfers.hint')),
     el('ul', {}, ...options.transfers.map(item)),
   );
 }
 
 function statusFilter(options: CaseListOptions): HTMLElement {
   const select = el('select', { id: 'status-filter' },
-    el('option', { value: '' }, 'All statuses'),
+    el('option', { value: '' }, t('list.filter.all')),
     ...STATUSES.map((s) => el('option', { value: s }, statusLabel(s))),
   );
   select.value = options.status ?? '';
   select.addEventListener('change', () => void options.filter((select.value || null) as CaseStatus | null));
-  return el('div', { class: 'field inline' }, el('label', { for: 'status-filter' }, 'Show'), select);
+  return el('div', { class: 'field inline' }, el('label', { for: 'status-filter' }, t('list.filter.label')), select);
 }
 
 export function caseListView(options: CaseListOptions): Node[] {
-  const refresh = el('button', { type: 'button', class: 'secondary' }, 'Refresh list');
-  refresh.addEventListener('click', () => void whileBusy(refresh, 'Refreshing…', options.refresh));
-  const more = options.hasMore ? el('button', { type: 'button', class: 'secondary' }, 'Show older cases') : null;
-  if (more) more.addEventListener('click', () => void whileBusy(more, 'Loading…', options.more));
-  const members = options.members ? el('button', { type: 'button', class: 'secondary' }, 'Members') : null;
+  const refresh = el('button', { type: 'button', class: 'secondary' }, t('list.refresh'));
+  refresh.addEventListener('click', () => void whileBusy(refresh, t('list.refreshing'), options.refresh));
+  const more = options.hasMore ? el('button', { type: 'button', class: 'secondary' }, t('list.more')) : null;
+  if (more) more.addEventListener('click', () => void whileBusy(more, t('list.loading'), options.more));
+  const members = options.members ? el('button', { type: 'button', class: 'secondary' }, t('list.members')) : null;
   if (members) members.addEventListener('click', () => options.members?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const { rows } = options;
-  const shown = !rows || rows.length === 0 ? '' : rows.length === 1 ? '1 case' : `${rows.length} cases`;
-  const count = shown && `${shown}${options.hasMore ? ' shown; there are older ones.' : '.'}`;
+  const count = !rows || rows.length === 0 ? '' : t('list.count', { count: rows.length, more: options.hasMore ? 'yes' : 'no' });
   return present(
-    el('h1', {}, 'Cases'),
+    el('h1', {}, t('list.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
     el('p', { class: 'hint' },
-      'Reports are decrypted on this device. Dates are days only: reporter activity is kept to the day by design, so its timing cannot help identify anyone.'),
+      t('list.hint')),
     transfersSection(options),
     el('div', { class: 'actions list-actions' }, refresh, members ?? '', statusFilter(options), el('span', {}, count)),
     error,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, options.status
-        ? `No cases with the status “${statusLabel(options.status)}”.`
-        : 'No reports yet. New reports appear here once a reporter sends one; use Refresh list to check.')
+        ? t('list.emptyStatus', { status: statusLabel(options.status) })
+        : t('list.empty'))
       : null,
     rows && rows.length > 0 ? caseTable(rows, options) : null,
     more,
@@ -121,8 +123,8 @@ export function caseListView(options: CaseListOptions): Node[] {
 /** Signed in, but no administrator has given this member the organisation's keys yet. */
 export function noAccessView(organisationName: string): Node[] {
   return [
-    el('h1', {}, 'No access to reports yet'),
-    el('p', {}, `You are a member of ${organisationName}, but an administrator has not yet given you the organisation’s keys, so you cannot read its reports.`),
-    el('p', {}, 'Ask an administrator to choose “Give access to reports” next to your name under Members. Then sign out and sign in again.'),
+    el('h1', {}, t('list.noAccess.heading')),
+    el('p', {}, t('list.noAccess.text', { organisation: organisationName })),
+    el('p', {}, t('list.noAccess.ask')),
   ];
 }

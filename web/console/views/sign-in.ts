@@ -1,6 +1,7 @@
 // Sign-in view: username and password, with visible progress while the engine derives the
 // keys (Argon2id takes seconds by design; the page keeps responding meanwhile).
 import { el } from '../../ui/dom.js';
+import { t } from '../../i18n/i18n.js';
 import { errorText } from '../labels.js';
 import { alertLine, present } from './parts.js';
 
@@ -16,8 +17,6 @@ function estimatedPercent(elapsedMs: number): number {
 export interface SignInOptions {
   /** Shown above the form, e.g. after signing out or when a session ended. */
   notice?: string;
-  /** The code that just confirmed a new account on this page: refused here with an explanation, not sent. */
-  spentCode?: string;
   /** Resolves once signed in and the next view is shown; throws to show an error here. `stage` updates the status text. */
   signIn(username: string, password: string, totp: string, stage: (text: string) => void): Promise<void>;
 }
@@ -26,18 +25,18 @@ export function signInView(options: SignInOptions): Node[] {
   const username = el('input', { id: 'username', name: 'username', type: 'text', autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true });
   const password = el('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const totp = el('input', { id: 'totp', name: 'totp', type: 'text', inputmode: 'numeric', autocomplete: 'one-time-code', pattern: '[0-9]{6}', maxlength: '6', required: true, 'aria-describedby': 'totp-hint' });
-  const submit = el('button', { type: 'submit' }, 'Sign in');
+  const submit = el('button', { type: 'submit' }, t('signIn.submit'));
   const error = alertLine('sign-in-error');
   const progress = el('progress', { id: 'sign-in-progress', max: '100', value: '0' });
   const progressText = el('p', { id: 'sign-in-status', role: 'status' });
   const progressBox = el('div', { class: 'sign-in-progress', hidden: true },
-    el('label', { for: 'sign-in-progress' }, 'Sign-in progress'), progress, progressText);
+    el('label', { for: 'sign-in-progress' }, t('signIn.progress')), progress, progressText);
   // method=post: should a handler ever fail to attach, a password must not end up in a URL.
   const form = el('form', { method: 'post', novalidate: true },
-    el('label', { for: 'username' }, 'Username'), username,
-    el('label', { for: 'password' }, 'Password'), password,
-    el('label', { for: 'totp' }, 'Code from your authenticator app'),
-    el('span', { id: 'totp-hint', class: 'hint' }, 'Six digits. Each code works once.'), totp,
+    el('label', { for: 'username' }, t('signIn.username')), username,
+    el('label', { for: 'password' }, t('signIn.password')), password,
+    el('label', { for: 'totp' }, t('signIn.totp')),
+    el('span', { id: 'totp-hint', class: 'hint' }, t('signIn.totpHint')), totp,
     el('div', { class: 'actions' }, submit),
   );
 
@@ -47,23 +46,17 @@ export function signInView(options: SignInOptions): Node[] {
     error.textContent = '';
     const code = totp.value.replace(/\s+/g, '');
     if (!username.value.trim() || !password.value || !/^\d{6}$/.test(code)) {
-      error.textContent = 'Enter your username, your password and the six-digit code from your authenticator app.';
+      error.textContent = t('signIn.missing');
       (!username.value.trim() ? username : !password.value ? password : totp).focus();
-      return;
-    }
-    // Each code works once: the one that just confirmed a new account would be refused as "wrong".
-    if (options.spentCode === code) {
-      error.textContent = 'That code was just used to confirm your account, and each code works once. Wait for the next code (they change every 30 seconds), then sign in with it.';
-      totp.focus();
       return;
     }
     const started = performance.now();
     const tick = () => { progress.value = estimatedPercent(performance.now() - started); };
     const timer = setInterval(tick, 100);
-    const slowTimer = setTimeout(() => { progressText.textContent = 'Still working: this takes longer on slower devices.'; }, EXPECTED_MS * 1.5);
+    const slowTimer = setTimeout(() => { progressText.textContent = t('signIn.slow'); }, EXPECTED_MS * 1.5);
     progressBox.hidden = false;
     progress.value = 0;
-    progressText.textContent = 'Deriving your keys from your password. This takes a few seconds.';
+    progressText.textContent = t('signIn.deriving');
     submit.disabled = true;
     username.readOnly = true;
     password.readOnly = true;
@@ -76,9 +69,11 @@ export function signInView(options: SignInOptions): Node[] {
     } catch (failure) {
       progressBox.hidden = true;
       error.textContent = errorText(failure, 'sign-in');
-      password.value = '';
+      // A spent code (e.g. the one that just confirmed the account) needs only the next code: the password was right.
+      const spentCode = (failure as { code?: string }).code === 'code_used';
+      if (!spentCode) password.value = '';
       totp.value = '';
-      password.focus();
+      (spentCode ? totp : password).focus();
     } finally {
       clearInterval(timer);
       clearTimeout(slowTimer);
@@ -89,10 +84,10 @@ export function signInView(options: SignInOptions): Node[] {
   });
 
   return present(
-    el('h1', {}, 'Sign in'),
+    el('h1', {}, t('signIn.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
-    el('p', {}, 'Your password never leaves this device. It derives your keys here, which takes a few seconds; the server gets only a proof.'),
-    el('p', { class: 'hint' }, 'Nothing is stored on this device. Your session lives only in this page: reloading or closing it means signing in again.'),
+    el('p', {}, t('signIn.intro')),
+    el('p', { class: 'hint' }, t('signIn.nothingStored')),
     error,
     form,
     progressBox,
