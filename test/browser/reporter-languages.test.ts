@@ -3,8 +3,9 @@
 // passes axe and is screenshotted at 360 px, only the page's own catalogue reaches the browser.
 // A build of its own offers every complete catalogue (offered by default or not) and Arabic (a
 // stub of English words under Arabic metadata until it is translated): each passes axe at 360 px
-// and is screenshotted (test-output/screenshots/reporter-<language>-*), and Arabic gets dir="rtl"
-// and a mirrored layout. The Workers build serves the language pages too.
+// and is screenshotted (test-output/screenshots/reporter-<language>-*), and each right-to-left
+// language (Arabic, Urdu) gets dir="rtl" and a mirrored layout. The Workers build serves the
+// language pages too.
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +54,7 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
       const words = wordsFor(language);
       const { page, context, requests } = await harness.newPage(NARROW);
       await openReporter(harness, page, words);
-      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, 'ltr']);
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, words.dir]);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(words.m('landing.heading'));
       expect(await page.locator('#quick-exit').textContent()).toBe(words.m('page.quickExit'));
       const others = OFFERED.filter((l) => l !== language);
@@ -235,26 +236,35 @@ describe.skipIf(!browserAvailable)('every complete catalogue, offered in a build
     });
   }
 
-  it('ar: dir="rtl", the layout mirrored through logical properties, the passphrase still left to right', async () => {
-    const ar = wordsFor('ar', { catalogueDir });
-    const { page, context } = await harness.newPage(NARROW);
-    await openReporter(harness, page, ar);
-    expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
-    // A list's indent is at its start: the right, in a right-to-left page.
-    const padding = await page.locator('.card ul').first().evaluate((ul) => [getComputedStyle(ul).paddingRight, getComputedStyle(ul).paddingLeft]);
-    expect(padding).toEqual(['20px', '0px']);
-    await fillReportForm(page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'RTL' }, ar);
-    await shownWords(page);
-    expect(await page.locator('ol.passphrase').evaluate((ol) => getComputedStyle(ol).direction)).toBe('ltr');
-    await context.close();
+  /** Right to left: Arabic always (a stub if need be), Urdu once its catalogue is complete. */
+  const rightToLeft = languages.filter((language) => readCatalogue(language).meta.dir === 'rtl');
 
-    // Other pages name Arabic in Arabic, right to left.
-    const english = await harness.newPage(NARROW);
-    await openReporter(harness, english.page, EN);
-    expect(await english.page.locator('nav#languages a[lang="ar"]').getAttribute('dir')).toBe('rtl');
-    expect(await english.page.locator('nav#languages a[lang="ar"]').textContent()).toBe('العربية');
-    await english.context.close();
+  it('has right-to-left languages to check: Arabic, and Urdu once complete', () => {
+    expect(rightToLeft).toEqual(complete.includes('ur') ? ['ur', 'ar'] : ['ar']);
   });
+
+  for (const language of rightToLeft) {
+    it(`${language}: dir="rtl", the layout mirrored through logical properties, the passphrase still left to right`, async () => {
+      const words = wordsFor(language, { catalogueDir });
+      const { page, context } = await harness.newPage(NARROW);
+      await openReporter(harness, page, words);
+      expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, 'rtl']);
+      // A list's indent is at its start: the right, in a right-to-left page.
+      const padding = await page.locator('.card ul').first().evaluate((ul) => [getComputedStyle(ul).paddingRight, getComputedStyle(ul).paddingLeft]);
+      expect(padding).toEqual(['20px', '0px']);
+      await fillReportForm(page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'RTL' }, words);
+      await shownWords(page);
+      expect(await page.locator('ol.passphrase').evaluate((ol) => getComputedStyle(ol).direction)).toBe('ltr');
+      await context.close();
+
+      // Other pages name the language in itself, right to left.
+      const english = await harness.newPage(NARROW);
+      await openReporter(harness, english.page, EN);
+      expect(await english.page.locator(`nav#languages a[lang="${language}"]`).getAttribute('dir')).toBe('rtl');
+      expect(await english.page.locator(`nav#languages a[lang="${language}"]`).textContent()).toBe(words.name);
+      await english.context.close();
+    });
+  }
 });
 
 describe('the Workers build serves the language pages', () => {
