@@ -8,7 +8,7 @@ import { timedProgress, type TimedProgress } from '../timed-progress.js';
 import { problemMessage } from './problems.js';
 import { passphraseProblemMessage } from '../passphrase-problems.js';
 
-export function unlockView(app: ReporterApp): HTMLElement {
+export function unlockView(app: ReporterApp, notice?: string): HTMLElement {
   // A text area, not a password field: a password field invites the browser to offer to save
   // the passphrase on this device, where the person reported on could find it. It also lets
   // all nine words be seen and checked on a narrow phone screen.
@@ -76,6 +76,7 @@ export function unlockView(app: ReporterApp): HTMLElement {
 
   return el('div', {},
     el('h1', {}, t('unlock.heading')),
+    notice ? el('p', { class: 'notice', role: 'status' }, notice) : '',
     el('p', { class: 'lead' }, t('unlock.lead')),
     form,
   );
