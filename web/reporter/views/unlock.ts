@@ -4,7 +4,7 @@ import { el } from '../../ui/dom.js';
 import { t } from '../../i18n/i18n.js';
 import type { ReporterApp } from '../app.js';
 import { formField, PRIVATE_TEXT } from '../form-fields.js';
-import { timedProgress, type TimedProgress } from '../timed-progress.js';
+import { derivationProgress, type DerivationProgress } from '../timed-progress.js';
 import { problemMessage } from './problems.js';
 import { passphraseProblemMessage } from '../passphrase-problems.js';
 
@@ -42,7 +42,7 @@ export function unlockView(app: ReporterApp, notice?: string): HTMLElement {
     if (open.disabled) return;
     field.showError(null);
     const typed = input.value;
-    let progress: TimedProgress | null = null;
+    let progress: DerivationProgress | null = null;
     const setBusy = (busy: boolean) => {
       open.disabled = busy;
       back.disabled = busy;
@@ -61,7 +61,7 @@ export function unlockView(app: ReporterApp, notice?: string): HTMLElement {
         fail(passphraseProblemMessage(checked.problem, typed));
         return;
       }
-      progress = timedProgress(t('unlock.unlocking'));
+      progress = derivationProgress(app.engine, t('unlock.unlocking'));
       progressSlot.replaceChildren(progress.element);
       await app.engine.unlock(typed);
       progress.say(t('unlock.fetching'));
