@@ -162,7 +162,7 @@ export async function reporterLoop(b: ByName, m: Words['m'], desk: InvestigatorD
   await b.press(m('mailbox.reply.send'));
   await b.waitForText(m('mailbox.reply.sent'));
   await expect.poll(() => b.focused()).toEqual({ role: 'status', text: m('mailbox.reply.sent') });
-  expect(await b.textOf('list', m('mailbox.threadLabel'))).toContain(o.answer);
+  await expect.poll(() => b.textOf('list', m('mailbox.threadLabel')), { timeout: slow }).toContain(o.answer); // the thread, fetched again
   expect(await desk.reporterMessages(reference)).toEqual([o.answer]);
   return { words, reference };
 }

@@ -127,13 +127,18 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
     if (text === '') return fail(t('mailbox.reply.empty'));
     const over = bytesOverLimit({ kind: 'message', text });
     if (over > 0) return fail(t('mailbox.reply.tooLong', { characters: charactersToCut(over) }));
+    // Disabling the button drops focus to the page body: it goes to the words saying what is happening
+    // now, and stays there through sending and the thread's refresh (seconds without WebAssembly).
     send.disabled = true;
     status.textContent = t('mailbox.reply.sending');
+    status.tabIndex = -1;
+    status.focus();
     void (async () => {
       try {
         await app.engine.reply(text);
       } catch (error) {
         fail(t('mailbox.reply.notSent', { problem: problemMessage(error) }));
+        status.textContent = '';
         return;
       }
       input.value = '';
@@ -143,9 +148,6 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
       } catch {
         status.textContent = t('mailbox.reply.sentNotRefreshed');
       }
-      // The button was disabled while sending, which drops focus to the page: put it on the outcome.
-      status.tabIndex = -1;
-      status.focus();
     })().finally(() => {
       send.disabled = false;
     });
