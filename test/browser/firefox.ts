@@ -9,10 +9,19 @@ export const firefoxAvailable = existsSync(FIREFOX_PATH);
 if (!firefoxAvailable && process.env.CI) throw new Error(`CI is set but no Firefox at ${FIREFOX_PATH}: install Debian's firefox-esr (.ci/run does).`);
 
 /**
+ * Tor Browser's "Standard" level, as far as a page can tell: Firefox ESR with everything on, and
+ * fingerprinting resistance (coarse timers, a common user agent and screen size), which Tor Browser always has.
+ */
+export const TOR_STANDARD_PREFS = {
+  'privacy.resistFingerprinting': true,
+} as const;
+
+/**
  * Tor Browser's "Safer" security level, as far as the page's JavaScript is concerned: no
  * WebAssembly, and both JITs off (the interpreter only). Tor Browser sets these three prefs.
  */
 export const TOR_SAFER_PREFS = {
+  ...TOR_STANDARD_PREFS,
   'javascript.options.wasm': false,
   'javascript.options.baselinejit': false,
   'javascript.options.ion': false,

@@ -16,9 +16,10 @@ import { PAGE_CSP } from '../../worker/routes/pages.js';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
 import { startWorkerdTarget } from '../support/targets.js';
+import { byNameInPlaywright, reporterLoop } from './reporter-loop.js';
 import { browserAvailable, screenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 import {
-  checkView, EN, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, typedCarelessly, WIDE, wordsFor,
+  checkView, EN, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, WIDE, wordsFor,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
@@ -117,61 +118,25 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
     const cy = wordsFor('cy');
     const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness, cy);
     expect(title).toBe(cy.m('page.title'));
-
-    // Sending the form empty: the problems are in Welsh.
-    await page.getByRole('button', { name: cy.m('landing.makeReport') }).click();
-    await page.getByRole('button', { name: cy.m('form.continue') }).click();
-    await expect.poll(() => page.locator('#what-happened-error').textContent()).toBe(cy.m('form.error.whatHappened'));
-    expect(await page.locator('.error-summary-title').textContent()).toBe(cy.m('errors.summary', { count: 3 }));
-    await checkView(page, 'report-form-errors', cy);
-    await page.getByRole('button', { name: cy.m('form.backToStart') }).click();
-
-    await fillReportForm(page, { organisation: cy.m('form.organisation.notSure'), categoryIndex: 2, whatHappened: 'Mae swyddog yn gwerthu gwybodaeth.' }, cy);
-    const words = await shownWords(page);
-    expect(words).toHaveLength(9);
-    expect(await page.locator('main').textContent()).toContain(cy.m('passphrase.englishWords'));
-    expect(await page.locator('ol.passphrase').getAttribute('lang')).toBe('en');
-    await checkView(page, 'passphrase', cy);
-    await page.getByRole('button', { name: cy.m('passphrase.writtenDown') }).click();
-    const positions = (await page.locator('input[id^="confirm-word-"]').evaluateAll((inputs) => inputs.map((i) => Number(i.id.replace('confirm-word-', '')))));
-    expect(await page.locator('#confirm-intro').textContent()).toBe(cy.m('confirm.intro', { first: positions[0]!, second: positions[1]!, third: positions[2]! }));
-    for (const position of positions) await page.getByLabel(cy.m('confirm.wordLabel', { position }), { exact: true }).fill(position === positions[0] ? 'anghywir' : words[position - 1]!);
-    await page.getByRole('button', { name: cy.m('confirm.send') }).click();
-    await expect.poll(() => page.locator(`#confirm-word-${positions[0]}-error`).textContent()).toBe(cy.m('confirm.wrongWord', { position: positions[0]! }));
-    await checkView(page, 'confirm-errors', cy);
-    await page.getByLabel(cy.m('confirm.wordLabel', { position: positions[0]! }), { exact: true }).fill(words[positions[0]! - 1]!);
-    await page.getByRole('button', { name: cy.m('confirm.send') }).click();
-    await page.getByRole('heading', { name: cy.m('sent.heading') }).waitFor();
-    const reference = (await page.locator('.reference').textContent()) ?? '';
-    // Names whoever runs the service, as the build wrote it on the page (config/operator.json, or its placeholder).
-    const operator = (await page.evaluate(() => document.documentElement.dataset.operator)) ?? '';
-    expect(operator).not.toBe('');
-    expect(await page.locator('main').textContent()).toContain(cy.m('sent.reference.notPassphrase', { operator }));
-    await checkView(page, 'sent', cy);
+    const { words, reference } = await reporterLoop(byNameInPlaywright(page), cy.m, desk, {
+      organisation: cy.m('form.organisation.notSure'), category: 'category.sexual_misconduct',
+      whatHappened: 'Mae swyddog yn gwerthu gwybodaeth.', question: 'Pa orsaf?', answer: 'Gorsaf y dref.',
+      onView: async (view) => {
+        if (view === 'sent') {
+          // Names whoever runs the service, as the build wrote it on the page (config/operator.json, or its placeholder).
+          const operator = (await page.evaluate(() => document.documentElement.dataset.operator)) ?? '';
+          expect(operator).not.toBe('');
+          expect(await page.locator('main').textContent()).toContain(cy.m('sent.reference.notPassphrase', { operator }));
+        }
+        await checkView(page, view, cy);
+      },
+    });
     expect((await desk.reportFor(reference))?.organisationNotSure).toBe(true);
-
-    await desk.ask(reference, 'Pa orsaf?', 'assessing');
-    await page.getByRole('button', { name: cy.m('sent.backToStart') }).click();
-    await page.getByRole('button', { name: cy.m('landing.havePassphrase') }).click();
-    // A typo is explained in Welsh, on the device.
-    await page.locator('#passphrase').fill(words.slice(0, 8).join(' '));
-    await page.getByRole('button', { name: cy.m('unlock.open') }).click();
-    await expect.poll(() => page.locator('#passphrase-error').textContent()).toBe(cy.m('check.wordCount', { expected: 9, found: 8 }));
-    await checkView(page, 'unlock-typo', cy);
-    await page.getByRole('button', { name: cy.m('unlock.backToStart') }).click();
-    await openMailboxWith(page, typedCarelessly(words), cy);
     const main = page.locator('main');
-    await expect.poll(() => main.textContent()).toContain('Mae swyddog yn gwerthu gwybodaeth.');
     expect(await page.locator('.status').textContent()).toBe(cy.m('status.assessing.label'));
     expect(await main.textContent()).toContain(cy.m('status.assessing.explanation'));
     expect(await page.locator('.thread li.from-organisation').textContent()).toContain(cy.m('mailbox.from.unit', { unit: UNIT }));
     expect(await main.textContent()).toContain(cy.m('mailbox.field.notSure'));
-    await checkView(page, 'mailbox', cy);
-
-    await page.getByLabel(cy.m('mailbox.reply.label')).fill('Gorsaf y dref.');
-    await page.getByRole('button', { name: cy.m('mailbox.reply.send') }).click();
-    await page.getByText(cy.m('mailbox.reply.sent')).waitFor();
-    expect(await desk.reporterMessages(reference)).toEqual(['Gorsaf y dref.']);
     await expectNoTraces(harness, context, page, requests, { words, title, historyLength, console: consoleLines, path: cy.path });
 
     await page.getByRole('button', { name: cy.m('mailbox.lock') }).click();
@@ -235,6 +200,19 @@ describe.skipIf(!browserAvailable)('every complete catalogue, offered in a build
       await context.close();
     });
   }
+
+  it('the whole loop in Arabic, right to left, found by the Arabic words: report, passphrase, confirm, sent; come back, read the unit’s question, answer', async () => {
+    const ar = wordsFor('ar', { catalogueDir });
+    const { page, context } = await harness.newPage(NARROW);
+    await openReporter(harness, page, ar);
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    await reporterLoop(byNameInPlaywright(page), ar.m, new InvestigatorDesk(harness), {
+      organisation: UNIT, category: 'category.bribery',
+      whatHappened: 'ضابط يبيع معلومات الشرطة.', question: 'أي مركز شرطة؟', answer: 'مركز المدينة.',
+      onView: (view) => checkView(page, `loop-${view}`, ar),
+    });
+    await context.close();
+  });
 
   /** Right to left: Arabic always (a stub if need be), Urdu once its catalogue is complete. */
   const rightToLeft = languages.filter((language) => readCatalogue(language).meta.dir === 'rtl');

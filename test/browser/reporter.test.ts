@@ -284,9 +284,15 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
       await page.clock.fastForward('09:00');
       expect(await page.getByRole('heading', { level: 1, name: 'Your report', exact: true }).count()).toBe(1);
       await page.clock.fastForward('01:30');
-      await page.getByText('Your report was locked because nothing happened for 10 minutes').waitFor();
-      expect(await page.getByRole('button', { name: 'I have a passphrase' }).count()).toBe(1);
+      // The unlock view, with the reason, ready for the passphrase again.
+      await page.getByRole('status').filter({ hasText: 'Your report was locked because nothing happened for 10 minutes' }).waitFor();
+      expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(EN.m('unlock.heading'));
+      expect(await page.getByLabel(EN.m('unlock.label')).inputValue()).toBe('');
       expect(await page.locator('main').textContent()).not.toContain('A report to come back to.');
+      // The keys went with it: the mailbox opens only with the passphrase typed again.
+      await page.getByLabel(EN.m('unlock.label')).fill(existing.words.join(' '));
+      await page.getByRole('button', { name: EN.m('unlock.open') }).click();
+      await page.getByRole('heading', { level: 1, name: 'Your report', exact: true }).waitFor();
       await context.close();
     });
 

@@ -2,8 +2,8 @@
 // mailbox keys from a passphrase, an investigator's secrets from a password, wrapped seeds and
 // sealed organisation keyrings. What each derives, against docs/SPEC.md's formulas, and what
 // each refuses, with its kind and its words.
-import { describe, expect, it } from 'vitest';
-import { deriveMailboxKeys, deriveSubkey } from '../../web/protocol/mailbox-keys.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deriveMailboxKeys, deriveMailboxKeysReporting, deriveSubkey } from '../../web/protocol/mailbox-keys.js';
 import {
   deriveInvestigatorSecrets, newOrgKeyring, newSeed, openOrgKeyring, orgKeyringFromSeeds, personalKeyPair, sealOrgKeyring, unwrapSeed, wrapSeed,
 } from '../../web/protocol/investigator-keys.js';
@@ -11,7 +11,7 @@ import { passphraseFromIndices } from '../../web/protocol/passphrase.js';
 import { frame } from '../../web/protocol/envelope.js';
 import { concatBytes, utf8ToBytes } from '../../web/protocol/encoding.js';
 import type { KdfParams } from '../../web/protocol/labels.js';
-import { aeadEncrypt, argon2id, blake2b, boxKeyPairFromSeed, randomBytes, sealTo, signKeyPairFromSeed, sodiumReady } from '../../web/protocol/sodium.js';
+import { aeadEncrypt, argon2id, blake2b, boxKeyPairFromSeed, forceEngineForTests, randomBytes, sealTo, signKeyPairFromSeed, sodiumReady } from '../../web/protocol/sodium.js';
 import { refusal, refused } from './refusal.js';
 
 // Before any describe body runs: some build their fixtures with libsodium as they are collected.
@@ -50,6 +50,31 @@ describe('mailbox keys', () => {
     for (const length of [0, 15, 17, 32]) {
       expect(refusal(() => deriveMailboxKeys(PASSPHRASE, new Uint8Array(length), KDF)), `${length} bytes`).toEqual(refused('malformed', 'instance salt must be 16 bytes'));
     }
+  });
+});
+
+describe.each(['libsodium', 'noble'] as const)('mailbox keys with progress, on %s', (engine) => {
+  afterAll(() => forceEngineForTests('libsodium'));
+
+  it('are the same keys, with progress that only rises and ends at 1 (noble reports as it goes; libsodium only at the end)', async () => {
+    await forceEngineForTests(engine);
+    const salt = randomBytes(16);
+    const kdf: KdfParams = { opsLimit: 2, memLimitBytes: 1024 * 1024 };
+    const progress: number[] = [];
+    const keys = await deriveMailboxKeysReporting(PASSPHRASE, salt, kdf, (fraction) => progress.push(fraction));
+    expect(keys).toEqual(deriveMailboxKeys(PASSPHRASE, salt, kdf));
+    expect(progress.at(-1)).toBe(1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    if (engine === 'noble') expect(progress.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(0);
+    else expect(progress).toEqual([1]);
+  });
+
+  it('refuse what deriveMailboxKeys refuses, with the same words', async () => {
+    await forceEngineForTests(engine);
+    const salt = randomBytes(16);
+    const noProgress = () => undefined;
+    await expect(deriveMailboxKeysReporting('alone zoo', salt, KDF, noProgress)).rejects.toEqual(expect.objectContaining({ kind: 'malformed', message: 'A passphrase has 9 words; you entered 2.' }));
+    await expect(deriveMailboxKeysReporting(PASSPHRASE, new Uint8Array(15), KDF, noProgress)).rejects.toEqual(expect.objectContaining({ kind: 'malformed', message: 'instance salt must be 16 bytes' }));
   });
 });
 

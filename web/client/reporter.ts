@@ -1,6 +1,6 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
-  bytesToB64, deriveMailboxKeys, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
+  bytesToB64, deriveMailboxKeys, deriveMailboxKeysReporting, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
   mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, routeRequest, type ApiClient, type RouteAnswer, type RouteInput } from './api.js';
@@ -55,6 +55,12 @@ export async function fetchInstanceConfig(api: ApiClient, pinnedAnchors: Readonl
 export function deriveKeysForInstance(passphrase: string, config: InstanceConfig, kdfFloor?: KdfParams): MailboxKeys {
   const kdf = requireKdfAtLeast(config.mailboxKdf, kdfFloor);
   return deriveMailboxKeys(passphrase, decodeB64(config.mailboxKdf.salt, 'instance salt'), kdf);
+}
+
+/** The same keys, with Argon2id's progress (0 to 1) as it goes, where the engine can say (noble). */
+export function deriveKeysForInstanceReporting(passphrase: string, config: InstanceConfig, onProgress: (fraction: number) => void, kdfFloor?: KdfParams): Promise<MailboxKeys> {
+  const kdf = requireKdfAtLeast(config.mailboxKdf, kdfFloor);
+  return deriveMailboxKeysReporting(passphrase, decodeB64(config.mailboxKdf.salt, 'instance salt'), kdf, onProgress);
 }
 
 /**

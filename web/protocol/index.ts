@@ -4,7 +4,7 @@ export { bytesToB64, b64ToBytes, utf8ToBytes, bytesToUtf8, bytesEqual } from './
 export { PROTOCOL_VERSION, PRODUCTION_KDF, SIZES, PASSPHRASE_WORDS, PADDING_BUCKETS, type KdfParams, type Role } from './labels.js';
 export { ProtocolError, type ProtocolErrorKind } from './errors.js';
 export { generatePassphrase, passphraseFromIndices, parsePassphrase, type ParsedPassphrase, type PassphraseProblem } from './passphrase.js';
-export { deriveMailboxKeys, type MailboxKeys } from './mailbox-keys.js';
+export { deriveMailboxKeys, deriveMailboxKeysReporting, type MailboxKeys } from './mailbox-keys.js';
 export { newCaseKey, newId, sealCaseKey, openCaseKey, encryptMessage, decryptMessage, signMessage, verifyMessage, type MessageBinding } from './case-crypto.js';
 export { mailboxProofHeaders } from './request-proof.js';
 export { mailboxProofMessage, PROOF_HEADERS } from './proof-message.js';

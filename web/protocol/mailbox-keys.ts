@@ -3,7 +3,7 @@
 // pair (to prove possession) and an X25519 key pair (to receive the case key).
 import { LABEL, SIZES, type KdfParams } from './labels.js';
 import { ProtocolError } from './errors.js';
-import { argon2id, blake2b, boxKeyPairFromSeed, signKeyPairFromSeed, wipe, type KeyPair } from './sodium.js';
+import { argon2id, argon2idReporting, blake2b, boxKeyPairFromSeed, signKeyPairFromSeed, wipe, type KeyPair } from './sodium.js';
 import { utf8ToBytes } from './encoding.js';
 import { parsePassphrase } from './passphrase.js';
 
@@ -19,10 +19,25 @@ export function deriveSubkey(master: Uint8Array, label: string): Uint8Array {
 
 /** Typed input is normalised first, so case and spacing never change the keys. */
 export function deriveMailboxKeys(passphrase: string, instanceSalt: Uint8Array, kdf: KdfParams): MailboxKeys {
+  const password = normalisedForDerivation(passphrase, instanceSalt);
+  return keysFromMaster(argon2id(SIZES.key, password, instanceSalt, kdf.opsLimit, kdf.memLimitBytes));
+}
+
+/** The same keys, with Argon2id's progress (0 to 1) reported as it goes (see argon2idReporting). */
+export async function deriveMailboxKeysReporting(passphrase: string, instanceSalt: Uint8Array, kdf: KdfParams, onProgress: (fraction: number) => void): Promise<MailboxKeys> {
+  const password = normalisedForDerivation(passphrase, instanceSalt);
+  return keysFromMaster(await argon2idReporting(SIZES.key, password, instanceSalt, kdf.opsLimit, kdf.memLimitBytes, onProgress));
+}
+
+function normalisedForDerivation(passphrase: string, instanceSalt: Uint8Array): Uint8Array {
   const parsed = parsePassphrase(passphrase);
   if (!parsed.ok) throw new ProtocolError('malformed', parsed.message);
   if (instanceSalt.length !== SIZES.kdfSalt) throw new ProtocolError('malformed', 'instance salt must be 16 bytes');
-  const master = argon2id(SIZES.key, utf8ToBytes(parsed.normalised), instanceSalt, kdf.opsLimit, kdf.memLimitBytes);
+  return utf8ToBytes(parsed.normalised);
+}
+
+/** The labelled sub-keys; the master is wiped. */
+function keysFromMaster(master: Uint8Array): MailboxKeys {
   try {
     return {
       locator: deriveSubkey(master, LABEL.mailboxLocator),

@@ -21,7 +21,7 @@ import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
 import { hsalsa, xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, equalBytes, numberToBytesLE } from '@noble/curves/utils.js';
-import { argon2id } from '@noble/hashes/argon2.js';
+import { argon2id, argon2idAsync } from '@noble/hashes/argon2.js';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import type { KeyPair, Primitives } from './primitives.js';
@@ -66,15 +66,28 @@ function randomBelow(upper: number): number {
   }
 }
 
-/** crypto_pwhash(ALG_ARGON2ID13): t = opsLimit passes over memLimitBytes / 1024 KiB, one lane, v1.3. */
-function argon2idHash(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number): Uint8Array {
+/** crypto_pwhash(ALG_ARGON2ID13)'s refusals, then noble's options for the same hash. */
+function argon2idOptions(outputBytes: number, salt: Uint8Array, opsLimit: number, memLimitBytes: number) {
   if (salt.length !== 16) refuse('salt length');
   for (const [name, value] of [['outputBytes', outputBytes], ['opsLimit', opsLimit], ['memLimitBytes', memLimitBytes]] as const) {
     if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`${name} must be an unsigned integer`);
   }
   // crypto_pwhash_argon2id: BYTES_MIN 16, OPSLIMIT_MIN 1, MEMLIMIT_MIN 8192; the maxima are far above any use here.
   if (outputBytes < 16 || opsLimit < 1 || memLimitBytes < 8192 || memLimitBytes > 2 ** 42) throw new Error('invalid usage');
-  return argon2id(password, salt, { t: opsLimit, m: Math.floor(memLimitBytes / 1024), p: 1, dkLen: outputBytes, version: 0x13, maxmem: 2 ** 32 - 1 });
+  return { t: opsLimit, m: Math.floor(memLimitBytes / 1024), p: 1, dkLen: outputBytes, version: 0x13, maxmem: 2 ** 32 - 1 };
+}
+
+/** crypto_pwhash(ALG_ARGON2ID13): t = opsLimit passes over memLimitBytes / 1024 KiB, one lane, v1.3. */
+function argon2idHash(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number): Uint8Array {
+  return argon2id(password, salt, argon2idOptions(outputBytes, salt, opsLimit, memLimitBytes));
+}
+
+/**
+ * The same hash, giving the thread back every few milliseconds and saying how far it is (0 to 1):
+ * without a JIT it runs for a minute or more, and the page shows how far it has gone.
+ */
+function argon2idHashReporting(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number, onProgress: (fraction: number) => void): Promise<Uint8Array> {
+  return argon2idAsync(password, salt, { ...argon2idOptions(outputBytes, salt, opsLimit, memLimitBytes), onProgress, asyncTick: 50 });
 }
 
 /** crypto_generichash: output 1..64 bytes; a null or empty key is unkeyed, else 1..64 bytes. */
@@ -244,6 +257,7 @@ export const nobleEngine: Primitives = {
   randomBytes,
   randomBelow,
   argon2id: argon2idHash,
+  argon2idReporting: argon2idHashReporting,
   blake2b: blake2bHash,
   sha256: (message) => sha256(message),
   signKeyPairFromSeed,

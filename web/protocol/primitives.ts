@@ -20,6 +20,8 @@ export interface Primitives {
   randomBelow(upper: number): number;
   /** crypto_pwhash with ALG_ARGON2ID13 (Argon2id v1.3, parallelism 1, memory in bytes). */
   argon2id(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number): Uint8Array;
+  /** The same hash, yielding and reporting progress (0 to 1); only an engine that can (noble) has it. */
+  argon2idReporting?(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number, onProgress: (fraction: number) => void): Promise<Uint8Array>;
   /** crypto_generichash: BLAKE2b, keyed when key is given and not empty. */
   blake2b(outputBytes: number, message: Uint8Array, key: Uint8Array | null): Uint8Array;
   sha256(message: Uint8Array): Uint8Array;

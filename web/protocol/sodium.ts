@@ -158,6 +158,17 @@ export function argon2id(outputBytes: number, password: Uint8Array, salt: Uint8A
   return engine().argon2id(outputBytes, password, salt, opsLimit, memLimitBytes);
 }
 
+/**
+ * argon2id, reporting how far it has gone where the engine can (noble, which also gives the thread
+ * back as it goes); libsodium runs in one call, a few seconds, and reports only that it is done.
+ */
+export async function argon2idReporting(outputBytes: number, password: Uint8Array, salt: Uint8Array, opsLimit: number, memLimitBytes: number, onProgress: (fraction: number) => void): Promise<Uint8Array> {
+  const chosen = engine();
+  const hash = chosen.argon2idReporting ? await chosen.argon2idReporting(outputBytes, password, salt, opsLimit, memLimitBytes, onProgress) : chosen.argon2id(outputBytes, password, salt, opsLimit, memLimitBytes);
+  onProgress(1);
+  return hash;
+}
+
 /** BLAKE2b (crypto_generichash); with a key it is a PRF, which is how sub-keys are separated by label. */
 export function blake2b(outputBytes: number, message: Uint8Array, key: Uint8Array | null = null): Uint8Array {
   return engine().blake2b(outputBytes, message, key);

@@ -3,6 +3,7 @@
 import type { connectEngine } from '../ui/engine-rpc.js';
 import { REPORT_TEXT_FIELDS, type ReportCategory, type ReportTextField } from '../protocol/documents.js';
 import type { MailboxView, ReporterEngine } from './engine-api.js';
+import type { Timers } from './idle-lock.js';
 
 export type Engine = ReturnType<typeof connectEngine<ReporterEngine>>;
 
@@ -28,16 +29,18 @@ export interface ReportInProgress {
 
 export interface ReporterApp {
   engine: Engine;
+  /** The clock views time things with (the idle lock): the window's, or a test's. */
+  timers: Timers;
   /** Leaves at once (the quick exit), dropping keys. */
   exit(): void;
   go: {
-    /** `notice`: said at the top, e.g. why an open report was locked. */
-    landing(notice?: string): void;
+    landing(): void;
     reportForm(report: ReportInProgress): void;
     passphrase(report: ReportInProgress): void;
     confirm(report: ReportInProgress): void;
     sent(result: { reference: string; receivedDay: string }): void;
-    unlock(): void;
+    /** `notice`: said at the top, e.g. why an open report was locked. */
+    unlock(notice?: string): void;
     mailbox(view: MailboxView): void;
   };
 }

@@ -63,3 +63,16 @@ export type ReporterEngine = {
   /** Wipes every key and passphrase the engine holds. */
   forget(): Promise<void>;
 };
+
+/**
+ * What the engine tells the page unasked while it derives keys (Argon2id): which engine, and how
+ * far it has got, 0 to 1. The engine without WebAssembly ('noble') says it as it goes; libsodium,
+ * in one call of a few seconds, says only 1 at the end.
+ */
+export interface DerivationNotice {
+  derivation: { engine: 'libsodium' | 'noble'; fraction: number };
+}
+
+export function isDerivationNotice(notice: unknown): notice is DerivationNotice {
+  return typeof notice === 'object' && notice !== null && 'derivation' in notice;
+}

@@ -3,9 +3,9 @@
 // code never touches a key. The page receives only display data (see engine-api.ts).
 import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
-import { serveEngine } from '../ui/engine-rpc.js';
-import { ENGINE_ERROR, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
+import { buildReportSubmission, deriveKeysForInstanceReporting, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
+import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
+import { ENGINE_ERROR, type DerivationNotice, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
 
 class EngineFailure extends Error {
   constructor(
@@ -25,7 +25,6 @@ let newReportKeys: Promise<MailboxKeys> | null = null;
 /** Keys of a returning reporter's mailbox, and the mailbox once opened. */
 let mailboxKeys: MailboxKeys | null = null;
 let opened: OpenedMailbox | null = null;
-
 const WAIT_CODES = ['rate_limited', 'storage_full', 'storage_busy', 'storage_unwritable'];
 
 /** Network failures and "wait" answers become one code each; other errors pass through with theirs. */
@@ -65,6 +64,20 @@ function forgetAll(): void {
   mailboxKeys = null;
   if (opened) wipe(opened.caseKey);
   opened = null;
+}
+
+/** Derives, telling the page how far it has got (at most every 1 %: the page only draws a bar). */
+async function derive(passphrase: string, instance: VerifiedConfig): Promise<MailboxKeys> {
+  const engineName = await ready;
+  let told = -1;
+  const tell = (fraction: number) => {
+    if (fraction < 1 && fraction - told < 0.01) return;
+    told = fraction;
+    notifyPage({ derivation: { engine: engineName, fraction } } satisfies DerivationNotice);
+  };
+  tell(0);
+  // No floor argument: the production Argon2id cost is the least this engine accepts.
+  return deriveKeysForInstanceReporting(passphrase, instance, tell);
 }
 
 function check(typed: string): PassphraseCheck {
@@ -107,8 +120,7 @@ const engine: ReporterEngine = {
     const keys = (async () => {
       const instance = await instanceConfig();
       await afterThisTask();
-      // No floor argument: the production Argon2id cost is the least this engine accepts.
-      return deriveKeysForInstance(passphrase, instance);
+      return derive(passphrase, instance);
     })();
     keys.catch(() => undefined); // awaited (and reported) by sendReport
     newReportKeys = keys;
@@ -136,7 +148,7 @@ const engine: ReporterEngine = {
     if (!checked.ok) return checked;
     forgetAll();
     const instance = await instanceConfig();
-    mailboxKeys = deriveKeysForInstance(typed, instance);
+    mailboxKeys = await derive(typed, instance);
     return checked;
   },
 

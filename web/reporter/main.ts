@@ -40,14 +40,15 @@ const show = (content: HTMLElement, isLanding = false) => {
 
 const app: ReporterApp = {
   engine,
+  timers: { setTimeout: (run, ms) => window.setTimeout(run, ms), clearTimeout: (id) => window.clearTimeout(id) },
   exit: () => quickExitButton.click(),
   go: {
-    landing: (notice?: string) => show(landingView(app, notice), true),
+    landing: () => show(landingView(app), true),
     reportForm: (report) => show(reportFormView(app, report)),
     passphrase: (report) => show(passphraseView(app, report)),
     confirm: (report) => show(confirmView(app, report)),
     sent: (result) => show(sentView(app, result)),
-    unlock: () => show(unlockView(app)),
+    unlock: (notice?: string) => show(unlockView(app, notice)),
     mailbox: (opened) => show(mailboxView(app, opened)),
   },
 };

@@ -1,10 +1,16 @@
-// Progress for work that cannot report its own (Argon2id runs as one call in the engine):
-// the bar moves with elapsed time against an expected duration and never quite fills, so it
-// keeps moving on a slow phone. The page stays live because the work is in the Web Worker.
+// Progress of the slow step, Argon2id, which runs in the engine (a Web Worker, so the page stays
+// live). The engine tells the page how far it has got when it can: the pure-JavaScript engine (browsers
+// without WebAssembly, e.g. Tor Browser "Safer") reports as it goes, and there the step takes a
+// minute or more, so the page says so and the bar shows the engine's own figure. libsodium runs
+// in one call of a few seconds and cannot report: the bar then moves with elapsed time against
+// the expected duration and never quite fills, so it keeps moving on a slow phone.
+// Only the words are a live region, and they change at most twice; the bar's ticks are not announced.
 import { el } from '../ui/dom.js';
 import { t } from '../i18n/i18n.js';
+import type { Engine } from './app.js';
+import { isDerivationNotice } from './engine-api.js';
 
-/** Roughly how long 64 MiB, 3-pass Argon2id takes on a mid-range phone. */
+/** Roughly how long 64 MiB, 3-pass Argon2id takes on a mid-range phone (libsodium). */
 export const EXPECTED_DERIVATION_MS = 5000;
 const SLOW_AFTER_MS = 2.5 * EXPECTED_DERIVATION_MS;
 const TICK_MS = 200;
@@ -14,30 +20,63 @@ export function progressAt(elapsedMs: number, expectedMs: number): number {
   return 0.9 + 0.09 * (1 - Math.exp(-(elapsedMs - expectedMs) / expectedMs));
 }
 
-export interface TimedProgress {
+export interface DerivationProgress {
   element: HTMLElement;
-  /** Changes the words under the bar (announced politely). */
+  /** Changes the words above the bar (announced politely). */
   say(message: string): void;
+  /** Whether the engine last said a derivation is under way (and not yet done). */
+  deriving(): boolean;
   stop(): void;
 }
 
-export function timedProgress(message: string, expectedMs = EXPECTED_DERIVATION_MS): TimedProgress {
+/**
+ * `message`: what is being done. `hiddenUntilDeriving`: show nothing unless the engine reports a
+ * derivation under way (when sending, the keys were usually made while the reporter read the passphrase).
+ */
+export function derivationProgress(engine: Pick<Engine, 'onNotice'>, message: string, options: { hiddenUntilDeriving?: boolean } = {}): DerivationProgress {
   const bar = el('progress', { max: '1', value: '0', 'aria-labelledby': 'progress-message' });
-  const text = el('p', { id: 'progress-message', role: 'status' }, message);
+  // The live region wraps the words rather than being them: Firefox gives a bar labelled by a
+  // role="status" element no name at all.
+  const text = el('p', { id: 'progress-message' }, message);
   const slow = el('p', { class: 'hint', hidden: true }, t('progress.slow'));
+  const element = el('div', { class: 'progress', hidden: options.hiddenUntilDeriving === true }, el('div', { role: 'status' }, text), bar, slow);
   const started = performance.now();
-  const timer = setInterval(() => {
+  /** The engine's own figure, once it has given one (the engine without WebAssembly). */
+  let reported: number | null = null;
+  let deriving = false;
+
+  const tick = setInterval(() => {
+    if (reported !== null) {
+      bar.value = reported;
+      return;
+    }
     const elapsed = performance.now() - started;
-    bar.value = progressAt(elapsed, expectedMs);
+    bar.value = progressAt(elapsed, EXPECTED_DERIVATION_MS);
     if (elapsed > SLOW_AFTER_MS) slow.hidden = false;
   }, TICK_MS);
+
+  const stopListening = engine.onNotice((notice) => {
+    if (!isDerivationNotice(notice)) return;
+    const { engine: name, fraction } = notice.derivation;
+    deriving = fraction < 1;
+    if (name !== 'noble') return;
+    if (reported === null) {
+      text.textContent = t('progress.noWebAssembly');
+      slow.hidden = true;
+    }
+    reported = fraction;
+    if (deriving) element.hidden = false;
+  });
+
   return {
-    element: el('div', { class: 'progress' }, text, bar, slow),
+    element,
     say(next) {
       text.textContent = next;
     },
+    deriving: () => deriving,
     stop() {
-      clearInterval(timer);
+      clearInterval(tick);
+      stopListening();
       bar.value = 1;
     },
   };

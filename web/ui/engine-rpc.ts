@@ -6,6 +6,8 @@ export type EngineApi = Record<string, (...args: never[]) => Promise<unknown>>;
 
 type Request = { id: number; method: string; args: unknown[] };
 type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: EngineError };
+/** Sent by the engine unasked, e.g. how far a long step has got: the page cannot ask, as the step may hold the engine's thread. */
+type Notice = { notice: unknown };
 
 export interface EngineError {
   name: string;
@@ -25,10 +27,15 @@ export class EngineCallError extends Error implements EngineError {
 }
 
 /** Page side: `const engine = connectEngine<ReporterEngine>(new Worker(url))`. */
-export function connectEngine<Api extends EngineApi>(worker: Worker): { [K in keyof Api]: (...args: Parameters<Api[K]>) => ReturnType<Api[K]> } & { terminate(): void } {
+export function connectEngine<Api extends EngineApi>(worker: Worker): { [K in keyof Api]: (...args: Parameters<Api[K]>) => ReturnType<Api[K]> } & { terminate(): void; onNotice(listener: (notice: unknown) => void): () => void } {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+  const listeners = new Set<(notice: unknown) => void>();
+  worker.addEventListener('message', (event: MessageEvent<Reply | Notice>) => {
+    if ('notice' in event.data) {
+      for (const listener of listeners) listener(event.data.notice);
+      return;
+    }
     const reply = event.data;
     const waiter = pending.get(reply.id);
     if (!waiter) return;
@@ -39,6 +46,12 @@ export function connectEngine<Api extends EngineApi>(worker: Worker): { [K in ke
   return new Proxy({} as never, {
     get(_target, method: string) {
       if (method === 'terminate') return () => worker.terminate();
+      if (method === 'onNotice') {
+        return (listener: (notice: unknown) => void) => {
+          listeners.add(listener);
+          return () => listeners.delete(listener);
+        };
+      }
       return (...args: unknown[]) =>
         new Promise((resolve, reject) => {
           const id = nextId++;
@@ -63,4 +76,9 @@ export function serveEngine(handlers: EngineApi): void {
       scope.postMessage({ id, ok: false, error: { name: e.name ?? 'Error', code: e.kind ?? e.code ?? 'error', message: e.message ?? String(error) } });
     }
   };
+}
+
+/** Worker side: tells the page something unasked (see Notice). */
+export function notifyPage(notice: unknown): void {
+  (self as unknown as { postMessage(m: Notice): void }).postMessage({ notice });
 }

@@ -7,6 +7,7 @@ import { positionsToConfirm, wordMatches } from '../confirm-words.js';
 import { errorSummary, formField, PRIVATE_TEXT } from '../form-fields.js';
 import { draftToReport } from '../report-draft.js';
 import { problemMessage } from './problems.js';
+import { derivationProgress } from '../timed-progress.js';
 
 const BUSY_AFTER_MS = 6000;
 
@@ -20,6 +21,7 @@ export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLEle
 
   const summary = errorSummary();
   const status = el('p', { role: 'status', class: 'send-status' });
+  const progressSlot = el('div', {});
   const send = el('button', { type: 'submit' }, t('confirm.send'));
   const back = el('button', { type: 'button', class: 'secondary' }, t('confirm.showAgain'));
   back.addEventListener('click', () => app.go.passphrase(report));
@@ -30,6 +32,7 @@ export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLEle
     ...fields.map(({ field }) => field.element),
     el('div', { class: 'actions' }, send, back),
     status,
+    progressSlot,
   );
 
   form.addEventListener('submit', (event) => {
@@ -48,11 +51,24 @@ export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLEle
     send.disabled = true;
     back.disabled = true;
     status.textContent = t('confirm.sending');
-    // When the service is flooded the engine keeps the report and tries again; say so.
-    const busy = setTimeout(() => {
-      status.textContent = t('confirm.busy');
-    }, BUSY_AFTER_MS);
-    void sendReport(app, report).finally(() => clearTimeout(busy)).then(
+    // Without WebAssembly the keys may still be in the making (a minute or more): show how far.
+    const progress = derivationProgress(app.engine, t('confirm.sending'), { hiddenUntilDeriving: true });
+    progressSlot.replaceChildren(progress.element);
+    // When the service is flooded the engine keeps the report and tries again; say so, but not
+    // while the keys are still being made: that is this device's work, not the service's.
+    let busy = 0;
+    const sayBusyLater = () => {
+      busy = window.setTimeout(() => {
+        if (progress.deriving()) sayBusyLater();
+        else status.textContent = t('confirm.busy');
+      }, BUSY_AFTER_MS);
+    };
+    sayBusyLater();
+    void sendReport(app, report).finally(() => {
+      clearTimeout(busy);
+      progress.stop();
+      progressSlot.replaceChildren();
+    }).then(
       (result) => app.go.sent(result),
       (error: unknown) => {
         send.disabled = false;

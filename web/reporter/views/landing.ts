@@ -4,7 +4,7 @@ import { el } from '../../ui/dom.js';
 import { t } from '../../i18n/i18n.js';
 import { emptyDraft, type ReporterApp } from '../app.js';
 
-export function landingView(app: ReporterApp, notice?: string): HTMLElement {
+export function landingView(app: ReporterApp): HTMLElement {
   const makeReport = el('button', { type: 'button' }, t('landing.makeReport'));
   const havePassphrase = el('button', { type: 'button', class: 'secondary' }, t('landing.havePassphrase'));
   makeReport.addEventListener('click', () => app.go.reportForm({ draft: emptyDraft(), words: null }));
@@ -12,7 +12,6 @@ export function landingView(app: ReporterApp, notice?: string): HTMLElement {
 
   return el('div', { class: 'landing' },
     el('h1', {}, t('landing.heading')),
-    notice ? el('p', { class: 'notice', role: 'status' }, notice) : '',
     el('p', { class: 'lead' }, t('landing.lead')),
     el('div', { class: 'actions' }, makeReport, havePassphrase),
 

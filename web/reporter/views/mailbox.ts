@@ -11,6 +11,7 @@ import { categoryLabel, formatDay } from '../format.js';
 import { bytesOverLimit, charactersToCut } from '../report-draft.js';
 import { statusText } from '../status-text.js';
 import { problemMessage } from './problems.js';
+import { lockWhenIdle } from '../idle-lock.js';
 
 export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement {
   const statusSlot = el('div', {});
@@ -39,27 +40,29 @@ export function mailboxView(app: ReporterApp, opened: MailboxView): HTMLElement 
       lock,
     ),
   );
-  lockWhenIdle(app, root);
+  lockAfterIdle(app, root);
   return root;
 }
 
-/** An open report left alone is locked: someone who picks up the device later finds only the start. */
+/**
+ * An open report left alone is locked: someone who picks up the device later finds only the
+ * passphrase box. Ten minutes is longer than reading a long thread or writing an answer takes
+ * between two key presses (typing, scrolling and touching all count as use), and short enough
+ * that a phone put down in a shared home is not left open for long.
+ */
 export const IDLE_LOCK_MS = 10 * 60 * 1000;
 
-function lockWhenIdle(app: ReporterApp, root: HTMLElement): void {
-  const listening = new AbortController();
-  let timer = 0;
-  const restart = () => {
-    clearTimeout(timer);
-    timer = window.setTimeout(() => {
-      listening.abort();
+function lockAfterIdle(app: ReporterApp, root: HTMLElement): void {
+  lockWhenIdle({
+    idleMs: IDLE_LOCK_MS,
+    activity: document,
+    timers: app.timers,
+    onIdle: () => {
       if (!root.isConnected) return; // already left this view another way
       void app.engine.forget();
-      app.go.landing(t('mailbox.idleLocked', { minutes: IDLE_LOCK_MS / 60_000 }));
-    }, IDLE_LOCK_MS);
-  };
-  for (const type of ['keydown', 'pointerdown', 'input', 'scroll'] as const) document.addEventListener(type, restart, { signal: listening.signal, passive: true });
-  restart();
+      app.go.unlock(t('mailbox.idleLocked', { minutes: IDLE_LOCK_MS / 60_000 }));
+    },
+  });
 }
 
 function statusCard(view: MailboxView): HTMLElement {
@@ -124,13 +127,18 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
     if (text === '') return fail(t('mailbox.reply.empty'));
     const over = bytesOverLimit({ kind: 'message', text });
     if (over > 0) return fail(t('mailbox.reply.tooLong', { characters: charactersToCut(over) }));
+    // Disabling the button drops focus to the page body: it goes to the words saying what is happening
+    // now, and stays there through sending and the thread's refresh (seconds without WebAssembly).
     send.disabled = true;
     status.textContent = t('mailbox.reply.sending');
+    status.tabIndex = -1;
+    status.focus();
     void (async () => {
       try {
         await app.engine.reply(text);
       } catch (error) {
         fail(t('mailbox.reply.notSent', { problem: problemMessage(error) }));
+        status.textContent = '';
         return;
       }
       input.value = '';
@@ -140,9 +148,6 @@ function replyForm(app: ReporterApp, render: (view: MailboxView) => void): HTMLE
       } catch {
         status.textContent = t('mailbox.reply.sentNotRefreshed');
       }
-      // The button was disabled while sending, which drops focus to the page: put it on the outcome.
-      status.tabIndex = -1;
-      status.focus();
     })().finally(() => {
       send.disabled = false;
     });

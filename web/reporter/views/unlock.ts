@@ -4,11 +4,11 @@ import { el } from '../../ui/dom.js';
 import { t } from '../../i18n/i18n.js';
 import type { ReporterApp } from '../app.js';
 import { formField, PRIVATE_TEXT } from '../form-fields.js';
-import { timedProgress, type TimedProgress } from '../timed-progress.js';
+import { derivationProgress, type DerivationProgress } from '../timed-progress.js';
 import { problemMessage } from './problems.js';
 import { passphraseProblemMessage } from '../passphrase-problems.js';
 
-export function unlockView(app: ReporterApp): HTMLElement {
+export function unlockView(app: ReporterApp, notice?: string): HTMLElement {
   // A text area, not a password field: a password field invites the browser to offer to save
   // the passphrase on this device, where the person reported on could find it. It also lets
   // all nine words be seen and checked on a narrow phone screen.
@@ -42,7 +42,7 @@ export function unlockView(app: ReporterApp): HTMLElement {
     if (open.disabled) return;
     field.showError(null);
     const typed = input.value;
-    let progress: TimedProgress | null = null;
+    let progress: DerivationProgress | null = null;
     const setBusy = (busy: boolean) => {
       open.disabled = busy;
       back.disabled = busy;
@@ -61,7 +61,7 @@ export function unlockView(app: ReporterApp): HTMLElement {
         fail(passphraseProblemMessage(checked.problem, typed));
         return;
       }
-      progress = timedProgress(t('unlock.unlocking'));
+      progress = derivationProgress(app.engine, t('unlock.unlocking'));
       progressSlot.replaceChildren(progress.element);
       await app.engine.unlock(typed);
       progress.say(t('unlock.fetching'));
@@ -76,6 +76,7 @@ export function unlockView(app: ReporterApp): HTMLElement {
 
   return el('div', {},
     el('h1', {}, t('unlock.heading')),
+    notice ? el('p', { class: 'notice', role: 'status' }, notice) : '',
     el('p', { class: 'lead' }, t('unlock.lead')),
     form,
   );
