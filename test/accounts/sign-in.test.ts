@@ -59,16 +59,18 @@ describe('sign-in', () => {
     await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp: code() }, TEST_KDF);
   });
 
-  it('refuses a code watched over a shoulder for as long as the code stays valid, and gives no clock hint for it', async () => {
+  it('refuses a code watched over a shoulder for as long as the code stays valid, and gives no clock hint for it once it is old', async () => {
     t.clock.now += 30_000;
     const shownAt = t.clock.now;
     const totp = code();
     await signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF);
     const unknown = await refusal(signIn(t.api, { username: 'mallory', password: TEST_PASSWORD, totp }, TEST_KDF));
-    // Later in the same 30 s step, and in the next step, when the server still accepts it (one step either side).
+    // Later in the same 30 s step, and in the next step, when the server still accepts it (one step either side):
+    // refused as spent. That answer is for the owner who signs in again with the code still on screen; it
+    // needs the right password and a real code, as the clock hint does (docs/THREAT_MODEL.md).
     for (const later of [10_000, 30_000]) {
       t.clock.now = shownAt + later;
-      expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toEqual(unknown);
+      expect(await refusal(signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp }, TEST_KDF))).toMatchObject({ status: 401, code: 'code_used' });
     }
     // Minutes later, from a device whose clock claims the moment it was shown: still just wrong. A
     // clock hint would tell the watcher the password was right.

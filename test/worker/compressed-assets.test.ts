@@ -102,9 +102,18 @@ describe('the reporter’s first visit on Node', () => {
     }
   });
 
+  /** Where the server answers with a built file: pages at their addresses (/, /cy/, /console, /cy/staying-safe), the rest under /static/. */
+  const servedAt = (file: string): string => {
+    if (file === 'index.html') return '/';
+    if (file === 'console.html') return '/console';
+    if (file.endsWith('/index.html')) return `/${file.slice(0, -'index.html'.length)}`;
+    if (file.endsWith('.html')) return `/${file.slice(0, -'.html'.length)}`;
+    return `/static/${file}`;
+  };
+
   it('serves every file in the manifest compressed, each decoding to the bytes its published hash names', async () => {
     for (const [file, hash] of Object.entries(manifest)) {
-      const path = file === 'index.html' ? '/' : file.endsWith('/index.html') ? `/${file.slice(0, -'index.html'.length)}` : file === 'console.html' ? '/console' : `/static/${file}`;
+      const path = servedAt(file);
       for (const encoding of ['br', 'gzip']) {
         const response = await wireGet(server.url + path, { 'accept-encoding': encoding });
         expect({ file, encoding: response.headers['content-encoding'] }).toEqual({ file, encoding });
