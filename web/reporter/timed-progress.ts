@@ -26,6 +26,8 @@ export interface DerivationProgress {
   say(message: string): void;
   /** Whether the engine last said a derivation is under way (and not yet done). */
   deriving(): boolean;
+  /** Whether the engine is the one without WebAssembly (it has reported its own figure): all its work is slow. */
+  withoutWebAssembly(): boolean;
   stop(): void;
 }
 
@@ -74,6 +76,7 @@ export function derivationProgress(engine: Pick<Engine, 'onNotice'>, message: st
       text.textContent = next;
     },
     deriving: () => deriving,
+    withoutWebAssembly: () => reported !== null,
     stop() {
       clearInterval(tick);
       stopListening();

@@ -10,6 +10,8 @@ import { problemMessage } from './problems.js';
 import { derivationProgress } from '../timed-progress.js';
 
 const BUSY_AFTER_MS = 6000;
+/** After the keys, without WebAssembly: this device's own remaining work, with room for a loaded machine. */
+const BUSY_AFTER_SLOW_ENGINE_MS = 30_000;
 
 export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLElement {
   const words = report.words ?? [];
@@ -56,14 +58,21 @@ export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLEle
     progressSlot.replaceChildren(progress.element);
     // When the service is flooded the engine keeps the report and tries again; say so, but not
     // while the keys are still being made: that is this device's work, not the service's.
+    // Without WebAssembly (and without a JIT) the sealing, signing and proof of work after the keys
+    // take seconds too, so the wait starts afresh, longer, once the keys are made.
     let busy = 0;
-    const sayBusyLater = () => {
+    let waitedAfterKeys = false;
+    const sayBusyLater = (wait: number) => {
       busy = window.setTimeout(() => {
-        if (progress.deriving()) sayBusyLater();
-        else status.textContent = t('confirm.busy');
-      }, BUSY_AFTER_MS);
+        if (progress.deriving()) return sayBusyLater(1000);
+        if (progress.withoutWebAssembly() && !waitedAfterKeys) {
+          waitedAfterKeys = true;
+          return sayBusyLater(BUSY_AFTER_SLOW_ENGINE_MS);
+        }
+        status.textContent = t('confirm.busy');
+      }, wait);
     };
-    sayBusyLater();
+    sayBusyLater(BUSY_AFTER_MS);
     void sendReport(app, report).finally(() => {
       clearTimeout(busy);
       progress.stop();
