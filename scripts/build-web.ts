@@ -129,6 +129,11 @@ export function consoleAddress(language: string): string {
   return language === 'en' ? '/console' : `/${language}/console`;
 }
 
+/** A page template, with each {{include:name}} replaced by web/pages/<name>.html (the top bar the reporter's pages share). */
+function readPage(path: string): string {
+  return readFileSync(join(ROOT, path), 'utf8').replace(/\{\{include:([a-z-]+)\}\}\n?/g, (_, name: string) => readFileSync(join(ROOT, 'web', 'pages', `${name}.html`), 'utf8').replace(/^<!--.*?-->\n/, ''));
+}
+
 function sri(bytes: Uint8Array): string {
   return `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 }
@@ -193,9 +198,9 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   const pages: [string, string][] = [];
   // The reporter's page: one per offered language at <language>/index.html (served at /cy/ and so
   // on), and the English one also at index.html (served at /).
-  const reporterTemplate = withIntegrity(REPORTER_PAGE, readFileSync(join(ROOT, REPORTER_PAGE), 'utf8'));
+  const reporterTemplate = withIntegrity(REPORTER_PAGE, readPage(REPORTER_PAGE));
   // Beside each, the information pages, and on all of them the footer saying who runs the service.
-  const infoShell = withIntegrity(INFO_SHELL, readFileSync(join(ROOT, INFO_SHELL), 'utf8'));
+  const infoShell = withIntegrity(INFO_SHELL, readPage(INFO_SHELL));
   for (const catalogue of catalogues) {
     const { language } = catalogue.meta;
     const words = pageLanguage(language, catalogue.messages, operator);

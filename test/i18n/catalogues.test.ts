@@ -20,7 +20,7 @@ const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
 const read = (files: string[]) => files.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
 /** Where reporter-visible words are chosen: the reporter's code, shared UI, its page and the page build. */
 const SOURCES = read([...walk(join(ROOT, 'web', 'reporter')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'reporter.html'), join(ROOT, 'scripts', 'build-web.ts'),
-  join(ROOT, 'web', 'pages', 'info.html'), ...walk(join(ROOT, 'web', 'pages', 'info')), join(ROOT, 'scripts', 'reporter-info-pages.ts')]);
+  join(ROOT, 'web', 'pages', 'info.html'), join(ROOT, 'web', 'pages', 'reporter-topbar.html'), ...walk(join(ROOT, 'web', 'pages', 'info')), join(ROOT, 'scripts', 'reporter-info-pages.ts')]);
 /** Where console-visible words are chosen: the console's code, shared UI, its page and the page build. */
 const CONSOLE_SOURCES = read([...walk(join(ROOT, 'web', 'console')), ...walk(join(ROOT, 'web', 'ui')), ...walk(join(ROOT, 'web', 'i18n')), join(ROOT, 'web', 'pages', 'console.html'), join(ROOT, 'scripts', 'build-web.ts')]);
 

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePassphrase, parsePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { useCatalogue, type Catalogue } from '../../web/i18n/i18n.js';
 import { passphraseProblemMessage } from '../../web/reporter/passphrase-problems.js';
-import { formatDay } from '../../web/reporter/format.js';
+import { formatDay } from '../../web/i18n/labels.js';
 import { readCatalogue } from '../../scripts/build-web.js';
 
 const en = readCatalogue('en') as unknown as Catalogue;

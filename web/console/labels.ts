@@ -1,7 +1,6 @@
 // The words the console shows for codes: statuses, categories, days, and what went wrong, all
 // from the page's catalogue (web/i18n/console/<language>.json).
 // Imported from documents.ts directly, not the protocol index, so the page bundle stays free of libsodium.
-import type { ReportCategory } from '../protocol/documents.js';
 import type { ProtocolErrorKind } from '../protocol/errors.js';
 import { activeLanguage, activeLocale, t, type MessageKey } from '../i18n/i18n.js';
 import type { CaseStatus } from './engine-api.js';
@@ -21,28 +20,6 @@ export const STATUSES = Object.keys(STATUS_KEYS) as CaseStatus[];
 export function statusLabel(status: CaseStatus): string {
   const key = STATUS_KEYS[status];
   return key ? t(key) : status;
-}
-
-const CATEGORY_KEYS: Record<ReportCategory, MessageKey> = {
-  bribery: 'category.bribery',
-  personal_advantage: 'category.personal_advantage',
-  sexual_misconduct: 'category.sexual_misconduct',
-  domestic_abuse: 'category.domestic_abuse',
-  discrimination: 'category.discrimination',
-  disability_discrimination: 'category.disability_discrimination',
-  other: 'category.other',
-};
-
-export function categoryLabel(category: ReportCategory): string {
-  return t(CATEGORY_KEYS[category] ?? 'category.other');
-}
-
-/** Days arrive as YYYY-MM-DD (UTC); shown as "3 May 2026" ("3 Mai 2026"). Month names are in the
- * catalogue because Chromium carries no Welsh calendar data (Intl would fall back to English). */
-export function dayLabel(day: string): string {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
-  if (!match || Number.isNaN(Date.parse(`${day}T00:00:00Z`))) return day;
-  return t('date.day', { day: String(Number(match[3])), month: `m${Number(match[2])}`, year: match[1]! });
 }
 
 /** A moment as "3 May, 14:05" in the page's language; the hour and minute come from Intl (local time). */

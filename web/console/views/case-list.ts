@@ -5,7 +5,8 @@
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { CaseRow, CaseStatus, TransferRow } from '../engine-api.js';
-import { categoryLabel, statusLabel, STATUSES } from '../labels.js';
+import { categoryLabel } from '../../i18n/labels.js';
+import { statusLabel, STATUSES } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 
 const EXCERPT_CHARS = 80;

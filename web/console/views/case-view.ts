@@ -5,7 +5,8 @@ import { t, tNodes } from '../../i18n/i18n.js';
 import type { ReportDocument } from '../../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../../protocol/labels.js';
 import type { CaseDetailView, CaseStatus, OtherOrganisation, ThreadItem } from '../engine-api.js';
-import { STATUSES, categoryLabel, problemLabel, statusLabel, unverifiedText } from '../labels.js';
+import { categoryLabel } from '../../i18n/labels.js';
+import { STATUSES, problemLabel, statusLabel, unverifiedText } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 
 export interface CaseViewOptions {

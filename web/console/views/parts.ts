@@ -1,9 +1,9 @@
 // Small pieces the console views share: a day, an alert line, a busy button.
 import { el } from '../../ui/dom.js';
-import { dayLabel } from '../labels.js';
+import { formatDay } from '../../i18n/labels.js';
 
 export function dayElement(day: string): HTMLTimeElement {
-  return el('time', { datetime: day }, dayLabel(day));
+  return el('time', { datetime: day }, formatDay(day));
 }
 
 /** An error line that screen readers announce as soon as text is put into it. */

@@ -7,7 +7,7 @@ import type { ReportDocument } from '../../protocol/documents.js';
 import type { ReporterApp } from '../app.js';
 import type { MailboxView, ThreadItem } from '../engine-api.js';
 import { formField, PRIVATE_TEXT } from '../form-fields.js';
-import { categoryLabel, formatDay } from '../format.js';
+import { categoryLabel, formatDay } from '../../i18n/labels.js';
 import { bytesOverLimit, charactersToCut } from '../report-draft.js';
 import { statusText } from '../status-text.js';
 import { problemMessage } from './problems.js';

@@ -7,7 +7,7 @@ import type { OrganisationChoice } from '../engine-api.js';
 import { errorSummary, formField, radioGroup, PRIVATE_TEXT, type FormField } from '../form-fields.js';
 import { bytesOverLimit, charactersToCut, draftToReport } from '../report-draft.js';
 import { t, tNodes } from '../../i18n/i18n.js';
-import { categoryLabel } from '../format.js';
+import { categoryLabel } from '../../i18n/labels.js';
 import { loadingFailed } from './problems.js';
 
 // Spell checking is off on purpose: some browsers send typed text to an online spelling service.

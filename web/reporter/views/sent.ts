@@ -3,7 +3,7 @@
 import { el } from '../../ui/dom.js';
 import { t } from '../../i18n/i18n.js';
 import type { ReporterApp } from '../app.js';
-import { formatDay } from '../format.js';
+import { formatDay } from '../../i18n/labels.js';
 
 /** Who runs the service, as the build wrote it on the page (config/operator.json, in this page's language). */
 function operatorName(): string {

@@ -1,11 +1,11 @@
-// Turning engine data into words: coarse dates and category names, in the page's language.
+// Words both audiences see alike, the reporter's pages and the console: days and category names.
 import type { ReportCategory } from '../protocol/documents.js';
-import { t, type MessageKey } from '../i18n/i18n.js';
+import { t, type MessageKey } from './i18n.js';
 
 /**
- * The server dates reporter-visible events to the day only ("2025-03-04"); show it as such. The
- * month names come from the catalogue, not Intl.DateTimeFormat: browsers carry date names for
- * only some languages (Chromium has none for Welsh and would show an English month).
+ * The server dates reporter-visible events to the day only ("2025-03-04"); shown as "4 March 2025".
+ * Month names come from the catalogue, not Intl.DateTimeFormat: browsers carry date names for only
+ * some languages (Chromium has none for Welsh and would show an English month).
  */
 export function formatDay(day: string): string {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
@@ -15,7 +15,7 @@ export function formatDay(day: string): string {
   return t('date.day', { day: String(Number(date)), month: `m${Number(month)}`, year });
 }
 
-/** Written out, so the catalogue test sees each key used. */
+/** Written out, so the catalogue tests (which read web/i18n/ for both audiences) see each key used. */
 const CATEGORY_KEYS: Record<ReportCategory, MessageKey> = {
   bribery: 'category.bribery',
   personal_advantage: 'category.personal_advantage',
@@ -26,7 +26,7 @@ const CATEGORY_KEYS: Record<ReportCategory, MessageKey> = {
   other: 'category.other',
 };
 
-export function categoryLabel(id: ReportCategory): string {
-  const key = CATEGORY_KEYS[id];
-  return key ? t(key) : id;
+/** A category's name in the page's language; one the catalogue does not know is "Other". */
+export function categoryLabel(category: ReportCategory): string {
+  return t(CATEGORY_KEYS[category] ?? 'category.other');
 }
