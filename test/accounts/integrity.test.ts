@@ -36,14 +36,20 @@ async function status(attempt: Promise<unknown>): Promise<string> {
   return error instanceof ApiRequestError ? `${error.status} ${error.code}` : `no error: ${String(error)}`;
 }
 
-/** Unit A with alice (admin) and carol (investigator, holding the keys). */
-async function unitWithCarol() {
+/** Unit A with alice (admin) and carol, an investigator who has joined but holds no keys yet. */
+async function unitWithCarolJoined() {
   const a = await addOrganisation(t, 'Unit A', 'alice');
   const alice = await signInAs(t, 'alice', a.totpSecret);
   const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
   const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
   await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
   const carolMember = (await listMembers(t.api, alice)).members.find((m) => m.username === 'carol')!;
+  return { a, alice, account, carolMember };
+}
+
+/** Unit A with alice (admin) and carol (investigator, holding the keys). */
+async function unitWithCarol() {
+  const { a, alice, account, carolMember } = await unitWithCarolJoined();
   await grantKeyring(t.api, alice, carolMember);
   const carol = await signInAs(t, 'carol', account.totp.secret);
   return { a, alice, carol, carolMember, carolTotp: account.totp.secret };
@@ -369,12 +375,7 @@ describe('a signature the signer did not make', () => {
 
   it('on a member’s key: the keyring grant is refused and the member receives nothing', async () => {
     t = makeTestApp();
-    const a = await addOrganisation(t, 'Unit A', 'alice');
-    const alice = await signInAs(t, 'alice', a.totpSecret);
-    const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
-    const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
-    await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
-    const carolMember = (await listMembers(t.api, alice)).members.find((m) => m.username === 'carol')!;
+    const { alice, carolMember } = await unitWithCarolJoined();
     const keyringsOfCarol = () => t.database.sqlite.prepare('SELECT * FROM org_keyrings WHERE investigator_id = ?').all(carolMember.id);
     const thief = tamperingApi(/\/keyrings$/, (body) => (body.endorsement.signature = spoiled(body.endorsement.signature)));
     expect(await refusal(grantKeyring(thief, alice, carolMember))).toEqual({ status: 400, code: 'invalid_body', message: 'endorsement.signature: does not verify.' });

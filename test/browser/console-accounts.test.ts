@@ -70,19 +70,18 @@ describe.skipIf(!browserAvailable)('console accounts', () => {
     await page.getByRole('button', { name: 'Done: sign in' }).click();
     await waitForHeading(page, 'Sign in');
     // Signing in at once with the code still on screen is explained (each code works once), not refused as a wrong password.
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password', { exact: true }).fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#sign-in-error').textContent(), { timeout: 30_000 }).toMatch(/already been used.*Wait for the next code/);
+    const signInWithSpentCode = async () => {
+      await page.getByLabel('Username').fill(account.username);
+      await page.getByLabel('Password', { exact: true }).fill(account.password);
+      await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => page.locator('#sign-in-error').textContent(), { timeout: 30_000 }).toMatch(/already been used.*Wait for the next code/);
+    };
+    await signInWithSpentCode();
     // The same after a reload (or a change of language), when the page no longer knows which code it sent: the server says so.
     await page.reload();
     await waitForHeading(page, 'Sign in');
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password', { exact: true }).fill(account.password);
-    await page.getByLabel('Code from your authenticator app').fill(enrolmentCode);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.locator('#sign-in-error').textContent(), { timeout: 30_000 }).toMatch(/already been used.*Wait for the next code/);
+    await signInWithSpentCode();
     await page.getByLabel('Code from your authenticator app').fill('');
     return secret;
   }
