@@ -38,6 +38,8 @@ export async function cleanPdf(bytes: Uint8Array): Promise<{ bytes: Uint8Array; 
     throw new UnreadableFile('PDF does not parse (or is encrypted)');
   }
   if (doc.isEncrypted) throw new UnreadableFile('encrypted PDF: its metadata cannot be read to remove it');
+  // pdf-lib makes the best of a broken file; one without a catalogue or a page is not a document.
+  if (!(doc.context.lookup(doc.context.trailerInfo.Root) instanceof PDFDict) || doc.getPageCount() === 0) throw new UnreadableFile('PDF without pages');
   const removed = new Findings();
   const { context } = doc;
   const info = context.lookup(context.trailerInfo.Info);
