@@ -50,7 +50,7 @@ describe('images are rewritten without their metadata, pixels untouched', () => 
       expect(after.pngText).toBeUndefined();
       // Only the Orientation is left of the EXIF: the photo still shows upright.
       expect(Object.keys(after.exif ?? {})).toEqual(['Orientation']);
-      expect(after.exif?.Orientation?.value).toBe(6);
+      expect((after.exif as { Orientation?: { value: number } } | undefined)?.Orientation?.value).toBe(6);
       expect(markersIn(out)).toEqual([]);
     });
   }
@@ -140,7 +140,7 @@ describe('office documents', () => {
       expect(result.removed).toEqual(expect.arrayContaining(['author', 'date', 'software', 'thumbnail', 'editing']));
       expect(markersIn(out)).toEqual([]);
       const files = unzipSync(out);
-      const all = Object.values(files).map(strFromU8).join('\n');
+      const all = Object.values(files).map((bytes) => strFromU8(bytes)).join('\n');
       expect(all).toContain('CONTENT-KEEP');
       expect(all).toContain('COMMENT-KEEP');
       expect(Object.keys(files).filter((f) => /thumbnail/i.test(f))).toEqual([]);

@@ -4,7 +4,7 @@
 // Pure functions over bytes (a page, a Web Worker and Node tests run the same code); only HEIC
 // and AVIF need the browser's image decoder, behind a feature check.
 import { cleanOffice } from './office.js';
-import { cleanPdf } from './pdf.js';
+import { loadPdfCleaner } from './pdf-load.js';
 import { reencodeHeif } from './heif.js';
 import { IMAGE_TYPES, imageCleaner } from './images.js';
 import type { Cleaned } from './findings.js';
@@ -35,6 +35,8 @@ export async function cleanFile(file: Blob, type: string): Promise<Cleaned> {
   const bytes = new Uint8Array(await file.arrayBuffer());
   const declared = baseType(type);
   const kind = sniff(bytes);
+  // Loaded outside the try: a failed download is the network's fault, not the file's (it throws; the caller may try again).
+  const pdf = kind === 'pdf' ? await loadPdfCleaner() : undefined;
   try {
     const image = imageCleaner(bytes);
     if (image) {
@@ -45,8 +47,8 @@ export async function cleanFile(file: Blob, type: string): Promise<Cleaned> {
       const jpeg = await reencodeHeif(bytes, declared.startsWith('image/') ? declared : 'image/heic');
       return jpeg ? { outcome: 'cleaned', bytes: jpeg.bytes, type: 'image/jpeg', removed: jpeg.removed.list() } : UNSUPPORTED;
     }
-    if (kind === 'pdf') {
-      const cleaned = await cleanPdf(bytes);
+    if (pdf) {
+      const cleaned = await pdf.cleanPdf(bytes);
       return { outcome: 'cleaned', bytes: blob(cleaned.bytes, 'application/pdf'), type: 'application/pdf', removed: cleaned.removed.list() };
     }
     if (kind === 'zip') {
