@@ -11,10 +11,11 @@ export const canDecodeImages = (): boolean =>
 /** What the file's EXIF and XMP items held, found by their signatures (the box tree need not be walked to name them). */
 function heifFindings(bytes: Uint8Array): Findings {
   const found = new Findings();
-  const exif = indexOf(bytes, 'Exif\0\0');
-  if (exif >= 0) {
+  // The Exif item is a TIFF header, with or without "Exif\0\0" before it.
+  const tiff = [indexOf(bytes, 'MM\0*\0\0\0\x08'), indexOf(bytes, 'II*\0\x08\0\0\0')].filter((at) => at >= 0);
+  if (tiff.length > 0) {
     try {
-      readExif(bytes.subarray(exif + 6), found);
+      readExif(bytes.subarray(Math.min(...tiff)), found);
     } catch {
       found.add('other');
     }
