@@ -79,8 +79,10 @@ export function byNameInPuppeteer(page: PuppeteerPage): ByName {
     listItems: async (name) => (await page.locator(aria('list', name)).waitHandle()).evaluate((list) => [...list.querySelectorAll('li')].map((li) => li.textContent?.trim() ?? '')),
     hasTextbox: async (label) => (await page.$(aria('textbox', label))) !== null,
     attach: async (label, path) => {
-      // A file input's role differs between browsers (a button in both trees here): found by its name alone.
-      const input = await page.locator(`::-p-aria(${JSON.stringify(label)})`).waitHandle();
+      // Firefox exposes a file input as a group around an anonymous button, which no ARIA query can
+      // hand to setFiles: the input is found through the label that names it.
+      await page.waitForFunction((l) => [...document.querySelectorAll('label')].some((e) => e.textContent === l), {}, label);
+      const input = await page.evaluateHandle((l) => [...document.querySelectorAll('label')].find((e) => e.textContent === l)!.control, label);
       await (input as unknown as { uploadFile(...paths: string[]): Promise<void> }).uploadFile(path);
     },
     waitForText: async (text, timeoutMs = 30_000) => {
