@@ -128,6 +128,7 @@ describe('office documents', () => {
   const cases = [
     { name: 'report.docx', type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document' },
     { name: 'sheet.xlsx', type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    { name: 'slides.pptx', type: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' },
     { name: 'report.odt', type: 'application/vnd.oasis.opendocument.text' },
   ];
   for (const { name, type } of cases) {
