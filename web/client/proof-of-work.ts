@@ -5,7 +5,7 @@
 import { bytesToB64, PROOF_HEADERS, solveProofOfWork, WORK_HEADER } from '../protocol/index.js';
 import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64 } from './thread.js';
-import { workBitsWithFiles } from '../reporter/pending-merge.js';
+import { workBitsWithFiles } from '../protocol/file-work.js';
 
 export interface SolvedChallenge {
   challenge: Uint8Array;

@@ -1,14 +1,13 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, deriveMailboxKeysReporting, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
-  mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type MessageDocument, type ReportDocument,
+  mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type AttachmentDescriptor, type MailboxKeys, type MessageDocument, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, routeRequest, type ApiClient, type RouteAnswer, type RouteInput } from './api.js';
 import { decodeB64, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { solvedChallenge, withFreshWork } from './proof-of-work.js';
 import { PINNED_ANCHORS } from './pinned-anchors.js';
-import type { Attachment } from '../reporter/pending-merge.js';
 import type { CaseStatus, InstanceConfig, PublicOrganisation, SubmitReportBody } from './wire-types.js';
 
 /** An organisation whose key chain verified from its anchor: its keys are the chain's, not the server's word. */
@@ -173,13 +172,6 @@ async function mailboxRequest<K extends 'GET /api/mailbox' | 'POST /api/mailbox/
   }, fileBytes);
 }
 
-/** The headers that authorise one request to the mailbox (a file's part, a file's content): a fresh challenge, signed with the request. */
-export function mailboxAuth(api: ApiClient, keys: MailboxKeys): (request: { method: string; path: string; bodyBytes?: Uint8Array }) => Promise<Record<string, string>> {
-  return async ({ method, path, bodyBytes }) => {
-    const { challenge, headers } = await solvedChallenge(api);
-    return { ...headers, ...mailboxProofHeaders(keys, challenge, method, path, bodyBytes ?? new Uint8Array(0)) };
-  };
-}
 
 export interface OpenedMailbox {
   caseId: string;
@@ -217,7 +209,7 @@ export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAncho
     }
   });
   const opened = openThreadMarkingFailures({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations }, thread.messages);
-  const files = new Map(thread.messages.flatMap((m) => (m as { files?: { id: string; complete: boolean }[] }).files ?? []).map((f) => [f.id, { complete: f.complete }]));
+  const files = new Map(thread.messages.flatMap((m) => m.files).map((f) => [f.id, { complete: f.complete }]));
   return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, entries: opened.entries, lastLink: opened.lastLink, files };
 }
 
@@ -225,7 +217,7 @@ export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAncho
  * Sends an answer after the thread's last message; if another arrived first, opens the thread again
  * and follows it. `files`: the descriptors it carries (sealed in it) and their declarations.
  */
-export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey' | 'lastLink'>, text: string, files: { attachments: Attachment[]; declared: DeclaredFile[] } = { attachments: [], declared: [] }): Promise<{ id: string }> {
+export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey' | 'lastLink'>, text: string, files: { attachments: AttachmentDescriptor[]; declared: DeclaredFile[] } = { attachments: [], declared: [] }): Promise<{ id: string }> {
   let prev = mailbox.lastLink;
   const document: MessageDocument = files.attachments.length > 0 ? { kind: 'message', text, attachments: files.attachments } : { kind: 'message', text };
   for (let attempt = 1; ; attempt++) {

@@ -3,6 +3,7 @@
 import type { ReportDocument, ThreadDocument } from '../protocol/documents.js';
 import type { CaseStatus } from '../../db/schema.js';
 import type { PassphraseProblem } from '../protocol/passphrase.js';
+import type { Finding } from '../files/index.js';
 
 export interface OrganisationChoice {
   id: string;
@@ -61,8 +62,8 @@ export const ENGINE_ERROR = {
   noKeys: 'no_keys',
 } as const;
 
-/** What the cleaner found in a file and took out (web/files/). */
-export type Finding = 'location' | 'camera' | 'date' | 'author' | 'software' | 'thumbnail' | 'comments' | 'editing' | 'other';
+/** What the cleaner found in a file and took out. */
+export type { Finding };
 
 /**
  * A file the reporter added, once the engine has looked at it. Its bytes (cleaned, or as they

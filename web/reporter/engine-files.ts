@@ -3,14 +3,12 @@
 // removed). Sending a message with files declares them (so the service makes room in the same write)
 // and puts each file's id and key into the encrypted message; the files are then sent part by part,
 // each part resumable, with progress told to the page as notices.
-import { bytesToB64, wipe } from '../protocol/index.js';
-import { fileCipherLength } from '../protocol/file-lengths.js';
-import { decodeB64 } from '../client/thread.js';
+import { attachmentFor, fileCipherLength, fileSecretOf, newFileSecret, wipe, type AttachmentDescriptor, type FileSecret } from '../protocol/index.js';
 import type { ApiClient } from '../client/api.js';
+import { downloadFile, uploadFile, type FileAccess } from '../client/files.js';
 import { notifyPage } from '../ui/engine-rpc.js';
+import { loadFileCleaner } from '../files/load-page.js';
 import type { FileChoice, PreparedFile, TransferNotice, UploadItem, UploadOutcome } from './engine-api.js';
-import { loadCleaner } from './cleaner-load.js';
-import { downloadFile, newFileSecret, uploadFile, type Attachment, type FileSecret, type RequestAuth } from './pending-merge.js';
 
 interface Held {
   bytes: Blob;
@@ -22,19 +20,24 @@ const prepared = new Map<string, Held>();
 let lastHandle = 0;
 
 /** The files of the last message sent, until each is there in full. */
-let outgoing: { auth: RequestAuth; files: { item: UploadItem; secret: FileSecret; bytes: Blob; sent: boolean }[] } | null = null;
+let outgoing: { access: FileAccess; files: { item: UploadItem; secret: FileSecret; bytes: Blob; sent: boolean }[] } | null = null;
 
-/** What a name or type sent may be at most (documents.ts checks the same). */
-const MAX_NAME = 255;
-const MAX_TYPE = 127;
+/** What a type sent may be (documents.ts refuses anything else): type/subtype, no parameters, at most 127 characters. */
+const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 const UNKNOWN_TYPE = 'application/octet-stream';
 
+function sendableType(type: string): string {
+  const base = type.split(';')[0]!.trim();
+  return base.length <= 127 && MIME_TYPE.test(base) ? base : UNKNOWN_TYPE;
+}
+
 export async function prepareFile(file: File, maxFileBytes: number): Promise<PreparedFile> {
-  const type = file.type && file.type.length <= MAX_TYPE ? file.type : UNKNOWN_TYPE;
-  const { cleanFile } = await loadCleaner();
+  const type = sendableType(file.type);
+  // The cleaner is a bundle of its own, fetched the first time a file is added.
+  const { cleanFile } = await loadFileCleaner();
   const cleaned = await cleanFile(file, type);
   // A file that cannot be cleaned is kept as it came: the reporter chooses whether to send it.
-  const held: Held = cleaned.outcome === 'cleaned' ? { bytes: cleaned.bytes, type: cleaned.type } : { bytes: file, type };
+  const held: Held = cleaned.outcome === 'cleaned' ? { bytes: cleaned.bytes, type: sendableType(cleaned.type) } : { bytes: file, type };
   const handle = String(++lastHandle);
   prepared.set(handle, held);
   return {
@@ -59,30 +62,29 @@ export function dropAllFiles(): void {
 
 /** What a message with these files carries: the descriptors (inside the encryption) and the declarations (for the service). */
 export interface MessageFiles {
-  attachments: Attachment[];
+  attachments: AttachmentDescriptor[];
   declared: { id: string; bytes: number }[];
-  /** Sealed into the engine until sendAttached, once the message is received. */
+  /** What the page shows while they are sent. */
   uploads: UploadItem[];
-  /** Call once the message is received: its files become the ones sendFiles sends. */
-  received(auth: RequestAuth): void;
+  /** Call once the message is received: its files become the ones sendAttached sends, as `access`. */
+  received(access: FileAccess): void;
 }
 
 export function attachFiles(choices: FileChoice[]): MessageFiles {
   const files = choices.map((choice) => {
     const held = prepared.get(choice.handle);
     if (!held) throw new Error('a file to send is no longer held');
-    if (choice.name.length === 0 || choice.name.length > MAX_NAME) throw new Error('a file name must be 1 to 255 characters');
     const secret = newFileSecret(held.bytes.size);
-    const id = bytesToB64(secret.id);
-    return { choice, held, secret, item: { id, name: choice.name, size: held.bytes.size } };
+    const attachment = attachmentFor(secret, choice.name, held.type);
+    return { choice, held, secret, attachment, item: { id: attachment.id, name: choice.name, size: held.bytes.size } };
   });
   return {
-    attachments: files.map(({ choice, held, secret, item }) => ({ id: item.id, key: bytesToB64(secret.key), name: choice.name, type: held.type, size: item.size })),
+    attachments: files.map(({ attachment }) => attachment),
     declared: files.map(({ secret, item }) => ({ id: item.id, bytes: fileCipherLength(secret.size) })),
     uploads: files.map(({ item }) => item),
-    received(auth) {
+    received(access) {
       for (const { choice } of files) prepared.delete(choice.handle);
-      outgoing = { auth, files: files.map(({ item, secret, held }) => ({ item, secret, bytes: held.bytes, sent: false })) };
+      outgoing = { access, files: files.map(({ item, secret, held }) => ({ item, secret, bytes: held.bytes, sent: false })) };
     },
   };
 }
@@ -99,7 +101,7 @@ export async function sendAttached(api: ApiClient): Promise<UploadOutcome> {
     if (file.sent) continue;
     const read = async (start: number, end: number) => new Uint8Array(await file.bytes.slice(start, end).arrayBuffer());
     try {
-      await uploadFile(api, batch.auth, file.secret, read, (done, total) => tell(file.item.id, 'up', done, total));
+      await uploadFile(api, batch.access, file.secret, read, (done, total) => tell(file.item.id, 'up', done, total));
       file.sent = true;
     } catch {
       // Kept: the next call carries on from the parts the service already has.
@@ -116,11 +118,11 @@ export function filesOutstanding(): boolean {
 }
 
 /** A file of a message, fetched and decrypted here, as opaque bytes for the page to offer as a download (never to show). */
-export async function fetchAttached(api: ApiClient, auth: RequestAuth, attachment: Attachment): Promise<Blob> {
-  const secret: FileSecret = { id: decodeB64(attachment.id, 'file id'), key: decodeB64(attachment.key, 'file key'), size: attachment.size };
+export async function fetchAttached(api: ApiClient, access: FileAccess, attachment: AttachmentDescriptor): Promise<Blob> {
+  const secret: FileSecret = fileSecretOf(attachment);
   const pieces: Uint8Array<ArrayBuffer>[] = [];
   try {
-    await downloadFile(api, auth, secret, (piece) => pieces.push(piece as Uint8Array<ArrayBuffer>), (done, total) => tell(attachment.id, 'down', done, total));
+    await downloadFile(api, access, secret, (piece) => pieces.push(piece as Uint8Array<ArrayBuffer>), (done, total) => tell(attachment.id, 'down', done, total));
   } finally {
     wipe(secret.key);
   }

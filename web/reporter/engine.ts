@@ -3,12 +3,12 @@
 // code never touches a key. The page receives only display data (see engine-api.ts).
 import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
-import { buildReportSubmission, deriveKeysForInstanceReporting, fetchInstanceConfig, mailboxAuth, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
+import { buildReportSubmission, deriveKeysForInstanceReporting, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import { ENGINE_ERROR, type AttachmentView, type DerivationNotice, type FileLimits, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
 import { attachFiles, dropAllFiles, dropFile, fetchAttached, filesOutstanding, prepareFile, sendAttached } from './engine-files.js';
-import type { ThreadDocument } from '../protocol/documents.js';
-import type { Attachment } from './pending-merge.js';
+import { mailboxFileAccess } from '../client/files.js';
+import type { AttachmentDescriptor, ThreadDocument } from '../protocol/index.js';
 
 class EngineFailure extends Error {
   constructor(
@@ -108,19 +108,19 @@ function afterThisTask(): Promise<void> {
 }
 
 /** The files a document carries (keys and all): they stay in the engine. */
-function attachmentsOf(document: ThreadDocument | null): Attachment[] {
-  return (document as { attachments?: Attachment[] } | null)?.attachments ?? [];
+function attachmentsOf(document: ThreadDocument | null): AttachmentDescriptor[] {
+  return document === null || document.kind === 'status' ? [] : (document.attachments ?? []);
 }
 
 /** The document as the page may see it: without its files' keys. */
 function withoutKeys(document: ThreadDocument | null): ThreadDocument | null {
-  if (document === null || !('attachments' in document)) return document;
-  const { attachments: _keys, ...rest } = document as ThreadDocument & { attachments?: Attachment[] };
-  return rest as ThreadDocument;
+  if (document === null || document.kind === 'status' || !document.attachments) return document;
+  const { attachments: _keys, ...rest } = document;
+  return rest;
 }
 
 function toView(mailbox: OpenedMailbox): MailboxView {
-  const fileView = ({ id, name, size }: Attachment): AttachmentView => {
+  const fileView = ({ id, name, size }: AttachmentDescriptor): AttachmentView => {
     const held = mailbox.files.get(id);
     return { id, name, size, state: held === undefined ? 'missing' : held.complete ? 'ready' : 'uploading' };
   };
@@ -186,7 +186,7 @@ const engine: ReporterEngine = {
     forgetAll();
     forgetSentReport();
     sentReportKeys = keys;
-    attached.received(mailboxAuth(api, keys));
+    attached.received(mailboxFileAccess(keys));
     return { ...result, uploads: attached.uploads };
   },
 
@@ -235,7 +235,7 @@ const engine: ReporterEngine = {
     const mailbox = opened;
     const attached = attachFiles(files);
     await online(() => replyFromMailbox(api, keys, mailbox, text, attached));
-    attached.received(mailboxAuth(api, keys));
+    attached.received(mailboxFileAccess(keys));
     return { uploads: attached.uploads };
   },
 
@@ -250,7 +250,7 @@ const engine: ReporterEngine = {
     const attachment = opened.entries.flatMap((entry) => attachmentsOf(entry.document)).find((a) => a.id === id);
     if (!attachment) throw new EngineFailure('unknown_file', 'That file is not in this report.');
     const keys = mailboxKeys;
-    return online(() => fetchAttached(api, mailboxAuth(api, keys), attachment));
+    return online(() => fetchAttached(api, mailboxFileAccess(keys), attachment));
   },
 
   async forget() {
