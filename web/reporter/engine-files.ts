@@ -3,7 +3,7 @@
 // removed). Sending a message with files declares them (so the service makes room in the same write)
 // and puts each file's id and key into the encrypted message; the files are then sent part by part,
 // each part resumable, with progress told to the page as notices.
-import { attachmentFor, fileCipherLength, fileSecretOf, newFileSecret, wipe, type AttachmentDescriptor, type FileSecret } from '../protocol/index.js';
+import { attachmentFor, fileCipherLength, fileSecretOf, isAttachmentType, newFileSecret, wipe, type AttachmentDescriptor, type FileSecret } from '../protocol/index.js';
 import type { ApiClient } from '../client/api.js';
 import { downloadFile, uploadFile, type FileAccess } from '../client/files.js';
 import { notifyPage } from '../ui/engine-rpc.js';
@@ -22,13 +22,12 @@ let lastHandle = 0;
 /** The files of the last message sent, until each is there in full. */
 let outgoing: { access: FileAccess; files: { item: UploadItem; secret: FileSecret; bytes: Blob; sent: boolean }[] } | null = null;
 
-/** What a type sent may be (documents.ts refuses anything else): type/subtype, no parameters, at most 127 characters. */
-const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
 const UNKNOWN_TYPE = 'application/octet-stream';
 
+/** The type a file is sent as: its own without parameters, or, if a descriptor could not carry that, unknown. */
 function sendableType(type: string): string {
   const base = type.split(';')[0]!.trim();
-  return base.length <= 127 && MIME_TYPE.test(base) ? base : UNKNOWN_TYPE;
+  return isAttachmentType(base) ? base : UNKNOWN_TYPE;
 }
 
 export async function prepareFile(file: File, maxFileBytes: number): Promise<PreparedFile> {

@@ -1,14 +1,13 @@
 // The reporter's engine: a module Web Worker that holds the passphrase's keys and does all
 // cryptography and every API call, so the page stays responsive during Argon2id and page
 // code never touches a key. The page receives only display data (see engine-api.ts).
-import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
+import { generatePassphrase, MAX_ATTACHMENTS, parsePassphrase, ProtocolError, sodiumReady, wipe, type AttachmentDescriptor, type MailboxKeys, type ThreadDocument } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
 import { buildReportSubmission, deriveKeysForInstanceReporting, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import { ENGINE_ERROR, type AttachmentView, type DerivationNotice, type FileLimits, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
 import { attachFiles, dropAllFiles, dropFile, fetchAttached, filesOutstanding, prepareFile, sendAttached } from './engine-files.js';
 import { mailboxFileAccess } from '../client/files.js';
-import type { AttachmentDescriptor, ThreadDocument } from '../protocol/index.js';
 
 class EngineFailure extends Error {
   constructor(
@@ -90,12 +89,8 @@ async function derive(passphrase: string, instance: VerifiedConfig): Promise<Mai
   return deriveKeysForInstanceReporting(passphrase, instance, tell);
 }
 
-/** The contract's defaults, until the service says its own: 100 MiB a file, 20 files a message. */
-const DEFAULT_LIMITS: FileLimits = { maxFileBytes: 100 * 1024 * 1024, maxFiles: 20 };
-
-function fileLimits(_instance: VerifiedConfig): FileLimits {
-  return DEFAULT_LIMITS;
-}
+/** The service's defaults (it does not publish its own yet; a larger file is refused as file_too_large): 100 MiB a file, 20 files a message. */
+const FILE_LIMITS: FileLimits = { maxFileBytes: 100 * 1024 * 1024, maxFiles: MAX_ATTACHMENTS };
 
 function check(typed: string): PassphraseCheck {
   const parsed = parsePassphrase(typed);
@@ -142,13 +137,13 @@ function toView(mailbox: OpenedMailbox): MailboxView {
 
 const engine: ReporterEngine = {
   async loadConfig() {
-    const instance = await instanceConfig();
+    const { organisations } = await instanceConfig();
     // The anchor: the fingerprint of the unit's first keys, which every later key must chain back to.
-    return { organisations: instance.organisations.map(({ id, name, anchor }) => ({ id, name, fingerprint: anchor })), limits: fileLimits(instance) };
+    return { organisations: organisations.map(({ id, name, anchor }) => ({ id, name, fingerprint: anchor })), limits: FILE_LIMITS };
   },
 
   async prepareFile(file) {
-    return prepareFile(file, fileLimits(await instanceConfig()).maxFileBytes);
+    return prepareFile(file, FILE_LIMITS.maxFileBytes);
   },
 
   async dropFile(handle) {
