@@ -80,7 +80,22 @@ export async function fileStatus(deps: AppDeps, c: Context, caseId: string, file
 export async function fileContent(deps: AppDeps, c: Context, caseId: string, fileId: string): Promise<Response> {
   const file = await fileOfCase(deps, caseId, fileId);
   if (!file.complete) throw new ApiError('file_incomplete', 'This file has not finished uploading yet.');
-  return c.body(deps.files.readFile(file.id, file.parts), 200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes) });
+  return c.body(withLength(deps.files.readFile(file.id, file.parts), file.bytes), 200, { 'content-type': 'application/octet-stream', 'content-length': String(file.bytes) });
+}
+
+type FixedLength = new (length: number) => { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
+
+/**
+ * workerd sends a stream without its length unless the stream is a FixedLengthStream (which also
+ * fails the response if the parts add up to anything else); Node's server sends the header given.
+ */
+function withLength(stream: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
+  const Fixed = (globalThis as { FixedLengthStream?: FixedLength }).FixedLengthStream;
+  if (!Fixed) return stream;
+  const fixed = new Fixed(length);
+  // A failure (a part missing from the store) ends the response short: the client's decryption refuses it.
+  stream.pipeTo(fixed.writable).catch(() => undefined);
+  return fixed.readable;
 }
 
 /** For the thread responses: each message's files. */
