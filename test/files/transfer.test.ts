@@ -13,25 +13,11 @@ import { openMailbox } from '../../web/client/reporter.js';
 import { sealThreadMessage } from '../../web/client/thread.js';
 import { submitReport } from '../../web/client/reporter.js';
 import { draftReport, type DraftReport } from '../support/reports.js';
+import { declared, partOf, replyingWithFiles, testFile, type TestFile } from '../support/files.js';
 import { nodeTarget, startWorkerdTarget, useTarget, type ApiTarget, type TargetKind } from '../support/targets.js';
 import { runScheduledWork } from '../../worker/scheduled.js';
 import { databaseFileStore } from '../../worker/file-store.js';
 import { TEST_CONFIG } from '../support/test-app.js';
-
-export interface TestFile {
-  id: string;
-  bytes: number;
-  cipher: Uint8Array<ArrayBuffer>;
-}
-
-/** Ciphertext-shaped bytes for a file of `size` content bytes. */
-export function testFile(size: number): TestFile {
-  const bytes = fileCipherLength(size);
-  return { id: bytesToB64(randomBytes(16)), bytes, cipher: new Uint8Array(randomBytes(bytes)) as Uint8Array<ArrayBuffer> };
-}
-
-const partOf = (file: TestFile, part: number) => file.cipher.slice(part * FILE_PART_BYTES, Math.min(file.bytes, (part + 1) * FILE_PART_BYTES));
-const declared = (...list: TestFile[]) => list.map((f) => ({ id: f.id, bytes: f.bytes }));
 
 /** Two parts: a little over one part of ciphertext. */
 const TWO_PARTS = FILE_PART_BYTES + 5000;
@@ -60,18 +46,6 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; cod
   const error = await promise.then(() => null, (e: unknown) => e);
   if (!(error instanceof ApiRequestError)) throw new Error(`expected a refusal, got ${String(error)}`);
   return { status: error.status, code: error.code, message: error.message };
-}
-
-/** An ApiClient whose investigator replies carry these files (replyToCase knows nothing of files). */
-function replyingWithFiles(t: ApiTarget, files: TestFile[]): ApiClient {
-  const fetch: Fetch = (input, init) => {
-    if (init.method === 'POST' && /\/api\/investigator\/cases\/[^/]+\/messages$/.test(input)) {
-      const body = JSON.parse(new TextDecoder().decode(init.body as Uint8Array)) as object;
-      return t.fetch(input, { ...init, body: JSON.stringify({ ...body, files: declared(...files) }) });
-    }
-    return t.fetch(input, init);
-  };
-  return new ApiClient(t.baseUrl, fetch);
 }
 
 let workerdScheduled: (() => Promise<{ status: number; body: string }>) | undefined;
@@ -267,7 +241,7 @@ describe.each(TARGETS)('files on $name', (target) => {
     const session = await t.signIn('alice');
     const file = testFile(TWO_PARTS);
     const opened = await openCase(t.api, session, report.caseId);
-    await replyToCase(replyingWithFiles(t, [file]), session, opened, 'A form for you to fill in.');
+    await replyToCase(replyingWithFiles(t.baseUrl, t.fetch, [file]), session, opened, 'A form for you to fill in.');
     const reporter = mailboxFileAccess(report.keys);
     expect(await refusal(reporter.send(t.api, { method: 'PUT', path: `/api/mailbox/files/${file.id}/parts/0`, bodyBytes: partOf(file, 0), contentType: 'application/octet-stream' }, 'json'))).toMatchObject({ status: 403, code: 'forbidden' });
     const investigator = caseFileAccess(session, report.caseId);
