@@ -160,13 +160,13 @@ describe('files in the Node database', () => {
     const draft = await draftReport(t.api, 'Deleted under the upload.');
     draft.submission.report.files = declared(file);
     await submitReport(t.api, draft.submission);
-    // The case goes between the route's look-up and its write: the part's store write happens,
-    // its record is refused, and the route takes the part out again.
+    // The case goes (rows and stored parts) between the route's look-up and its store write: the
+    // part is stored after all, its record is refused, and the route takes it out again.
     const store = databaseFileStore(t.database.db);
     const original = t.files.putPart;
     t.files.putPart = async (...args) => {
-      await original(...args);
       await deleteCase(t!.database.db, store, draft.submission.caseId);
+      await original(...args);
     };
     const access = mailboxFileAccess(draft.keys);
     await expect(access.send(t.api, { method: 'PUT', path: `/api/mailbox/files/${file.id}/parts/0`, bodyBytes: file.cipher, contentType: 'application/octet-stream' }, 'json')).rejects.toMatchObject({ status: 404 });
