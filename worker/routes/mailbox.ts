@@ -1,7 +1,8 @@
 // The reporter's mailbox: a challenge to sign, the thread, replies, and the case's files (a
 // part each request, worker/file-transfer.ts). Every route but the challenge needs the mailbox
 // proof, which signs each part's bytes too.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
 import { ApiError, threadMoved } from '../errors.js';
@@ -16,6 +17,12 @@ import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
+
+/** Path parameters checked before the proof: a malformed one is named, and spends no challenge. */
+const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) => {
+  readParams(c, schema);
+  await next();
+};
 
 export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
   const proof = mailboxProof(deps, work);
@@ -59,10 +66,10 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
       }
       return c.json({ id: body.id, day: dayOf(now) }, 201);
     })
-    .put('/files/:fileId/parts/:part', proof, async (c) => {
+    .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), proof, async (c) => {
       const { fileId, part } = readParams(c, mailboxFilePartParam);
       return putFilePart(deps, c, c.get('mailbox').caseId, 'reporter', fileId, part);
     })
-    .get('/files/:fileId', proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
-    .get('/files/:fileId/content', proof, async (c) => fileContent(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId));
+    .get('/files/:fileId', paramsFirst(mailboxFileParam), proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
+    .get('/files/:fileId/content', paramsFirst(mailboxFileParam), proof, async (c) => fileContent(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId));
 }
