@@ -64,10 +64,7 @@ export function deriveKeysForInstanceReporting(passphrase: string, config: Insta
 }
 
 /** A file a message carries, as the service is told of it: its id and its ciphertext length only. */
-export interface DeclaredFile {
-  id: string;
-  bytes: number;
-}
+export type DeclaredFile = NonNullable<SubmitReportBody['report']['files']>[number];
 
 /**
  * The case key of each submission built here, so submitReport can seal the same report to an
@@ -171,7 +168,6 @@ async function mailboxRequest<K extends 'GET /api/mailbox' | 'POST /api/mailbox/
     return api.request<RouteAnswer<K>>({ ...unsigned, headers: { ...workHeaders, ...proof } });
   }, fileBytes);
 }
-
 
 export interface OpenedMailbox {
   caseId: string;
