@@ -20,9 +20,11 @@ export interface NewReport {
  * A report, its mailbox, the organisation's sealed key and the report message: all or
  * nothing, and only while the key it was sealed to is still the organisation's current one.
  * That check is part of the write, so a key rotation cannot land between check and insert.
+ * `also` lands in the same write (the spend of the request's challenge: one commit per report).
  */
-export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error): Promise<void> {
+export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error, also: readonly WriteStep[] = []): Promise<void> {
   await runAtomically(db, [
+    ...also,
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${report.orgCaseKey.orgId}) = ${report.orgCaseKey.keyVersion}`, keyChanged),
     db.insert(cases).values(report.case),
     db.insert(mailboxes).values(report.mailbox),

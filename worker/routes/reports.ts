@@ -12,14 +12,14 @@ import { newReference } from '../references.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
 import { findKeyVersion } from '../../db/repo/accounts.js';
-import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
+import { withWorkPaid, type WorkGate } from '../proof-of-work.js';
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
-  return new Hono().post('/', async (c) => {
-    await requireWorkPaid(work, c, 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+  // The spend of the challenge lands in the report's own write: one commit per report.
+  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, 'This report needs a fresh proof of work. It is safe on your device: send it again.', async (spendChallenge) => {
     const body = await readJson(c, submitReportBody);
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
@@ -37,12 +37,13 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
     const now = deps.clock();
     const today = dayOf(now);
     const reference = newReference(deps.randomBytes);
+    const locatorHash = await sha256B64(b64ToBytes(body.mailbox.locator)!);
     await deps.checkpoint?.('report:before-write');
     try {
       await insertReport(deps.db, {
         case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now) },
         mailbox: {
-          locatorHash: await sha256B64(b64ToBytes(body.mailbox.locator)!),
+          locatorHash,
           caseId: body.caseId,
           signPublicKey: body.mailbox.signPublicKey,
           boxPublicKey: body.mailbox.boxPublicKey,
@@ -51,11 +52,11 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
         },
         orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey, sealSignature: body.orgCaseKey.sealSignature, sealedByOrg: null, sealedByVersion: null },
         firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today, link },
-      }, ORG_KEY_CHANGED);
+      }, ORG_KEY_CHANGED, spendChallenge);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A report with these identifiers exists already.');
       throw error;
     }
     return c.json({ reference, receivedDay: today }, 201);
-  });
+  }));
 }
