@@ -3,7 +3,7 @@
 // expires in, so it cannot be spent twice. The row holds a hash of random bytes and an expiry: nothing about who spent it.
 import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { requireThat, type WriteStep } from '../atomic.js';
+import { inOneCommit, requireThat, type WriteStep } from '../atomic.js';
 import { challenges } from '../schema.js';
 
 /** A challenge whose work checked out, as it is remembered. */
@@ -16,7 +16,8 @@ export interface SpentChallenge {
 
 /** True the first time a challenge is spent; false if it was spent before. */
 export async function recordSpentChallenge(db: ParleyDb, spent: SpentChallenge): Promise<boolean> {
-  const inserted = await db.insert(challenges).values({ challengeHash: spent.challengeHash, expiresAt: spent.keepUntil, workBits: spent.workBits }).onConflictDoNothing().returning({ challengeHash: challenges.challengeHash }).all();
+  const insert = db.insert(challenges).values({ challengeHash: spent.challengeHash, expiresAt: spent.keepUntil, workBits: spent.workBits }).onConflictDoNothing().returning({ challengeHash: challenges.challengeHash });
+  const inserted = await inOneCommit(db, () => insert.all());
   return inserted.length === 1;
 }
 
