@@ -4,6 +4,7 @@
 import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { inOneCommit, requireThat, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
 import { challenges } from '../schema.js';
 
 /** A challenge whose work checked out, as it is remembered. */
@@ -21,8 +22,10 @@ export async function recordSpentChallenge(db: ParleyDb, spent: SpentChallenge):
   return inserted.length === 1;
 }
 
+const spentLookup = preparedOnce((db) => db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare());
+
 export async function challengeSpent(db: ParleyDb, challengeHash: string): Promise<boolean> {
-  return (await db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, challengeHash)).get()) !== undefined;
+  return (await spentLookup(db).get({ challengeHash })) !== undefined;
 }
 
 /** The spend as part of another write: refused with `alreadySpent` if the challenge was spent meanwhile. */
