@@ -15,17 +15,26 @@ export interface SpentChallenge {
   workBits: number;
 }
 
+// Every mailbox request and report runs one of these: compiled once.
+const statements = preparedOnce((db) => ({
+  record: db
+    .insert(challenges)
+    .values({ challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') })
+    .onConflictDoNothing()
+    .returning({ challengeHash: challenges.challengeHash })
+    .prepare(),
+  spent: db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare(),
+}));
+
 /** True the first time a challenge is spent; false if it was spent before. */
 export async function recordSpentChallenge(db: ParleyDb, spent: SpentChallenge): Promise<boolean> {
-  const insert = db.insert(challenges).values({ challengeHash: spent.challengeHash, expiresAt: spent.keepUntil, workBits: spent.workBits }).onConflictDoNothing().returning({ challengeHash: challenges.challengeHash });
-  const inserted = await inOneCommit(db, () => insert.all());
+  const record = statements(db).record;
+  const inserted = await inOneCommit(db, () => record.all({ ...spent }));
   return inserted.length === 1;
 }
 
-const spentLookup = preparedOnce((db) => db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare());
-
 export async function challengeSpent(db: ParleyDb, challengeHash: string): Promise<boolean> {
-  return (await spentLookup(db).get({ challengeHash })) !== undefined;
+  return (await statements(db).spent.get({ challengeHash })) !== undefined;
 }
 
 /** The spend as part of another write: refused with `alreadySpent` if the challenge was spent meanwhile. */
