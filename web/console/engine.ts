@@ -3,14 +3,14 @@
 // metadata go back to the page; a reload or sign-out drops everything, nothing is stored.
 import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
-import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, sessionHeaders, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
+import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
 import { b64ToBytes, sodiumReady, wipe, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { BlobSink } from '../ui/blob-sink.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
-import { descriptorOf, downloadFile, newFileSecret, uploadFile, type AttachmentDescriptor, type FileSecret } from './files-until-merge.js';
+import { caseFileAccess, descriptorOf, downloadFile, newFileSecret, uploadFile, type AttachmentDescriptor, type FileSecret } from './files-until-merge.js';
 
 const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
@@ -110,7 +110,7 @@ async function uploadAll(s: InvestigatorSession, caseId: string, files: { secret
     while (left.length > 0) {
       const { secret, bytes } = left[0]!;
       const read = async (start: number, end: number) => new Uint8Array(await bytes.slice(start, end).arrayBuffer());
-      await uploadFile(api, caseId, () => sessionHeaders(s), secret, read, (done) => notify(before + done, total));
+      await uploadFile(api, caseFileAccess(s, caseId), secret, read, (done) => notify(before + done, total));
       before += fileCipherLength(secret.size);
       wipe(secret.key);
       left.shift();
@@ -266,7 +266,7 @@ const handlers: ConsoleEngine = {
       if (!secret) throw Object.assign(new Error('Open the case again to download this file.'), { code: 'not_found' });
       const sink = new BlobSink();
       try {
-        await downloadFile(api, caseId, () => sessionHeaders(s), secret, sink.push, progressNotices((done, total) => ({ kind: 'download', fileId, done, total })));
+        await downloadFile(api, caseFileAccess(s, caseId), secret, sink.push, progressNotices((done, total) => ({ kind: 'download', fileId, done, total })));
       } catch (error) {
         sink.discard();
         throw error;

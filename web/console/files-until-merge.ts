@@ -3,6 +3,7 @@
 // before they land. Nothing here works; the console imports the real modules after the merge.
 import { bytesToB64, randomBytes, SIZES } from '../protocol/index.js';
 import type { ApiClient } from '../client/api.js';
+import type { InvestigatorSession } from '../client/investigator.js';
 
 export interface FileSecret { id: Uint8Array; key: Uint8Array; size: number }
 export interface AttachmentDescriptor { id: string; key: string; name: string; type: string; size: number }
@@ -15,13 +16,16 @@ export function descriptorOf(secret: FileSecret, name: string, type: string): At
   return { id: bytesToB64(secret.id), key: bytesToB64(secret.key), name, type, size: secret.size };
 }
 
-type Headers = () => Promise<Record<string, string>> | Record<string, string>;
+export interface FileAccess { readonly routes: { kind: 'case'; caseId: string } }
+export function caseFileAccess(_session: InvestigatorSession, caseId: string): FileAccess {
+  return { routes: { kind: 'case', caseId } };
+}
 
-export function uploadFile(_api: ApiClient, _caseId: string, _auth: Headers, _file: FileSecret, _read: (start: number, end: number) => Promise<Uint8Array>, _onProgress: (done: number, total: number) => void): Promise<void> {
+export function uploadFile(_api: ApiClient, _auth: FileAccess, _file: FileSecret, _read: (start: number, end: number) => Promise<Uint8Array>, _onProgress: (done: number, total: number) => void): Promise<void> {
   return Promise.reject(new Error('file upload is not merged yet'));
 }
 
-export function downloadFile(_api: ApiClient, _caseId: string, _auth: Headers, _file: FileSecret, _sink: (piece: Uint8Array) => void, _onProgress: (done: number, total: number) => void): Promise<void> {
+export function downloadFile(_api: ApiClient, _auth: FileAccess, _file: FileSecret, _sink: (piece: Uint8Array) => void, _onProgress: (done: number, total: number) => void): Promise<void> {
   return Promise.reject(new Error('file download is not merged yet'));
 }
 
