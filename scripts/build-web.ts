@@ -3,7 +3,8 @@
 // The build is reproducible (no timestamps, fixed file names, sorted manifest), so anyone
 // can rebuild from the same commit and compare the published hashes in manifest.json.
 // The pure-JavaScript engine is a bundle of its own, for browsers without WebAssembly only
-// (lib/noble-bundle.ts); every file gets .br and .gz copies beside it (lib/precompress.ts).
+// (lib/noble-bundle.ts), as are the file cleaners, loaded when a reporter adds a file
+// (web/files/load-page.ts); every file gets .br and .gz copies beside it (lib/precompress.ts).
 import { build, type BuildOptions } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { precompressWeb } from './lib/precompress.js';
 import { buildNobleBundle, loadNobleFromItsBundle, NOBLE_BUNDLE, nobleBundleDefine } from './lib/noble-bundle.js';
+import { buildLazyBundle, lazyBundleDefine, swapImport } from './lib/lazy-bundle.js';
 import { INFO_PAGES, operatorText, parseOperatorDetails, PLACEHOLDER_WARNING, readOperatorDetails, type OperatorDetailsInput } from './operator-details.js';
 import { escapeHtml, footerHtml, infoPage, pageLanguage } from './reporter-info-pages.js';
 
@@ -24,6 +26,9 @@ const SCRIPTS = {
   'console-engine.js': 'web/console/engine.ts',
   'quick-exit.js': 'web/ui/quick-exit-page.ts',
 } as const;
+/** Bundles of their own that the pages import only when a reporter adds a file (web/files/load-page.ts). */
+export const FILE_CLEANER = 'file-cleaner.js';
+export const PDF_CLEANER = 'pdf-cleaner.js';
 const STYLES = { 'parley.css': 'web/ui/parley.css', 'reporter-styles.css': 'web/reporter/reporter.css', 'console-styles.css': 'web/console/console.css' } as const;
 /** The reporter's page: built once per offered language (see reporterPage). */
 const REPORTER_PAGE = 'web/pages/reporter.html';
@@ -168,6 +173,14 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
   } as const satisfies BuildOptions;
   // Built first: the engines pin its hash.
   const nobleBytes = await buildNobleBundle(ROOT, scriptOptions);
+  // The file cleaners: the PDF one (pdf-lib, most of the weight) pinned into the other, that one into the pages.
+  const lazy: Record<string, Uint8Array> = { [NOBLE_BUNDLE]: nobleBytes };
+  lazy[PDF_CLEANER] = await buildLazyBundle(ROOT, 'web/files/pdf.ts', scriptOptions);
+  lazy[FILE_CLEANER] = await buildLazyBundle(ROOT, 'web/files/index.ts', {
+    ...scriptOptions,
+    plugins: [swapImport(ROOT, 'web/files', './pdf-load.js', 'pdf-load-page.ts')],
+    define: lazyBundleDefine('__PARLEY_PDF_CLEANER__', PDF_CLEANER, sri(lazy[PDF_CLEANER])),
+  });
   const result = await build({
     ...scriptOptions,
     absWorkingDir: ROOT,
@@ -178,11 +191,14 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
     define: {
       __PARLEY_PINNED_ANCHORS__: JSON.stringify(Object.fromEntries(Object.entries(anchors).sort(([a], [b]) => a.localeCompare(b)))),
       ...nobleBundleDefine(sri(nobleBytes)),
+      ...lazyBundleDefine('__PARLEY_FILE_CLEANER__', FILE_CLEANER, sri(lazy[FILE_CLEANER])),
     },
   });
   const integrity: Record<string, string> = {};
-  writeFileSync(join(outDir, NOBLE_BUNDLE), nobleBytes);
-  integrity[NOBLE_BUNDLE] = sri(nobleBytes);
+  for (const [name, bytes] of Object.entries(lazy)) {
+    writeFileSync(join(outDir, name), bytes);
+    integrity[name] = sri(bytes);
+  }
   for (const file of result.outputFiles) {
     const name = file.path.slice(outDir.length + 1);
     writeFileSync(file.path, file.contents);

@@ -12,7 +12,9 @@ import { LABEL, MAX_PLAINTEXT_BYTES, PADDING_BUCKETS, PASSPHRASE_RANDOM_WORDS, P
 import { WORDLIST_EN } from '../../web/protocol/wordlist-en.js';
 import { WORK_HEADER, WORK_NONCE_BYTES } from '../../web/protocol/work-puzzle.js';
 import { PROOF_HEADERS } from '../../web/protocol/proof-message.js';
-import { CASE_STATUSES, REPORT_CATEGORIES } from '../../web/protocol/documents.js';
+import { CASE_STATUSES, MAX_ATTACHMENT_NAME_CHARS, MAX_ATTACHMENT_TYPE_CHARS, MAX_ATTACHMENTS, REPORT_CATEGORIES } from '../../web/protocol/documents.js';
+import { fileChunkAssociatedData, fileChunkNonce } from '../../web/protocol/file-crypto.js';
+import { FILE_CHUNK_BYTES, FILE_CHUNK_TAG_BYTES, FILE_MAX_SIZE, FILE_PADDED_FLOOR, FILE_PART_BYTES, FILE_PART_CHUNKS } from '../../web/protocol/file-lengths.js';
 import { padToBucket } from '../../web/protocol/padding.js';
 import { messageAssociatedData } from '../../web/protocol/binding.js';
 import { challengeKey, issueChallenge } from '../../worker/challenge-token.js';
@@ -116,6 +118,17 @@ async function codeConstants(): Promise<Record<string, unknown>> {
     CHALLENGE_FORMAT: challenge[0],
     REPORT_CATEGORIES: REPORT_CATEGORIES.map((category) => category.id),
     CASE_STATUSES: [...CASE_STATUSES],
+    MAX_ATTACHMENTS,
+    MAX_ATTACHMENT_NAME_CHARS,
+    MAX_ATTACHMENT_TYPE_CHARS,
+    FILE_CHUNK_BYTES,
+    FILE_CHUNK_TAG_BYTES,
+    FILE_PART_CHUNKS,
+    FILE_PART_BYTES,
+    FILE_PADDED_FLOOR,
+    FILE_MAX_SIZE,
+    FILE_CHUNK_NONCE_BYTES: measure(() => fileChunkNonce(new Uint8Array(16), 0).length),
+    FILE_CHUNK_AD_BYTES: measure(() => fileChunkAssociatedData(new Uint8Array(16), 0, true).length),
     ProtocolErrorKind: everyKindListed && [...ERROR_KINDS],
   };
 }

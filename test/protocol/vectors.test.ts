@@ -34,6 +34,10 @@ const REQUIRED = [
   'org-anchor-fingerprint', 'key-fingerprint', 'challenge-issue', 'challenge-expired', 'challenge-work-bits-lowered',
   'proof-of-work', 'proof-of-work-too-weak', 'mailbox-proof', 'mailbox-proof-other-challenge', 'mailbox-proof-other-path', 'mailbox-proof-other-body',
   'document-report', 'document-message-with-status', 'document-status', 'document-unknown-field-ignored', 'document-not-json', 'document-unknown-kind',
+  // Files (issue 14): descriptors, the stream, and one failure each.
+  'document-message-with-attachments', 'document-attachment-unknown-field-ignored', 'document-attachment-short-key', 'document-attachments-same-id',
+  'file-stream', 'file-stream-empty', 'file-stream-decrypt', 'file-flipped-bit', 'file-flipped-tag', 'file-wrong-key', 'file-wrong-id', 'file-bad-padding',
+  'file-truncated', 'file-chunks-swapped', 'file-chunks-reordered', 'file-extra-chunk', 'file-final-flag-on-middle-chunk', 'file-last-chunk-not-final',
 ];
 
 // ---- The server's own structures: checked by the server alone, so run here, in Node only. ----

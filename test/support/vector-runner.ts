@@ -5,7 +5,8 @@ import {
   b64ToBytes, bytesToB64, bytesToUtf8, decodeDocument, decryptMessage, deriveInvestigatorSecrets, deriveMailboxKeys, encodeDocument, encryptMessage, endorseMemberKey,
   endorseOrgKeyVersion, inviteSecret, keyFingerprint, memberKeyEndorsed, memberKeyProof, memberKeyProofValid, openCaseKey, openOrgKeyring, orgAnchorFingerprint,
   orgKeyringFromSeeds, parsePassphrase, passphraseFromIndices, personalKeyPair, ProtocolError, requireSealedCaseKeySigned, signMessage, signSealedCaseKey, threadLink,
-  unwrapSeed, utf8ToBytes, verifyMessage, verifyOrgKeyChain, wrapSeed,
+  unwrapSeed, utf8ToBytes, verifyMessage, verifyOrgKeyChain, wrapSeed, encryptFilePartBytes, FileDecryptor, FILE_CHUNK_BYTES, FILE_PART_CHUNKS, fileCipherLength,
+  filePartCount, sha256, type FileSecret,
   type KdfParams, type MessageBinding, type ProtocolErrorKind, type Role, type ThreadDocument,
 } from '../../web/protocol/index.js';
 
@@ -90,6 +91,44 @@ function sameBytes(what: string, actual: Uint8Array, expected: Uint8Array): void
 /** An Ed25519 key pair from a seed, through the public API (an organisation keyring's signing half). */
 export function signKeyPair(signSeed: Uint8Array) {
   return orgKeyringFromSeeds(new Uint8Array(16), 1, new Uint8Array(32), signSeed).sign;
+}
+
+/** A file vector's secret: `fileId`, `fileKey`, `size`. */
+function fileSecret(inputs: Inputs): FileSecret {
+  return { id: bytes(inputs, 'fileId'), key: bytes(inputs, 'fileKey'), size: integer(inputs, 'size') };
+}
+
+/** The content of every file vector: `size` bytes, byte i = i mod 251 (so the JSON holds no content). */
+export function fileVectorContent(size: number): Uint8Array {
+  return Uint8Array.from({ length: size }, (_, i) => i % 251);
+}
+
+/** The file's whole stream, part by part, as an uploader makes it. */
+export function fileStream(file: FileSecret): Uint8Array {
+  const content = fileVectorContent(file.size);
+  const partContent = FILE_PART_CHUNKS * FILE_CHUNK_BYTES;
+  const parts = Array.from({ length: filePartCount(fileCipherLength(file.size)) }, (_, p) => encryptFilePartBytes(file, p, content.subarray(p * partContent, (p + 1) * partContent)));
+  return concatAll(parts);
+}
+
+function concatAll(pieces: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  pieces.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
+  return out;
+}
+
+/** The stream cut into its sealed chunks (64 KiB + 16, the last shorter). */
+export function fileChunks(stream: Uint8Array): Uint8Array[] {
+  const size = FILE_CHUNK_BYTES + 16;
+  return Array.from({ length: Math.ceil(stream.length / size) }, (_, i) => stream.subarray(i * size, (i + 1) * size));
+}
+
+/** Pushes the pieces one by one, as a download arrives, and finishes. */
+function decryptFile(file: FileSecret, pieces: Uint8Array[]): Uint8Array {
+  const decryptor = new FileDecryptor(file);
+  const out = pieces.flatMap((piece) => decryptor.push(piece));
+  decryptor.finish();
+  return concatAll(out);
 }
 
 /** Each operation maps inputs to outputs (bytes as base64url); the runner compares them with `expect`. */
@@ -230,6 +269,32 @@ const OPERATIONS: Record<string, (inputs: Inputs) => Outputs> = {
 
   key_fingerprint(inputs) {
     return { fingerprint: keyFingerprint(bytes(inputs, 'publicKey')) };
+  },
+
+  /** A file's stream from its secret and content; it must decrypt back, pushed in 4 099-byte slices. */
+  file_encrypt(inputs) {
+    const file = fileSecret(inputs);
+    const stream = fileStream(file);
+    const slices = Array.from({ length: Math.ceil(stream.length / 4099) }, (_, i) => stream.subarray(i * 4099, (i + 1) * 4099));
+    sameBytes('content', decryptFile(file, slices), fileVectorContent(file.size));
+    const chunks = fileChunks(stream);
+    return { cipherBytes: stream.length, chunkSha256: chunks.map((c) => bytesToB64(sha256(c))), lastChunk: bytesToB64(chunks[chunks.length - 1]!), cipher: bytesToB64(stream) };
+  },
+
+  /** A stream given piece by piece: `{ "chunk": i }` is chunk i of this file's own stream (as file_encrypt makes it), a string is bytes. */
+  file_decrypt(inputs) {
+    const file = fileSecret(inputs);
+    const stream = inputs.stream;
+    if (!Array.isArray(stream)) throw new VectorFormatError('inputs.stream must be a list');
+    let own: Uint8Array[] | null = null;
+    const pieces = stream.map((piece: unknown, i) => {
+      if (typeof piece === 'string') return bytes({ piece }, 'piece');
+      const chunk = isRecord(piece) && Number.isInteger(piece.chunk) ? (own ??= fileChunks(fileStream(file)))[piece.chunk as number] : undefined;
+      if (chunk) return chunk;
+      throw new VectorFormatError(`inputs.stream[${i}] must be base64url or { chunk }`);
+    });
+    const content = decryptFile(file, pieces);
+    return { contentBytes: content.length, contentSha256: bytesToB64(sha256(content)) };
   },
 
   document_encode(inputs) {

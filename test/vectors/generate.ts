@@ -12,9 +12,11 @@ import {
 import { workInput } from '../../web/protocol/work-puzzle.js';
 // Only to build a keyring of the wrong shape, which the public API cannot make.
 import { frame } from '../../web/protocol/envelope.js';
-import { sealTo } from '../../web/protocol/sodium.js';
+import { aeadEncrypt, sealTo } from '../../web/protocol/sodium.js';
+// Only to seal chunks the construction would never make (a misplaced final flag, bad padding).
+import { fileChunkAssociatedData, fileChunkNonce, paddedFileLength, type FileSecret } from '../../web/protocol/file-crypto.js';
 import { challengeKey, issueChallenge } from '../../worker/challenge-token.js';
-import { runVector, VECTOR_KINDS, type TestVector } from '../support/vector-runner.js';
+import { fileChunks, fileStream, fileVectorContent, runVector, VECTOR_KINDS, type TestVector } from '../support/vector-runner.js';
 
 /** Cheap Argon2id so the suite stays fast; one vector uses PRODUCTION_KDF so the real cost is covered. */
 export const VECTOR_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 65536 });
@@ -547,7 +549,74 @@ function documentVectors(): TestVector[] {
     decode('document-not-json', 'The plaintext is cut off inside a string.', '{"kind":"message","text":"Fridays', { error: 'malformed' }),
     decode('document-unknown-kind', 'A kind this protocol does not define.', '{"kind":"note","text":"Fridays."}', { error: 'malformed' }),
     decode('document-unknown-status', 'A status document with a status that is not one of the case statuses.', '{"kind":"status","status":"archived"}', { error: 'malformed' }),
+    encode('document-message-with-attachments', 'A reporter message with two files: their ids, keys, neutral names, types and sizes.', {
+      kind: 'message', text: 'The photo and the receipt.', attachments: [
+        { id: bytesToB64(fixedBytes('attachment id 1', 16)), key: bytesToB64(fixedBytes('attachment key 1', 32)), name: 'evidence-1.jpg', type: 'image/jpeg', size: 123_456 },
+        { id: bytesToB64(fixedBytes('attachment id 2', 16)), key: bytesToB64(fixedBytes('attachment key 2', 32)), name: 'evidence-2.pdf', type: 'application/pdf', size: 0 },
+      ],
+    }),
+    decode('document-attachment-unknown-field-ignored', 'A report whose attachment has a field this protocol does not define, which is ignored.',
+      `{"kind":"report","category":"other","whatHappened":"See the file.","attachments":[{"id":"${bytesToB64(fixedBytes('attachment id 1', 16))}","key":"${bytesToB64(fixedBytes('attachment key 1', 32))}","name":"evidence-1.png","type":"image/png","size":4096,"thumbnail":"none"}]}`, {
+        document: { kind: 'report', category: 'other', whatHappened: 'See the file.', attachments: [{ id: bytesToB64(fixedBytes('attachment id 1', 16)), key: bytesToB64(fixedBytes('attachment key 1', 32)), name: 'evidence-1.png', type: 'image/png', size: 4096 }] },
+      }),
+    decode('document-attachment-short-key', 'An attachment whose key is 31 bytes.',
+      `{"kind":"message","text":"","attachments":[{"id":"${bytesToB64(fixedBytes('attachment id 1', 16))}","key":"${bytesToB64(fixedBytes('attachment key 1', 31))}","name":"evidence-1.jpg","type":"image/jpeg","size":1}]}`, { error: 'malformed' }),
+    decode('document-attachments-same-id', 'Two attachments with the same file id.',
+      `{"kind":"message","text":"","attachments":[${[1, 2].map((n) => `{"id":"${bytesToB64(fixedBytes('attachment id 1', 16))}","key":"${bytesToB64(fixedBytes(`attachment key ${n}`, 32))}","name":"evidence-${n}.jpg","type":"image/jpeg","size":${n}}`).join(',')}]}`, { error: 'malformed' }),
     decode('document-report-without-category', 'A report with no category.', '{"kind":"report","whatHappened":"The custody sergeant takes cash."}', { error: 'malformed' }),
+  ];
+}
+
+/** A file's stream (docs/PROTOCOL.md §9.2): a small and a three-chunk file, and one failure each. */
+function fileVectors(): TestVector[] {
+  const secret = (size: number, label = 'file'): FileSecret => ({ id: fixedBytes(`${label} id`, 16), key: fixedBytes(`${label} key`, 32), size });
+  const inputs = (file: FileSecret) => ({ fileId: bytesToB64(file.id), fileKey: bytesToB64(file.key), size: file.size });
+  const honest = fileStream; // as file_encrypt makes it, checked by the runner below
+  /** Chunk `index` sealed as the construction would, except for the final flag or padded plaintext given. */
+  const forged = (file: FileSecret, index: number, final: boolean, edit: (plain: Uint8Array) => void = () => {}) => {
+    const padded = new Uint8Array(paddedFileLength(file.size));
+    padded.set(fileVectorContent(file.size));
+    padded[file.size] = 0x80;
+    const plain = padded.slice(index * 65536, (index + 1) * 65536);
+    edit(plain);
+    return bytesToB64(aeadEncrypt(plain, fileChunkAssociatedData(file.id, index, final), fileChunkNonce(file.id, index), file.key));
+  };
+  const small = secret(1000);
+  const three = secret(140_000);
+  const smallStream = honest(small);
+  const decrypt = (name: string, description: string, file: FileSecret, stream: unknown[], expect: Record<string, unknown>): TestVector => ({
+    name, description, kind: 'file_decrypt', inputs: { ...inputs(file), stream }, expect,
+  });
+  const other = secret(1000, 'other file');
+  return [
+    {
+      name: 'file-stream',
+      description: 'A file of 140 000 bytes (byte i = i mod 251) pads to 143 360 and is three chunks: 65 552 + 65 552 + 12 304 bytes. Each chunk’s SHA-256, and the last in full.',
+      kind: 'file_encrypt',
+      inputs: inputs(three),
+      expect: { cipherBytes: 143_408, chunkSha256: fileChunks(honest(three)).map((c) => bytesToB64(sha256(c))), lastChunk: bytesToB64(fileChunks(honest(three))[2]!) },
+    },
+    {
+      name: 'file-stream-empty',
+      description: 'A file of no bytes is one chunk of padding at the 4 KiB floor: 0x80, then 4 095 zeros, sealed as chunk 0 and final.',
+      kind: 'file_encrypt',
+      inputs: inputs(secret(0)),
+      expect: { cipherBytes: 4112, cipher: bytesToB64(honest(secret(0))) },
+    },
+    decrypt('file-stream-decrypt', 'The three-chunk stream, given as its chunks, decrypts to its 140 000 bytes.', three, [{ chunk: 0 }, { chunk: 1 }, { chunk: 2 }], {
+      contentBytes: 140_000, contentSha256: bytesToB64(sha256(fileVectorContent(140_000))),
+    }),
+    decrypt('file-flipped-bit', 'One bit of the small file’s ciphertext (byte 500, bit 3) is flipped.', small, [bytesToB64(flipBit(smallStream, 500, 3))], { error: 'authentication_failed' }),
+    decrypt('file-flipped-tag', 'One bit of the small file’s tag (its last byte, bit 0) is flipped.', small, [bytesToB64(flipBit(smallStream, smallStream.length - 1, 0))], { error: 'authentication_failed' }),
+    decrypt('file-wrong-key', 'The small file’s stream, opened with another file’s key.', { ...small, key: other.key }, [bytesToB64(smallStream)], { error: 'authentication_failed' }),
+    decrypt('file-wrong-id', 'The small file’s stream, opened as another file id (its nonces and associated data differ).', { ...small, id: other.id }, [bytesToB64(smallStream)], { error: 'authentication_failed' }),
+    decrypt('file-bad-padding', 'The small file sealed with the real construction, but its padding marker is 0x81: every tag is good, the padding is not.', small, [forged(small, 0, true, (p) => { p[1000] = 0x81; })], { error: 'malformed' }),
+    decrypt('file-truncated', 'The three-chunk stream with its last chunk dropped.', three, [{ chunk: 0 }, { chunk: 1 }], { error: 'malformed' }),
+    decrypt('file-chunks-swapped', 'The three-chunk stream with its first two chunks swapped.', three, [{ chunk: 1 }, { chunk: 0 }, { chunk: 2 }], { error: 'authentication_failed' }),
+    decrypt('file-chunks-reordered', 'The three-chunk stream with its last chunk moved to the front.', three, [{ chunk: 2 }, { chunk: 0 }, { chunk: 1 }], { error: 'authentication_failed' }),
+    decrypt('file-extra-chunk', 'The three-chunk stream with its last chunk sent again after it.', three, [{ chunk: 0 }, { chunk: 1 }, { chunk: 2 }, { chunk: 2 }], { error: 'malformed' }),
+    decrypt('file-final-flag-on-middle-chunk', 'The three-chunk stream whose chunk 1 is sealed with the final flag (as a two-chunk stream would end).', three, [{ chunk: 0 }, forged(three, 1, true), { chunk: 2 }], { error: 'malformed' }),
+    decrypt('file-last-chunk-not-final', 'The three-chunk stream whose last chunk is sealed without the final flag (as a longer stream cut there would be).', three, [{ chunk: 0 }, { chunk: 1 }, forged(three, 2, false)], { error: 'malformed' }),
   ];
 }
 
@@ -556,7 +625,7 @@ export async function buildVectors(): Promise<TestVector[]> {
   await sodiumReady();
   const vectors = [
     ...passphraseVectors(), ...mailboxVectors(), ...messageVectors(), ...trustVectors(), ...sealedCaseKeyVectors(), ...investigatorVectors(),
-    ...keyringVectors(), ...fingerprintVectors(), ...(await challengeVectors()), ...documentVectors(),
+    ...keyringVectors(), ...fingerprintVectors(), ...(await challengeVectors()), ...documentVectors(), ...fileVectors(),
   ];
   for (const vector of vectors) {
     // Kinds the shared runner does not know yet are run by test/protocol/vectors.test.ts.

@@ -26,6 +26,8 @@ export const LABEL = {
   inviteSecret: 'parley/v2/invite-secret',
   sealedCaseKey: 'parley/v2/sealed-case-key',
   threadLink: 'parley/v2/thread-link',
+  // Files (issue 14): each chunk of a file's stream is bound to its file, its place and whether it ends the stream.
+  fileChunk: 'parley/v2/file-chunk',
 } as const;
 
 /** Argon2id cost. Production values are the floor the brief sets: 64 MiB, 3 passes. */
