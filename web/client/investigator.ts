@@ -2,13 +2,12 @@
 // reply, change status. The server never sees a password, a private key or plaintext.
 import {
   b64ToBytes, bytesEqual, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, requireSealedCaseKeySigned, unwrapSeed, verifyOrgKeyChain, wipe,
-  ProtocolError, type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
+  ProtocolError, type AttachmentDescriptor, type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, decodeChain, openFirstMessage, openThread, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type ThreadKeys, type TrustedOrganisation, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
-import type { AttachmentDescriptor } from '../console/files-until-merge.js';
 import { withFreshWork } from './proof-of-work.js';
 import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SigningOrganisation, WireCaseKey } from './wire-types.js';
 
@@ -291,7 +290,7 @@ type SealedThreadMessage = ReturnType<typeof sealThreadMessage>;
 export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus, attachments: readonly AttachmentDescriptor[] = []): Promise<{ id: string }> {
   const document = { kind: 'message' as const, text, ...(status ? { status } : {}), ...(attachments.length > 0 ? { attachments: [...attachments] } : {}) };
   const files = attachments.map((a) => ({ id: a.id, bytes: fileCipherLength(a.size) }));
-  return sendOrganisationMessage(api, session, opened, document as ThreadDocumentOf, (message) =>
+  return sendOrganisationMessage(api, session, opened, document, (message) =>
     api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, ...(status ? { status } : {}), ...(files.length > 0 ? { files } : {}) }, headers: sessionHeaders(session) }));
 }
 

@@ -5,12 +5,13 @@ import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
 import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
-import { b64ToBytes, sodiumReady, wipe, type ThreadDocument } from '../protocol/index.js';
+import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { BlobSink } from '../ui/blob-sink.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
-import { caseFileAccess, descriptorOf, downloadFile, newFileSecret, uploadFile, type AttachmentDescriptor, type FileSecret } from './files-until-merge.js';
+import { caseFileAccess, downloadFile, uploadFile } from './files-until-merge.js';
+import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
 const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
@@ -54,7 +55,12 @@ async function withSession<T>(work: (s: InvestigatorSession) => Promise<T>): Pro
 }
 
 function attachmentsOf(document: ThreadDocument): AttachmentDescriptor[] {
-  return (document as { attachments?: AttachmentDescriptor[] }).attachments ?? [];
+  return document.kind === 'status' ? [] : (document.attachments ?? []);
+}
+
+/** What the message says of a file it carries: its id and key (sealed with the message), and the page's name and type for it. */
+function descriptorOf(secret: FileSecret, name: string, type: string): AttachmentDescriptor {
+  return { id: bytesToB64(secret.id), key: bytesToB64(secret.key), name, type, size: secret.size };
 }
 
 /**

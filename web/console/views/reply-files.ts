@@ -6,7 +6,8 @@ import { el } from '../../ui/dom.js';
 import { t, tNodes, type MessageKey } from '../../i18n/i18n.js';
 import type { OutgoingFile } from '../engine-api.js';
 import { fileSizeLabel } from '../labels.js';
-import { cleanFile, type Cleaned, type Finding } from '../files-until-merge.js';
+import type { Cleaned, Finding } from '../../files/index.js';
+import { loadFileCleaner } from '../../files/load-page.js';
 
 /** The protocol's limit on files in one message (documents.ts). */
 export const MAX_FILES_PER_MESSAGE = 20;
@@ -93,7 +94,7 @@ export function replyFiles(announce: (text: string) => void): ReplyFiles {
       for (const file of picked) {
         let cleaned: Cleaned;
         try {
-          cleaned = await cleanFile(file, file.type);
+          cleaned = await (await loadFileCleaner()).cleanFile(file, file.type);
         } catch {
           cleaned = { outcome: 'cannot_clean', reason: 'unreadable' };
         }
