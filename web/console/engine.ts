@@ -70,7 +70,10 @@ function descriptorOf(secret: FileSecret, name: string, type: string): Attachmen
 function attachmentViews(opened: ReadableCase, messageId: string, document: ThreadDocument): AttachmentView[] {
   const held = opened.files.get(messageId) ?? [];
   return attachmentsOf(document).map((a) => {
-    fileSecrets.set(`${opened.id}/${a.id}`, { id: b64ToBytes(a.id)!, key: b64ToBytes(a.key)!, size: a.size });
+    const slot = `${opened.id}/${a.id}`;
+    const previous = fileSecrets.get(slot);
+    if (previous) wipe(previous.key);
+    fileSecrets.set(slot, { id: b64ToBytes(a.id)!, key: b64ToBytes(a.key)!, size: a.size });
     const state = held.find((f) => f.id === a.id);
     return { id: a.id, name: a.name, type: a.type, size: a.size, state: !state ? 'missing' : state.complete ? 'ready' : 'uploading' };
   });
