@@ -1,4 +1,5 @@
-// Small byte helpers the file cleaners share: big/little-endian reads, ASCII, search, joining.
+// Small byte helpers the file cleaners share: big/little-endian reads, ASCII, search (joining is
+// concatBytes, web/protocol/encoding.ts).
 export const ascii = (bytes: Uint8Array, start: number, length: number): string =>
   String.fromCharCode(...bytes.subarray(start, start + length));
 
@@ -31,16 +32,6 @@ export function indexOf(bytes: Uint8Array, needle: Uint8Array | string, from = 0
     if (startsWith(bytes, wanted, i)) return i;
   }
   return -1;
-}
-
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** Latin-1 view of bytes, for searching metadata text that may sit in binary (XMP, PDF). */

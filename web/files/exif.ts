@@ -1,6 +1,7 @@
 // EXIF (a TIFF structure inside JPEG APP1, PNG eXIf, WebP EXIF, HEIC): what it holds, told as
 // findings, its Orientation, and the minimal EXIF that keeps only a non-default Orientation.
-import { asciiBytes, concat } from './bytes.js';
+import { concatBytes } from '../protocol/encoding.js';
+import { asciiBytes } from './bytes.js';
 import { type Finding, type Findings, UnreadableFile } from './findings.js';
 
 /** Tags that say nothing about who or where: how to lay the pixels out. Everything else is a finding. */
@@ -74,10 +75,10 @@ export function readExif(tiff: Uint8Array, into: Findings): ExifReading {
  */
 export function orientationOnlyTiff(orientation: number): Uint8Array | null {
   if (orientation === 1) return null;
-  return concat([
+  return concatBytes(
     asciiBytes('MM\0*'), Uint8Array.of(0, 0, 0, 8), // header, IFD0 at 8
     Uint8Array.of(0, 1), // one entry
     Uint8Array.of(0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0), // Orientation, SHORT, 1, value
     Uint8Array.of(0, 0, 0, 0), // no next IFD (no thumbnail)
-  ]);
+  );
 }

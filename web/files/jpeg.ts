@@ -1,7 +1,8 @@
 // JPEG, rewritten without its metadata and with its image data untouched: the frame, tables and
 // entropy-coded scans are copied byte for byte; APPn segments other than the colour profile and
 // Adobe's colour-transform flag, comments, JFIF thumbnails and anything after the image go.
-import { asciiBytes, concat, latin1, startsWith, u16be } from './bytes.js';
+import { concatBytes } from '../protocol/encoding.js';
+import { asciiBytes, latin1, startsWith, u16be } from './bytes.js';
 import { readExif, orientationOnlyTiff } from './exif.js';
 import { Findings, UnreadableFile, xmpFindings } from './findings.js';
 import { photoshopFindings } from './photoshop.js';
@@ -10,7 +11,7 @@ const XMP = 'http://ns.adobe.com/xap/1.0/\0';
 const XMP_EXTENSION = 'http://ns.adobe.com/xmp/extension/\0';
 
 const segment = (marker: number, payload: Uint8Array) =>
-  concat([Uint8Array.of(0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff), payload]);
+  concatBytes(Uint8Array.of(0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff), payload);
 
 /** Rewrites `bytes` (a JPEG); throws UnreadableFile if it does not parse. */
 export function cleanJpeg(bytes: Uint8Array): { bytes: Uint8Array; removed: Findings } {
@@ -53,7 +54,7 @@ export function cleanJpeg(bytes: Uint8Array): { bytes: Uint8Array; removed: Find
       if (startsWith(payload, 'JFIF\0') && payload.length >= 14) {
         // Keep the header (density, version); drop its optional thumbnail.
         if (payload[12]! * payload[13]! > 0) removed.add('thumbnail');
-        kept.push(segment(0xe0, concat([payload.subarray(0, 12), Uint8Array.of(0, 0)])));
+        kept.push(segment(0xe0, concatBytes(payload.subarray(0, 12), Uint8Array.of(0, 0))));
         exifAt = kept.length;
       } else removed.add(startsWith(payload, 'JFXX\0') ? 'thumbnail' : 'other');
     } else if (marker === 0xe1) {
@@ -100,6 +101,6 @@ export function cleanJpeg(bytes: Uint8Array): { bytes: Uint8Array; removed: Find
   }
   if (!scanned) throw new UnreadableFile('JPEG without image data');
   const tiff = orientationOnlyTiff(orientation);
-  if (tiff) kept.splice(exifAt, 0, segment(0xe1, concat([asciiBytes('Exif\0\0'), tiff])));
-  return { bytes: concat(kept), removed };
+  if (tiff) kept.splice(exifAt, 0, segment(0xe1, concatBytes(asciiBytes('Exif\0\0'), tiff)));
+  return { bytes: concatBytes(...kept), removed };
 }

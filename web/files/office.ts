@@ -14,7 +14,8 @@ export const NEUTRAL_AUTHOR = 'Author';
 const ZIP_TIME = new Date(1980, 0, 1);
 /** A zip bigger than this when unpacked is refused, so a small zip bomb cannot fill the device's memory. */
 const MAX_UNPACKED_BYTES = 1024 * 1024 * 1024;
-const ODF_DATE = '2000-01-01T00:00:00';
+/** The one date every tracked change, comment and revision gets. */
+const FIXED_DATE = '2000-01-01T00:00:00Z';
 
 const OOXML_TYPES: [string, string][] = [
   ['word/document.xml', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
@@ -57,7 +58,8 @@ function scrubOoxmlPart(xml: string, into: Findings): string {
   out = scrub(out, /<author>(?!Author<)[^<]*<\/author>/g, `<author>${NEUTRAL_AUTHOR}</author>`, 'author', into); // xlsx comments
   out = scrub(out, /(<p:cmAuthor\b[^>]*\bname=")(?!Author")[^"]*"/g, `$1${NEUTRAL_AUTHOR}"`, 'author', into); // pptx commentAuthors
   out = scrub(out, /(<p188:author\b[^>]*\bname=")(?!Author")[^"]*"/g, `$1${NEUTRAL_AUTHOR}"`, 'author', into);
-  out = scrub(out, /\s(?:w:date|w16du:dateUtc|dateTime|dT|dt)="[^"]*"/g, '', 'date', into);
+  // Dates become one fixed date rather than going: some (a shared workbook's revision headers) are required.
+  out = scrub(out, new RegExp(`\\s(w:date|w16du:dateUtc|dateTime|dT|dt)="(?!${FIXED_DATE}")[^"]*"`, 'g'), ` $1="${FIXED_DATE}"`, 'date', into);
   // Editing-session ids: the same ids in two documents say they were edited on the same machine and day.
   out = scrub(out, /\sw:rsid\w*="[0-9A-Fa-f]*"/g, '', 'editing', into);
   out = scrub(out, /<w:rsids>[\s\S]*?<\/w:rsids>/g, '', 'editing', into);
@@ -70,7 +72,7 @@ function scrubOdfPart(name: string, xml: string, into: Findings): string {
   out = scrub(out, /<dc:creator>(?!Author<)[^<]*<\/dc:creator>/g, `<dc:creator>${NEUTRAL_AUTHOR}</dc:creator>`, 'author', into);
   out = scrub(out, /(meta:creator-initials=")(?!A")[^"]*"/g, '$1A"', 'author', into);
   out = scrub(out, /<meta:creator-initials>(?!A<)[^<]*<\/meta:creator-initials>/g, '<meta:creator-initials>A</meta:creator-initials>', 'author', into);
-  out = scrub(out, new RegExp(`<dc:date>(?!${ODF_DATE}<)[^<]*</dc:date>`, 'g'), `<dc:date>${ODF_DATE}</dc:date>`, 'date', into);
+  out = scrub(out, new RegExp(`<dc:date>(?!${FIXED_DATE}<)[^<]*</dc:date>`, 'g'), `<dc:date>${FIXED_DATE}</dc:date>`, 'date', into);
   if (name === 'settings.xml') out = scrub(out, /<config:config-item config:name="Printer(?:Name|Setup|PaperFromSetup)"[^>]*>[^<]*<\/config:config-item>/g, '', 'other', into);
   return out;
 }

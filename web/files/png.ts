@@ -1,6 +1,7 @@
 // PNG, rewritten chunk by chunk: image data (IDAT, and APNG's frames) and the chunks that
 // change how it displays are copied byte for byte; text, time, EXIF and private chunks go.
-import { ascii, asciiBytes, concat, latin1, startsWith, u32be } from './bytes.js';
+import { concatBytes } from '../protocol/encoding.js';
+import { ascii, asciiBytes, latin1, startsWith, u32be } from './bytes.js';
 import { crc32 } from './crc32.js';
 import { orientationOnlyTiff, readExif } from './exif.js';
 import { type Finding, Findings, UnreadableFile, xmpFindings } from './findings.js';
@@ -46,12 +47,12 @@ function readText(type: string, data: Uint8Array): { keyword: string; text: stri
 }
 
 const chunk = (type: string, data: Uint8Array) => {
-  const typed = concat([asciiBytes(type), data]);
+  const typed = concatBytes(asciiBytes(type), data);
   const length = new Uint8Array(4);
   new DataView(length.buffer).setUint32(0, data.length);
   const crc = new Uint8Array(4);
   new DataView(crc.buffer).setUint32(0, crc32(typed));
-  return concat([length, typed, crc]);
+  return concatBytes(length, typed, crc);
 };
 
 export function cleanPng(bytes: Uint8Array): { bytes: Uint8Array; removed: Findings } {
@@ -92,5 +93,5 @@ export function cleanPng(bytes: Uint8Array): { bytes: Uint8Array; removed: Findi
   if (exifAt < 0) throw new UnreadableFile('PNG without IHDR');
   const tiff = orientationOnlyTiff(orientation);
   if (tiff) kept.splice(exifAt, 0, chunk('eXIf', tiff));
-  return { bytes: concat(kept), removed };
+  return { bytes: concatBytes(...kept), removed };
 }

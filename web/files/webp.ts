@@ -1,6 +1,7 @@
 // WebP, rewritten chunk by chunk: the image (VP8/VP8L/ALPH and animation frames) and its colour
 // profile are copied byte for byte; EXIF, XMP and unknown chunks go, and the VP8X flags say so.
-import { ascii, asciiBytes, concat, latin1, startsWith, u32le } from './bytes.js';
+import { concatBytes } from '../protocol/encoding.js';
+import { ascii, asciiBytes, latin1, startsWith, u32le } from './bytes.js';
 import { orientationOnlyTiff, readExif } from './exif.js';
 import { Findings, UnreadableFile, xmpFindings } from './findings.js';
 
@@ -10,7 +11,7 @@ const EXIF_FLAG = 0x08;
 const XMP_FLAG = 0x04;
 
 const le32 = (n: number) => Uint8Array.of(n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, (n >>> 24) & 0xff);
-const chunk = (type: string, data: Uint8Array) => concat([asciiBytes(type), le32(data.length), data, data.length % 2 ? Uint8Array.of(0) : new Uint8Array(0)]);
+const chunk = (type: string, data: Uint8Array) => concatBytes(asciiBytes(type), le32(data.length), data, data.length % 2 ? Uint8Array.of(0) : new Uint8Array(0));
 
 export function cleanWebp(bytes: Uint8Array): { bytes: Uint8Array; removed: Findings } {
   if (!startsWith(bytes, 'RIFF') || !startsWith(bytes, 'WEBP', 8)) throw new UnreadableFile('not a WebP');
@@ -47,6 +48,6 @@ export function cleanWebp(bytes: Uint8Array): { bytes: Uint8Array; removed: Find
   const tiff = extended ? orientationOnlyTiff(orientation) : null; // a simple WebP cannot carry EXIF, so never had any
   if (extended) header[8] = (header[8]! & ~(EXIF_FLAG | XMP_FLAG)) | (tiff ? EXIF_FLAG : 0);
   if (tiff) kept.push(chunk('EXIF', tiff)); // EXIF comes after the image data
-  const body = concat(kept);
-  return { bytes: concat([asciiBytes('RIFF'), le32(body.length + 4), asciiBytes('WEBP'), body]), removed };
+  const body = concatBytes(...kept);
+  return { bytes: concatBytes(asciiBytes('RIFF'), le32(body.length + 4), asciiBytes('WEBP'), body), removed };
 }

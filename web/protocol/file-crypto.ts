@@ -86,18 +86,22 @@ export function encryptFilePartBytes(file: FileSecret, part: number, content: Ui
   const first = part * FILE_PART_CHUNKS;
   const last = Math.min(chunks, first + FILE_PART_CHUNKS);
   const out = new Uint8Array((last - first) * CHUNK_CIPHER_BYTES - (last === chunks ? chunks * FILE_CHUNK_BYTES - padded : 0));
-  // One staging buffer for the part's chunks, wiped after: it holds content.
+  // Chunks that reach the padding are built in one staging buffer, wiped after: it holds content.
   const staging = new Uint8Array(FILE_CHUNK_BYTES);
   try {
     let written = 0;
     for (let index = first; index < last; index++) {
       const offset = index * FILE_CHUNK_BYTES;
-      const plain = staging.subarray(0, Math.min(FILE_CHUNK_BYTES, padded - offset));
-      plain.fill(0);
-      const from = Math.min(offset, file.size) - start;
-      const to = Math.min(offset + plain.length, file.size) - start;
-      plain.set(content.subarray(from, to));
-      if (file.size >= offset && file.size < offset + plain.length) plain[file.size - offset] = PADDING_MARKER;
+      const length = Math.min(FILE_CHUNK_BYTES, padded - offset);
+      let plain: Uint8Array;
+      if (offset + length <= file.size) {
+        plain = content.subarray(offset - start, offset - start + length); // all content: sealed where it lies
+      } else {
+        plain = staging.subarray(0, length);
+        plain.fill(0);
+        plain.set(content.subarray(Math.min(offset, file.size) - start));
+        if (file.size >= offset) plain[file.size - offset] = PADDING_MARKER;
+      }
       const sealed = aeadEncrypt(plain, fileChunkAssociatedData(file.id, index, index === chunks - 1), fileChunkNonce(file.id, index), file.key);
       out.set(sealed, written);
       written += sealed.length;
