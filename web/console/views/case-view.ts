@@ -115,7 +115,8 @@ function replySection(options: CaseViewOptions): HTMLElement {
   const error = alertLine('reply-error');
   const files = replyFiles(options.announce);
   const progressArea = el('div', {});
-  const finish = el('button', { type: 'button', hidden: true }, t('case.files.finishUpload'));
+  // Shown in place of Send once the message went but its files did not all: sending again would send the message twice.
+  const finish = el('button', { type: 'button' }, t('case.files.finishUpload'));
   const form = el('form', { method: 'post', novalidate: true },
     el('label', { for: 'reply-text' }, t('case.reply.label')),
     el('span', { id: 'reply-hint', class: 'hint' },
@@ -126,7 +127,7 @@ function replySection(options: CaseViewOptions): HTMLElement {
     status,
     progressArea,
     error,
-    el('div', { class: 'actions' }, send, finish),
+    el('div', { class: 'actions' }, send),
   );
   /** Runs an upload with its progress shown; a failure after the message went offers to finish it. */
   const uploading = async (work: (progress: (done: number, total: number) => void) => Promise<void>) => {
@@ -135,9 +136,9 @@ function replySection(options: CaseViewOptions): HTMLElement {
     try {
       await work(progress.update);
     } catch (failure) {
-      error.textContent = (failure as { code?: string }).code === 'upload_unfinished' ? t('case.files.uploadUnfinished') : options.describe(failure);
-      finish.hidden = (failure as { code?: string }).code !== 'upload_unfinished';
-      if (!finish.hidden) send.disabled = true;
+      const unfinished = (failure as { code?: string }).code === 'upload_unfinished';
+      error.textContent = unfinished ? t('case.files.uploadUnfinished') : options.describe(failure);
+      if (unfinished && send.isConnected) send.replaceWith(finish);
     } finally {
       progress.element.remove();
     }
