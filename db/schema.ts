@@ -1,7 +1,7 @@
 // The one drizzle schema, applied on Node (better-sqlite3) and on Workers (D1).
 // Binary values are stored as base64url text. Nothing here identifies a reporter: no IP,
 // no user agent, and reporter activity is dated to the day (see docs/PROTOCOL.md).
-import { sqliteTable, text, integer, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, blob, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Instance-wide values made once on first start (e.g. the public mailbox KDF salt). */
 export const instanceSettings = sqliteTable('instance_settings', {
@@ -246,3 +246,40 @@ export const challenges = sqliteTable('challenges', {
   /** The proof-of-work difficulty asked for when it was issued. */
   workBits: integer('work_bits').notNull().default(0),
 }, (t) => [index('challenges_expiry').on(t.expiresAt)]);
+
+/**
+ * Files attached to messages (docs/PROTOCOL.md, "Files"): declared with their message, in the
+ * same write, then uploaded in parts. The server knows a file's ciphertext length and nothing
+ * else: no name, no type, no plaintext. `createdDay` is the day only (reporter activity is dated
+ * to the day); an upload still incomplete the day after is removed by the scheduled work.
+ */
+export const files = sqliteTable('files', {
+  /** Client-chosen random 16 bytes (the id inside the encrypted attachment descriptor). */
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  messageId: text('message_id').notNull().references(() => messages.id),
+  /** The side whose message declared the file: only that side uploads its parts. */
+  role: text('role', { enum: ['reporter', 'organisation'] }).notNull(),
+  /** Ciphertext length (web/protocol/file-lengths.ts fileCipherLength). */
+  bytes: integer('bytes').notNull(),
+  parts: integer('parts').notNull(),
+  complete: integer('complete', { mode: 'boolean' }).notNull().default(false),
+  createdDay: text('created_day').notNull(),
+}, (t) => [index('files_case').on(t.caseId), index('files_message').on(t.messageId), index('files_incomplete').on(t.complete, t.createdDay)]);
+
+/** Which parts of a file the store holds; a part is recorded only after its bytes are stored. */
+export const fileParts = sqliteTable('file_parts', {
+  fileId: text('file_id').notNull().references(() => files.id),
+  part: integer('part').notNull(),
+}, (t) => [primaryKey({ columns: [t.fileId, t.part] })]);
+
+/**
+ * The Node file store's bytes (worker/file-store.ts): in the same database, so `npm run backup`
+ * copies them with everything else. The store stands apart from the rows above, as R2 does on
+ * Workers (no foreign key): D1 deployments keep this table empty.
+ */
+export const fileBlobs = sqliteTable('file_blobs', {
+  fileId: text('file_id').notNull(),
+  part: integer('part').notNull(),
+  bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+}, (t) => [primaryKey({ columns: [t.fileId, t.part] })]);

@@ -16,6 +16,10 @@ import { memberRoutes } from './routes/members.js';
 import { keyringRoutes } from './routes/keyrings.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
+import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
+
+/** The two routes that take a file part (worker/file-transfer.ts). */
+const FILE_PART_PATH = /^\/api\/(mailbox|investigator\/cases\/[^/]+)\/files\/[^/]+\/parts\/[^/]+$/;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -23,8 +27,11 @@ export function createApp(deps: AppDeps): Hono {
   const limitTo = (maxSize: number) =>
     bodyLimit({ maxSize, onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)) });
   // Every body is small: a key rotation carries one keyring per member (about 250 bytes each),
-  // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation").
-  app.use('/api/*', limitTo(deps.config.maxBodyBytes));
+  // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation"). File parts alone are
+  // larger, and have their own exact limit: one part (the route checks its exact length).
+  const smallBodies = limitTo(deps.config.maxBodyBytes);
+  const filePart = limitTo(FILE_PART_BYTES);
+  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && FILE_PART_PATH.test(c.req.path) ? filePart(c, next) : smallBodies(c, next)));
   app.route('/api', configRoutes(deps));
   app.route('/api', openApiRoutes());
   // One per app, so per process or isolate: it holds the in-memory intake count.

@@ -18,6 +18,9 @@ export const configVars = z.object({
   PARLEY_WORK_BITS: z.coerce.number().int().min(0).max(28).default(DEFAULT_CONFIG.workBits),
   PARLEY_INTAKE_PER_MINUTE: z.coerce.number().int().min(1).default(DEFAULT_CONFIG.intakePerMinute),
   PARLEY_MAILBOX_FREE_FAILURES: z.coerce.number().int().min(0).default(DEFAULT_CONFIG.mailboxThrottle.freeFailures),
+  // Stored (ciphertext) bytes: a file of n bytes is stored as fileCipherLength(n), a little more.
+  PARLEY_MAX_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 40).default(DEFAULT_CONFIG.maxFileBytes),
+  PARLEY_MAX_CASE_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(DEFAULT_CONFIG.maxCaseFileBytes),
 });
 
 export type ConfigVars = z.infer<typeof configVars>;
@@ -41,6 +44,8 @@ export function appConfigFrom(vars: ConfigVars): AppConfig {
     workBits: vars.PARLEY_WORK_BITS,
     intakePerMinute: vars.PARLEY_INTAKE_PER_MINUTE,
     mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: vars.PARLEY_MAILBOX_FREE_FAILURES },
+    maxFileBytes: vars.PARLEY_MAX_FILE_BYTES,
+    maxCaseFileBytes: vars.PARLEY_MAX_CASE_FILE_BYTES,
   };
 }
 

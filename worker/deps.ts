@@ -3,6 +3,8 @@
 import type { ParleyDb } from '../db/database.js';
 import type { KdfParams } from '../web/protocol/labels.js';
 import type { ThrottlePolicy } from './attempt-throttle.js';
+import type { FileStore } from './file-store.js';
+import { fileCipherLength } from '../web/protocol/file-lengths.js';
 
 export interface AppConfig {
   /** Argon2id cost the reporter's device uses for the passphrase. */
@@ -20,6 +22,10 @@ export interface AppConfig {
   signInThrottle: ThrottlePolicy;
   mailboxThrottle: ThrottlePolicy;
   inviteTtlMs: number;
+  /** Largest stored (ciphertext) length one file may have. */
+  maxFileBytes: number;
+  /** Stored bytes of all the files of one case together. */
+  maxCaseFileBytes: number;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface AppDeps {
   assets?: AssetSource;
   /** 32 bytes kept outside the database; encrypts TOTP secrets. */
   serverSecret: Uint8Array;
+  /** The parts of uploaded files (worker/file-store.ts). */
+  files: FileStore;
   /** Tests only: awaited at each checkpoint, so a test can run something in between. */
   checkpoint?: (at: Checkpoint) => Promise<void>;
 }
@@ -60,6 +68,10 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> =
   // Ten free mistakes, then 1 s, 2 s, 4 s… up to an hour, per mailbox (passphrases are typed by hand).
   mailboxThrottle: { freeFailures: 10, firstDelayMs: 1000, maxDelayMs: 60 * 60 * 1000 },
   inviteTtlMs: 7 * 24 * 60 * 60 * 1000,
+  // A file of 100 MiB (issue 14: what the threat needs; SecureDrop's 500 MB, GlobaLeaks' 30 MB),
+  // and ten such per case.
+  maxFileBytes: fileCipherLength(100 * 1024 ** 2),
+  maxCaseFileBytes: 1024 ** 3,
 };
 
 export function webCryptoRandomBytes(length: number): Uint8Array {

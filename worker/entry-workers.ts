@@ -1,4 +1,4 @@
-// Cloudflare Workers: the same app from the same factory (app.ts) over D1, and the cron's
+// Cloudflare Workers: the same app from the same factory (app.ts) over D1 and R2, and the cron's
 // scheduled work. Workers have no start-up hook, so bindings and vars are validated on the
 // first request; a misconfigured deployment answers every request with the one error
 // shape, naming what is missing. No request logging: the server keeps no trace of callers.
@@ -11,6 +11,7 @@ import { createApp } from './app.js';
 import { webCryptoRandomBytes, type AppDeps } from './deps.js';
 import { readWorkersEnv } from './env-workers.js';
 import { workersAssetSource } from './assets-workers.js';
+import { r2FileStore } from './file-store.js';
 import { ApiError, errorResponse, handleError } from './errors.js';
 import { EnvironmentError } from './config-vars.js';
 import { securityHeaders } from './middleware/security-headers.js';
@@ -20,7 +21,7 @@ import { requireMatchingServerSecret } from './server-secret-check.js';
 import { StartupRefusal } from './startup-refusal.js';
 
 function depsFor(env: unknown): AppDeps {
-  const { db, assets, config, serverSecret } = readWorkersEnv(env);
+  const { db, assets, files, config, serverSecret } = readWorkersEnv(env);
   return {
     db: drizzle(db, { schema }) as unknown as ParleyDb,
     clock: Date.now,
@@ -28,6 +29,7 @@ function depsFor(env: unknown): AppDeps {
     config,
     assets: workersAssetSource(assets),
     serverSecret,
+    files: r2FileStore(files),
   };
 }
 

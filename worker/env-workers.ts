@@ -1,6 +1,6 @@
 // Workers bindings and vars, validated with zod: a missing binding or a bad var is named
 // in the error instead of surfacing later as "cannot read properties of undefined".
-import type { D1Database, Fetcher } from '@cloudflare/workers-types/latest';
+import type { D1Database, Fetcher, R2Bucket } from '@cloudflare/workers-types/latest';
 import { z } from 'zod';
 import { parseServerSecret } from './server-secret.js';
 import { appConfigFrom, configVars, parseEnvironment } from './config-vars.js';
@@ -11,6 +11,7 @@ const hasMethods = (value: unknown, ...names: string[]) =>
 
 export const workersEnv = configVars.extend({
   DB: z.custom<D1Database>((v) => hasMethods(v, 'prepare', 'batch'), 'binding missing or not a D1 database (wrangler.toml: [[d1_databases]] binding = "DB")'),
+  FILES: z.custom<R2Bucket>((v) => hasMethods(v, 'put', 'get', 'delete', 'list'), 'binding missing or not an R2 bucket (wrangler.toml: [[r2_buckets]] binding = "FILES")'),
   ASSETS: z.custom<Fetcher>((v) => hasMethods(v, 'fetch'), 'binding missing or not an assets binding (wrangler.toml: [assets] binding = "ASSETS")'),
   // A secret, not a var: `wrangler secret put PARLEY_SERVER_SECRET` (docs/DEPLOY.md).
   PARLEY_SERVER_SECRET: z
@@ -22,6 +23,8 @@ export const workersEnv = configVars.extend({
 export interface WorkersEnv {
   db: D1Database;
   assets: Fetcher;
+  /** Attached files' parts (worker/file-store.ts). */
+  files: R2Bucket;
   config: AppConfig;
   /** Encrypts TOTP secrets at rest (AppDeps.serverSecret). */
   serverSecret: Uint8Array;
@@ -29,5 +32,5 @@ export interface WorkersEnv {
 
 export function readWorkersEnv(env: unknown): WorkersEnv {
   const vars = parseEnvironment(workersEnv, env);
-  return { db: vars.DB, assets: vars.ASSETS, config: appConfigFrom(vars), serverSecret: vars.PARLEY_SERVER_SECRET! };
+  return { db: vars.DB, assets: vars.ASSETS, files: vars.FILES, config: appConfigFrom(vars), serverSecret: vars.PARLEY_SERVER_SECRET! };
 }

@@ -32,6 +32,10 @@ export const ERROR_STATUS = {
   thread_moved: 409,
   /** The case is with that organisation already, or offered to it. */
   already_shared: 409,
+  /** A file larger than the operator allows, or one that would take its case past its limit (PARLEY_MAX_FILE_BYTES, PARLEY_MAX_CASE_FILE_BYTES). */
+  file_too_large: 413,
+  /** A file's content is asked for before every part has arrived: finish the upload (its status says which parts are missing). */
+  file_incomplete: 409,
   rate_limited: 429,
   /** The device's clock and the server's differ too much for a TOTP code to match. */
   clock_skew: 400,

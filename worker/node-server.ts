@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
 import { openNodeDatabase, type NodeDatabase } from '../db/open-node.js';
 import { createApp } from './app.js';
+import { databaseFileStore } from './file-store.js';
 import { webCryptoRandomBytes, type AppConfig } from './deps.js';
 import { loadNodeAssets } from './assets-node.js';
 import { loadMatchingNodeServerSecret } from './server-secret-node.js';
@@ -42,6 +43,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     randomBytes: webCryptoRandomBytes,
     config: options.config,
     serverSecret,
+    files: databaseFileStore(database.db),
     ...(assets ? { assets } : {}),
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
@@ -81,7 +83,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
  * sessions, spent challenges) until it is emptied. D1 manages its own log.
  */
 export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number): Promise<void> {
-  await runScheduledWork({ db: database.db, config }, now);
+  await runScheduledWork({ db: database.db, config, files: databaseFileStore(database.db) }, now);
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }
 

@@ -36,7 +36,8 @@ function parametersOf(spec: RouteSpec): JsonSchema[] {
 }
 
 function operationOf(key: string, spec: RouteSpec): JsonSchema {
-  const okBody = spec.ok.body ? { content: { 'application/json': { schema: schemaOf(spec.ok.body, 'output') } } } : {};
+  const bytes = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+  const okBody = spec.ok.body ? { content: { 'application/json': { schema: schemaOf(spec.ok.body, 'output') } } } : spec.ok.type === 'bytes' ? { content: bytes } : {};
   const security = SECURITY[spec.caller];
   return {
     summary: spec.summary,
@@ -45,6 +46,7 @@ function operationOf(key: string, spec: RouteSpec): JsonSchema {
     ...(security ? { security } : {}),
     ...(parametersOf(spec).length ? { parameters: parametersOf(spec) } : {}),
     ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
+    ...(spec.bytesBody ? { requestBody: { required: true, content: bytes } } : {}),
     responses: {
       [String(spec.ok.status)]: { description: spec.ok.type === 'page' ? 'The page or file' : 'Success', ...okBody },
       default: { description: 'An error, in the one shape; `code` is one of the listed codes', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

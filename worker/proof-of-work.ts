@@ -16,6 +16,7 @@ import { dayStartMs, type AppDeps } from './deps.js';
 import type { Context } from 'hono';
 import { PROOF_HEADERS } from '../web/protocol/proof-message.js';
 import { WORK_HEADER } from '../web/protocol/work-puzzle.js';
+import { workBitsWithFiles } from '../web/protocol/file-work.js';
 
 /** Beyond this many times the cap per minute, reports are refused until the next minute. */
 const HARD_CAP_FACTOR = 8;
@@ -62,18 +63,29 @@ export class IntakeGauge {
 /** Why a challenge could not be spent: the client needs a new one, or it was never good. */
 export type SpendRefusal = 'work_too_weak' | 'invalid';
 
-async function hasEnoughWork(challenge: Uint8Array, nonceHeader: string | undefined, bits: number): Promise<boolean> {
-  if (bits === 0) return true;
+/** The zero bits the request's work achieved (0 without a well-formed nonce). */
+async function achievedWork(challenge: Uint8Array, nonceHeader: string | undefined): Promise<number> {
   const nonce = nonceHeader ? b64ToBytes(nonceHeader) : null;
-  if (!nonce || nonce.length !== WORK_NONCE_BYTES) return false;
-  return leadingZeroBits(await sha256(workInput(challenge, nonce))) >= bits;
+  if (!nonce || nonce.length !== WORK_NONCE_BYTES) return 0;
+  return leadingZeroBits(await sha256(workInput(challenge, nonce)));
 }
+
+/**
+ * What a spent challenge paid: the zero bits its work achieved and the bits asked of it. A
+ * message with files needs more (web/protocol/file-work.ts), checked once its body is read.
+ */
+export interface WorkPaid {
+  zeroBits: number;
+  askedBits: number;
+}
+
+const NO_WORK: WorkPaid = { zeroBits: 0, askedBits: 0 };
 
 export interface WorkGate {
   /** A fresh challenge and the difficulty asked now. */
   issue(): Promise<{ challenge: string; expiresInSeconds: number; workBits: number }>;
   /** Spends a challenge if it is live, unspent and carries enough work for the load now. */
-  spend(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<{ ok: true } | { ok: false; refusal: SpendRefusal }>;
+  spend(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<({ ok: true } & WorkPaid) | { ok: false; refusal: SpendRefusal }>;
   /** Whether work is asked at all (PARLEY_WORK_BITS=0 turns it off). */
   readonly required: boolean;
   /** Counts a report against the last minute's intake; refuses, with a time to retry, past the hard cap. */
@@ -96,7 +108,9 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       // readChallenge refuses a challenge of the wrong length itself.
       const terms = challenge ? await readChallenge(await key, challenge, now) : null;
       if (!terms) return { ok: false, refusal: 'invalid' };
-      if (!(await hasEnoughWork(challenge!, nonceHeader, Math.max(terms.workBits, bitsNow(now))))) return { ok: false, refusal: 'work_too_weak' };
+      const askedBits = Math.max(terms.workBits, bitsNow(now));
+      const zeroBits = askedBits === 0 ? 0 : await achievedWork(challenge!, nonceHeader);
+      if (zeroBits < askedBits) return { ok: false, refusal: 'work_too_weak' };
       // Kept to the end of its expiry's day: an exact expiry would date the request it paid for.
       const keepUntil = dayStartMs(terms.expiresAtMs) + DAY_MS;
       // With the disk full the spend cannot be remembered; reporters still get in (a replay then
@@ -105,7 +119,7 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
         if (storageFault(error)?.code === 'storage_full') return true;
         throw error;
       });
-      return fresh ? { ok: true } : { ok: false, refusal: 'invalid' };
+      return fresh ? { ok: true, zeroBits, askedBits } : { ok: false, refusal: 'invalid' };
     },
     admitReport() {
       const now = deps.clock();
@@ -123,11 +137,17 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
  * before its body is read. With the work off (PARLEY_WORK_BITS=0) a request without a
  * challenge passes; one that brings a challenge must spend it.
  */
-export async function requireWorkPaid(work: WorkGate, c: Context, refusal: string): Promise<void> {
+export async function requireWorkPaid(work: WorkGate, c: Context, refusal: string): Promise<WorkPaid> {
   const challengeHeader = c.req.header(PROOF_HEADERS.challenge);
-  if (!work.required && challengeHeader === undefined) return;
+  if (!work.required && challengeHeader === undefined) return NO_WORK;
   const spent = await work.spend(challengeFromHeader(challengeHeader), c.req.header(WORK_HEADER));
   if (!spent.ok) throw new ApiError('work_required', refusal);
+  return spent;
+}
+
+/** The extra work a message's files cost, checked against the hash already spent (no second challenge). */
+export function requireWorkForFiles(paid: WorkPaid, totalCipherBytes: number, refusal: () => ApiError): void {
+  if (paid.zeroBits < workBitsWithFiles(paid.askedBits, totalCipherBytes)) throw refusal();
 }
 
 /** The request's challenge header as bytes, or null; readChallenge refuses any of the wrong length. */

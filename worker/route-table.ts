@@ -17,10 +17,12 @@ export interface RouteSpec {
   summary: string;
   caller: Caller;
   body?: z.ZodType;
+  /** The body is raw bytes (application/octet-stream): a file part, its length checked by the route. */
+  bytesBody?: true;
   query?: z.ZodType;
   params?: z.ZodType;
-  /** The success status, and the schema of its JSON body (null: no body, or not JSON). */
-  ok: { status: 200 | 201 | 202 | 204; body: z.ZodType | null; type?: 'json' | 'page' };
+  /** The success status, and the schema of its JSON body (null: no body, or not JSON; 'bytes': application/octet-stream). */
+  ok: { status: 200 | 201 | 202 | 204; body: z.ZodType | null; type?: 'json' | 'page' | 'bytes' };
 }
 
 export const ROUTE_TABLE = {
@@ -30,6 +32,9 @@ export const ROUTE_TABLE = {
   'POST /api/mailbox/challenge': { summary: 'A challenge to spend with a proof of work (writes nothing)', caller: 'anyone', ok: { status: 200, body: responses.challenge } },
   'GET /api/mailbox': { summary: "The reporter's thread, padded to a fixed size", caller: 'mailbox', ok: { status: 200, body: responses.mailboxThread } },
   'POST /api/mailbox/messages': { summary: 'A reply from the reporter', caller: 'mailbox', body: wire.replyBody, ok: { status: 201, body: responses.messageReceipt } },
+  'PUT /api/mailbox/files/:fileId/parts/:part': { summary: 'One part of a file the reporter attached, exactly its length (the proof signs its bytes)', caller: 'mailbox', params: wire.mailboxFilePartParam, bytesBody: true, ok: { status: 204, body: null } },
+  'GET /api/mailbox/files/:fileId': { summary: "A file of the reporter's case: its length and the parts still missing", caller: 'mailbox', params: wire.mailboxFileParam, ok: { status: 200, body: responses.fileStatus } },
+  'GET /api/mailbox/files/:fileId/content': { summary: "A file of the reporter's case, the whole ciphertext", caller: 'mailbox', params: wire.mailboxFileParam, ok: { status: 200, body: null, type: 'bytes' } },
   'POST /api/investigator/prelogin': { summary: 'The salt and KDF cost to derive the authentication key (stand-ins for unknown names)', caller: 'anyone', body: wire.preloginBody, ok: { status: 200, body: responses.prelogin } },
   'POST /api/investigator/sessions': { summary: 'Sign in with the authentication key and a TOTP code', caller: 'work', body: wire.signInBody, ok: { status: 201, body: responses.signIn } },
   'DELETE /api/investigator/sessions/current': { summary: 'Sign out', caller: 'session', ok: { status: 204, body: null } },
@@ -40,6 +45,9 @@ export const ROUTE_TABLE = {
   'POST /api/investigator/cases/transfers/:caseId/decline': { summary: 'Decline an offered case', caller: 'session', params: wire.caseIdParam, body: wire.declineTransferBody, ok: { status: 204, body: null } },
   'GET /api/investigator/cases/:caseId': { summary: 'One case with its whole thread', caller: 'session', params: wire.caseIdParam, ok: { status: 200, body: responses.caseDetail } },
   'POST /api/investigator/cases/:caseId/messages': { summary: 'A message to the reporter (optionally with a new status)', caller: 'session', params: wire.caseIdParam, body: wire.investigatorReplyBody, ok: { status: 201, body: responses.caseMessageReceipt } },
+  'PUT /api/investigator/cases/:caseId/files/:fileId/parts/:part': { summary: 'One part of a file the organisation attached, exactly its length', caller: 'session', params: wire.caseFilePartParam, bytesBody: true, ok: { status: 204, body: null } },
+  'GET /api/investigator/cases/:caseId/files/:fileId': { summary: 'A file of the case: its length and the parts still missing', caller: 'session', params: wire.caseFileParam, ok: { status: 200, body: responses.fileStatus } },
+  'GET /api/investigator/cases/:caseId/files/:fileId/content': { summary: 'A file of the case, the whole ciphertext (audited as a view of the case)', caller: 'session', params: wire.caseFileParam, ok: { status: 200, body: null, type: 'bytes' } },
   'PUT /api/investigator/cases/:caseId/status': { summary: "A signed status change, shown to the reporter", caller: 'session', params: wire.caseIdParam, body: wire.statusBody, ok: { status: 200, body: responses.caseStatusReceipt } },
   'POST /api/investigator/cases/:caseId/pass-on': { summary: 'Offer the case to another organisation, its key sealed to theirs', caller: 'session', params: wire.caseIdParam, body: wire.passOnBody, ok: { status: 202, body: responses.passOnOffer } },
   'GET /api/investigator/admin/members': { summary: 'The members, their keys and what each holds', caller: 'admin', ok: { status: 200, body: responses.members } },

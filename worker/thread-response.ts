@@ -1,10 +1,13 @@
 // The part of a thread response both sides share: the messages as sent on the wire, and
 // every organisation that signed one with all its signing keys by version, so a message
 // signed before a key rotation still verifies against the key it was signed with (from the
-// organisation's key chain; pending versions sign nothing and are not in it).
+// organisation's key chain; pending versions sign nothing and are not in it), and each
+// message's files with whether they have finished uploading.
 import type { ParleyDb } from '../db/database.js';
 import type { MessageRow } from '../db/repo/cases.js';
 import { publicOrganisationsById } from './public-organisations.js';
+import { filesOfMessages } from '../db/repo/files.js';
+import { fileSummaries } from './file-transfer.js';
 
 export function wireMessage(m: MessageRow) {
   return { id: m.id, role: m.role, orgId: m.orgId, keyVersion: m.keyVersion, day: m.day, envelope: m.envelope, signature: m.signature };
@@ -12,5 +15,6 @@ export function wireMessage(m: MessageRow) {
 
 export async function threadResponseParts(db: ParleyDb, thread: readonly MessageRow[], alsoOrgIds: readonly string[] = []) {
   const orgIds = [...alsoOrgIds, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))];
-  return { organisations: await publicOrganisationsById(db, orgIds), messages: thread.map(wireMessage) };
+  const files = fileSummaries(await filesOfMessages(db, thread.map((m) => m.id)));
+  return { organisations: await publicOrganisationsById(db, orgIds), messages: thread.map((m) => ({ ...wireMessage(m), files: files.get(m.id) ?? [] })) };
 }

@@ -31,6 +31,8 @@ export const wireMessage = z.strictObject({
   envelope: f.envelope,
   signature: f.signature,
 });
+/** A message in a thread, with its files: a file that expired unfinished is simply absent. */
+export const threadMessage = wireMessage.extend({ files: z.array(z.strictObject({ id: f.id, bytes: z.number().int().positive(), complete: z.boolean() })) });
 /** A sealed case key and who sealed it: null, the reporter's mailbox key; else that organisation's signing key of that version. */
 export const wireCaseKey = z.strictObject({
   keyVersion: f.keyVersion,
@@ -57,11 +59,13 @@ export const responses = {
     /** The mailbox key's signature over its sealed case key: the reporter's client checks it. */
     sealSignature: f.signature,
     organisations: z.array(publicOrganisation),
-    messages: z.array(wireMessage),
+    messages: z.array(threadMessage),
     /** Spaces that make the body one of the fixed sizes (worker/padded-json.ts). */
     padding: z.string().regex(/^ *$/).optional(),
   }),
   messageReceipt: z.strictObject({ id: f.id, day }),
+  /** `missing`: the parts a resumed upload still has to send. */
+  fileStatus: z.strictObject({ id: f.id, bytes: z.number().int().positive(), partBytes: z.number().int().positive(), parts: z.number().int().positive(), missing: z.array(z.number().int().nonnegative()), complete: z.boolean() }),
   prelogin: z.strictObject({ salt: z.string(), kdf }),
   signIn: z.strictObject({
     token: z.string(),
@@ -91,7 +95,7 @@ export const responses = {
       report: wireMessage.nullable(),
     })),
   }),
-  caseDetail: caseSummary.extend({ reporterSignPublicKey: f.publicKey.nullable(), organisations: z.array(publicOrganisation), messages: z.array(wireMessage) }),
+  caseDetail: caseSummary.extend({ reporterSignPublicKey: f.publicKey.nullable(), organisations: z.array(publicOrganisation), messages: z.array(threadMessage) }),
   caseMessageReceipt: z.strictObject({ id: f.id }),
   caseStatusReceipt: z.strictObject({ id: f.id, status: caseStatus }),
   passOnOffer: z.strictObject({ id: f.id, offeredTo: f.id, state: z.literal('offered') }),

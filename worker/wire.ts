@@ -6,6 +6,7 @@ import { b64ToBytes } from '../web/protocol/encoding.js';
 import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
 import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
+import { isFileCipherLength } from '../web/protocol/file-lengths.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
 export function b64(min: number, max: number = min) {
@@ -35,6 +36,19 @@ export const caseStatus = z.enum(CASE_STATUSES);
 /** The link of the message this one follows (SHA-256, docs/PROTOCOL.md): the thread's order is signed. */
 const link = b64(32);
 
+/** At most this many files ride on one message (docs/PROTOCOL.md, "Files"). */
+export const MAX_FILES_PER_MESSAGE = 20;
+/**
+ * The files a message carries, declared with it so their upload slots are made in the same
+ * write: each id (the one inside the encrypted descriptor) and ciphertext length, which must be
+ * one some file's stream can have. The operator's size limits are checked by the route.
+ */
+const fileDeclarations = z
+  .array(z.strictObject({ id, bytes: z.number().int().positive().refine(isFileCipherLength, 'must be the ciphertext length of a file (web/protocol/file-lengths.ts)') }))
+  .max(MAX_FILES_PER_MESSAGE)
+  .refine((list) => new Set(list.map((file) => file.id)).size === list.length, 'file ids must differ');
+export type FileDeclarations = z.infer<typeof fileDeclarations>;
+
 export const submitReportBody = z.strictObject({
   caseId: id,
   orgId: id,
@@ -42,15 +56,15 @@ export const submitReportBody = z.strictObject({
   mailbox: z.strictObject({ locator: b64(32), signPublicKey: signingKey, boxPublicKey: publicKey, sealedCaseKey, sealSignature: signature }),
   orgCaseKey: z.strictObject({ keyVersion: z.number().int().positive(), sealedCaseKey, sealSignature: signature }),
   // The report is the thread's first message: it follows the all-zero link.
-  report: z.strictObject({ id, envelope, signature }),
+  report: z.strictObject({ id, envelope, signature, files: fileDeclarations.optional() }),
 });
 export type SubmitReportBody = z.infer<typeof submitReportBody>;
 
-export const replyBody = z.strictObject({ id, envelope, signature, prev: link });
+export const replyBody = z.strictObject({ id, envelope, signature, prev: link, files: fileDeclarations.optional() });
 export type ReplyBody = z.infer<typeof replyBody>;
 
 /** The status travels inside the signed, encrypted message too; this copy lets the console list and filter. */
-export const investigatorReplyBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus.optional() });
+export const investigatorReplyBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus.optional(), files: fileDeclarations.optional() });
 export type InvestigatorReplyBody = z.infer<typeof investigatorReplyBody>;
 
 /** A status change is a signed message of its own (kind "status"), so a reporter's client can tell a forged one. */
@@ -64,6 +78,12 @@ export const signInBody = z.strictObject({ username, authKey: b64(32), totp: tot
 export const totpConfirmBody = signInBody;
 
 export const caseIdParam = z.strictObject({ caseId: id });
+/** A part's index: decimal, no sign or leading zeros; the route checks it against the file's part count. */
+const partIndex = z.string().max(9).regex(/^(0|[1-9]\d*)$/, 'a part number').transform(Number);
+export const mailboxFileParam = z.strictObject({ fileId: id });
+export const mailboxFilePartParam = z.strictObject({ fileId: id, part: partIndex });
+export const caseFileParam = z.strictObject({ caseId: id, fileId: id });
+export const caseFilePartParam = z.strictObject({ caseId: id, fileId: id, part: partIndex });
 
 // Accounts. Sizes follow the protocol's frames: wrapped seed = 1 + 24 + 32 + 16;
 // sealed keyring = 1 + 48 + (21-byte label + 16 + 4 + 32 + 32).

@@ -21,13 +21,15 @@ export interface NewReport {
  * nothing, and only while the key it was sealed to is still the organisation's current one.
  * That check is part of the write, so a key rotation cannot land between check and insert.
  */
-export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error): Promise<void> {
+export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error, files: readonly WriteStep[] = []): Promise<void> {
   await runAtomically(db, [
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${report.orgCaseKey.orgId}) = ${report.orgCaseKey.keyVersion}`, keyChanged),
     db.insert(cases).values(report.case),
     db.insert(mailboxes).values(report.mailbox),
     db.insert(caseKeys).values(report.orgCaseKey),
     db.insert(messages).values({ ...report.firstMessage, seq: 1 }),
+    // The report's files (db/repo/files.ts), declared in the same write.
+    ...files,
   ]);
 }
 
@@ -100,8 +102,8 @@ export function appendMessageSteps(db: ParleyDb, message: Omit<MessageRow, 'seq'
   return [requireThat(sql`${lastLink} = ${prev}`, threadMoved), appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update)];
 }
 
-export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error): Promise<void> {
-  await runAtomically(db, appendMessageSteps(db, message, prev, update, threadMoved));
+export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error, files: readonly WriteStep[] = []): Promise<void> {
+  await runAtomically(db, [...appendMessageSteps(db, message, prev, update, threadMoved), ...files]);
 }
 
 export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {

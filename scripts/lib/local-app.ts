@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
 import { createApp } from '../../worker/app.js';
 import { webCryptoRandomBytes, type AppConfig, type AppDeps } from '../../worker/deps.js';
+import { databaseFileStore, type FileStore } from '../../worker/file-store.js';
 
 export interface LocalApp {
   app: ReturnType<typeof createApp>;
@@ -14,6 +15,8 @@ export interface LocalApp {
   dbPath: string;
   /** The server secret this app encrypts TOTP secrets with (fresh unless given). */
   serverSecret: Uint8Array;
+  /** The app's file store (the database's own table). */
+  files: FileStore;
   close(): void;
 }
 
@@ -23,9 +26,10 @@ export function openLocalApp(config: AppConfig, options: { dbPath?: string; cloc
   const database = openNodeDatabase(dbPath);
   const serverSecret = options.serverSecret ?? webCryptoRandomBytes(32);
   const checkpoint = options.checkpoint ? { checkpoint: options.checkpoint } : {};
-  const app = createApp({ db: database.db, clock: options.clock ?? Date.now, randomBytes: webCryptoRandomBytes, config, serverSecret, ...checkpoint });
+  const files = databaseFileStore(database.db);
+  const app = createApp({ db: database.db, clock: options.clock ?? Date.now, randomBytes: webCryptoRandomBytes, config, serverSecret, files, ...checkpoint });
   return {
-    app, database, dbPath, serverSecret,
+    app, database, dbPath, serverSecret, files,
     close() {
       database.close();
       if (dir) rmSync(dir, { recursive: true, force: true });

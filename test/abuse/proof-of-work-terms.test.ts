@@ -84,7 +84,7 @@ describe('a challenge', () => {
     expect(kept).toContainEqual({ keepUntil: Date.UTC(2026, 10, 24) });
     // Housekeeping runs while the challenge is still live; a replay of the same request is refused.
     t.clock.now += 30_000;
-    await runScheduledWork({ db: t.database.db, config: TEST_CONFIG }, t.clock.now);
+    await runScheduledWork({ db: t.database.db, config: TEST_CONFIG, files: t.files }, t.clock.now);
     expect(await openWith(keys, late.challenge, work)).toBe('401 mailbox_proof_failed');
   });
 });

@@ -12,14 +12,17 @@ import {
   acceptInvite, acceptTransfer, cancelRotation, confirmTotp, createInvite, declineTransfer, grantKeyring, listInvites, listMembers, listTransfers,
   passOnCase, removeMember, revokeInvite, revokeSessions, rotateKeys, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
-import { ApiClient } from '../../web/client/api.js';
+import { ApiClient, type Fetch } from '../../web/client/api.js';
+import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
+import { submitReport } from '../../web/client/reporter.js';
+import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
 import { ROUTE_TABLE, routeFor, type RouteKey } from '../../worker/route-table.js';
 import type { AuditAction } from '../../db/schema.js';
 import { makeTestApp, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 import { API_TARGETS, useTarget, type ApiTarget } from '../support/targets.js';
-import { fileReport } from '../support/reports.js';
+import { draftReport, fileReport } from '../support/reports.js';
 
 /** Each investigator-side route and the audit action its success records. */
 const AUDITED: Record<string, AuditAction> = {
@@ -44,6 +47,7 @@ const AUDITED: Record<string, AuditAction> = {
   'DELETE /api/investigator/admin/rotation': 'key_abandon',
   'DELETE /api/investigator/admin/members/:memberId/sessions': 'session_revoke',
   'POST /api/investigator/keyrings/checks': 'keyring_confirm',
+  'GET /api/investigator/cases/:caseId/files/:fileId/content': 'case_view',
 };
 
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
@@ -54,6 +58,11 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/mailbox/challenge': 'a reporter',
   'GET /api/mailbox': 'a reporter',
   'POST /api/mailbox/messages': 'a reporter',
+  'PUT /api/mailbox/files/:fileId/parts/:part': 'a reporter',
+  'GET /api/mailbox/files/:fileId': 'a reporter',
+  'GET /api/mailbox/files/:fileId/content': 'a reporter',
+  'PUT /api/investigator/cases/:caseId/files/:fileId/parts/:part': 'ciphertext of a file its audited reply (case_reply) declared',
+  'GET /api/investigator/cases/:caseId/files/:fileId': 'which parts of a file are held; no content',
   'POST /api/investigator/prelogin': 'before sign-in; reads a salt',
   'POST /api/invites/inspect': 'reads an invitation; changes nothing',
   'GET /api/investigator/admin/members': 'member names and key states; no report content',
@@ -99,7 +108,7 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     const seen = new Map<string, Set<string>>();
     const entryCount = () => t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log')[0]!.n;
     const newActions = (since: number) => t.sql<{ action: string }>('SELECT action FROM audit_log ORDER BY rowid LIMIT -1 OFFSET ?', since).map((r) => r.action);
-    const api = new ApiClient(t.baseUrl, async (input, init) => {
+    const recording: Fetch = async (input, init) => {
       const request = new Request(input, init);
       const route = routeFor(request.method, new URL(request.url).pathname)?.key;
       const before = entryCount();
@@ -109,7 +118,8 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
         for (const action of newActions(before)) (seen.get(route) ?? seen.set(route, new Set()).get(route)!).add(action);
       }
       return response;
-    }, t.api.clock);
+    };
+    const api = new ApiClient(t.baseUrl, recording, t.api.clock);
     // A code for each use of a second factor: one step later each time (the server takes a step
     // either side of its own, and never the same step twice), so no test waits on the clock.
     const uses = new Map<string, number>();
@@ -132,6 +142,21 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
+
+    // Files both ways: a report's file uploaded and read back by both sides, and one on a reply.
+    const evidence = testFile(10);
+    const withFile = await draftReport(api, 'With a file.');
+    withFile.submission.report.files = declared(evidence);
+    await submitReport(api, withFile.submission);
+    const reporterFiles = mailboxFileAccess(withFile.keys);
+    await uploadParts(api, reporterFiles, evidence.id, async () => evidence.cipher);
+    await downloadParts(api, reporterFiles, evidence.id, () => {});
+    const form = testFile(10);
+    const caseWithFile = await openCase(api, admin, withFile.submission.caseId);
+    await replyToCase(replyingWithFiles(t.baseUrl, recording, [form]), admin, caseWithFile, 'A form.');
+    const adminFiles = caseFileAccess(admin, withFile.submission.caseId);
+    await uploadParts(api, adminFiles, form.id, async () => form.cipher);
+    await downloadParts(api, adminFiles, evidence.id, () => {});
 
     // Members: invitations made, withdrawn, used; keys given; sessions ended; rotations; removal.
     const withdrawn = await createInvite(api, admin, { kind: 'member', role: 'investigator' });

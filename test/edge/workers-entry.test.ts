@@ -198,7 +198,7 @@ describe('a Workers deployment given another server secret than its database’s
 describe('reading the Workers environment', () => {
   it('names every missing binding', () => {
     expect(() => readWorkersEnv({})).toThrow(EnvironmentError);
-    expect(() => readWorkersEnv({})).toThrow(/DB: binding missing.*ASSETS: binding missing/);
+    expect(() => readWorkersEnv({})).toThrow(/DB: binding missing.*FILES: binding missing.*ASSETS: binding missing/);
   });
 
   it('refuses a server secret that is not 32 bytes of base64url', () => {

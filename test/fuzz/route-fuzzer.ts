@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ERROR_STATUS } from '../../worker/errors.js';
 import { ROUTE_TABLE, routeParts } from '../../worker/route-table.js';
+import { FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
 
 export interface FuzzTarget {
   request(path: string, init: RequestInit): Promise<Response>;
@@ -22,7 +23,7 @@ export interface FuzzStats {
 }
 
 /** Tables whose content a refused request must leave alone. Challenges are consumed by design; sessions record last use. */
-const GUARDED_TABLES = ['instance_settings', 'organisations', 'investigators', 'org_keyrings', 'cases', 'case_keys', 'mailboxes', 'messages'];
+const GUARDED_TABLES = ['instance_settings', 'organisations', 'investigators', 'org_keyrings', 'cases', 'case_keys', 'mailboxes', 'messages', 'files', 'file_parts', 'file_blobs'];
 
 export function stateDigest(sqlite: Database.Database): string {
   const hash = createHash('sha256');
@@ -80,6 +81,8 @@ function bodyArbitrary(seeds: FuzzTarget['seeds']) {
     mutatedObject({ id: seeds.caseId, envelope: 'A'.repeat(1420), signature: 'A'.repeat(86), status: 'closed' }),
     fc.string({ maxLength: 200 }),
     fc.uint8Array({ maxLength: 300 }),
+    // Around a file part's limit (the part routes' own, worker/app.ts): just under, at and over it.
+    fc.integer({ min: FILE_PART_BYTES - 2, max: FILE_PART_BYTES + 2 }).map((n) => new Uint8Array(n)),
     fc.integer({ min: 100_000, max: 300_000 }).map((n) => JSON.stringify({ padding: 'x'.repeat(n) })),
   );
 }
@@ -88,7 +91,7 @@ function headersArbitrary(seeds: FuzzTarget['seeds'], session: boolean) {
   const validToken = session ? [fc.constant(`Bearer ${seeds.token}`), fc.constant(`Bearer ${seeds.token}`)] : [];
   return fc.record(
     {
-      'content-type': fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '', 'APPLICATION/JSON'),
+      'content-type': fc.constantFrom('application/json', 'application/json', 'application/json; charset=utf-8', 'application/octet-stream', 'text/plain', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '', 'APPLICATION/JSON'),
       authorization: fc.oneof(...validToken, b64url(0, 40).map((t) => `Bearer ${t}`), fc.string({ maxLength: 60 })),
       'parley-mailbox': fc.oneof(fc.constant(seeds.locator), b64url(0, 40), fc.string({ maxLength: 50 })),
       'parley-challenge': fc.oneof(b64url(32, 32), fc.string({ maxLength: 50 })),

@@ -31,6 +31,7 @@ export async function checkResponse(method: string, url: string, response: Respo
   const csp = response.headers.get('content-security-policy') ?? '';
   const missing = CSP_MUST_INCLUDE.filter((directive) => !csp.includes(directive));
   if (missing.length > 0) throw new ResponseMismatch(`${where}: content-security-policy lacks ${missing.join(', ')}`);
+  if (response.status < 400 && routeFor(method, new URL(url).pathname)?.spec.ok.type === 'bytes') return checkBytes(where, response);
   const text = await response.text();
   if (response.status >= 400) {
     const parsed = responses.error.safeParse(JSON.parse(text || 'null'));
@@ -46,4 +47,11 @@ export async function checkResponse(method: string, url: string, response: Respo
   if (!route.spec.ok.body) return;
   const checked = route.spec.ok.body.safeParse(JSON.parse(text));
   if (!checked.success) throw new ResponseMismatch(`${where}: does not match its schema: ${checked.error.message.slice(0, 600)}`);
+}
+
+/** A file's content: raw bytes, exactly as many as content-length says. */
+async function checkBytes(where: string, response: Response): Promise<void> {
+  if (response.headers.get('content-type') !== 'application/octet-stream') throw new ResponseMismatch(`${where}: content-type is ${response.headers.get('content-type')}, not application/octet-stream`);
+  const length = (await response.arrayBuffer()).byteLength;
+  if (response.headers.get('content-length') !== String(length)) throw new ResponseMismatch(`${where}: content-length ${response.headers.get('content-length')} for ${length} bytes`);
 }

@@ -168,6 +168,8 @@ export interface WorkerdTargetOptions {
   /** Challenge lifetime (default: short, so a test can wait one out). */
   challengeTtlSeconds?: number;
   logLevel?: 'log' | 'warn' | 'error';
+  /** Adds wrangler dev's /__scheduled route, so a test can run the cron's work (server.runScheduled()). */
+  testScheduled?: boolean;
 }
 
 /**
@@ -184,6 +186,7 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
   const worker = await startLocalWorker({
     ...(options.assetsDir ? { assetsDir: options.assetsDir } : {}),
     logLevel: options.logLevel ?? 'warn',
+    testScheduled: options.testScheduled ?? false,
     vars: {
       PARLEY_KDF_OPS_LIMIT: String(kdf.opsLimit),
       PARLEY_KDF_MEMORY_BYTES: String(kdf.memLimitBytes),

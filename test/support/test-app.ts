@@ -10,6 +10,7 @@ import { createOrganisation } from '../../scripts/create-organisation.js';
 import type { KdfParams } from '../../web/protocol/index.js';
 import { signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
+import type { FileStore } from '../../worker/file-store.js';
 
 /** Cheap Argon2id for tests only; production code never sees these numbers by default. */
 export const TEST_KDF: KdfParams = Object.freeze({ opsLimit: 1, memLimitBytes: 64 * 1024 });
@@ -38,6 +39,8 @@ export interface TestApp {
   clock: { now: number };
   /** The server secret this app encrypts TOTP secrets with. */
   serverSecret: Uint8Array;
+  /** The app's own file store, for tests that check what it holds. */
+  files: FileStore;
   /** fetch into the app, recording what it receives. */
   fetch: Fetch;
   api: ApiClient;
@@ -47,7 +50,7 @@ export interface TestApp {
 /** `checkpoint`: holds a request at a named moment, so a test can make a race happen exactly there. */
 export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDeps['checkpoint']): TestApp {
   const clock = { now: Date.UTC(2026, 10, 22, 12, 0, 0) };
-  const { app, database, dbPath, serverSecret, close } = openLocalApp(config, { clock: () => clock.now, ...(checkpoint ? { checkpoint } : {}) });
+  const { app, database, dbPath, serverSecret, files, close } = openLocalApp(config, { clock: () => clock.now, ...(checkpoint ? { checkpoint } : {}) });
   const received: ReceivedRequest[] = [];
   const fetch: Fetch = async (input, init) => {
     const request = new Request(input, init);
@@ -63,7 +66,7 @@ export function makeTestApp(config: AppConfig = TEST_CONFIG, checkpoint?: AppDep
   };
   const api = new ApiClient('http://parley.test', fetch, () => clock.now);
   return {
-    app, database, dbPath, received, clock, serverSecret, fetch, api, close,
+    app, database, dbPath, received, clock, serverSecret, files, fetch, api, close,
   };
 }
 

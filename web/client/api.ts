@@ -47,6 +47,8 @@ export interface ApiRequest {
   path: string;
   /** Sent as the exact bytes given, so a signature over them stays valid. */
   bodyBytes?: Uint8Array;
+  /** The body's type when it is not JSON (a file part: application/octet-stream). */
+  contentType?: string;
   headers?: Record<string, string>;
 }
 
@@ -61,8 +63,22 @@ export class ApiClient {
   ) {}
 
   async request<T>(req: ApiRequest): Promise<T> {
-    const headers: Record<string, string> = { accept: 'application/json', ...req.headers };
-    if (req.bodyBytes) headers['content-type'] = 'application/json';
+    const response = await this.send(req, 'application/json');
+    if (response.status === 204) return undefined as T;
+    return (await response.json().catch(() => null)) as T;
+  }
+
+  /** A route that answers raw bytes (a file's content): its body, streamed. */
+  async stream(req: ApiRequest): Promise<ReadableStream<Uint8Array>> {
+    const response = await this.send(req, 'application/octet-stream, application/json');
+    if (!response.body) throw new ApiRequestError(response.status, 'unknown', 'The answer had no body.');
+    return response.body;
+  }
+
+  /** Sends the request; an answer that is not a success becomes an ApiRequestError. */
+  private async send(req: ApiRequest, accept: string): Promise<Response> {
+    const headers: Record<string, string> = { accept, ...req.headers };
+    if (req.bodyBytes) headers['content-type'] = req.contentType ?? 'application/json';
     const response = await this.fetchImpl(this.baseUrl + req.path, {
       method: req.method,
       headers,
@@ -72,14 +88,11 @@ export class ApiClient {
       referrerPolicy: 'no-referrer',
       cache: 'no-store',
     });
-    if (response.status === 204) return undefined as T;
+    if (response.ok) return response;
     const payload: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      throw new ApiRequestError(response.status, error?.code ?? 'unknown', error?.message ?? `HTTP ${response.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
-    }
-    return payload as T;
+    const error = (payload as { error?: { code?: string; message?: string } } | null)?.error;
+    const retryAfter = Number(response.headers.get('retry-after'));
+    throw new ApiRequestError(response.status, error?.code ?? 'unknown', error?.message ?? `HTTP ${response.status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined);
   }
 
   /** One call to a route of the table: `api.call('GET /api/investigator/cases/:caseId', { params: { caseId }, headers })`. */

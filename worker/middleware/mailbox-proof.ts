@@ -13,12 +13,13 @@ import { SIZES } from '../../web/protocol/labels.js';
 import { findMailbox, type MailboxRow } from '../../db/repo/cases.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
-import { challengeFromHeader, type WorkGate } from '../proof-of-work.js';
+import { challengeFromHeader, type WorkGate, type WorkPaid } from '../proof-of-work.js';
 import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import type { AppDeps } from '../deps.js';
 
-export type MailboxVariables = { mailbox: MailboxRow };
+/** The mailbox the proof opened, and what its challenge's work paid (a message with files may need more). */
+export type MailboxVariables = { mailbox: MailboxRow; work: WorkPaid };
 
 export const PROOF_FAILED_MESSAGE = 'That passphrase did not open a mailbox, or the request expired. Check the passphrase and try again.';
 
@@ -62,6 +63,7 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     // Failures on record mean a locator, hence a throttle key.
     if (hadFailures) await recordSuccess(deps.db, throttle!);
     c.set('mailbox', mailbox);
+    c.set('work', { zeroBits: spent.zeroBits, askedBits: spent.askedBits });
     await next();
   };
 }

@@ -16,7 +16,7 @@ import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
 import type { Member } from '../../db/repo/members.js';
 import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
-import { caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
+import { caseFileParam, caseFilePartParam, caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
@@ -24,6 +24,7 @@ import { requireSigned, requireValidMessageSignature } from '../message-signatur
 import { threadResponseParts, wireMessage } from '../thread-response.js';
 import { publicOrganisationsById } from '../public-organisations.js';
 import { audited } from '../audit.js';
+import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 
 const DEFAULT_PAGE = 50;
@@ -63,13 +64,14 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     const link = await requireValidMessageSignature({ caseId, ...body }, b64ToBytes(body.prev)!, 'organisation', org.signPublicKey);
     const now = deps.clock();
     const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now), link };
+    const files = declareFiles(deps, body.files, { caseId, messageId: body.id, role: 'organisation', day: dayOf(now) });
     const detail: Record<string, string> = body.status ? { message: body.id, status: body.status } : { message: body.id };
     try {
       await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action, subject: caseId, detail }, () =>
-        appendMessageSteps(deps.db, message, body.prev, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }, threadMoved()),
+        [...appendMessageSteps(deps.db, message, body.prev, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }, threadMoved()), ...files],
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
+      if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message or file with this id exists already.');
       throw error;
     }
   }
@@ -165,6 +167,25 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const body = await readJson(c, investigatorReplyBody);
       await appendOrganisationMessage(c.get('investigator'), caseId, body, 'case_reply');
       return c.json({ id: body.id }, 201);
+    })
+    // Files: only on cases the organisation holds; the download of a file's content is a read of the case, audited as one.
+    .put('/:caseId/files/:fileId/parts/:part', async (c) => {
+      const { caseId, fileId, part } = readParams(c, caseFilePartParam);
+      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      return putFilePart(deps, c, caseId, 'organisation', fileId, part);
+    })
+    .get('/:caseId/files/:fileId', async (c) => {
+      const { caseId, fileId } = readParams(c, caseFileParam);
+      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      return fileStatus(deps, c, caseId, fileId);
+    })
+    .get('/:caseId/files/:fileId/content', async (c) => {
+      const { caseId, fileId } = readParams(c, caseFileParam);
+      const investigator = c.get('investigator');
+      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const response = await fileContent(deps, c, caseId, fileId);
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId, detail: { file: fileId } });
+      return response;
     })
     .put('/:caseId/status', async (c) => {
       const { caseId } = readParams(c, caseIdParam);

@@ -1,17 +1,28 @@
-// The reporter's mailbox: a challenge to sign, the thread, and replies. Every route but
-// the challenge needs the mailbox proof.
-import { Hono } from 'hono';
+// The reporter's mailbox: a challenge to sign, the thread, replies, and the case's files (a
+// part each request, worker/file-transfer.ts). Every route but the challenge needs the mailbox
+// proof, which signs each part's bytes too.
+import { Hono, type MiddlewareHandler } from 'hono';
+import type { z } from 'zod';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
 import { ApiError, threadMoved } from '../errors.js';
-import { readJson, isUniqueViolation } from '../validate.js';
-import { replyBody } from '../wire.js';
+import { readJson, readParams, isUniqueViolation } from '../validate.js';
+import { mailboxFileParam, mailboxFilePartParam, replyBody } from '../wire.js';
+import { declaredBytes, declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
+import { requireWorkForFiles } from '../proof-of-work.js';
+import { WORK_TOO_WEAK } from '../middleware/mailbox-proof.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import type { WorkGate } from '../proof-of-work.js';
 import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
+
+/** Path parameters checked before the proof: a malformed one is named, and spends no challenge. */
+const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) => {
+  readParams(c, schema);
+  await next();
+};
 
 export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
   const proof = mailboxProof(deps, work);
@@ -36,8 +47,10 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
     .post('/messages', proof, async (c) => {
       const mailbox = c.get('mailbox');
       const body = await readJson(c, replyBody);
+      requireWorkForFiles(c.get('work'), declaredBytes(body.files), WORK_TOO_WEAK);
       const link = await requireValidMessageSignature({ caseId: mailbox.caseId, ...body }, b64ToBytes(body.prev)!, 'reporter', mailbox.signPublicKey);
       const now = deps.clock();
+      const files = declareFiles(deps, body.files, { caseId: mailbox.caseId, messageId: body.id, role: 'reporter', day: dayOf(now) });
       try {
         await appendMessage(
           deps.db,
@@ -45,11 +58,18 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
           body.prev,
           { lastReporterDay: dayOf(now) },
           threadMoved(),
+          files,
         );
       } catch (error) {
-        if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message with this id exists already.');
+        if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message or file with this id exists already.');
         throw error;
       }
       return c.json({ id: body.id, day: dayOf(now) }, 201);
-    });
+    })
+    .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), proof, async (c) => {
+      const { fileId, part } = readParams(c, mailboxFilePartParam);
+      return putFilePart(deps, c, c.get('mailbox').caseId, 'reporter', fileId, part);
+    })
+    .get('/files/:fileId', paramsFirst(mailboxFileParam), proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
+    .get('/files/:fileId/content', paramsFirst(mailboxFileParam), proof, async (c) => fileContent(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId));
 }

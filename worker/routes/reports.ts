@@ -12,15 +12,19 @@ import { newReference } from '../references.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
 import { findKeyVersion } from '../../db/repo/accounts.js';
-import { requireWorkPaid, type WorkGate } from '../proof-of-work.js';
+import { requireWorkForFiles, requireWorkPaid, type WorkGate } from '../proof-of-work.js';
+import { declaredBytes, declareFiles } from '../file-transfer.js';
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
   return new Hono().post('/', async (c) => {
-    await requireWorkPaid(work, c, 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+    const workRefusal = () => new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+    const paid = await requireWorkPaid(work, c, workRefusal().message);
     const body = await readJson(c, submitReportBody);
+    // Files cost more work, by their size: checked against the same hash, before anything is verified.
+    requireWorkForFiles(paid, declaredBytes(body.report.files), workRefusal);
     const org = await findOrganisation(deps.db, body.orgId);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
     // The report and both sealed case keys must be signed by the new mailbox's key: proof the
@@ -37,6 +41,7 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
     const now = deps.clock();
     const today = dayOf(now);
     const reference = newReference(deps.randomBytes);
+    const files = declareFiles(deps, body.report.files, { caseId: body.caseId, messageId: body.report.id, role: 'reporter', day: today });
     await deps.checkpoint?.('report:before-write');
     try {
       await insertReport(deps.db, {
@@ -51,7 +56,7 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
         },
         orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey, sealSignature: body.orgCaseKey.sealSignature, sealedByOrg: null, sealedByVersion: null },
         firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today, link },
-      }, ORG_KEY_CHANGED);
+      }, ORG_KEY_CHANGED, files);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A report with these identifiers exists already.');
       throw error;

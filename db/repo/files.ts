@@ -1,0 +1,101 @@
+// Files attached to messages: their rows (declared with the message), the parts held, expiry of
+// unfinished uploads, and deleting a case with everything it holds. Rows are removed before
+// the stored parts: a part that lands meanwhile finds its file gone and removes itself
+// (worker/routes/files.ts), so no part outlives its row.
+import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import type { ParleyDb } from '../database.js';
+import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
+import { cases, caseKeys, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
+import type { FileStore } from '../../worker/file-store.js';
+
+export type FileRow = typeof files.$inferSelect;
+
+/** The rows for the files a message declares, and a guard that the case stays within its limit. */
+export function declareFilesSteps(db: ParleyDb, rows: readonly FileRow[], caseFileLimit: number, tooLarge: Error): WriteStep[] {
+  if (rows.length === 0) return [];
+  const caseId = rows[0]!.caseId;
+  const adding = rows.reduce((sum, row) => sum + row.bytes, 0);
+  return [
+    requireThat(sql`(SELECT COALESCE(SUM(${files.bytes}), 0) FROM ${files} WHERE ${files.caseId} = ${caseId}) + ${adding} <= ${caseFileLimit}`, tooLarge),
+    db.insert(files).values([...rows]),
+  ];
+}
+
+export async function findFile(db: ParleyDb, fileId: string): Promise<FileRow | undefined> {
+  return db.select().from(files).where(eq(files.id, fileId)).get();
+}
+
+export async function heldParts(db: ParleyDb, fileId: string): Promise<number[]> {
+  const rows = await db.select({ part: fileParts.part }).from(fileParts).where(eq(fileParts.fileId, fileId)).orderBy(fileParts.part).all();
+  return rows.map((row) => row.part);
+}
+
+export async function partHeld(db: ParleyDb, fileId: string, part: number): Promise<boolean> {
+  return (await db.select({ part: fileParts.part }).from(fileParts).where(and(eq(fileParts.fileId, fileId), eq(fileParts.part, part))).get()) !== undefined;
+}
+
+/**
+ * Records a stored part and marks the file complete once every part is held; refused with
+ * `gone` if the file was removed meanwhile (expired, or its case deleted).
+ */
+export async function recordPart(db: ParleyDb, file: FileRow, part: number, gone: Error): Promise<void> {
+  const count = sql`(SELECT COUNT(*) FROM ${fileParts} WHERE ${fileParts.fileId} = ${file.id})`;
+  await runAtomically(db, [
+    requireThat(sql`EXISTS (SELECT 1 FROM ${files} WHERE ${files.id} = ${file.id})`, gone),
+    db.insert(fileParts).values({ fileId: file.id, part }).onConflictDoNothing(),
+    db.update(files).set({ complete: sql`${count} = ${files.parts}` }).where(eq(files.id, file.id)),
+  ]);
+}
+
+/** The files of these messages, for the thread responses. */
+export async function filesOfMessages(db: ParleyDb, messageIds: readonly string[]): Promise<FileRow[]> {
+  if (messageIds.length === 0) return [];
+  return await db.select().from(files).where(inArray(files.messageId, [...messageIds])).all();
+}
+
+async function removeFiles(store: FileStore, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await store.deleteFile(id);
+}
+
+/** Unfinished uploads declared before `beforeDay` (YYYY-MM-DD), removed with their stored parts. */
+export async function expireIncompleteFiles(db: ParleyDb, store: FileStore, beforeDay: string): Promise<number> {
+  const stale = and(eq(files.complete, false), lt(files.createdDay, beforeDay));
+  const ids = (await db.select({ id: files.id }).from(files).where(stale).all()).map((row) => row.id);
+  const removed: string[] = [];
+  for (const id of ids) {
+    // Each file in a write of its own that asks again: one completed since the look is kept.
+    const completed = new Error('completed meanwhile');
+    try {
+      await runAtomically(db, [
+        requireThat(sql`EXISTS (SELECT 1 FROM ${files} WHERE ${files.id} = ${id} AND ${stale})`, completed),
+        db.delete(fileParts).where(eq(fileParts.fileId, id)),
+        db.delete(files).where(eq(files.id, id)),
+      ]);
+      removed.push(id);
+    } catch (error) {
+      if (error !== completed) throw error;
+    }
+  }
+  await removeFiles(store, removed);
+  return removed.length;
+}
+
+/**
+ * A case and all it holds: messages, sealed keys, offers, its mailbox, its files and every
+ * stored part, then the case row (for retention, issue 15). The audit log keeps its entries:
+ * they name the case id and never its content.
+ */
+export async function deleteCase(db: ParleyDb, store: FileStore, caseId: string): Promise<void> {
+  const ids = (await db.select({ id: files.id }).from(files).where(eq(files.caseId, caseId)).all()).map((row) => row.id);
+  const ofCase = sql`(SELECT ${files.id} FROM ${files} WHERE ${files.caseId} = ${caseId})`;
+  await runAtomically(db, [
+    db.delete(fileParts).where(sql`${fileParts.fileId} IN ${ofCase}`),
+    db.delete(files).where(eq(files.caseId, caseId)),
+    db.delete(messages).where(eq(messages.caseId, caseId)),
+    db.delete(caseKeys).where(eq(caseKeys.caseId, caseId)),
+    db.delete(caseTransfers).where(eq(caseTransfers.caseId, caseId)),
+    db.delete(mailboxes).where(eq(mailboxes.caseId, caseId)),
+    db.delete(cases).where(eq(cases.id, caseId)),
+  ]);
+  await removeFiles(store, ids);
+}
