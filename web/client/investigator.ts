@@ -240,11 +240,11 @@ async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: s
 }
 
 /** What the server says it holds of one declared file. */
-export interface WireFileState { id: string; bytes: number; complete: boolean }
+export type WireFileState = CaseDetail['messages'][number]['files'][number];
 
 /** The case's summary; its status is the one the organisation's signed messages give, not the server's copy. */
 function openedCase(detail: CaseDetail, caseKey: Uint8Array, status: CaseStatus) {
-  const files = new Map(detail.messages.map((m) => [m.id, (m as { files?: WireFileState[] }).files ?? []]));
+  const files = new Map(detail.messages.map((m) => [m.id, m.files]));
   return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey, files };
 }
 

@@ -10,7 +10,7 @@ import { fileCipherLength } from '../protocol/file-lengths.js';
 import { BlobSink } from '../ui/blob-sink.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
-import { caseFileAccess, downloadFile, uploadFile } from './files-until-merge.js';
+import { caseFileAccess, downloadFile, uploadFile } from '../client/files.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
 const api = new ApiClient(self.location.origin);
