@@ -8,9 +8,8 @@ import type { OutgoingFile } from '../engine-api.js';
 import { fileSizeLabel } from '../labels.js';
 import type { Cleaned, Finding } from '../../files/index.js';
 import { loadFileCleaner } from '../../files/load-page.js';
-
-/** The protocol's limit on files in one message (documents.ts). */
-export const MAX_FILES_PER_MESSAGE = 20;
+// documents.ts itself, not the protocol index: the page bundle stays free of libsodium.
+import { MAX_ATTACHMENTS } from '../../protocol/documents.js';
 
 const FINDING_KEYS: Record<Finding, MessageKey> = {
   location: 'case.files.finding.location',
@@ -85,8 +84,8 @@ export function replyFiles(announce: (text: string) => void): ReplyFiles {
     problem.textContent = '';
     const picked = [...(input.files ?? [])];
     input.value = '';
-    if (chosen.length + picked.length > MAX_FILES_PER_MESSAGE) {
-      problem.textContent = t('case.files.tooMany', { count: MAX_FILES_PER_MESSAGE });
+    if (chosen.length + picked.length > MAX_ATTACHMENTS) {
+      problem.textContent = t('case.files.tooMany', { count: MAX_ATTACHMENTS });
       return;
     }
     cleaning++;
