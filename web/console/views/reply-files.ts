@@ -9,7 +9,7 @@ import { fileSizeLabel } from '../labels.js';
 import type { Cleaned, Finding } from '../../files/index.js';
 import { loadFileCleaner } from '../../files/load-page.js';
 // documents.ts itself, not the protocol index: the page bundle stays free of libsodium.
-import { MAX_ATTACHMENTS } from '../../protocol/documents.js';
+import { isAttachmentType, MAX_ATTACHMENTS } from '../../protocol/documents.js';
 
 const FINDING_KEYS: Record<Finding, MessageKey> = {
   location: 'case.files.finding.location',
@@ -115,7 +115,7 @@ export function replyFiles(announce: (text: string) => void): ReplyFiles {
     busy: () => cleaning > 0,
     files: () => chosen.map((c, index) => c.cleaned.outcome === 'cleaned'
       ? { bytes: c.cleaned.bytes, name: nameOf(c, index), type: c.cleaned.type }
-      // A type that cannot be cleaned goes as it is, as the list warned; its type is the browser's guess.
-      : { bytes: c.source, name: nameOf(c, index), type: c.source.type || 'application/octet-stream' }),
+      // A type that cannot be cleaned goes as it is, as the list warned; its type is the browser's guess, if the protocol takes it.
+      : { bytes: c.source, name: nameOf(c, index), type: isAttachmentType(c.source.type) ? c.source.type : 'application/octet-stream' }),
   };
 }
