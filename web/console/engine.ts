@@ -7,10 +7,9 @@ import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCase
 import { fetchInstanceConfig } from '../client/reporter.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
-import { BlobSink } from '../ui/blob-sink.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
-import { caseFileAccess, downloadFile, uploadFile } from '../client/files.js';
+import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
 const api = new ApiClient(self.location.origin);
@@ -273,14 +272,7 @@ const handlers: ConsoleEngine = {
     withSession(async (s) => {
       const secret = fileSecrets.get(`${caseId}/${fileId}`);
       if (!secret) throw Object.assign(new Error('Open the case again to download this file.'), { code: 'not_found' });
-      const sink = new BlobSink();
-      try {
-        await downloadFile(api, caseFileAccess(s, caseId), secret, sink.push, progressNotices((done, total) => ({ kind: 'download', fileId, done, total })));
-      } catch (error) {
-        sink.discard();
-        throw error;
-      }
-      return sink.finish();
+      return downloadFileAsBlob(api, caseFileAccess(s, caseId), secret, progressNotices((done, total) => ({ kind: 'download', fileId, done, total })));
     }),
 
   setStatus: (caseId: string, status: CaseStatus) =>

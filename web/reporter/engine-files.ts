@@ -5,7 +5,7 @@
 // each part resumable, with progress told to the page as notices.
 import { attachmentFor, fileCipherLength, fileSecretOf, isAttachmentType, newFileSecret, wipe, type AttachmentDescriptor, type FileSecret } from '../protocol/index.js';
 import type { ApiClient } from '../client/api.js';
-import { downloadFile, uploadFile, type FileAccess } from '../client/files.js';
+import { downloadFileAsBlob, uploadFile, type FileAccess } from '../client/files.js';
 import { notifyPage } from '../ui/engine-rpc.js';
 import { loadFileCleaner } from '../files/load-page.js';
 import type { FileChoice, PreparedFile, TransferNotice, UploadItem, UploadOutcome } from './engine-api.js';
@@ -119,11 +119,9 @@ export function filesOutstanding(): boolean {
 /** A file of a message, fetched and decrypted here, as opaque bytes for the page to offer as a download (never to show). */
 export async function fetchAttached(api: ApiClient, access: FileAccess, attachment: AttachmentDescriptor): Promise<Blob> {
   const secret: FileSecret = fileSecretOf(attachment);
-  const pieces: Uint8Array<ArrayBuffer>[] = [];
   try {
-    await downloadFile(api, access, secret, (piece) => pieces.push(piece as Uint8Array<ArrayBuffer>), (done, total) => tell(attachment.id, 'down', done, total));
+    return await downloadFileAsBlob(api, access, secret, (done, total) => tell(attachment.id, 'down', done, total));
   } finally {
     wipe(secret.key);
   }
-  return new Blob(pieces, { type: UNKNOWN_TYPE });
 }
