@@ -85,11 +85,17 @@ describe('an upload whose server is killed half-way', () => {
 });
 
 describe('files in the Node database', () => {
-  async function reportWithUploadedFile(app: TestApp, size = FILE_PART_BYTES + 10) {
+  /** A report declaring one file of `size` stored bytes, nothing of it uploaded yet. */
+  async function reportWithFile(app: TestApp, size: number, text = 'With a file.') {
     const file = testFile(size);
-    const draft = await draftReport(app.api, 'With a file.');
+    const draft = await draftReport(app.api, text);
     draft.submission.report.files = declared(file);
     await submitReport(app.api, draft.submission);
+    return { file, draft };
+  }
+
+  async function reportWithUploadedFile(app: TestApp, size = FILE_PART_BYTES + 10) {
+    const { file, draft } = await reportWithFile(app, size);
     await uploadParts(app.api, mailboxFileAccess(draft.keys), file.id, async (part) => partOf(file, part), undefined, FAST_RETRY);
     return { file, draft };
   }
@@ -138,10 +144,7 @@ describe('files in the Node database', () => {
   it('stores the same part sent twice at once once, and both senders are told it is held', async () => {
     t = makeTestApp();
     await addOrganisation(t, 'Unit', 'alice');
-    const file = testFile(10);
-    const draft = await draftReport(t.api, 'Twice at once.');
-    draft.submission.report.files = declared(file);
-    await submitReport(t.api, draft.submission);
+    const { file, draft } = await reportWithFile(t, 10, 'Twice at once.');
     const other = new Uint8Array(randomBytes(file.bytes));
     const access = mailboxFileAccess(draft.keys);
     const put = (bytes: Uint8Array) => access.send(t!.api, { method: 'PUT', path: `/api/mailbox/files/${file.id}/parts/0`, bodyBytes: bytes, contentType: 'application/octet-stream' }, 'json');
@@ -156,10 +159,7 @@ describe('files in the Node database', () => {
   it('removes a part that lands after its case was deleted', async () => {
     t = makeTestApp();
     await addOrganisation(t, 'Unit', 'alice');
-    const file = testFile(10);
-    const draft = await draftReport(t.api, 'Deleted under the upload.');
-    draft.submission.report.files = declared(file);
-    await submitReport(t.api, draft.submission);
+    const { file, draft } = await reportWithFile(t, 10, 'Deleted under the upload.');
     // The case goes (rows and stored parts) between the route's look-up and its store write: the
     // part is stored after all, its record is refused, and the route takes it out again.
     const store = databaseFileStore(t.database.db);
