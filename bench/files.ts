@@ -9,7 +9,6 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { ApiClient } from '../web/client/api.js';
 import { downloadParts, mailboxFileAccess, uploadParts, type FileAccess } from '../web/client/file-transfer.js';
@@ -20,6 +19,7 @@ import { bytesToB64 } from '../web/protocol/index.js';
 import { forceEngineForTests } from '../web/protocol/sodium.js';
 import { makeSubmission, reportOfSize, withBenchInstance, type BenchInstance } from './instance.js';
 import { fmt, machineLine, median, noteLine, pct, publish } from './report.js';
+import { bundleBenchPage } from './page-bundle.js';
 
 const { values } = parseArgs({
   options: {
@@ -225,20 +225,10 @@ interface HeapPhase { ms: number; startUsed: number; peakUsed: number; startBack
 interface FilesPage { parleyFiles: { prepare(size: number): Promise<void>; upload(): Promise<number>; download(): Promise<number>; check(): Promise<boolean> } }
 
 async function buildPage(dir: string): Promise<{ path: string; bytes: number }> {
-  const result = await build({
-    entryPoints: [join(import.meta.dirname, 'files-page.ts')],
-    bundle: true,
-    format: 'esm',
-    target: ['es2022', 'chrome110'],
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-    // As in scripts/build-web.ts: libsodium's loader names Node modules behind runtime checks.
-    external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
-  });
+  const bundle = await bundleBenchPage('files-page.ts');
   const path = join(dir, 'files-page.js');
-  writeFileSync(path, result.outputFiles[0]!.contents);
-  return { path, bytes: result.outputFiles[0]!.contents.length };
+  writeFileSync(path, bundle);
+  return { path, bytes: bundle.length };
 }
 
 async function inChromium(instance: BenchInstance, bundleBytes: number): Promise<HeapRun> {
