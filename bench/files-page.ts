@@ -5,7 +5,7 @@
 import { ApiClient } from '../web/client/api.js';
 import { downloadFile, mailboxFileAccess, uploadFile } from '../web/client/files.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../web/client/reporter.js';
-import { attachmentFor, fileCipherLength, newFileSecret, type FileSecret } from '../web/protocol/file-crypto.js';
+import { attachmentFor, encryptFilePart, FILE_CHUNK_BYTES, FILE_PART_CHUNKS, fileCipherLength, filePartCount, newFileSecret, type FileSecret } from '../web/protocol/file-crypto.js';
 import { bytesToB64, generatePassphrase, sodiumReady, type MailboxKeys } from '../web/protocol/index.js';
 
 /** Folding the download's pieces into the Blob every few MiB keeps no more than that in page memory. */
@@ -37,11 +37,32 @@ async function prepare(size: number): Promise<void> {
   downloaded = undefined;
 }
 
-async function upload(): Promise<number> {
+/** Reads a stretch of the content Blob, adding the time it took to `spent.ms`. */
+function blobReader(content: Blob, spent: { ms: number }) {
+  return async (from: number, to: number) => {
+    const start = performance.now();
+    const bytes = new Uint8Array(await content.slice(from, to).arrayBuffer());
+    spent.ms += performance.now() - start;
+    return bytes;
+  };
+}
+
+/** The whole upload's time, and how much of it went on reading the Blob. */
+async function upload(): Promise<{ ms: number; readMs: number }> {
   const { keys, file, content } = prepared!;
+  const reading = { ms: 0 };
   const start = performance.now();
-  await uploadFile(api, mailboxFileAccess(keys), file, async (from, to) => new Uint8Array(await content.slice(from, to).arrayBuffer()));
-  return performance.now() - start;
+  await uploadFile(api, mailboxFileAccess(keys), file, blobReader(content, reading));
+  return { ms: performance.now() - start, readMs: reading.ms };
+}
+
+/** Encryption alone in this page: the first `parts` parts of the file (read, then encrypted), MiB/s of content. */
+async function encryptionRate(parts: number): Promise<number> {
+  const { file, content } = prepared!;
+  const reading = { ms: 0 };
+  const start = performance.now();
+  for (let part = 0; part < Math.min(parts, filePartCount(fileCipherLength(file.size))); part++) await encryptFilePart(file, part, blobReader(content, reading));
+  return Math.min(content.size, parts * FILE_PART_CHUNKS * FILE_CHUNK_BYTES) / 1024 ** 2 / ((performance.now() - start - reading.ms) / 1000);
 }
 
 async function download(): Promise<number> {
@@ -70,4 +91,4 @@ async function check(): Promise<boolean> {
   return true;
 }
 
-(globalThis as unknown as { parleyFiles: unknown }).parleyFiles = { prepare, upload, download, check };
+(globalThis as unknown as { parleyFiles: unknown }).parleyFiles = { prepare, upload, download, check, encryptionRate };

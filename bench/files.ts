@@ -220,9 +220,11 @@ function transferRows(results: Map<number, Record<Transfer, number[]>>): string 
 
 // ---- Chromium: 100 MiB up and down, the page's heap sampled ----
 
-interface HeapRun { version: string; bundleBytes: number; upload: HeapPhase; download: HeapPhase; correct: boolean }
-interface HeapPhase { ms: number; startUsed: number; peakUsed: number; startBacking: number; peakBacking: number; samples: number }
-interface FilesPage { parleyFiles: { prepare(size: number): Promise<void>; upload(): Promise<number>; download(): Promise<number>; check(): Promise<boolean> } }
+interface HeapRun { version: string; bundleBytes: number; upload: HeapPhase; download: HeapPhase; correct: boolean; uploadReadMs: number; encryptMiBps: number }
+interface HeapPhase { ms: number; startUsed: number; peakUsed: number; startBacking: number; peakBacking: number; peakLiveBacking: number; samples: number }
+interface FilesPage { parleyFiles: { prepare(size: number): Promise<void>; upload(): Promise<{ ms: number; readMs: number }>; download(): Promise<number>; check(): Promise<boolean>; encryptionRate(parts: number): Promise<number> } }
+/** Every this many samples, a full collection first: what is still referenced, not garbage awaiting V8's next collection. */
+const LIVE_EVERY = 10;
 
 async function buildPage(dir: string): Promise<{ path: string; bytes: number }> {
   const bundle = await bundleBenchPage('files-page.ts');
@@ -249,13 +251,17 @@ async function inChromium(instance: BenchInstance, bundleBytes: number): Promise
       const start = await cdp.send('Runtime.getHeapUsage');
       let peakUsed = start.usedSize;
       let peakBacking = start.backingStorageSize ?? 0;
+      let peakLiveBacking = peakBacking;
       let samples = 0;
       let running = true;
       const sampler = (async () => {
         while (running) {
+          const live = samples % LIVE_EVERY === LIVE_EVERY - 1;
+          if (live) await cdp.send('HeapProfiler.collectGarbage');
           const usage = await cdp.send('Runtime.getHeapUsage');
           peakUsed = Math.max(peakUsed, usage.usedSize);
           peakBacking = Math.max(peakBacking, usage.backingStorageSize ?? 0);
+          if (live) peakLiveBacking = Math.max(peakLiveBacking, usage.backingStorageSize ?? 0);
           samples++;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
@@ -263,12 +269,18 @@ async function inChromium(instance: BenchInstance, bundleBytes: number): Promise
       const ms = await run();
       running = false;
       await sampler;
-      return { ms, startUsed: start.usedSize, peakUsed, startBacking: start.backingStorageSize ?? 0, peakBacking, samples };
+      return { ms, startUsed: start.usedSize, peakUsed, startBacking: start.backingStorageSize ?? 0, peakBacking, peakLiveBacking, samples };
     };
-    const upload = await phase(() => page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.upload()));
+    let uploadReadMs = 0;
+    const upload = await phase(async () => {
+      const { ms, readMs } = await page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.upload());
+      uploadReadMs = readMs;
+      return ms;
+    });
     const download = await phase(() => page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.download()));
     const correct = await page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.check());
-    return { version: browser.version(), bundleBytes, upload, download, correct };
+    const encryptMiBps = await page.evaluate((parts) => (globalThis as unknown as FilesPage).parleyFiles.encryptionRate(parts), 8);
+    return { version: browser.version(), bundleBytes, upload, download, correct, uploadReadMs, encryptMiBps };
   } finally {
     await browser.close();
   }
@@ -276,7 +288,7 @@ async function inChromium(instance: BenchInstance, bundleBytes: number): Promise
 
 function heapRows(run: HeapRun): string {
   const row = (name: string, p: HeapPhase) =>
-    `| ${name} | ${fmt((BROWSER_MIB / p.ms) * 1000)} | ${fmt(p.startUsed / MIB)} | ${fmt((p.peakUsed - p.startUsed) / MIB)} | ${fmt(p.startBacking / MIB)} | ${fmt((p.peakBacking - p.startBacking) / MIB)} | ${pct((Math.max(p.peakUsed - p.startUsed, 0) + Math.max(p.peakBacking - p.startBacking, 0)) / (BROWSER_MIB * MIB))} | ${p.samples} |`;
+    `| ${name} | ${fmt((BROWSER_MIB / p.ms) * 1000)} | ${fmt(p.startUsed / MIB)} | ${fmt((p.peakUsed - p.startUsed) / MIB)} | ${fmt(p.startBacking / MIB)} | ${fmt((p.peakBacking - p.startBacking) / MIB)} | ${fmt((p.peakLiveBacking - p.startBacking) / MIB)} | ${pct((Math.max(p.peakUsed - p.startUsed, 0) + Math.max(p.peakLiveBacking - p.startBacking, 0)) / (BROWSER_MIB * MIB))} | ${p.samples} |`;
   return [row('upload (uploadFile from a Blob)', run.upload), row('download (downloadFile into a Blob)', run.download)].join('\n');
 }
 
@@ -346,9 +358,11 @@ ${mix}
 
 ${heap ? `bench/files-page.ts (the real client modules, bundled by esbuild: ${fmt(heap.bundleBytes / 1024)} KiB) served by the bench server from the API's origin: a report declaring the file (\`submitReport\`), then \`uploadFile\` reading the content from a Blob part by part, then \`downloadFile\` with the pieces folded into a Blob every 4 MiB. Before each phase a full collection (\`HeapProfiler.collectGarbage\`); during it \`Runtime.getHeapUsage\` every 20 ms over CDP: the V8 heap's used size and the ArrayBuffer backing store (where byte arrays live). The download ${heap.correct ? 'equals' : '**does not equal**'} the content (size, and 64 KiB at its start, middle and end).
 
-| phase | MiB/s | heap at start MiB | heap peak − start MiB | array buffers at start MiB | array buffers peak − start MiB | (both peaks − start) / file size | samples |
-|---|---|---|---|---|---|---|---|
-${heapRows(heap)}` : `Not measured: ${heapProblem}.`}
+| phase | MiB/s | heap at start MiB | heap peak − start MiB | array buffers at start MiB | array buffers peak − start MiB | live array buffers peak − start MiB | (heap + live array buffers) peak − start / file size | samples |
+|---|---|---|---|---|---|---|---|---|
+${heapRows(heap)}
+
+"Array buffers peak" counts garbage V8 has not collected yet (it collects when enough external memory has been allocated since the last time); "live" samples (every ${LIVE_EVERY}th, after a full collection) count only what the page still references. Of the upload's ${fmt(heap.upload.ms / 1000)} s, ${fmt(heap.uploadReadMs / 1000)} s went on reading the Blob; encryption alone in this page (the first 8 parts, \`encryptFilePart\`): ${fmt(heap.encryptMiBps)} MiB/s.` : `Not measured: ${heapProblem}.`}
 
 Whole command: ${fmt((performance.now() - started) / 1000)} s.`;
     publish('files', markdown, values);
