@@ -5,7 +5,7 @@
 import { ApiClient } from '../web/client/api.js';
 import { downloadFile, mailboxFileAccess, uploadFile } from '../web/client/files.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../web/client/reporter.js';
-import { attachmentFor, encryptFilePart, FILE_CHUNK_BYTES, FILE_PART_CHUNKS, fileCipherLength, filePartCount, newFileSecret, type FileSecret } from '../web/protocol/file-crypto.js';
+import { attachmentFor, encryptFilePart, FILE_CHUNK_BYTES, FILE_PART_BYTES, FILE_PART_CHUNKS, fileCipherLength, filePartCount, newFileSecret, type FileSecret } from '../web/protocol/file-crypto.js';
 import { bytesToB64, generatePassphrase, sodiumReady, type MailboxKeys } from '../web/protocol/index.js';
 
 /** Folding the download's pieces into the Blob every few MiB keeps no more than that in page memory. */
@@ -56,6 +56,22 @@ async function upload(): Promise<{ ms: number; readMs: number }> {
   return { ms: performance.now() - start, readMs: reading.ms };
 }
 
+/** The same number of parts, of the same lengths, PUT from this page to the bench server's bare route: the reference for the upload. */
+async function bareUpload(): Promise<number> {
+  const { file, content } = prepared!;
+  const cipherBytes = fileCipherLength(file.size);
+  const id = crypto.randomUUID();
+  const start = performance.now();
+  for (let part = 0; part < filePartCount(cipherBytes); part++) {
+    const from = part * FILE_PART_BYTES;
+    const body = await content.slice(from % content.size, from % content.size + Math.min(FILE_PART_BYTES, cipherBytes - from)).arrayBuffer();
+    await fetch(`/bench/parts/${id}/${part}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body });
+  }
+  const ms = performance.now() - start;
+  await fetch(`/bench/parts/${id}`, { method: 'DELETE' });
+  return ms;
+}
+
 /** Encryption alone in this page: the first `parts` parts of the file (read, then encrypted), MiB/s of content. */
 async function encryptionRate(parts: number): Promise<number> {
   const { file, content } = prepared!;
@@ -91,4 +107,4 @@ async function check(): Promise<boolean> {
   return true;
 }
 
-(globalThis as unknown as { parleyFiles: unknown }).parleyFiles = { prepare, upload, download, check, encryptionRate };
+(globalThis as unknown as { parleyFiles: unknown }).parleyFiles = { prepare, upload, bareUpload, download, check, encryptionRate };

@@ -220,9 +220,9 @@ function transferRows(results: Map<number, Record<Transfer, number[]>>): string 
 
 // ---- Chromium: 100 MiB up and down, the page's heap sampled ----
 
-interface HeapRun { version: string; bundleBytes: number; upload: HeapPhase; download: HeapPhase; correct: boolean; uploadReadMs: number; encryptMiBps: number }
+interface HeapRun { version: string; bundleBytes: number; upload: HeapPhase; download: HeapPhase; correct: boolean; uploadReadMs: number; encryptMiBps: number; bareUploadMs: number }
 interface HeapPhase { ms: number; startUsed: number; peakUsed: number; startBacking: number; peakBacking: number; peakLiveBacking: number; samples: number }
-interface FilesPage { parleyFiles: { prepare(size: number): Promise<void>; upload(): Promise<{ ms: number; readMs: number }>; download(): Promise<number>; check(): Promise<boolean>; encryptionRate(parts: number): Promise<number> } }
+interface FilesPage { parleyFiles: { prepare(size: number): Promise<void>; upload(): Promise<{ ms: number; readMs: number }>; bareUpload(): Promise<number>; download(): Promise<number>; check(): Promise<boolean>; encryptionRate(parts: number): Promise<number> } }
 /** Every this many samples, a full collection first: what is still referenced, not garbage awaiting V8's next collection. */
 const LIVE_EVERY = 10;
 
@@ -280,7 +280,8 @@ async function inChromium(instance: BenchInstance, bundleBytes: number): Promise
     const download = await phase(() => page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.download()));
     const correct = await page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.check());
     const encryptMiBps = await page.evaluate((parts) => (globalThis as unknown as FilesPage).parleyFiles.encryptionRate(parts), 8);
-    return { version: browser.version(), bundleBytes, upload, download, correct, uploadReadMs, encryptMiBps };
+    const bareUploadMs = await page.evaluate(() => (globalThis as unknown as FilesPage).parleyFiles.bareUpload());
+    return { version: browser.version(), bundleBytes, upload, download, correct, uploadReadMs, encryptMiBps, bareUploadMs };
   } finally {
     await browser.close();
   }
@@ -362,7 +363,7 @@ ${heap ? `bench/files-page.ts (the real client modules, bundled by esbuild: ${fm
 |---|---|---|---|---|---|---|---|---|
 ${heapRows(heap)}
 
-"Array buffers peak" counts garbage V8 has not collected yet (it collects when enough external memory has been allocated since the last time); "live" samples (every ${LIVE_EVERY}th, after a full collection) count only what the page still references. Of the upload's ${fmt(heap.upload.ms / 1000)} s, ${fmt(heap.uploadReadMs / 1000)} s went on reading the Blob; encryption alone in this page (the first 8 parts, \`encryptFilePart\`): ${fmt(heap.encryptMiBps)} MiB/s.` : `Not measured: ${heapProblem}.`}
+"Array buffers peak" counts garbage V8 has not collected yet (it collects when enough external memory has been allocated since the last time); "live" samples (every ${LIVE_EVERY}th, after a full collection) count only what the page still references. Of the upload's ${fmt(heap.upload.ms / 1000)} s, ${fmt(heap.uploadReadMs / 1000)} s went on reading the Blob; encryption alone in this page (the first 8 parts, \`encryptFilePart\`): ${fmt(heap.encryptMiBps)} MiB/s. For reference, the same parts PUT from this page to the bare route (read from the Blob, not encrypted, no proof): ${fmt((BROWSER_MIB / heap.bareUploadMs) * 1000)} MiB/s, so the page's upload runs at ${fmt(heap.bareUploadMs / heap.upload.ms)} of the bare rate.` : `Not measured: ${heapProblem}.`}
 
 Whole command: ${fmt((performance.now() - started) / 1000)} s.`;
     publish('files', markdown, values);
