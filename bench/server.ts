@@ -1,16 +1,18 @@
 // The server under load, started by instance.ts through scripts/lib/server-process.ts: the real
 // app (createApp over a better-sqlite3 file opened as `npm start` opens it) plus bench-only
 // routes on the same server and runtime: /bench/bare, a minimal Hono JSON route to compare
-// against; /bench/parts, bare file parts kept in memory (PUT a part, GET them all back, DELETE),
-// to compare the file routes against; /bench/page, a page bundle named by BENCH_PAGE_BUNDLE,
-// served from the API's own origin; and /bench/stats, this process's CPU time and memory.
-// Binds 127.0.0.1; stops on SIGTERM, when its parent goes, or after --max-seconds.
+// against; /bench/limit/*, the same stack doing only each hot route's irreducible work
+// (limit.ts); /bench/parts, bare file parts kept in memory (PUT a part, GET them all back,
+// DELETE), to compare the file routes against; /bench/page, a page bundle named by
+// BENCH_PAGE_BUNDLE, served from the API's own origin; and /bench/stats, this process's CPU time
+// and memory. Binds 127.0.0.1; stops on SIGTERM, when its parent goes, or after --max-seconds.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openLocalApp } from '../scripts/lib/local-app.js';
 import { BENCH_CONFIG } from './instance.js';
+import { limitRoutes } from './limit.js';
 
 export interface ServerStats {
   cpuUserMicros: number;
@@ -63,10 +65,11 @@ const bench = new Hono()
     const stats: ServerStats = { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
     if (c.req.query('reset')) windowPeakRss = rss;
     return c.json(stats);
-  });
+  })
+  .route('/', limitRoutes(local.database.sqlite, local.serverSecret));
 
 // One fetch handler for both apps, so the bare route pays the same server and dispatch cost.
-const fetch = (request: Request, env: unknown) => (new URL(request.url).pathname.startsWith('/bench/') ? bench.fetch(request) : local.app.fetch(request, env));
+const fetch = (request: Request, env: unknown) => (new URL(request.url).pathname.startsWith('/bench/') ? bench.fetch(request, env) : local.app.fetch(request, env));
 const server: ServerType = await new Promise((resolve) => {
   const s = serve({ fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
 });

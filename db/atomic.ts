@@ -1,6 +1,7 @@
 // Writes that must land together. D1 has no interactive transactions, so there the
 // statements go in one db.batch (which D1 runs as a transaction); on better-sqlite3 they
-// run inside a synchronous transaction on the same connection.
+// run inside a synchronous transaction on the same connection, shared with the other writes
+// of the same event-loop turn (group-commit.ts: one fsync for all, each answered after it).
 //
 // A check that must hold when the write lands (not merely when a route looked) goes into the
 // same write as a guard: requireThat(condition, refusal). The guard inserts into write_guards
@@ -11,6 +12,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { ParleyDb } from './database.js';
 import { writeGuards } from './schema.js';
+import { commitGrouped } from './group-commit.js';
 
 export type Runnable = BatchItem<'sqlite'> & { run(): unknown };
 
@@ -49,8 +51,7 @@ export async function runAtomically(db: ParleyDb, steps: readonly WriteStep[]): 
       await batchable.batch(statements);
       return;
     }
-    const syncDb = db as unknown as { transaction(run: () => void): void };
-    syncDb.transaction(() => {
+    await inOneCommit(db, () => {
       for (const statement of statements) statement.run();
     });
   } catch (error) {
@@ -59,4 +60,14 @@ export async function runAtomically(db: ParleyDb, steps: readonly WriteStep[]): 
     if (step && isGuard(step)) throw step.refusal;
     throw error;
   }
+}
+
+/**
+ * Runs `work` as one commit: on better-sqlite3 (whose queries run synchronously) in the next
+ * group commit, so it is answered once on disk; on D1, where each statement commits by itself, as is.
+ */
+export async function inOneCommit<T>(db: ParleyDb, work: () => T): Promise<Awaited<T>> {
+  const sqlite = (db as unknown as { $client?: Parameters<typeof commitGrouped>[0] }).$client;
+  if (sqlite && typeof (sqlite as { transaction?: unknown }).transaction === 'function') return commitGrouped(sqlite, work) as Promise<Awaited<T>>;
+  return await work();
 }

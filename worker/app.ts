@@ -1,10 +1,10 @@
 // The app factory: one Hono app from its dependencies, used by both entry points (Node
 // with better-sqlite3, Workers with D1) and by the tests.
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { ApiError, errorResponse, handleError } from './errors.js';
 import type { AppDeps } from './deps.js';
 import { securityHeaders } from './middleware/security-headers.js';
+import { limitBody } from './request-body.js';
 import { configRoutes } from './routes/config.js';
 import { reportRoutes } from './routes/reports.js';
 import { mailboxRoutes } from './routes/mailbox.js';
@@ -24,8 +24,7 @@ const FILE_PART_PATH = /^\/api\/(mailbox|investigator\/cases\/[^/]+)\/files\/[^/
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
-  const limitTo = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)) });
+  const limitTo = (maxSize: number) => limitBody(maxSize, (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)));
   // Every body is small: a key rotation carries one keyring per member (about 250 bytes each),
   // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation"). File parts alone are
   // larger, and have their own exact limit: one part (the route checks its exact length).

@@ -9,6 +9,7 @@ import { FILE_PART_BYTES, filePartCount, filePartLength } from '../web/protocol/
 import { findFile, heldParts, partHeld, recordPart, declareFilesSteps, type FileRow } from '../db/repo/files.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
+import { requestBody } from './request-body.js';
 import type { AppDeps } from './deps.js';
 import type { FileDeclarations } from './wire.js';
 
@@ -53,7 +54,8 @@ export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sid
   const file = await fileOfCase(deps, caseId, fileId);
   if (file.role !== side) throw new ApiError('forbidden', 'This file was attached by the other side; only its sender uploads it.');
   if (part >= file.parts) throw new ApiError('invalid_parameter', `part: this file has parts 0 to ${file.parts - 1}.`);
-  const bytes = new Uint8Array(await c.req.arrayBuffer());
+  // The one read of the body: the mailbox proof has hashed the same bytes (worker/request-body.ts).
+  const bytes = await requestBody(c);
   const expected = filePartLength(file.bytes, part);
   if (bytes.length !== expected) throw new ApiError('invalid_body', `body: part ${part} of this file is exactly ${expected} bytes.`);
   if (await partHeld(deps.db, file.id, part)) return c.body(null, 204);

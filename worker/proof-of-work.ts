@@ -3,11 +3,14 @@
 // Issuing a challenge writes nothing (challenge-token.ts). Spending one is checked cheapest
 // first: its MAC and expiry, then the work (one SHA-256) against the difficulty asked *now*,
 // and only then, work paid, is it remembered as spent (one row, so it cannot be spent twice).
+// A report submission remembers it in the report's own write (one commit, issue 16), and on
+// its own only when the submission is refused after the work checked out.
 // Difficulty rises with the intake of the last minute, counted in memory: a count per minute
 // kept in the database would date each report finer than the day (issue 11).
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
-import { recordSpentChallenge } from '../db/repo/challenges.js';
+import { challengeSpent, recordSpentChallenge, spendChallengeSteps, type SpentChallenge } from '../db/repo/challenges.js';
+import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
 import { storageFault } from './storage-faults.js';
 import { sha256, sha256B64 } from './server-crypto.js';
@@ -84,7 +87,11 @@ const NO_WORK: WorkPaid = { zeroBits: 0, askedBits: 0 };
 export interface WorkGate {
   /** A fresh challenge and the difficulty asked now. */
   issue(): Promise<{ challenge: string; expiresInSeconds: number; workBits: number }>;
-  /** Spends a challenge if it is live, unspent and carries enough work for the load now. */
+  /** Checks a challenge is live and carries enough work for the load now, writing nothing: the spend to remember. */
+  check(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<({ ok: true; spent: SpentChallenge } & WorkPaid) | { ok: false; refusal: SpendRefusal }>;
+  /** Remembers a checked challenge as spent; false if it was spent before. */
+  remember(spent: SpentChallenge): Promise<boolean>;
+  /** Spends a challenge if it is live, unspent and carries enough work for the load now (check, then remember). */
   spend(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<({ ok: true } & WorkPaid) | { ok: false; refusal: SpendRefusal }>;
   /** Whether work is asked at all (PARLEY_WORK_BITS=0 turns it off). */
   readonly required: boolean;
@@ -103,7 +110,7 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       const challenge = await issueChallenge(await key, { expiresAtMs: now + deps.config.challengeTtlMs, workBits }, deps.randomBytes);
       return { challenge: bytesToB64(challenge), expiresInSeconds: Math.floor(deps.config.challengeTtlMs / 1000), workBits };
     },
-    async spend(challenge, nonceHeader) {
+    async check(challenge, nonceHeader) {
       const now = deps.clock();
       // readChallenge refuses a challenge of the wrong length itself.
       const terms = challenge ? await readChallenge(await key, challenge, now) : null;
@@ -112,14 +119,20 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       const zeroBits = askedBits === 0 ? 0 : await achievedWork(challenge!, nonceHeader);
       if (zeroBits < askedBits) return { ok: false, refusal: 'work_too_weak' };
       // Kept to the end of its expiry's day: an exact expiry would date the request it paid for.
-      const keepUntil = dayStartMs(terms.expiresAtMs) + DAY_MS;
+      return { ok: true, zeroBits, askedBits, spent: { challengeHash: await sha256B64(challenge!), keepUntil: dayStartMs(terms.expiresAtMs) + DAY_MS, workBits: terms.workBits } };
+    },
+    async remember(spent) {
       // With the disk full the spend cannot be remembered; reporters still get in (a replay then
       // reuses work, no more), and anything that must be written is refused by its own write.
-      const fresh = await recordSpentChallenge(deps.db, await sha256B64(challenge!), keepUntil, terms.workBits).catch((error: unknown) => {
+      return recordSpentChallenge(deps.db, spent).catch((error: unknown) => {
         if (storageFault(error)?.code === 'storage_full') return true;
         throw error;
       });
-      return fresh ? { ok: true, zeroBits, askedBits } : { ok: false, refusal: 'invalid' };
+    },
+    async spend(challenge, nonceHeader) {
+      const checked = await this.check(challenge, nonceHeader);
+      if (!checked.ok) return checked;
+      return (await this.remember(checked.spent)) ? { ok: true, zeroBits: checked.zeroBits, askedBits: checked.askedBits } : { ok: false, refusal: 'invalid' };
     },
     admitReport() {
       const now = deps.clock();
@@ -148,6 +161,27 @@ export async function requireWorkPaid(work: WorkGate, c: Context, refusal: strin
 /** The extra work a message's files cost, checked against the hash already spent (no second challenge). */
 export function requireWorkForFiles(paid: WorkPaid, totalCipherBytes: number, refusal: () => ApiError): void {
   if (paid.zeroBits < workBitsWithFiles(paid.askedBits, totalCipherBytes)) throw refusal();
+}
+
+/**
+ * requireWorkPaid for a route whose own write remembers the spend: the work is checked and the
+ * challenge looked up (a spent one is refused before any other work), nothing is written. `write`
+ * gets the steps that spend it, to run in its write; if it throws for any other reason, the
+ * challenge is remembered on its own, so a refused request cannot pay for another.
+ */
+export async function withWorkPaid<T>(work: WorkGate, deps: AppDeps, c: Context, refusal: string, write: (spend: WriteStep[], paid: WorkPaid) => Promise<T>): Promise<T> {
+  const challengeHeader = c.req.header(PROOF_HEADERS.challenge);
+  if (!work.required && challengeHeader === undefined) return write([], NO_WORK);
+  const checked = await work.check(challengeFromHeader(challengeHeader), c.req.header(WORK_HEADER));
+  const refused = new ApiError('work_required', refusal);
+  if (!checked.ok || (await challengeSpent(deps.db, checked.spent.challengeHash))) throw refused;
+  try {
+    return await write(spendChallengeSteps(deps.db, checked.spent, refused), checked);
+  } catch (error) {
+    // The refusal is what the client hears: failing to remember too changes nothing for it.
+    if (error !== refused) await work.remember(checked.spent).catch(() => false);
+    throw error;
+  }
 }
 
 /** The request's challenge header as bytes, or null; readChallenge refuses any of the wrong length. */

@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { ApiError } from './errors.js';
+import { requestBody } from './request-body.js';
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
@@ -13,7 +14,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   if (!/^application\/json\s*(;|$)/i.test(type)) throw new ApiError('unsupported_media_type', 'Send the body as application/json.');
   let value: unknown;
   try {
-    value = JSON.parse(await c.req.text());
+    value = JSON.parse(new TextDecoder().decode(await requestBody(c)));
   } catch {
     throw new ApiError('invalid_json', 'The body is not valid JSON.');
   }

@@ -5,6 +5,7 @@
 import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
 import { instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
@@ -72,12 +73,18 @@ export function addKeyringStatements(db: ParleyDb, rows: readonly (typeof orgKey
   return rows.map((row) => db.insert(orgKeyrings).values({ ...row, confirmed: false }).onConflictDoNothing());
 }
 
+// On every report and every thread: compiled once.
+const keyVersionReads = preparedOnce((db) => ({
+  ofOrg: db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, sql.placeholder('orgId'))).orderBy(asc(orgKeyVersions.keyVersion)).prepare(),
+  one: db.select().from(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, sql.placeholder('orgId')), eq(orgKeyVersions.keyVersion, sql.placeholder('keyVersion')))).prepare(),
+}));
+
 export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVersionRow[]> {
-  return await db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, orgId)).orderBy(asc(orgKeyVersions.keyVersion)).all();
+  return await keyVersionReads(db).ofOrg.all({ orgId });
 }
 
 export async function findKeyVersion(db: ParleyDb, orgId: string, keyVersion: number): Promise<KeyVersionRow | undefined> {
-  return db.select().from(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, orgId), eq(orgKeyVersions.keyVersion, keyVersion))).get();
+  return keyVersionReads(db).one.get({ orgId, keyVersion });
 }
 
 export async function keyVersionsOfOrgs(db: ParleyDb, orgIds: readonly string[]): Promise<KeyVersionRow[]> {

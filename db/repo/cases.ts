@@ -2,6 +2,7 @@
 import { and, desc, eq, asc, lt, or, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
 import { caseKeys, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -20,9 +21,12 @@ export interface NewReport {
  * A report, its mailbox, the organisation's sealed key and the report message: all or
  * nothing, and only while the key it was sealed to is still the organisation's current one.
  * That check is part of the write, so a key rotation cannot land between check and insert.
+ * The spend of the request's challenge (one commit per report) and the rows of the report's
+ * files land in the same write.
  */
-export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error, files: readonly WriteStep[] = []): Promise<void> {
+export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error, spendChallenge: readonly WriteStep[] = [], files: readonly WriteStep[] = []): Promise<void> {
   await runAtomically(db, [
+    ...spendChallenge,
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${report.orgCaseKey.orgId}) = ${report.orgCaseKey.keyVersion}`, keyChanged),
     db.insert(cases).values(report.case),
     db.insert(mailboxes).values(report.mailbox),
@@ -33,8 +37,15 @@ export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: 
   ]);
 }
 
+// The mailbox fetch's reads, compiled once.
+const reads = preparedOnce((db) => ({
+  mailbox: db.select().from(mailboxes).where(eq(mailboxes.locatorHash, sql.placeholder('locatorHash'))).prepare(),
+  case: db.select().from(cases).where(eq(cases.id, sql.placeholder('caseId'))).prepare(),
+  thread: db.select().from(messages).where(eq(messages.caseId, sql.placeholder('caseId'))).orderBy(asc(messages.seq)).prepare(),
+}));
+
 export async function findMailbox(db: ParleyDb, locatorHash: string): Promise<MailboxRow | undefined> {
-  return db.select().from(mailboxes).where(eq(mailboxes.locatorHash, locatorHash)).get();
+  return reads(db).mailbox.get({ locatorHash });
 }
 
 export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<MailboxRow | undefined> {
@@ -42,7 +53,7 @@ export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<M
 }
 
 export async function findCase(db: ParleyDb, caseId: string): Promise<CaseRow | undefined> {
-  return db.select().from(cases).where(eq(cases.id, caseId)).get();
+  return reads(db).case.get({ caseId });
 }
 
 export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): Promise<CaseKeyRow | undefined> {
@@ -77,7 +88,7 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
 }
 
 export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
-  return await db.select().from(messages).where(eq(messages.caseId, caseId)).orderBy(asc(messages.seq)).all();
+  return await reads(db).thread.all({ caseId });
 }
 
 function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {

@@ -1,14 +1,48 @@
 // Spent challenges. Challenges are issued without a write (worker/challenge-token.ts); one is
 // remembered here only once its proof of work has checked out, until the end of the day it
 // expires in, so it cannot be spent twice. The row holds a hash of random bytes and an expiry: nothing about who spent it.
-import { lte } from 'drizzle-orm';
+import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
+import { inOneCommit, requireThat, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
 import { challenges } from '../schema.js';
 
+/** A challenge whose work checked out, as it is remembered. */
+export interface SpentChallenge {
+  challengeHash: string;
+  /** The end of its expiry's day. */
+  keepUntil: number;
+  workBits: number;
+}
+
+// Every mailbox request and report runs one of these: compiled once.
+const statements = preparedOnce((db) => ({
+  record: db
+    .insert(challenges)
+    .values({ challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') })
+    .onConflictDoNothing()
+    .returning({ challengeHash: challenges.challengeHash })
+    .prepare(),
+  spent: db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare(),
+}));
+
 /** True the first time a challenge is spent; false if it was spent before. */
-export async function recordSpentChallenge(db: ParleyDb, challengeHash: string, keepUntil: number, workBits: number): Promise<boolean> {
-  const inserted = await db.insert(challenges).values({ challengeHash, expiresAt: keepUntil, workBits }).onConflictDoNothing().returning({ challengeHash: challenges.challengeHash }).all();
+export async function recordSpentChallenge(db: ParleyDb, spent: SpentChallenge): Promise<boolean> {
+  const record = statements(db).record;
+  const inserted = await inOneCommit(db, () => record.all({ ...spent }));
   return inserted.length === 1;
+}
+
+export async function challengeSpent(db: ParleyDb, challengeHash: string): Promise<boolean> {
+  return (await statements(db).spent.get({ challengeHash })) !== undefined;
+}
+
+/** The spend as part of another write: refused with `alreadySpent` if the challenge was spent meanwhile. */
+export function spendChallengeSteps(db: ParleyDb, spent: SpentChallenge, alreadySpent: Error): WriteStep[] {
+  return [
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${challenges} WHERE ${challenges.challengeHash} = ${spent.challengeHash})`, alreadySpent),
+    db.insert(challenges).values({ challengeHash: spent.challengeHash, expiresAt: spent.keepUntil, workBits: spent.workBits }),
+  ];
 }
 
 export async function deleteExpiredChallenges(db: ParleyDb, now: number): Promise<void> {

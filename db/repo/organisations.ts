@@ -1,6 +1,7 @@
 // Organisations (anti-corruption units) and their public keys.
-import { asc, eq, inArray } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
+import { preparedOnce } from '../prepared.js';
 import { organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
@@ -9,12 +10,20 @@ export async function listOrganisations(db: ParleyDb): Promise<Organisation[]> {
   return await db.select().from(organisations).orderBy(asc(organisations.name)).all();
 }
 
+// On every report and every thread: compiled once.
+const byId = preparedOnce((db) => db.select().from(organisations).where(eq(organisations.id, sql.placeholder('id'))).prepare());
+
 export async function findOrganisation(db: ParleyDb, id: string): Promise<Organisation | undefined> {
-  return db.select().from(organisations).where(eq(organisations.id, id)).get();
+  return byId(db).get({ id });
 }
 
 export async function findOrganisations(db: ParleyDb, ids: readonly string[]): Promise<Organisation[]> {
   if (ids.length === 0) return [];
+  // A reporter's thread names one organisation: the prepared look-up.
+  if (ids.length === 1) {
+    const found = await findOrganisation(db, ids[0]!);
+    return found ? [found] : [];
+  }
   return await db.select().from(organisations).where(inArray(organisations.id, [...ids]));
 }
 

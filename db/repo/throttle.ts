@@ -1,12 +1,16 @@
 // Failure counters for throttling, keyed by a hash of the thing attempted.
-import { eq, lt } from 'drizzle-orm';
+import { eq, lt, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
+import { preparedOnce } from '../prepared.js';
 import { attemptThrottle } from '../schema.js';
 
 export type ThrottleRow = typeof attemptThrottle.$inferSelect;
 
+// Looked up on every mailbox request: compiled once.
+const byKey = preparedOnce((db) => db.select().from(attemptThrottle).where(eq(attemptThrottle.keyHash, sql.placeholder('keyHash'))).prepare());
+
 export async function findThrottle(db: ParleyDb, keyHash: string): Promise<ThrottleRow | undefined> {
-  return db.select().from(attemptThrottle).where(eq(attemptThrottle.keyHash, keyHash)).get();
+  return byKey(db).get({ keyHash });
 }
 
 export async function saveThrottle(db: ParleyDb, row: ThrottleRow): Promise<void> {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CONSOLE_CATALOGUES, readCatalogue } from '../../scripts/build-web.js';
-import { PAGE_CSP } from '../../worker/routes/pages.js';
+import { CONSOLE_CSP } from '../../worker/routes/pages.js';
 import { PRODUCTION_KDF, sodiumReady } from '../../web/protocol/index.js';
 import { createInvite } from '../../web/client/admin.js';
 import { signIn } from '../../web/client/investigator.js';
@@ -170,12 +170,12 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
 });
 
 describe('the Workers build serves the console in Welsh', () => {
-  it('GET /cy/console from the ASSETS binding, with the page CSP; an unoffered language is not found', async () => {
+  it('GET /cy/console from the ASSETS binding, with the console’s CSP; an unoffered language is not found', async () => {
     const target = await startWorkerdTarget({ assetsDir: DIST, kdf: PRODUCTION_KDF });
     try {
       const welsh = await fetch(`${target.baseUrl}/cy/console`);
       expect(welsh.status).toBe(200);
-      expect(welsh.headers.get('content-security-policy')).toBe(PAGE_CSP);
+      expect(welsh.headers.get('content-security-policy')).toBe(CONSOLE_CSP);
       const html = await welsh.text();
       expect(html).toContain('<html lang="cy" dir="ltr"');
       expect(html).toContain(cy['page.noscript']);

@@ -19,7 +19,7 @@ import { startWorkerdTarget } from '../support/targets.js';
 import { byNameInPlaywright, reporterLoop } from './reporter-loop.js';
 import { browserAvailable, screenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 import {
-  checkView, EN, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, WIDE, wordsFor,
+  checkView, EN, EVIDENCE_PHOTO, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, WIDE, wordsFor,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
@@ -209,6 +209,8 @@ describe.skipIf(!browserAvailable)('every complete catalogue, offered in a build
     await reporterLoop(byNameInPlaywright(page), ar.m, new InvestigatorDesk(harness), {
       organisation: UNIT, category: 'category.bribery',
       whatHappened: 'ضابط يبيع معلومات الشرطة.', question: 'أي مركز شرطة؟', answer: 'مركز المدينة.',
+      // With a photo: what was removed and the file's progress, right to left, pass axe at 360 px too.
+      photo: EVIDENCE_PHOTO,
       onView: (view) => checkView(page, `loop-${view}`, ar),
     });
     await context.close();

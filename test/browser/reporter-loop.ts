@@ -3,6 +3,7 @@
 // with the passphrase typed carelessly → read the question → answer. One function for every
 // language and browser: Chromium through playwright-core, Firefox ESR through puppeteer-core's
 // ARIA queries over WebDriver BiDi; each driver is a small adapter below.
+import { basename } from 'node:path';
 import { expect } from 'vitest';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
@@ -24,6 +25,8 @@ export interface ByName {
   listItems(name: string): Promise<string[]>;
   /** Whether a text box named `label` is on the page now. */
   hasTextbox(label: string): Promise<boolean>;
+  /** Gives the file input named `label` the file at `path`. */
+  attach(label: string, path: string): Promise<void>;
   /** Waits until the page says `text` somewhere (up to `timeoutMs`). */
   waitForText(text: string, timeoutMs?: number): Promise<void>;
   /** What has focus: its role attribute and its text. */
@@ -47,6 +50,7 @@ export function byNameInPlaywright(page: PlaywrightPage): ByName {
       return page.getByRole('list', { name, exact: true }).getByRole('listitem').allTextContents();
     },
     hasTextbox: async (label) => (await page.getByRole('textbox', { name: label, exact: true }).count()) > 0,
+    attach: (label, path) => page.getByLabel(label, { exact: true }).setInputFiles(path),
     waitForText: (text, timeoutMs = 30_000) => page.getByText(text, { exact: true }).first().waitFor({ timeout: timeoutMs }),
     focused: () => page.evaluate(() => ({ role: document.activeElement?.getAttribute('role') ?? null, text: document.activeElement?.textContent?.trim() ?? '' })),
   };
@@ -74,6 +78,13 @@ export function byNameInPuppeteer(page: PuppeteerPage): ByName {
     textOf: async (role, name) => (await (await page.locator(aria(role, name)).waitHandle()).evaluate((e) => e.textContent ?? '')),
     listItems: async (name) => (await page.locator(aria('list', name)).waitHandle()).evaluate((list) => [...list.querySelectorAll('li')].map((li) => li.textContent?.trim() ?? '')),
     hasTextbox: async (label) => (await page.$(aria('textbox', label))) !== null,
+    attach: async (label, path) => {
+      // Firefox exposes a file input as a group around an anonymous button, which no ARIA query can
+      // hand to setFiles: the input is found through the label that names it.
+      await page.waitForFunction((l) => [...document.querySelectorAll('label')].some((e) => e.textContent === l), {}, label);
+      const input = await page.evaluateHandle((l) => [...document.querySelectorAll('label')].find((e) => e.textContent === l)!.control, label);
+      await (input as unknown as { uploadFile(...paths: string[]): Promise<void> }).uploadFile(path);
+    },
     waitForText: async (text, timeoutMs = 30_000) => {
       await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout: timeoutMs, polling: 250 }, text);
     },
@@ -96,6 +107,8 @@ export interface LoopOptions {
   derivationTimeoutMs?: number;
   /** Called while the slow step runs: after "Send" and after "Open my report". */
   whileDeriving?: (step: 'sending' | 'unlocking') => Promise<void>;
+  /** A photo to add to the report (its location is removed, it is sent as evidence-1.jpg, the mailbox lists it). */
+  photo?: string;
 }
 
 /** The loop from the first view; returns what a caller may check further. */
@@ -113,6 +126,11 @@ export async function reporterLoop(b: ByName, m: Words['m'], desk: InvestigatorD
   await b.choose(m('form.organisation.label'), o.organisation);
   await b.check(m(o.category));
   await b.fill(m('form.whatHappened.label'), o.whatHappened);
+  if (o.photo) {
+    await b.attach(m('evidence.label'), o.photo);
+    await b.waitForText(m('evidence.removed.location'));
+    await b.waitForText(m('evidence.sentAs', { original: basename(o.photo), name: 'evidence-1.jpg' }));
+  }
   await b.press(m('form.continue'));
   await b.waitForHeading(m('passphrase.heading'));
   const words = await b.listItems(m('passphrase.wordsLabel'));
@@ -136,8 +154,10 @@ export async function reporterLoop(b: ByName, m: Words['m'], desk: InvestigatorD
   await b.waitForHeading(m('sent.heading'), slow);
   const reference = /[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(await b.textOf('region', m('sent.reference.heading')))?.[0] ?? '';
   expect(reference).not.toBe('');
+  if (o.photo) await b.waitForText(m('uploads.done'), slow); // sealed, encrypted and sent part by part by this device's engine
   await view('sent');
   expect((await desk.reportFor(reference))?.whatHappened).toBe(o.whatHappened);
+  if (o.photo) expect((await desk.reportFor(reference))?.attachments?.map((a) => a.name)).toEqual(['evidence-1.jpg']);
 
   // The unit asks; the reporter comes back, with a typo first (caught on the device), then the words typed carelessly.
   await desk.ask(reference, o.question, 'assessing');
@@ -154,6 +174,7 @@ export async function reporterLoop(b: ByName, m: Words['m'], desk: InvestigatorD
   const thread = await b.textOf('list', m('mailbox.threadLabel'));
   expect(thread).toContain(o.whatHappened);
   expect(thread).toContain(o.question);
+  if (o.photo) expect(thread).toContain('evidence-1.jpg');
   await b.waitForText(m('status.assessing.label'));
   await view('mailbox');
 

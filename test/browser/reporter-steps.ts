@@ -49,6 +49,9 @@ export function wordsFor(language: string, options: { path?: string; catalogueDi
 }
 
 export const EN = wordsFor('en');
+
+/** A JPEG with a GPS position, a camera and more planted in its metadata (test/files/fixtures/make.sh). */
+export const EVIDENCE_PHOTO = join(import.meta.dirname, '..', 'files', 'fixtures', 'photo.jpg');
 export const PAGE_TITLE = EN.m('page.title');
 
 /** Opens the reporter page (in `words`' language) and waits until its engine has fetched the configuration. */

@@ -3,14 +3,15 @@
 // pass every client-side known-answer vector, the same files and runner as Node and Chromium
 // (test/browser/vectors.test.ts); the same Firefox with its defaults chooses libsodium and passes them too.
 // Then the whole reporter loop through the real page, by accessible names (reporter-loop.ts), at
-// Tor Browser's Standard and Safer levels, against the Node server, the unit played from Node.
+// Tor Browser's Standard and Safer levels, against the Node server, the unit played from Node, with
+// a photo added to the report: the engine in use (noble at Safer) encrypts and sends it.
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { firefoxAvailable, launchFirefox, TOR_SAFER_PREFS, TOR_STANDARD_PREFS } from './firefox.js';
 import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { byNameInPuppeteer, reporterLoop } from './reporter-loop.js';
-import { EN, InvestigatorDesk } from './reporter-steps.js';
+import { EN, EVIDENCE_PHOTO, InvestigatorDesk } from './reporter-steps.js';
 import { CLIENT_VECTORS, vectorPageScript, type VectorPage } from './vector-page.js';
 
 const vectors = CLIENT_VECTORS;
@@ -111,6 +112,8 @@ describe.skipIf(!firefoxAvailable || !browserAvailable).each([
       whatHappened: `Reported from Firefox ESR at Tor Browser’s ${level} level.`,
       question: 'Which station was this, and on what day?', answer: 'Northgate, on a Tuesday.',
       derivationTimeoutMs: 25 * MINUTES,
+      // A photo, cleaned and encrypted by this engine (without WebAssembly at Safer: noble's XChaCha20-Poly1305).
+      photo: EVIDENCE_PHOTO,
       // Without WebAssembly Argon2id takes a minute or more: the page says why and how long, and its bar moves with the engine's own figure.
       whileDeriving: engine !== 'noble' ? undefined : async (step) => {
         const bar = await page.locator(`::-p-aria([name=${JSON.stringify(EN.m('progress.noWebAssembly'))}][role="progressbar"])`).setTimeout(MINUTES).waitHandle();

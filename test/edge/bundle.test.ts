@@ -38,6 +38,10 @@ describe('the deployable Workers bundle', () => {
     }
   });
 
+  it('imports no node: module (server-crypto finds node:crypto at run time, on Node only)', () => {
+    expect(bundle.toString('utf8')).not.toMatch(/\bfrom\s*["']node:|\bimport\s*\(\s*["']node:|\brequire\s*\(\s*["']node:/);
+  });
+
   it('fits the free plan after compression', () => {
     expect(gzipSync(bundle).length).toBeLessThan(FREE_PLAN_LIMIT_BYTES);
   });

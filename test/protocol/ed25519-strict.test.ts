@@ -1,8 +1,9 @@
-// Issue 10: the server (WebCrypto Ed25519 plus worker/ed25519-strict.ts) must accept and refuse
+// Issue 10: the server (Ed25519 from WebCrypto on Workers or node:crypto on Node, plus
+// worker/ed25519-strict.ts; both providers are held to it here) must accept and refuse
 // exactly the signatures the clients' libsodium does, and so must the clients' engine for browsers
 // without WebAssembly (noble.ts, issue 13). Runs every case of the published Wycheproof and
 // ed25519-speccheck vectors (test/vectors/published/) through all three, plus the issue's attack.
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import { fromHex, intToLe, L, leToInt, P, sha512, toHex } from './ed25519-arithmetic.js';
 import { readFileSync } from 'node:fs';
 import sodium from 'libsodium-wrappers-sumo';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { forceEngineForTests, signDetached, signKeyPairFromSeed, verifyDetached } from '../../web/protocol/sodium.js';
 import { isAcceptableEd25519PublicKey, passesLibsodiumSignatureChecks } from '../../worker/ed25519-strict.js';
-import { verifyEd25519 } from '../../worker/server-crypto.js';
+import { nodeCryptoPrimitives, PRIMITIVES, verifyEd25519, WEB_CRYPTO } from '../../worker/server-crypto.js';
 
 const PUBLISHED = new URL('../vectors/published/', import.meta.url);
 const CHECKSUMS: Record<string, string> = { // as in test/vectors/published/SOURCES.md
@@ -29,9 +30,14 @@ const wycheproof = JSON.parse(published('wycheproof-ed25519_test.json').toString
 const speccheck = JSON.parse(published('ed25519-speccheck-cases.json').toString('utf8')) as SpeccheckCase[];
 
 
-/** The three verifiers on one case: the server's, and the client's on each engine. */
+const NODE_CRYPTO = nodeCryptoPrimitives(nodeCrypto);
+
+/** The three verifiers on one case: the server's (the same from each provider), and the client's on each engine. */
 async function verdicts(publicKey: Uint8Array, signature: Uint8Array, message: Uint8Array) {
-  const server = await verifyEd25519(publicKey, signature, message);
+  const runtime = await verifyEd25519(publicKey, signature, message);
+  const webCrypto = await verifyEd25519(publicKey, signature, message, WEB_CRYPTO);
+  const node = await verifyEd25519(publicKey, signature, message, NODE_CRYPTO);
+  const server = runtime === webCrypto && webCrypto === node ? runtime : `providers disagree: WebCrypto ${webCrypto}, node:crypto ${node}`;
   await forceEngineForTests('libsodium');
   const client = verifyDetached(signature, message, publicKey);
   await forceEngineForTests('noble');
@@ -57,8 +63,12 @@ beforeAll(sodiumReady);
 describe('published Ed25519 vectors', () => {
   it('are the files named in SOURCES.md, unchanged', () => {
     for (const [file, sha256] of Object.entries(CHECKSUMS)) {
-      expect(createHash('sha256').update(published(file)).digest('hex'), file).toBe(sha256);
+      expect(nodeCrypto.createHash('sha256').update(published(file)).digest('hex'), file).toBe(sha256);
     }
+  });
+
+  it('on Node the server verifies with node:crypto, not WebCrypto (issue 16: a fraction of the cost)', () => {
+    expect(PRIMITIVES).not.toBe(WEB_CRYPTO);
   });
 
   it('Wycheproof: server, libsodium and noble agree on every case, and match every valid/invalid verdict', async () => {

@@ -6,6 +6,7 @@ import { bytesToB64 } from '../protocol/index.js';
 import { filePartCount, fileCipherLength } from '../protocol/file-lengths.js';
 import { encryptFilePart, FileDecryptor, type FileSecret } from '../protocol/file-crypto.js';
 import type { ApiClient } from './api.js';
+import { BlobSink } from '../ui/blob-sink.js';
 import { downloadParts, uploadParts, DEFAULT_RETRY, type FileAccess, type Progress, type RetryPolicy } from './file-transfer.js';
 
 export { mailboxFileAccess, caseFileAccess, type FileAccess, type Progress } from './file-transfer.js';
@@ -34,4 +35,19 @@ export async function downloadFile(api: ApiClient, auth: FileAccess, file: FileS
     for (const piece of decryptor.push(cipher)) sink(piece);
   }, onProgress, fileCipherLength(file.size), retry);
   decryptor.finish();
+}
+
+/**
+ * The whole file as a Blob typed application/octet-stream, built as it decrypts (BlobSink), so
+ * memory stays flat; nothing of a download that fails is kept.
+ */
+export async function downloadFileAsBlob(api: ApiClient, auth: FileAccess, file: FileSecret, onProgress?: Progress): Promise<Blob> {
+  const sink = new BlobSink();
+  try {
+    await downloadFile(api, auth, file, sink.push, onProgress);
+  } catch (error) {
+    sink.discard();
+    throw error;
+  }
+  return sink.finish();
 }

@@ -2,11 +2,12 @@
 // reply, change status. The server never sees a password, a private key or plaintext.
 import {
   b64ToBytes, bytesEqual, deriveInvestigatorSecrets, bytesToB64, openCaseKey, openOrgKeyring, personalKeyPair, requireSealedCaseKeySigned, unwrapSeed, verifyOrgKeyChain, wipe,
-  ProtocolError, type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
+  ProtocolError, type AttachmentDescriptor, type KdfParams, type KeyPair, type OrgKeyring, type ProtocolErrorKind, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, type ApiClient } from './api.js';
 import { decodeB64, decodeChain, openFirstMessage, openThread, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type ThreadKeys, type TrustedOrganisation, type UnreadableEntry } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
+import { fileCipherLength } from '../protocol/file-lengths.js';
 import { withFreshWork } from './proof-of-work.js';
 import type { CaseDetail, CaseListResponse, CaseStatus, CaseSummary, HeldKeyring, KeyVersion, PublicOrganisation, SigningOrganisation, WireCaseKey } from './wire-types.js';
 
@@ -220,6 +221,8 @@ export interface ReadableCase extends Omit<CaseSummary, 'caseKey'> {
   caseKey: Uint8Array;
   /** In order; a message that did not verify (altered, or out of place in the signed order) is marked, not shown. */
   entries: (ThreadEntry | UnreadableEntry)[];
+  /** By message id: the files the server holds for it (an expired, removed upload is absent). */
+  files: Map<string, WireFileState[]>;
   /** The link the next message must follow. */
   lastLink: Uint8Array;
 }
@@ -236,9 +239,13 @@ async function fetchCase(api: ApiClient, session: InvestigatorSession, caseId: s
   return { detail, keys: { caseId, caseKey, reporterSignPublicKey: reporterKey, organisations } };
 }
 
+/** What the server says it holds of one declared file. */
+export type WireFileState = CaseDetail['messages'][number]['files'][number];
+
 /** The case's summary; its status is the one the organisation's signed messages give, not the server's copy. */
 function openedCase(detail: CaseDetail, caseKey: Uint8Array, status: CaseStatus) {
-  return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey };
+  const files = new Map(detail.messages.map((m) => [m.id, m.files]));
+  return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, caseKey, files };
 }
 
 /** Opens a case; throws if any message fails to verify or decrypt. */
@@ -279,10 +286,12 @@ async function sendOrganisationMessage<T>(api: ApiClient, session: InvestigatorS
 type ThreadDocumentOf = Parameters<typeof sealThreadMessage>[3];
 type SealedThreadMessage = ReturnType<typeof sealThreadMessage>;
 
-export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus): Promise<{ id: string }> {
-  const document = status ? { kind: 'message' as const, text, status } : { kind: 'message' as const, text };
+/** A reply; its attachments (if any) are declared with it, so the server makes their upload slots as it stores the message. */
+export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus, attachments: readonly AttachmentDescriptor[] = []): Promise<{ id: string }> {
+  const document = { kind: 'message' as const, text, ...(status ? { status } : {}), ...(attachments.length > 0 ? { attachments: [...attachments] } : {}) };
+  const files = attachments.map((a) => ({ id: a.id, bytes: fileCipherLength(a.size) }));
   return sendOrganisationMessage(api, session, opened, document, (message) =>
-    api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: status ? { ...message, status } : message, headers: sessionHeaders(session) }));
+    api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, ...(status ? { status } : {}), ...(files.length > 0 ? { files } : {}) }, headers: sessionHeaders(session) }));
 }
 
 /** A status change is a signed message of its own, which the reporter's client reads the status from. */

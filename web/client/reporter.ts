@@ -1,7 +1,7 @@
 // The reporter's client: write a report, then come back with the passphrase alone.
 import {
   bytesToB64, deriveMailboxKeys, deriveMailboxKeysReporting, encodeDocument, encryptMessage, newCaseKey, newId, openCaseKey, requireSealedCaseKeySigned, sealCaseKey, signMessage, signSealedCaseKey,
-  mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type MailboxKeys, type ReportDocument,
+  mailboxProofHeaders, PROTOCOL_VERSION, ProtocolError, THREAD_START, type KdfParams, type AttachmentDescriptor, type MailboxKeys, type MessageDocument, type ReportDocument,
 } from '../protocol/index.js';
 import { ApiRequestError, routeRequest, type ApiClient, type RouteAnswer, type RouteInput } from './api.js';
 import { decodeB64, openThreadMarkingFailures, sealThreadMessage, trustOrganisation, type ThreadEntry, type UnreadableEntry } from './thread.js';
@@ -63,6 +63,9 @@ export function deriveKeysForInstanceReporting(passphrase: string, config: Insta
   return deriveMailboxKeysReporting(passphrase, decodeB64(config.mailboxKdf.salt, 'instance salt'), kdf, onProgress);
 }
 
+/** A file a message carries, as the service is told of it: its id and its ciphertext length only. */
+export type DeclaredFile = NonNullable<SubmitReportBody['report']['files']>[number];
+
 /**
  * The case key of each submission built here, so submitReport can seal the same report to an
  * organisation's new key when the keys change before it lands. Private to this module, and
@@ -78,7 +81,7 @@ function sealedForOrganisation(caseKey: Uint8Array, caseId: Uint8Array, org: Ver
 }
 
 /** Everything the server will store for a new report; all of it ciphertext or public keys. */
-export function buildReportSubmission(keys: MailboxKeys, org: VerifiedOrganisation, report: ReportDocument): SubmitReportBody {
+export function buildReportSubmission(keys: MailboxKeys, org: VerifiedOrganisation, report: ReportDocument, files: DeclaredFile[] = []): SubmitReportBody {
   const caseId = newId();
   const caseKey = newCaseKey();
   const messageId = newId();
@@ -96,7 +99,7 @@ export function buildReportSubmission(keys: MailboxKeys, org: VerifiedOrganisati
       sealSignature: bytesToB64(signSealedCaseKey(keys.sign.privateKey, caseId, keys.box.publicKey, mailboxSealed)),
     },
     orgCaseKey: sealedForOrganisation(caseKey, caseId, org, keys),
-    report: { id: bytesToB64(messageId), envelope: bytesToB64(envelope), signature: bytesToB64(signMessage(binding, envelope, keys.sign.privateKey)) },
+    report: { id: bytesToB64(messageId), envelope: bytesToB64(envelope), signature: bytesToB64(signMessage(binding, envelope, keys.sign.privateKey)), ...(files.length > 0 ? { files } : {}) },
   };
   caseKeyOfSubmission.set(submission, { caseKey, keys });
   return submission;
@@ -130,10 +133,11 @@ export interface SubmitOptions {
 export async function submitReport(api: ApiClient, submission: SubmitReportBody, options: SubmitOptions = {}): Promise<{ reference: string; receivedDay: string }> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = options.maxAttempts ?? 30;
+  const fileBytes = totalBytes(submission.report.files);
   let current = submission;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { headers } = await solvedChallenge(api);
+      const { headers } = await solvedChallenge(api, fileBytes);
       return await api.call('POST /api/reports', { body: current, headers });
     } catch (error) {
       if (error instanceof ApiRequestError && error.code === 'org_key_changed' && attempt < maxAttempts) {
@@ -152,13 +156,17 @@ export async function submitReport(api: ApiClient, submission: SubmitReportBody,
   }
 }
 
+function totalBytes(files: readonly DeclaredFile[] | undefined): number {
+  return (files ?? []).reduce((sum, file) => sum + file.bytes, 0);
+}
+
 /** One signed request to the mailbox: fetch a fresh challenge, sign it with the request. */
-async function mailboxRequest<K extends 'GET /api/mailbox' | 'POST /api/mailbox/messages'>(api: ApiClient, keys: MailboxKeys, route: K, input: RouteInput<K>): Promise<RouteAnswer<K>> {
+async function mailboxRequest<K extends 'GET /api/mailbox' | 'POST /api/mailbox/messages'>(api: ApiClient, keys: MailboxKeys, route: K, input: RouteInput<K>, fileBytes = 0): Promise<RouteAnswer<K>> {
   const unsigned = routeRequest(route, input);
   return withFreshWork(api, ({ challenge, headers: workHeaders }) => {
     const proof = mailboxProofHeaders(keys, challenge, unsigned.method, unsigned.path, unsigned.bodyBytes ?? new Uint8Array(0));
     return api.request<RouteAnswer<K>>({ ...unsigned, headers: { ...workHeaders, ...proof } });
-  });
+  }, fileBytes);
 }
 
 export interface OpenedMailbox {
@@ -172,6 +180,8 @@ export interface OpenedMailbox {
   entries: (ThreadEntry | UnreadableEntry)[];
   /** The link a reply must follow. */
   lastLink: Uint8Array;
+  /** Whether the service holds each file of the thread in full, by file id; a file it no longer has is absent. */
+  files: Map<string, { complete: boolean }>;
 }
 
 /**
@@ -195,16 +205,21 @@ export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAncho
     }
   });
   const opened = openThreadMarkingFailures({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations }, thread.messages);
-  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, entries: opened.entries, lastLink: opened.lastLink };
+  const files = new Map(thread.messages.flatMap((m) => m.files).map((f) => [f.id, { complete: f.complete }]));
+  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, entries: opened.entries, lastLink: opened.lastLink, files };
 }
 
-/** Sends an answer after the thread's last message; if another arrived first, opens the thread again and follows it. */
-export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey' | 'lastLink'>, text: string): Promise<{ id: string }> {
+/**
+ * Sends an answer after the thread's last message; if another arrived first, opens the thread again
+ * and follows it. `files`: the descriptors it carries (sealed in it) and their declarations.
+ */
+export async function replyFromMailbox(api: ApiClient, keys: MailboxKeys, mailbox: Pick<OpenedMailbox, 'caseId' | 'caseKey' | 'lastLink'>, text: string, files: { attachments: AttachmentDescriptor[]; declared: DeclaredFile[] } = { attachments: [], declared: [] }): Promise<{ id: string }> {
   let prev = mailbox.lastLink;
+  const document: MessageDocument = files.attachments.length > 0 ? { kind: 'message', text, attachments: files.attachments } : { kind: 'message', text };
   for (let attempt = 1; ; attempt++) {
-    const message = sealThreadMessage(mailbox.caseId, mailbox.caseKey, 'reporter', { kind: 'message', text }, keys.sign.privateKey, prev);
+    const message = sealThreadMessage(mailbox.caseId, mailbox.caseKey, 'reporter', document, keys.sign.privateKey, prev);
     try {
-      return await mailboxRequest(api, keys, 'POST /api/mailbox/messages', { body: message });
+      return await mailboxRequest(api, keys, 'POST /api/mailbox/messages', { body: files.declared.length > 0 ? { ...message, files: files.declared } : message }, totalBytes(files.declared));
     } catch (error) {
       if (!(error instanceof ApiRequestError && error.code === 'thread_moved') || attempt >= 3) throw error;
       prev = (await openMailbox(api, keys)).lastLink;

@@ -77,9 +77,35 @@ export interface TransferRow {
   receivedDay: string;
 }
 
+/**
+ * A file attached to a message, as its sender described it inside the encrypted message (the
+ * file's key stays in the engine), and whether the server holds all of it.
+ */
+export interface AttachmentView {
+  id: string;
+  /** The sender's words: shown as text, and made safe before a file is saved under it. */
+  name: string;
+  type: string;
+  size: number;
+  /** ready: complete on the server; uploading: declared, not all parts there yet; missing: the server has none (expired or removed). */
+  state: 'ready' | 'uploading' | 'missing';
+}
+
 export type ThreadItem =
-  | { id: string; role: Role; organisationName: string | null; day: string; document: ThreadDocument; problem: null }
-  | { id: string; role: Role; organisationName: string | null; day: string; document: null; problem: ProtocolErrorKind };
+  | { id: string; role: Role; organisationName: string | null; day: string; document: ThreadDocument; problem: null; attachments: AttachmentView[] }
+  | { id: string; role: Role; organisationName: string | null; day: string; document: null; problem: ProtocolErrorKind; attachments: [] };
+
+/** A file the unit sends with a reply, after cleaning on this device; the name is a neutral one the page chose. */
+export interface OutgoingFile {
+  bytes: Blob;
+  name: string;
+  type: string;
+}
+
+/** What the engine tells the page while it moves files: a download's bytes so far, or a reply's files' bytes so far, all together. */
+export type TransferNotice =
+  | { kind: 'download'; fileId: string; done: number; total: number }
+  | { kind: 'upload'; caseId: string; done: number; total: number };
 
 export interface CaseDetailView {
   id: string;
@@ -100,7 +126,15 @@ export interface ConsoleEngine {
   acceptTransfer(caseId: string): Promise<{ accepted: boolean }>;
   declineTransfer(caseId: string): Promise<void>;
   openCase(caseId: string): Promise<CaseDetailView>;
-  reply(caseId: string, text: string, status: CaseStatus | null): Promise<CaseDetailView>;
+  /**
+   * Sends the message with its files declared, then uploads each (TransferNotice as it goes). If
+   * an upload fails the message stands: the error's code is 'upload_unfinished' and
+   * finishUploads resumes where it stopped.
+   */
+  reply(caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[]): Promise<CaseDetailView>;
+  finishUploads(caseId: string): Promise<CaseDetailView>;
+  /** Downloads and decrypts an attachment of a case opened in this session (TransferNotice as it goes). */
+  downloadAttachment(caseId: string, fileId: string): Promise<Blob>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
   signOut(): Promise<void>;
   setUpFirstOrganisation(setupToken: string, orgName: string, username: string, password: string): Promise<Enrolment>;

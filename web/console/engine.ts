@@ -5,9 +5,12 @@ import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
 import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
-import { sodiumReady, wipe } from '../protocol/index.js';
-import { serveEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
+import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
+import { fileCipherLength } from '../protocol/file-lengths.js';
+import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
+import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
+import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
 const api = new ApiClient(self.location.origin);
 let session: InvestigatorSession | null = null;
@@ -15,6 +18,10 @@ let session: InvestigatorSession | null = null;
 let pendingEnrolment: { username: string; authKey: string } | null = null;
 /** Case keys of cases opened in this session, wiped at sign-out. */
 const openedCaseKeys = new Map<string, Uint8Array>();
+/** The keys of the files of cases opened in this session ("caseId/fileId"), from the messages' descriptors; wiped at sign-out. */
+const fileSecrets = new Map<string, FileSecret>();
+/** Files of a reply whose upload did not finish, by case: finishUploads resumes them. Their keys are wiped once done or at sign-out. */
+const unfinishedUploads = new Map<string, { secret: FileSecret; bytes: Blob }[]>();
 
 // Load libsodium's wasm while the person types their password.
 const ready = sodiumReady();
@@ -30,6 +37,9 @@ function forgetKeys(): void {
   }
   for (const key of openedCaseKeys.values()) wipe(key);
   openedCaseKeys.clear();
+  for (const file of [...fileSecrets.values(), ...[...unfinishedUploads.values()].flat().map((u) => u.secret)]) wipe(file.key);
+  fileSecrets.clear();
+  unfinishedUploads.clear();
   session = null;
 }
 
@@ -41,6 +51,31 @@ async function withSession<T>(work: (s: InvestigatorSession) => Promise<T>): Pro
     if ((error as { code?: string }).code === 'unauthorised') forgetKeys();
     throw error;
   }
+}
+
+function attachmentsOf(document: ThreadDocument): AttachmentDescriptor[] {
+  return document.kind === 'status' ? [] : (document.attachments ?? []);
+}
+
+/** What the message says of a file it carries: its id and key (sealed with the message), and the page's name and type for it. */
+function descriptorOf(secret: FileSecret, name: string, type: string): AttachmentDescriptor {
+  return { id: bytesToB64(secret.id), key: bytesToB64(secret.key), name, type, size: secret.size };
+}
+
+/**
+ * The files a verified message describes, with what the server holds of each; their keys are
+ * kept here for downloads and never go to the page.
+ */
+function attachmentViews(opened: ReadableCase, messageId: string, document: ThreadDocument): AttachmentView[] {
+  const held = opened.files.get(messageId) ?? [];
+  return attachmentsOf(document).map((a) => {
+    const slot = `${opened.id}/${a.id}`;
+    const previous = fileSecrets.get(slot);
+    if (previous) wipe(previous.key);
+    fileSecrets.set(slot, { id: b64ToBytes(a.id)!, key: b64ToBytes(a.key)!, size: a.size });
+    const state = held.find((f) => f.id === a.id);
+    return { id: a.id, name: a.name, type: a.type, size: a.size, state: !state ? 'missing' : state.complete ? 'ready' : 'uploading' };
+  });
 }
 
 function caseView(opened: ReadableCase): CaseDetailView {
@@ -55,10 +90,45 @@ function caseView(opened: ReadableCase): CaseDetailView {
     lastReporterDay: opened.lastReporterDay,
     thread: opened.entries.map((e) =>
       e.document
-        ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null }
-        : { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: null, problem: e.problem },
+        ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null, attachments: attachmentViews(opened, e.id, e.document) }
+        : { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: null, problem: e.problem, attachments: [] },
     ),
   };
+}
+
+/** Tells the page how far a transfer has got, at most once per 1 % so the page is not flooded. */
+function progressNotices(notice: (done: number, total: number) => TransferNotice): (done: number, total: number) => void {
+  let last = -1;
+  return (done, total) => {
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    if (percent === last) return;
+    last = percent;
+    notifyPage(notice(done, total));
+  };
+}
+
+/** Uploads the reply's files one after another; what does not finish is kept for finishUploads. */
+async function uploadAll(s: InvestigatorSession, caseId: string, files: { secret: FileSecret; bytes: Blob }[]): Promise<void> {
+  const left = [...files];
+  // One progress for the reply's files together: what is sent of each, over all of them.
+  const total = files.reduce((sum, f) => sum + fileCipherLength(f.secret.size), 0);
+  const notify = progressNotices((done, all) => ({ kind: 'upload', caseId, done, total: all }));
+  let before = 0;
+  try {
+    while (left.length > 0) {
+      const { secret, bytes } = left[0]!;
+      const read = async (start: number, end: number) => new Uint8Array(await bytes.slice(start, end).arrayBuffer());
+      await uploadFile(api, caseFileAccess(s, caseId), secret, read, (done) => notify(before + done, total));
+      before += fileCipherLength(secret.size);
+      wipe(secret.key);
+      left.shift();
+    }
+    unfinishedUploads.delete(caseId);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'unauthorised') throw error;
+    unfinishedUploads.set(caseId, left);
+    throw Object.assign(new Error(`The message was sent, but ${left.length} of its files did not finish uploading.`), { code: 'upload_unfinished' });
+  }
 }
 
 /** The case as it is now (its last link is what a new message must follow), its key kept to be wiped at sign-out. */
@@ -184,10 +254,25 @@ const handlers: ConsoleEngine = {
 
   openCase: (caseId: string) => withSession(async (s) => caseView(await openCaseForReading(api, s, caseId))),
 
-  reply: (caseId: string, text: string, status: CaseStatus | null) =>
+  reply: (caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[]) =>
     withSession(async (s) => {
-      await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined);
+      const outgoing = files.map((f) => ({ file: f, secret: newFileSecret(f.bytes.size) }));
+      await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined, outgoing.map(({ file, secret }) => descriptorOf(secret, file.name, file.type)));
+      await uploadAll(s, caseId, outgoing.map(({ file, secret }) => ({ secret, bytes: file.bytes })));
       return caseView(await openCaseForReading(api, s, caseId));
+    }),
+
+  finishUploads: (caseId: string) =>
+    withSession(async (s) => {
+      await uploadAll(s, caseId, unfinishedUploads.get(caseId) ?? []);
+      return caseView(await openCaseForReading(api, s, caseId));
+    }),
+
+  downloadAttachment: (caseId: string, fileId: string) =>
+    withSession(async (s) => {
+      const secret = fileSecrets.get(`${caseId}/${fileId}`);
+      if (!secret) throw Object.assign(new Error('Open the case again to download this file.'), { code: 'not_found' });
+      return downloadFileAsBlob(api, caseFileAccess(s, caseId), secret, progressNotices((done, total) => ({ kind: 'download', fileId, done, total })));
     }),
 
   setStatus: (caseId: string, status: CaseStatus) =>

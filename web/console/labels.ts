@@ -29,6 +29,15 @@ export function momentLabel(ms: number): string {
   return t('date.dayTime', { day: String(date.getDate()), month: `m${date.getMonth() + 1}`, time });
 }
 
+/** A file's size as people read it: "640 bytes", "1.2 MB" (decimal units, as file managers show them). */
+export function fileSizeLabel(bytes: number): string {
+  if (bytes < 1000) return t('case.files.size.bytes', { count: bytes });
+  const size = (n: number) => new Intl.NumberFormat(activeLocale(), { maximumFractionDigits: 1 }).format(n);
+  if (bytes < 1e6) return t('case.files.size.kb', { size: size(bytes / 1e3) });
+  if (bytes < 1e9) return t('case.files.size.mb', { size: size(bytes / 1e6) });
+  return t('case.files.size.gb', { size: size(bytes / 1e9) });
+}
+
 export function unverifiedText(): string {
   return t('problem.unverifiedText');
 }

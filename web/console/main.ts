@@ -5,7 +5,7 @@
 import { usePageCatalogue, t } from '../i18n/i18n.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferRow } from './engine-api.js';
+import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
 import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
@@ -191,6 +191,22 @@ async function showCase(row: Pick<CaseRow, 'id' | 'reference'>): Promise<void> {
   }
 }
 
+/** Runs an engine call while its transfer notices go to `listener`. */
+async function whileNoticed<T>(listener: (notice: TransferNotice) => void, work: () => Promise<T>): Promise<T> {
+  const stop = engine.onNotice((notice) => listener(notice as TransferNotice));
+  try {
+    return await work();
+  } finally {
+    stop();
+  }
+}
+
+function uploadsOf(caseId: string, progress: (done: number, total: number) => void): (notice: TransferNotice) => void {
+  return (notice) => {
+    if (notice.kind === 'upload' && notice.caseId === caseId) progress(notice.done, notice.total);
+  };
+}
+
 function renderCase(detail: CaseDetailView, notice?: string): void {
   showView(view, ...caseView({
     detail,
@@ -206,12 +222,22 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     },
     describe: (error) => errorText(error, 'other'),
     // After either action the engine re-opens the case, so the view shows what the server now holds.
-    reply: async (text, status) => {
-      const updated = await guarded(() => engine.reply(detail.id, text, status));
+    reply: async (text, status, files, progress) => {
+      const updated = await whileNoticed(uploadsOf(detail.id, progress), () => guarded(() => engine.reply(detail.id, text, status, files)));
       const done = status ? t('case.reply.sentStatus', { status: statusLabel(status) }) : t('case.reply.sent');
       renderCase(updated, done);
       announce(done);
     },
+    finishUploads: async (progress) => {
+      const updated = await whileNoticed(uploadsOf(detail.id, progress), () => guarded(() => engine.finishUploads(detail.id)));
+      renderCase(updated, t('case.files.uploaded'));
+      announce(t('case.files.uploaded'));
+    },
+    download: (attachment, progress) =>
+      whileNoticed((notice) => {
+        if (notice.kind === 'download' && notice.fileId === attachment.id) progress(notice.done, notice.total);
+      }, () => guarded(() => engine.downloadAttachment(detail.id, attachment.id))),
+    announce,
     setStatus: async (status: CaseStatus) => {
       const updated = await guarded(() => engine.setStatus(detail.id, status));
       const done = t('case.status.now', { status: statusLabel(status) });

@@ -92,6 +92,11 @@ function optionalText(value: unknown, field: string): string | undefined {
 
 // RFC 6838 restricted names, type/subtype; case as sent (MIME types are case-insensitive).
 const MIME_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$/;
+
+/** A type a descriptor may carry: type/subtype, no parameters, at most 127 characters (senders check before they send). */
+export function isAttachmentType(type: string): boolean {
+  return type.length <= MAX_ATTACHMENT_TYPE_CHARS && MIME_TYPE.test(type);
+}
 // C0 and C1 controls, DEL, and both slashes: a name is shown and saved, never a path.
 const NAME_FORBIDDEN = /[\u0000-\u001f\u007f-\u009f/\\]/;
 
@@ -111,7 +116,7 @@ function attachmentOf(value: unknown): AttachmentDescriptor {
   if (typeof name !== 'string' || name.length === 0 || [...name].length > MAX_ATTACHMENT_NAME_CHARS || NAME_FORBIDDEN.test(name)) {
     throw new ProtocolError('malformed', `attachment name must be 1–${MAX_ATTACHMENT_NAME_CHARS} characters, with no control character or slash`);
   }
-  if (typeof type !== 'string' || type.length > MAX_ATTACHMENT_TYPE_CHARS || !MIME_TYPE.test(type)) throw new ProtocolError('malformed', 'attachment type must be a MIME type');
+  if (typeof type !== 'string' || !isAttachmentType(type)) throw new ProtocolError('malformed', 'attachment type must be a MIME type');
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0 || size > FILE_MAX_SIZE) throw new ProtocolError('malformed', 'attachment size must be an integer in 0…2^40');
   return { id, key, name, type, size };
 }

@@ -20,7 +20,7 @@ export {
   signSealedCaseKey, requireSealedCaseKeySigned, threadLink, type ChainLink, type VerifiedChain,
 } from './trust.js';
 export { THREAD_START } from './signed-bytes.js';
-export { REPORT_CATEGORIES, CASE_STATUSES, MAX_ATTACHMENTS, type AttachmentDescriptor, encodeDocument, decodeDocument, type ReportDocument, type MessageDocument, type StatusDocument, type ThreadDocument, type ReportCategory, type CaseStatus } from './documents.js';
+export { REPORT_CATEGORIES, CASE_STATUSES, MAX_ATTACHMENTS, isAttachmentType, type AttachmentDescriptor, encodeDocument, decodeDocument, type ReportDocument, type MessageDocument, type StatusDocument, type ThreadDocument, type ReportCategory, type CaseStatus } from './documents.js';
 export {
   FILE_CHUNK_BYTES, FILE_PART_CHUNKS, FILE_PART_BYTES, paddedFileLength, fileCipherLength, isFileCipherLength, filePartCount, filePartLength,
   newFileSecret, encryptFilePart, encryptFilePartBytes, FileDecryptor, attachmentFor, fileSecretOf, type FileSecret,

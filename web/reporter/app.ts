@@ -2,7 +2,8 @@
 // exit. The state of a report in progress lives here, in memory only, never in storage.
 import type { connectEngine } from '../ui/engine-rpc.js';
 import { REPORT_TEXT_FIELDS, type ReportCategory, type ReportTextField } from '../protocol/documents.js';
-import type { MailboxView, ReporterEngine } from './engine-api.js';
+import type { MailboxView, ReporterEngine, SentReport } from './engine-api.js';
+import type { EvidenceFile } from './views/evidence.js';
 import type { Timers } from './idle-lock.js';
 
 export type Engine = ReturnType<typeof connectEngine<ReporterEngine>>;
@@ -21,10 +22,11 @@ export function emptyDraft(): ReportDraft {
   return { organisation: '', category: '', ...text };
 }
 
-/** A report being written: the draft and, once made, its passphrase's words. */
+/** A report being written: the draft, the files added (held by the engine) and, once made, its passphrase's words. */
 export interface ReportInProgress {
   draft: ReportDraft;
   words: string[] | null;
+  evidence: EvidenceFile[];
 }
 
 export interface ReporterApp {
@@ -38,7 +40,7 @@ export interface ReporterApp {
     reportForm(report: ReportInProgress): void;
     passphrase(report: ReportInProgress): void;
     confirm(report: ReportInProgress): void;
-    sent(result: { reference: string; receivedDay: string }): void;
+    sent(result: SentReport): void;
     /** `notice`: said at the top, e.g. why an open report was locked. */
     unlock(notice?: string): void;
     mailbox(view: MailboxView): void;

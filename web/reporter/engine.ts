@@ -1,11 +1,13 @@
 // The reporter's engine: a module Web Worker that holds the passphrase's keys and does all
 // cryptography and every API call, so the page stays responsive during Argon2id and page
 // code never touches a key. The page receives only display data (see engine-api.ts).
-import { generatePassphrase, parsePassphrase, ProtocolError, sodiumReady, wipe, type MailboxKeys } from '../protocol/index.js';
+import { generatePassphrase, MAX_ATTACHMENTS, parsePassphrase, ProtocolError, sodiumReady, wipe, type AttachmentDescriptor, type MailboxKeys, type ThreadDocument } from '../protocol/index.js';
 import { ApiClient, ApiRequestError } from '../client/api.js';
 import { buildReportSubmission, deriveKeysForInstanceReporting, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type OpenedMailbox, type VerifiedConfig } from '../client/reporter.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
-import { ENGINE_ERROR, type DerivationNotice, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
+import { ENGINE_ERROR, type AttachmentView, type DerivationNotice, type FileLimits, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
+import { attachFiles, dropAllFiles, dropFile, fetchAttached, filesOutstanding, prepareFile, sendAttached } from './engine-files.js';
+import { mailboxFileAccess } from '../client/files.js';
 
 class EngineFailure extends Error {
   constructor(
@@ -25,6 +27,8 @@ let newReportKeys: Promise<MailboxKeys> | null = null;
 /** Keys of a returning reporter's mailbox, and the mailbox once opened. */
 let mailboxKeys: MailboxKeys | null = null;
 let opened: OpenedMailbox | null = null;
+/** Keys of a report just sent, kept only while its files are still being sent (their parts are signed with them). */
+let sentReportKeys: MailboxKeys | null = null;
 const WAIT_CODES = ['rate_limited', 'storage_full', 'storage_busy', 'storage_unwritable'];
 
 /** Network failures and "wait" answers become one code each; other errors pass through with theirs. */
@@ -57,6 +61,11 @@ function wipeKeys(keys: MailboxKeys): void {
   wipe(keys.box.privateKey);
 }
 
+function forgetSentReport(): void {
+  if (sentReportKeys) wipeKeys(sentReportKeys);
+  sentReportKeys = null;
+}
+
 function forgetAll(): void {
   newReportKeys?.then(wipeKeys, () => undefined);
   newReportKeys = null;
@@ -80,6 +89,9 @@ async function derive(passphrase: string, instance: VerifiedConfig): Promise<Mai
   return deriveKeysForInstanceReporting(passphrase, instance, tell);
 }
 
+/** The service's defaults (it does not publish its own yet; a larger file is refused as file_too_large): 100 MiB a file, 20 files a message. */
+const FILE_LIMITS: FileLimits = { maxFileBytes: 100 * 1024 * 1024, maxFiles: MAX_ATTACHMENTS };
+
 function check(typed: string): PassphraseCheck {
   const parsed = parsePassphrase(typed);
   return parsed.ok ? { ok: true } : { ok: false, problem: parsed.problem };
@@ -90,7 +102,23 @@ function afterThisTask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** The files a document carries (keys and all): they stay in the engine. */
+function attachmentsOf(document: ThreadDocument | null): AttachmentDescriptor[] {
+  return document === null || document.kind === 'status' ? [] : (document.attachments ?? []);
+}
+
+/** The document as the page may see it: without its files' keys. */
+function withoutKeys(document: ThreadDocument | null): ThreadDocument | null {
+  if (document === null || document.kind === 'status' || !document.attachments) return document;
+  const { attachments: _keys, ...rest } = document;
+  return rest;
+}
+
 function toView(mailbox: OpenedMailbox): MailboxView {
+  const fileView = ({ id, name, size }: AttachmentDescriptor): AttachmentView => {
+    const held = mailbox.files.get(id);
+    return { id, name, size, state: held === undefined ? 'missing' : held.complete ? 'ready' : 'uploading' };
+  };
   return {
     reference: mailbox.reference,
     status: mailbox.status,
@@ -100,7 +128,8 @@ function toView(mailbox: OpenedMailbox): MailboxView {
       from: entry.role,
       organisationName: entry.organisation?.name ?? null,
       day: entry.day,
-      document: entry.document,
+      document: withoutKeys(entry.document),
+      files: attachmentsOf(entry.document).map(fileView),
     })),
     unverifiable: mailbox.entries.filter((e) => e.document === null).length,
   };
@@ -110,7 +139,15 @@ const engine: ReporterEngine = {
   async loadConfig() {
     const { organisations } = await instanceConfig();
     // The anchor: the fingerprint of the unit's first keys, which every later key must chain back to.
-    return { organisations: organisations.map(({ id, name, anchor }) => ({ id, name, fingerprint: anchor })) };
+    return { organisations: organisations.map(({ id, name, anchor }) => ({ id, name, fingerprint: anchor })), limits: FILE_LIMITS };
+  },
+
+  async prepareFile(file) {
+    return prepareFile(file, FILE_LIMITS.maxFileBytes);
+  },
+
+  async dropFile(handle) {
+    dropFile(handle);
   },
 
   async newPassphrase() {
@@ -127,14 +164,25 @@ const engine: ReporterEngine = {
     return { words: passphrase.split(' ') };
   },
 
-  async sendReport(orgId, report) {
+  async sendReport(orgId, report, files) {
     if (!newReportKeys) throw new EngineFailure(ENGINE_ERROR.noKeys, 'There is no passphrase for this report yet.');
     const org = (await instanceConfig()).organisations.find((o) => o.id === orgId);
     if (!org) throw new EngineFailure('unknown_organisation', 'That organisation is not on this service.');
     const keys = await newReportKeys;
-    const result = await online(() => submitReport(api, buildReportSubmission(keys, org, report)));
-    forgetAll(); // sent: nothing here is needed any more
-    return result;
+    const attached = attachFiles(files);
+    const document = attached.attachments.length > 0 ? { ...report, attachments: attached.attachments } : report;
+    const result = await online(() => submitReport(api, buildReportSubmission(keys, org, document, attached.declared)));
+    if (attached.uploads.length === 0) {
+      forgetAll(); // sent: nothing here is needed any more
+      return { ...result, uploads: [] };
+    }
+    // The files follow, each part signed with the mailbox key: keep these keys until they are all sent.
+    newReportKeys = null;
+    forgetAll();
+    forgetSentReport();
+    sentReportKeys = keys;
+    attached.received(mailboxFileAccess(keys));
+    return { ...result, uploads: attached.uploads };
   },
 
   async checkPassphrase(typed) {
@@ -176,15 +224,34 @@ const engine: ReporterEngine = {
     }
   },
 
-  async reply(text) {
+  async reply(text, files) {
     if (!mailboxKeys || !opened) throw new EngineFailure(ENGINE_ERROR.noKeys, 'Enter your passphrase first.');
     const keys = mailboxKeys;
     const mailbox = opened;
-    await online(() => replyFromMailbox(api, keys, mailbox, text));
+    const attached = attachFiles(files);
+    await online(() => replyFromMailbox(api, keys, mailbox, text, attached));
+    attached.received(mailboxFileAccess(keys));
+    return { uploads: attached.uploads };
+  },
+
+  async sendFiles() {
+    const outcome = await sendAttached(api);
+    if (!filesOutstanding()) forgetSentReport();
+    return outcome;
+  },
+
+  async downloadFile(id) {
+    if (!mailboxKeys || !opened) throw new EngineFailure(ENGINE_ERROR.noKeys, 'Enter your passphrase first.');
+    const attachment = opened.entries.flatMap((entry) => attachmentsOf(entry.document)).find((a) => a.id === id);
+    if (!attachment) throw new EngineFailure('unknown_file', 'That file is not in this report.');
+    const keys = mailboxKeys;
+    return online(() => fetchAttached(api, mailboxFileAccess(keys), attachment));
   },
 
   async forget() {
     forgetAll();
+    forgetSentReport();
+    dropAllFiles();
   },
 };
 

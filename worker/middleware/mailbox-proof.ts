@@ -17,6 +17,7 @@ import { challengeFromHeader, type WorkGate, type WorkPaid } from '../proof-of-w
 import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
 import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
 import type { AppDeps } from '../deps.js';
+import { requestBody } from '../request-body.js';
 
 /** The mailbox the proof opened, and what its challenge's work paid (a message with files may need more). */
 export type MailboxVariables = { mailbox: MailboxRow; work: WorkPaid };
@@ -52,7 +53,7 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     const hadFailures = throttle ? await refuseIfThrottled(deps.db, throttle, now, deps.config.mailboxThrottle) : false;
     const mailbox = locatorHash ? await findMailbox(deps.db, locatorHash) : undefined;
     const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : STAND_IN_PUBLIC_KEY;
-    const body = new Uint8Array(await c.req.arrayBuffer());
+    const body = await requestBody(c);
     const message = mailboxProofMessage(challenge!, c.req.method, new URL(c.req.url).pathname, await sha256(body));
     const signatureValid = await verifyEd25519(publicKey, signature ?? new Uint8Array(SIZES.signature), message);
 

@@ -17,6 +17,13 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The console's: the pages' policy, plus frames from blob: URLs only — an attachment image the
+ * console decrypted, shown in an <iframe sandbox=""> (web/console/views/attachments.ts). Nothing
+ * else may be framed, and the reporter's pages keep PAGE_CSP.
+ */
+export const CONSOLE_CSP = `${PAGE_CSP}; frame-src blob:`;
+
 const STATIC_FILE = /^[a-z0-9-]+\.(js|css|json)$/;
 /** A language code as the URL names it (/cy/); the page exists only for the languages the build offered. */
 const LANGUAGE = /^[a-z]{2,3}$/;
@@ -28,17 +35,17 @@ const INFO_PAGE = /^(?!index$)[a-z]+(-[a-z]+)*$/;
  * ones). Vary on every answer, encoded or not, so no cache hands one client's encoding to another;
  * no-store still, so a shared device keeps nothing.
  */
-async function serveAsset(assets: AssetSource | undefined, file: string, acceptEncoding: string | undefined): Promise<Response> {
+async function serveAsset(assets: AssetSource | undefined, file: string, acceptEncoding: string | undefined, csp = PAGE_CSP): Promise<Response> {
   const asset = assets ? await assets.get(file, acceptEncoding) : null;
   if (!asset) throw new ApiError('not_found', 'No such page.');
-  const headers: Record<string, string> = { 'content-type': asset.contentType, 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store', vary: 'accept-encoding' };
+  const headers: Record<string, string> = { 'content-type': asset.contentType, 'content-security-policy': csp, 'cache-control': 'no-store', vary: 'accept-encoding' };
   if (asset.contentEncoding) headers['content-encoding'] = asset.contentEncoding;
   return new Response(asset.body as BodyInit, { headers });
 }
 
-function languagePage(assets: AssetSource | undefined, language: string, acceptEncoding: string | undefined, page = 'index.html'): Promise<Response> {
+function languagePage(assets: AssetSource | undefined, language: string, acceptEncoding: string | undefined, page = 'index.html', csp = PAGE_CSP): Promise<Response> {
   if (!LANGUAGE.test(language)) throw new ApiError('not_found', 'No such page.');
-  return serveAsset(assets, `${language}/${page}`, acceptEncoding);
+  return serveAsset(assets, `${language}/${page}`, acceptEncoding, csp);
 }
 
 /** Staying safe, privacy, accessibility (scripts/operator-details.ts INFO_PAGES): static, no-store like the reporter's page. */
@@ -50,9 +57,9 @@ function infoPage(assets: AssetSource | undefined, language: string, page: strin
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
-    .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding')))
+    .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding'), CONSOLE_CSP))
     // The console in another language (/cy/console: Welsh), built for the offered languages that have a console catalogue.
-    .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding'), 'console.html'))
+    .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding'), 'console.html', CONSOLE_CSP))
     // The reporter's page in one language (/cy/ for Welsh), so a force's Welsh page can link straight
     // to it; /cy without the slash too, as people type it (the page's links and files are absolute).
     .get('/:lang/', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding')))

@@ -12,16 +12,16 @@ import { newReference } from '../references.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-bytes.js';
 import { findKeyVersion } from '../../db/repo/accounts.js';
-import { requireWorkForFiles, requireWorkPaid, type WorkGate } from '../proof-of-work.js';
+import { requireWorkForFiles, withWorkPaid, type WorkGate } from '../proof-of-work.js';
 import { declaredBytes, declareFiles } from '../file-transfer.js';
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
-  return new Hono().post('/', async (c) => {
-    const workRefusal = () => new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
-    const paid = await requireWorkPaid(work, c, workRefusal().message);
+  const workRefusal = () => new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+  // The spend of the challenge lands in the report's own write: one commit per report.
+  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, workRefusal().message, async (spendChallenge, paid) => {
     const body = await readJson(c, submitReportBody);
     // Files cost more work, by their size: checked against the same hash, before anything is verified.
     requireWorkForFiles(paid, declaredBytes(body.report.files), workRefusal);
@@ -42,12 +42,13 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
     const today = dayOf(now);
     const reference = newReference(deps.randomBytes);
     const files = declareFiles(deps, body.report.files, { caseId: body.caseId, messageId: body.report.id, role: 'reporter', day: today });
+    const locatorHash = await sha256B64(b64ToBytes(body.mailbox.locator)!);
     await deps.checkpoint?.('report:before-write');
     try {
       await insertReport(deps.db, {
         case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now) },
         mailbox: {
-          locatorHash: await sha256B64(b64ToBytes(body.mailbox.locator)!),
+          locatorHash,
           caseId: body.caseId,
           signPublicKey: body.mailbox.signPublicKey,
           boxPublicKey: body.mailbox.boxPublicKey,
@@ -56,11 +57,11 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
         },
         orgCaseKey: { caseId: body.caseId, orgId: org.id, keyVersion: body.orgCaseKey.keyVersion, sealedCaseKey: body.orgCaseKey.sealedCaseKey, sealSignature: body.orgCaseKey.sealSignature, sealedByOrg: null, sealedByVersion: null },
         firstMessage: { id: body.report.id, caseId: body.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.report.envelope, signature: body.report.signature, day: today, link },
-      }, ORG_KEY_CHANGED, files);
+      }, ORG_KEY_CHANGED, spendChallenge, files);
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A report with these identifiers exists already.');
       throw error;
     }
     return c.json({ reference, receivedDay: today }, 201);
-  });
+  }));
 }

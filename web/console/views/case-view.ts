@@ -1,13 +1,16 @@
-// Case view: the decrypted report, the thread with the reporter, a reply box (with an
-// optional status change in the same action) and a separate status control.
+// Case view: the decrypted report, the thread with the reporter (each message with its files),
+// a reply box (with files, and an optional status change in the same action) and a separate
+// status control.
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { ReportDocument } from '../../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../../protocol/labels.js';
-import type { CaseDetailView, CaseStatus, OtherOrganisation, ThreadItem } from '../engine-api.js';
+import type { AttachmentView, CaseDetailView, CaseStatus, OtherOrganisation, OutgoingFile, ThreadItem } from '../engine-api.js';
 import { categoryLabel } from '../../i18n/labels.js';
 import { STATUSES, problemLabel, statusLabel, unverifiedText } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
+import { attachmentList, transferProgress, type AttachmentActions } from './attachments.js';
+import { replyFiles } from './reply-files.js';
 
 export interface CaseViewOptions {
   detail: CaseDetailView;
@@ -15,8 +18,17 @@ export interface CaseViewOptions {
   back(): void;
   /** Fetch and decrypt the case again, e.g. to see a reporter's new answer. */
   refresh(): Promise<void>;
-  /** Resolve after the view has been refreshed; throw to show an error next to the form. */
-  reply(text: string, status: CaseStatus | null): Promise<void>;
+  /**
+   * Resolve after the view has been refreshed; throw to show an error next to the form (code
+   * 'upload_unfinished': the message went, some files did not; finishUploads resumes them).
+   * `progress` gets the files' bytes sent so far.
+   */
+  reply(text: string, status: CaseStatus | null, files: OutgoingFile[], progress: (done: number, total: number) => void): Promise<void>;
+  finishUploads(progress: (done: number, total: number) => void): Promise<void>;
+  /** Decrypts an attachment into a Blob; `progress` gets the bytes done so far. */
+  download(attachment: AttachmentView, progress: (done: number, total: number) => void): Promise<Blob>;
+  /** Polite news for screen readers ("2 files added"). */
+  announce(text: string): void;
   setStatus(status: CaseStatus): Promise<void>;
   /** An error as words for a person. */
   describe(error: unknown): string;
@@ -34,7 +46,7 @@ function fact(term: string, ...value: (Node | string)[]): Node[] {
   return [el('dt', {}, term), el('dd', {}, ...value)];
 }
 
-function reportSection(item: ThreadItem | undefined): HTMLElement {
+function reportSection(item: ThreadItem | undefined, files: AttachmentActions): HTMLElement {
   const section = el('section', { class: 'card', 'aria-labelledby': 'report-heading' }, el('h2', { id: 'report-heading' }, t('case.report.heading')));
   if (!item) {
     section.append(el('p', {}, t('case.report.none')));
@@ -65,10 +77,12 @@ function reportSection(item: ThreadItem | undefined): HTMLElement {
   } else {
     section.append(el('p', { class: 'hint' }, t('case.report.noContact')));
   }
+  const attachments = attachmentList(item.attachments, files);
+  if (attachments) section.append(attachments);
   return section;
 }
 
-function threadItemElement(item: ThreadItem): HTMLLIElement {
+function threadItemElement(item: ThreadItem, files: AttachmentActions): HTMLLIElement {
   const from = item.role === 'reporter' ? t('case.thread.fromReporter') : t('case.thread.fromOrganisation', { organisation: item.organisationName ?? t('case.thread.unknownOrganisation') });
   const body =
     item.problem !== null ? unverifiedWarning(item)
@@ -76,15 +90,15 @@ function threadItemElement(item: ThreadItem): HTMLLIElement {
     : item.document.kind === 'status' ? el('p', { class: 'message-text' }, t('case.thread.statusChanged', { status: statusLabel(item.document.status) }))
     : el('p', { class: 'message-text' }, t('case.thread.furtherReport', { text: item.document.whatHappened }));
   return el('li', { class: item.role === 'reporter' ? 'from-reporter' : 'from-organisation' },
-    el('p', { class: 'meta' }, el('strong', {}, from), ' · ', dayElement(item.day)), body);
+    el('p', { class: 'meta' }, el('strong', {}, from), ' · ', dayElement(item.day)), body, attachmentList(item.attachments, files));
 }
 
-function threadSection(items: ThreadItem[]): HTMLElement {
+function threadSection(items: ThreadItem[], files: AttachmentActions): HTMLElement {
   return el('section', { class: 'card', 'aria-labelledby': 'thread-heading' },
     el('h2', { id: 'thread-heading' }, t('case.thread.heading')),
     items.length === 0
       ? el('p', {}, t('case.thread.none'))
-      : el('ol', { class: 'thread' }, ...items.map(threadItemElement)),
+      : el('ol', { class: 'thread' }, ...items.map((item) => threadItemElement(item, files))),
   );
 }
 
@@ -99,35 +113,59 @@ function replySection(options: CaseViewOptions): HTMLElement {
   const status = el('select', { id: 'reply-status', name: 'status' }, ...statusOptions(detail.status, t('case.reply.noChange', { status: statusLabel(detail.status) })));
   const send = el('button', { type: 'submit' }, t('case.reply.send'));
   const error = alertLine('reply-error');
+  const files = replyFiles(options.announce);
+  const progressArea = el('div', {});
+  // Shown in place of Send once the message went but its files did not all: sending again would send the message twice.
+  const finish = el('button', { type: 'button' }, t('case.files.finishUpload'));
   const form = el('form', { method: 'post', novalidate: true },
     el('label', { for: 'reply-text' }, t('case.reply.label')),
     el('span', { id: 'reply-hint', class: 'hint' },
       t('case.reply.hint')),
     message,
+    files.element,
     el('label', { for: 'reply-status' }, t('case.reply.statusLabel')),
     status,
+    progressArea,
     error,
     el('div', { class: 'actions' }, send),
   );
+  /** Runs an upload with its progress shown; a failure after the message went offers to finish it. */
+  const uploading = async (work: (progress: (done: number, total: number) => void) => Promise<void>) => {
+    const progress = transferProgress(t('case.files.uploading'));
+    progressArea.replaceChildren(progress.element);
+    try {
+      await work(progress.update);
+    } catch (failure) {
+      const unfinished = (failure as { code?: string }).code === 'upload_unfinished';
+      error.textContent = unfinished ? t('case.files.uploadUnfinished') : options.describe(failure);
+      if (unfinished && send.isConnected) send.replaceWith(finish);
+    } finally {
+      progress.element.remove();
+    }
+  };
+  finish.addEventListener('click', () => void whileBusy(finish, t('case.files.finishing'), async () => {
+    error.textContent = '';
+    await uploading((progress) => options.finishUploads(progress));
+  }));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (send.disabled) return;
     error.textContent = '';
     message.removeAttribute('aria-invalid');
-    // Checked here so a too-long message gets plain words, not an encryption error.
-    const tooLong = new TextEncoder().encode(JSON.stringify({ kind: 'message', text: message.value })).length > MAX_PLAINTEXT_BYTES;
-    const problem = !message.value.trim() ? t('case.reply.empty') : tooLong ? t('case.reply.tooLong') : null;
+    const outgoing = files.files();
+    // Checked here so a too-long message gets plain words, not an encryption error (a descriptor's id and key as long as real ones).
+    const attachments = outgoing.map((f) => ({ id: 'i'.repeat(22), key: 'k'.repeat(43), name: f.name, type: f.type, size: f.bytes.size }));
+    const tooLong = new TextEncoder().encode(JSON.stringify({ kind: 'message', text: message.value, attachments })).length > MAX_PLAINTEXT_BYTES;
+    // Files may go without words; words are needed when there are none.
+    const problem = files.busy() ? t('case.files.stillCleaning') : !message.value.trim() && outgoing.length === 0 ? t('case.reply.empty') : tooLong ? t('case.reply.tooLong') : null;
     if (problem) {
       error.textContent = problem;
       message.setAttribute('aria-invalid', 'true');
       message.focus();
       return;
     }
-    try {
-      await whileBusy(send, t('case.reply.sending'), () => options.reply(message.value, (status.value || null) as CaseStatus | null));
-    } catch (failure) {
-      error.textContent = options.describe(failure);
-    }
+    await whileBusy(send, t('case.reply.sending'), () =>
+      uploading((progress) => options.reply(message.value, (status.value || null) as CaseStatus | null, outgoing, progress)));
   });
   return el('section', { class: 'card', 'aria-labelledby': 'reply-heading' }, el('h2', { id: 'reply-heading' }, t('case.reply.heading')), form);
 }
@@ -224,6 +262,7 @@ export function caseView(options: CaseViewOptions): Node[] {
   refresh.addEventListener('click', () => void whileBusy(refresh, t('case.refreshing'), options.refresh));
   const [first, ...rest] = detail.thread;
   const firstIsReport = first !== undefined && first.role === 'reporter' && (first.problem !== null || first.document.kind === 'report');
+  const files: AttachmentActions = { download: options.download, describe: options.describe };
   return present(
     el('div', { class: 'actions back' }, back, refresh),
     el('h1', {}, t('case.heading', { reference: detail.reference })),
@@ -233,8 +272,8 @@ export function caseView(options: CaseViewOptions): Node[] {
       ...fact(t('case.received'), dayElement(detail.receivedDay)),
       ...fact(t('case.lastActivity'), dayElement(detail.lastReporterDay), el('span', { class: 'hint' }, t('case.dayOnly'))),
     ),
-    reportSection(firstIsReport ? first : undefined),
-    threadSection(firstIsReport ? rest : detail.thread),
+    reportSection(firstIsReport ? first : undefined, files),
+    threadSection(firstIsReport ? rest : detail.thread, files),
     replySection(options),
     statusSection(options),
     passOnSection(options),

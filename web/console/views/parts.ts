@@ -13,7 +13,8 @@ export function alertLine(id: string): HTMLParagraphElement {
 
 /** Runs work with the button marked busy, so a second press does nothing while it runs. */
 export async function whileBusy<T>(button: HTMLButtonElement, busyText: string, work: () => Promise<T>): Promise<T> {
-  const idleText = button.textContent ?? '';
+  // Its nodes, not its text: a label with a visually hidden part ("Download<hidden> name</hidden>") comes back whole.
+  const idle = [...button.childNodes];
   button.disabled = true;
   button.setAttribute('aria-busy', 'true');
   button.textContent = busyText;
@@ -22,7 +23,7 @@ export async function whileBusy<T>(button: HTMLButtonElement, busyText: string, 
   } finally {
     button.disabled = false;
     button.removeAttribute('aria-busy');
-    button.textContent = idleText;
+    button.replaceChildren(...idle);
   }
 }
 

@@ -8,6 +8,7 @@ import { errorSummary, formField, PRIVATE_TEXT } from '../form-fields.js';
 import { draftToReport } from '../report-draft.js';
 import { problemMessage } from './problems.js';
 import { derivationProgress } from '../timed-progress.js';
+import { evidenceChoices } from './evidence.js';
 
 const BUSY_AFTER_MS = 6000;
 /** After the keys, without WebAssembly: this device's own remaining work, with room for a loaded machine. */
@@ -95,5 +96,6 @@ export function confirmView(app: ReporterApp, report: ReportInProgress): HTMLEle
 async function sendReport(app: ReporterApp, report: ReportInProgress) {
   const { organisations } = await app.engine.loadConfig();
   const { orgId, report: document } = draftToReport(report.draft, organisations);
-  return app.engine.sendReport(orgId, document);
+  const files = evidenceChoices(report.evidence);
+  return app.engine.sendReport(orgId, document, files);
 }

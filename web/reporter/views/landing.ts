@@ -7,7 +7,7 @@ import { emptyDraft, type ReporterApp } from '../app.js';
 export function landingView(app: ReporterApp): HTMLElement {
   const makeReport = el('button', { type: 'button' }, t('landing.makeReport'));
   const havePassphrase = el('button', { type: 'button', class: 'secondary' }, t('landing.havePassphrase'));
-  makeReport.addEventListener('click', () => app.go.reportForm({ draft: emptyDraft(), words: null }));
+  makeReport.addEventListener('click', () => app.go.reportForm({ draft: emptyDraft(), words: null, evidence: [] }));
   havePassphrase.addEventListener('click', () => app.go.unlock());
 
   return el('div', { class: 'landing' },

@@ -12,6 +12,7 @@ export function problemMessage(error: unknown): string {
   if (code === ENGINE_ERROR.unverified) return t('problem.unverified');
   if (code === ENGINE_ERROR.wait) return t('problem.wait', { wait: waitText(Number((error as Error).message)) });
   if (code === ENGINE_ERROR.noKeys) return t('problem.noKeys');
+  if (code === ENGINE_ERROR.fileTooBig) return t('problem.fileTooBig');
   // The client seals the report again to the unit's new keys by itself; this shows only if that failed too.
   if (code === 'org_key_changed') return t('problem.keysChanged');
   return t('problem.other');

@@ -3,7 +3,8 @@
 import { el } from '../../ui/dom.js';
 import { REPORT_CATEGORIES, REPORT_TEXT_FIELDS, type ReportTextField } from '../../protocol/documents.js';
 import { NOT_SURE, type ReportDraft, type ReportInProgress, type ReporterApp } from '../app.js';
-import type { OrganisationChoice } from '../engine-api.js';
+import type { FileLimits, OrganisationChoice } from '../engine-api.js';
+import { evidencePicker } from './evidence.js';
 import { errorSummary, formField, radioGroup, PRIVATE_TEXT, type FormField } from '../form-fields.js';
 import { bytesOverLimit, charactersToCut, draftToReport } from '../report-draft.js';
 import { t, tNodes } from '../../i18n/i18n.js';
@@ -21,14 +22,14 @@ export function reportFormView(app: ReporterApp, report: ReportInProgress): HTML
   const body = el('div', {}, el('p', { role: 'status' }, t('form.loading')));
   const load = () =>
     app.engine.loadConfig().then(
-      ({ organisations }) => body.replaceChildren(reportForm(app, report, organisations)),
+      ({ organisations, limits }) => body.replaceChildren(reportForm(app, report, organisations, limits)),
       () => body.replaceChildren(loadingFailed(load)),
     );
   void load();
   return el('div', {}, el('h1', {}, t('form.heading')), body);
 }
 
-function reportForm(app: ReporterApp, report: ReportInProgress, organisations: OrganisationChoice[]): HTMLElement {
+function reportForm(app: ReporterApp, report: ReportInProgress, organisations: OrganisationChoice[], limits: FileLimits): HTMLElement {
   const draft = report.draft;
   const firstName = organisations[0]?.name ?? t('form.organisation.firstUnitFallback');
 
@@ -77,12 +78,13 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
   });
 
   const textFields = { whatHappened, whenAndWhere, anythingElse, contact } satisfies Record<ReportTextField, unknown>;
+  const evidence = evidencePicker(app, { files: report.evidence, limits, id: 'evidence' });
 
   const summary = errorSummary();
   const form = el('form', { novalidate: true, 'aria-describedby': 'report-intro' },
     el('p', { id: 'report-intro' }, t('form.intro')),
     summary.element,
-    organisation.element, fingerprint, category.element, ...REPORT_TEXT_FIELDS.map((field) => textFields[field].element),
+    organisation.element, fingerprint, category.element, ...REPORT_TEXT_FIELDS.map((field) => textFields[field].element), evidence.element,
     el('div', { class: 'actions' }, el('button', { type: 'submit' }, t('form.continue')), backButton(app)),
   );
 
@@ -99,11 +101,12 @@ function reportForm(app: ReporterApp, report: ReportInProgress, organisations: O
     if (report.draft.organisation === '') problems.push([organisation, t('form.error.organisation')]);
     if (report.draft.category === '') problems.push([category, t('form.error.category')]);
     if (report.draft.whatHappened.trim() === '') problems.push([whatHappened, t('form.error.whatHappened')]);
+    if (evidence.choices() === null) problems.push([evidence, t('evidence.stillCleaning')]);
     if (problems.length === 0) {
       const over = bytesOverLimit(draftToReport(report.draft, organisations).report);
       if (over > 0) problems.push([whatHappened, t('form.error.tooLong', { characters: charactersToCut(over) })]);
     }
-    for (const field of [organisation, category, whatHappened]) field.showError(problems.find(([f]) => f === field)?.[1] ?? null);
+    for (const field of [organisation, category, whatHappened, evidence]) field.showError(problems.find(([f]) => f === field)?.[1] ?? null);
     summary.show(problems.map(([, message]) => message));
     if (problems.length > 0) {
       problems[0]![0].control.focus();
