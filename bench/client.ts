@@ -4,14 +4,13 @@
 // message, generating a passphrase, solving a proof of work. Medians of runs. Writes the "client" section of bench/RESULTS.md.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { PRODUCTION_KDF } from '../web/protocol/index.js';
 import { DEFAULT_CONFIG } from '../worker/deps.js';
 import { timeClientOperations, type ClientTimings, type TimingOptions } from './crypto-timings.js';
 import { fmt, machineLine, median, noteLine, publish } from './report.js';
+import { bundleBenchPage } from './page-bundle.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,18 +36,7 @@ const PAGE = '<!doctype html><meta charset="utf-8"><title>Parley client benchmar
 
 /** A tiny server on 127.0.0.1 for the benchmark page and its bundle (esbuild, from client-page.ts). */
 async function startPageServer(): Promise<{ url: string; bundleBytes: number; close(): void }> {
-  const result = await build({
-    entryPoints: [join(import.meta.dirname, 'client-page.ts')],
-    bundle: true,
-    format: 'esm',
-    target: ['es2022', 'chrome110'],
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-    // As in scripts/build-web.ts: libsodium's loader names Node modules behind runtime checks.
-    external: ['fs', 'path', 'crypto', 'url', 'module', 'node:*'],
-  });
-  const bundle = result.outputFiles[0]!.contents;
+  const bundle = await bundleBenchPage('client-page.ts');
   const server = createServer((req, res) => {
     const headers = { 'Content-Security-Policy': BENCH_PAGE_CSP, 'Cache-Control': 'no-store' };
     if (req.url === '/') res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8' }).end(PAGE);

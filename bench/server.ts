@@ -1,9 +1,12 @@
 // The server under load, started by instance.ts through scripts/lib/server-process.ts: the real
-// app (createApp over a better-sqlite3 file opened as `npm start` opens it) plus two bench-only
+// app (createApp over a better-sqlite3 file opened as `npm start` opens it) plus bench-only
 // routes on the same server and runtime: /bench/bare, a minimal Hono JSON route to compare
-// against, /bench/limit/*, the same stack doing only each hot route's irreducible work
-// (limit.ts), and /bench/stats, this process's CPU time and memory. Binds 127.0.0.1; stops on
-// SIGTERM, when its parent goes, or after --max-seconds.
+// against; /bench/limit/*, the same stack doing only each hot route's irreducible work
+// (limit.ts); /bench/parts, bare file parts kept in memory (PUT a part, GET them all back,
+// DELETE), to compare the file routes against; /bench/page, a page bundle named by
+// BENCH_PAGE_BUNDLE, served from the API's own origin; and /bench/stats, this process's CPU time
+// and memory. Binds 127.0.0.1; stops on SIGTERM, when its parent goes, or after --max-seconds.
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -35,8 +38,27 @@ if (synchronous) {
 let windowPeakRss = process.memoryUsage.rss();
 setInterval(() => (windowPeakRss = Math.max(windowPeakRss, process.memoryUsage.rss())), 50).unref();
 
+/** The bare upload's parts, by upload id then part number. */
+const bareParts = new Map<string, Uint8Array[]>();
+const PAGE = '<!doctype html><meta charset="utf-8"><title>Parley file benchmark</title><script type="module" src="/bench/page.js"></script>';
+
 const bench = new Hono()
   .get('/bench/bare', (c) => c.json({ ok: true }))
+  .put('/bench/parts/:id/:part', async (c) => {
+    const parts = bareParts.get(c.req.param('id')) ?? [];
+    parts[Number(c.req.param('part'))] = new Uint8Array(await c.req.arrayBuffer());
+    bareParts.set(c.req.param('id'), parts);
+    return c.body(null, 204);
+  })
+  .get('/bench/parts/:id', (c) => {
+    const parts = bareParts.get(c.req.param('id')) ?? [];
+    let next = 0;
+    const body = new ReadableStream<Uint8Array>({ pull: (controller) => (next < parts.length ? controller.enqueue(parts[next++]!) : controller.close()) });
+    return c.body(body, 200, { 'content-type': 'application/octet-stream', 'content-length': String(parts.reduce((n, p) => n + p.length, 0)) });
+  })
+  .delete('/bench/parts/:id', (c) => (bareParts.delete(c.req.param('id')), c.body(null, 204)))
+  .get('/bench/page', (c) => c.html(PAGE))
+  .get('/bench/page.js', (c) => c.body(readFileSync(process.env.BENCH_PAGE_BUNDLE!), 200, { 'content-type': 'text/javascript' }))
   .get('/bench/stats', (c) => {
     const cpu = process.cpuUsage();
     const rss = process.memoryUsage.rss();

@@ -1,5 +1,6 @@
-// Where files live on Node, and what happens to them: an upload whose server is killed half-way
-// resumes from the missing parts only; `npm run backup` copies the parts; deleting a case takes
+// Where files live on Node, and what happens to them: a really encrypted upload whose server is
+// killed half-way resumes from the missing parts only, decrypts right, and leaves no content, name
+// or type in the database or the server's output; `npm run backup` copies the parts; deleting a case takes
 // its files and parts with it; the same part twice at once is stored once; and a message's
 // files cost proof of work by their size.
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,11 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FILE_PART_BYTES, fileCipherLength } from '../../web/protocol/file-lengths.js';
+import { FILE_CHUNK_BYTES, FILE_PART_BYTES, FILE_PART_CHUNKS, fileCipherLength } from '../../web/protocol/file-lengths.js';
+import { attachmentFor, encryptFilePart, newFileSecret } from '../../web/protocol/file-crypto.js';
 import { bytesToB64, leadingZeroBits, PROOF_HEADERS, sodiumReady, WORK_HEADER } from '../../web/protocol/index.js';
 import { workInput } from '../../web/protocol/work-puzzle.js';
 import { ApiClient } from '../../web/client/api.js';
 import { downloadParts, fileStatusOf, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
+import { downloadFile, uploadFile } from '../../web/client/files.js';
+import { databaseFilesBytes, markersFound } from '../support/bytes-search.js';
 import { submitReport, openMailbox } from '../../web/client/reporter.js';
 import { openNodeDatabase } from '../../db/open-node.js';
 import { deleteCase } from '../../db/repo/files.js';
@@ -24,7 +28,7 @@ import { loadNodeServerSecret } from '../../worker/server-secret-node.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { addOrganisation, makeTestApp, TEST_CONFIG, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 import { draftReport } from '../support/reports.js';
-import { declared, partOf, testFile } from '../support/files.js';
+import { contentWithMarker, declared, declaredSecrets, partOf, testFile } from '../support/files.js';
 
 const FAST_RETRY = { attempts: 3, firstDelayMs: 10, maxDelayMs: 50 };
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.from(a).equals(Buffer.from(b));
@@ -49,7 +53,7 @@ afterEach(async () => {
 });
 
 describe('an upload whose server is killed half-way', () => {
-  it('resumes after the restart from the parts the server is missing, and downloads the same bytes', async () => {
+  it('resumes with uploadFile after the restart from the parts the server is missing, decrypts to the same content, and leaves none of it on the server', async () => {
     dir = mkdtempSync(join(tmpdir(), 'parley-files-'));
     const dbPath = join(dir, 'parley.sqlite');
     const database = openNodeDatabase(dbPath);
@@ -58,17 +62,21 @@ describe('an upload whose server is killed half-way', () => {
     const env = { PARLEY_KDF_OPS_LIMIT: String(TEST_KDF.opsLimit), PARLEY_KDF_MEMORY_BYTES: String(TEST_KDF.memLimitBytes), PARLEY_WORK_BITS: '0' };
     const first = await startServerProcess(dbPath, env);
     servers.push(first);
-    const file = testFile(2 * FILE_PART_BYTES);
-    const draft = await draftReport(new ApiClient(first.url), 'A file over a bad link.');
-    draft.submission.report.files = declared(file);
+    // Three parts of real ciphertext, with a marker in the content the server must never hold.
+    const partContent = FILE_PART_CHUNKS * FILE_CHUNK_BYTES;
+    const secrets = { marker: `BAD-LINK-EVIDENCE-${randomBytes(6).toString('hex')}`, name: `minutes-${randomBytes(4).toString('hex')}.docx`, type: 'application/x-parley-killed' };
+    const content = contentWithMarker(2 * partContent + 1000, secrets.marker);
+    const file = newFileSecret(content.length);
+    const draft = await draftReport(new ApiClient(first.url), 'A file over a bad link.', { attachments: [attachmentFor(file, secrets.name, secrets.type)] });
+    draft.submission.report.files = declaredSecrets(file);
     await submitReport(new ApiClient(first.url), draft.submission);
 
     // Part 0 lands; as part 1 is about to go, the server dies (SIGKILL: no clean shutdown).
     const sent: number[] = [];
-    const upload = uploadParts(new ApiClient(first.url), mailboxFileAccess(draft.keys), file.id, async (part) => {
-      if (part === 1) await first.kill('SIGKILL');
-      sent.push(part);
-      return partOf(file, part);
+    const read = async (start: number, end: number) => (sent.push(start / partContent), content.subarray(start, end));
+    const upload = uploadFile(new ApiClient(first.url), mailboxFileAccess(draft.keys), file, async (start, end) => {
+      if (start === partContent) await first.kill('SIGKILL');
+      return read(start, end);
     }, undefined, FAST_RETRY);
     await expect(upload).rejects.toThrow(TypeError);
     expect(sent).toEqual([0, 1]);
@@ -76,11 +84,28 @@ describe('an upload whose server is killed half-way', () => {
     const second = await startServerProcess(dbPath, env);
     servers.push(second);
     const api = new ApiClient(second.url);
-    expect((await fileStatusOf(api, mailboxFileAccess(draft.keys), file.id)).missing).toEqual([1, 2]);
+    const fileId = bytesToB64(file.id);
+    expect((await fileStatusOf(api, mailboxFileAccess(draft.keys), fileId)).missing).toEqual([1, 2]);
     sent.length = 0;
-    await uploadParts(api, mailboxFileAccess(draft.keys), file.id, async (part) => (sent.push(part), partOf(file, part)), undefined, FAST_RETRY);
+    await uploadFile(api, mailboxFileAccess(draft.keys), file, read, undefined, FAST_RETRY);
     expect(sent).toEqual([1, 2]);
-    expect(sameBytes(await download(api, draft.keys, file.id), file.cipher)).toBe(true);
+    const pieces: Uint8Array[] = [];
+    await downloadFile(api, mailboxFileAccess(draft.keys), file, (piece) => pieces.push(piece.slice()), undefined, FAST_RETRY);
+    expect(Buffer.concat(pieces).equals(content)).toBe(true);
+
+    // The database file and its WAL, the stored parts, and both servers' output: ciphertext only.
+    const stored = databaseFilesBytes(dbPath);
+    expect(stored.includes(Buffer.from((await encryptFilePart(file, 2, read)).subarray(0, 64)))).toBe(true);
+    expect(markersFound(stored, Object.values(secrets))).toEqual([]);
+    const copy = new Database(dbPath, { readonly: true });
+    try {
+      const blobs = Buffer.concat((copy.prepare('SELECT bytes FROM file_blobs WHERE file_id = ?').all(fileId) as { bytes: Buffer }[]).map((row) => row.bytes));
+      expect(blobs.length).toBe(fileCipherLength(file.size));
+      expect(markersFound(blobs, Object.values(secrets))).toEqual([]);
+    } finally {
+      copy.close();
+    }
+    expect(markersFound(Buffer.from(first.output() + second.output()), Object.values(secrets))).toEqual([]);
   });
 });
 
@@ -134,7 +159,6 @@ describe('files in the Node database', () => {
     expect(count('SELECT COUNT(*) AS n FROM file_parts WHERE file_id = ?', gone.file.id)).toBe(0);
     expect(count('SELECT COUNT(*) AS n FROM file_blobs WHERE file_id = ?', gone.file.id)).toBe(0);
     t.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-    const { databaseFilesBytes } = await import('../support/bytes-search.js');
     expect(databaseFilesBytes(t.dbPath).includes(Buffer.from(partOf(gone.file, 0).slice(500, 564)))).toBe(false);
     // The mailbox no longer opens; the other case is whole.
     await expect(openMailbox(t.api, gone.draft.keys)).rejects.toMatchObject({ code: 'mailbox_proof_failed' });

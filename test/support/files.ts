@@ -1,10 +1,14 @@
 // Files for the tests: random bytes of the lengths real files' ciphertext has (the server never
-// decrypts, so these are exactly what a correct client sends), and an investigator's reply that
-// declares files (the console's reply function knows nothing of them yet).
+// decrypts, so these are exactly what a correct client sends), content with a text marker planted
+// in it for the end-to-end tests, and an investigator's reply that declares files (the console's
+// reply function knows nothing of them yet).
 import { randomBytes } from 'node:crypto';
-import { FILE_PART_BYTES, fileCipherLength } from '../../web/protocol/file-lengths.js';
-import { bytesToB64 } from '../../web/protocol/index.js';
+import { FILE_CHUNK_BYTES, FILE_PART_BYTES, fileCipherLength } from '../../web/protocol/file-lengths.js';
+import { bytesToB64, type AttachmentDescriptor } from '../../web/protocol/index.js';
+import type { FileSecret } from '../../web/protocol/file-crypto.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
+import { keyringFor, sessionHeaders, type InvestigatorSession, type ReadableCase } from '../../web/client/investigator.js';
+import { sealThreadMessage } from '../../web/client/thread.js';
 
 export interface TestFile {
   id: string;
@@ -33,3 +37,24 @@ export function replyingWithFiles(baseUrl: string, send: Fetch, files: TestFile[
   return new ApiClient(baseUrl, fetch);
 }
 
+
+/** The declarations of files a client encrypts for real: id and ciphertext length. */
+export const declaredSecrets = (...list: FileSecret[]) => list.map((f) => ({ id: bytesToB64(f.id), bytes: fileCipherLength(f.size) }));
+
+/** Random content of `size` bytes with `marker` written at its start, across the first chunk boundary and at its end. */
+export function contentWithMarker(size: number, marker: string): Uint8Array<ArrayBuffer> {
+  const content = new Uint8Array(randomBytes(size)) as Uint8Array<ArrayBuffer>;
+  const text = new TextEncoder().encode(marker);
+  for (const at of [0, FILE_CHUNK_BYTES - (text.length >> 1), size - text.length]) if (at >= 0 && at + text.length <= size) content.set(text, at);
+  return content;
+}
+
+/**
+ * An investigator's reply whose sealed document carries attachments, declared with it: what
+ * replyToCase does, plus the files (it takes none yet). Sent after `opened.lastLink`.
+ */
+export async function replyWithAttachments(api: ApiClient, session: InvestigatorSession, opened: Pick<ReadableCase, 'id' | 'caseKey' | 'lastLink'>, text: string, attachments: AttachmentDescriptor[], files: { id: string; bytes: number }[]): Promise<{ id: string }> {
+  const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
+  const message = sealThreadMessage(opened.id, opened.caseKey, 'organisation', { kind: 'message', text, attachments }, signing, opened.lastLink);
+  return api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, files }, headers: sessionHeaders(session) });
+}

@@ -3,7 +3,7 @@
 import type { ApiClient } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport, type VerifiedConfig } from '../../web/client/reporter.js';
 import type { SubmitReportBody } from '../../web/client/wire-types.js';
-import { generatePassphrase, type KdfParams, type MailboxKeys, type ReportCategory } from '../../web/protocol/index.js';
+import { generatePassphrase, type AttachmentDescriptor, type KdfParams, type MailboxKeys, type ReportCategory } from '../../web/protocol/index.js';
 import { TEST_KDF } from './test-app.js';
 
 export interface ReportOptions {
@@ -17,6 +17,8 @@ export interface ReportOptions {
   passphrase?: string;
   /** A config already fetched, for tests that count requests or make many reports. */
   config?: VerifiedConfig;
+  /** Files the sealed report carries (their declarations are the caller's to add). */
+  attachments?: AttachmentDescriptor[];
 }
 
 export interface DraftReport {
@@ -37,7 +39,8 @@ export async function draftReport(api: ApiClient, whatHappened: string, options:
   const keys = deriveKeysForInstance(passphrase, config, options.kdf ?? TEST_KDF);
   const organisation = config.organisations[options.organisation ?? 0];
   if (!organisation) throw new Error(`no verified organisation at index ${options.organisation ?? 0}`);
-  const submission = buildReportSubmission(keys, organisation, { kind: 'report', category: options.category ?? 'other', whatHappened });
+  const attachments = options.attachments ? { attachments: options.attachments } : {};
+  const submission = buildReportSubmission(keys, organisation, { kind: 'report', category: options.category ?? 'other', whatHappened, ...attachments });
   return { passphrase, keys, config, submission };
 }
 
