@@ -10,10 +10,10 @@ import { FILE_CHUNK_BYTES, FILE_PART_CHUNKS } from '../../web/protocol/file-leng
 import { sodiumReady, type ThreadDocument } from '../../web/protocol/index.js';
 import { downloadFile, uploadFile, caseFileAccess, mailboxFileAccess, type FileAccess } from '../../web/client/files.js';
 import type { ApiClient } from '../../web/client/api.js';
-import { openCase } from '../../web/client/investigator.js';
+import { openCase, replyToCase } from '../../web/client/investigator.js';
 import { openMailbox, submitReport } from '../../web/client/reporter.js';
 import { markersFound } from '../support/bytes-search.js';
-import { contentWithMarker, declaredSecrets, replyWithAttachments } from '../support/files.js';
+import { contentWithMarker, declaredSecrets } from '../support/files.js';
 import { draftReport } from '../support/reports.js';
 import { nodeTarget, useTarget, workerdTarget, type ApiTarget } from '../support/targets.js';
 
@@ -66,7 +66,7 @@ describe.each([nodeTarget, workerdTarget])('a file end to end on $name', (target
     // The unit answers with a file; the reporter's client opens it from the reply.
     const reply = newFileSecret(10_000);
     const replyContent = contentWithMarker(reply.size, secrets.replyMarker);
-    await replyWithAttachments(t.api, session, opened, 'Please fill this in.', [attachmentFor(reply, secrets.replyName, secrets.replyType)], declaredSecrets(reply));
+    await replyToCase(t.api, session, opened, 'Please fill this in.', undefined, [attachmentFor(reply, secrets.replyName, secrets.replyType)]);
     await uploadFile(t.api, caseFileAccess(session, caseId), reply, readerOf(replyContent), undefined, FAST_RETRY);
     const mailbox = await openMailbox(t.api, draft.keys);
     expect(mailbox.entries).toHaveLength(2);

@@ -4,11 +4,9 @@
 // reply function knows nothing of them yet).
 import { randomBytes } from 'node:crypto';
 import { FILE_CHUNK_BYTES, FILE_PART_BYTES, fileCipherLength } from '../../web/protocol/file-lengths.js';
-import { bytesToB64, type AttachmentDescriptor } from '../../web/protocol/index.js';
+import { bytesToB64 } from '../../web/protocol/index.js';
 import type { FileSecret } from '../../web/protocol/file-crypto.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
-import { keyringFor, sessionHeaders, type InvestigatorSession, type ReadableCase } from '../../web/client/investigator.js';
-import { sealThreadMessage } from '../../web/client/thread.js';
 
 export interface TestFile {
   id: string;
@@ -49,12 +47,3 @@ export function contentWithMarker(size: number, marker: string): Uint8Array<Arra
   return content;
 }
 
-/**
- * An investigator's reply whose sealed document carries attachments, declared with it: what
- * replyToCase does, plus the files (it takes none yet). Sent after `opened.lastLink`.
- */
-export async function replyWithAttachments(api: ApiClient, session: InvestigatorSession, opened: Pick<ReadableCase, 'id' | 'caseKey' | 'lastLink'>, text: string, attachments: AttachmentDescriptor[], files: { id: string; bytes: number }[]): Promise<{ id: string }> {
-  const signing = keyringFor(session, session.organisation.keyVersion).sign.privateKey;
-  const message = sealThreadMessage(opened.id, opened.caseKey, 'organisation', { kind: 'message', text, attachments }, signing, opened.lastLink);
-  return api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, files }, headers: sessionHeaders(session) });
-}
