@@ -7,11 +7,10 @@
 // A link that drops the file's parts: the report is received all the same, "Try again" carries on
 // from the parts the service has, and nothing is sent twice.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { sodiumReady } from '../../web/protocol/index.js';
-import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
-import { checkView, confirmWords, EN, EVIDENCE_PHOTO, InvestigatorDesk, NARROW, openReporter, shownWords } from './reporter-steps.js';
+import { browserAvailable } from './harness.js';
+import { checkView, confirmWords, EN, EVIDENCE_PHOTO, NARROW, openReporter, shownWords, useReporterHarness } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
 const m = EN.m;
@@ -47,22 +46,11 @@ async function unlock(page: Page, words: string[]): Promise<void> {
 }
 
 describe.skipIf(!browserAvailable)('evidence files on the reporter page', () => {
-  let harness: BrowserHarness;
-  let desk: InvestigatorDesk;
-
-  beforeAll(async () => {
-    harness = await startBrowserHarness([UNIT]);
-    desk = new InvestigatorDesk(harness);
-    await sodiumReady();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const setup = useReporterHarness(UNIT);
 
   it('cleans a photo on the device, says what was removed, sends it with progress, and the mailbox lists and saves it', async () => {
-    const { page, context, requests } = await harness.newPage(NARROW);
-    await openReporter(harness, page);
+    const { page, context, requests } = await setup.harness.newPage(NARROW);
+    await openReporter(setup.harness, page);
     await writeReport(page, 'The sergeant took the money in the car park; the photo shows the car.');
 
     // The photo: cleaned in the engine; the page says what it is sent as and what came out.
@@ -98,7 +86,7 @@ describe.skipIf(!browserAvailable)('evidence files on the reporter page', () => 
     await checkView(page, 'sent-evidence');
 
     // The unit reads the neutral name and type; nothing of the file's original name or metadata crossed the wire.
-    const report = await desk.reportFor(reference);
+    const report = await setup.desk.reportFor(reference);
     expect(report?.attachments?.map(({ name, type }) => ({ name, type }))).toEqual([{ name: 'evidence-1.jpg', type: 'image/jpeg' }]);
     for (const request of requests) {
       const body = request.postDataBuffer()?.toString('latin1') ?? '';
@@ -132,8 +120,8 @@ describe.skipIf(!browserAvailable)('evidence files on the reporter page', () => 
   }, 300_000);
 
   it('a link that drops the file: the report is received, "Try again" carries on from where it stopped, no part is sent twice', async () => {
-    const { page, context } = await harness.newPage(NARROW);
-    await openReporter(harness, page);
+    const { page, context } = await setup.harness.newPage(NARROW);
+    await openReporter(setup.harness, page);
     await writeReport(page, 'A report whose photo meets a bad connection.');
     await page.getByLabel(m('evidence.label'), { exact: true }).setInputFiles(PHOTO);
     await page.getByText(m('evidence.removed.location'), { exact: true }).waitFor();
@@ -152,7 +140,7 @@ describe.skipIf(!browserAvailable)('evidence files on the reporter page', () => 
     await tryAgain.waitFor({ timeout: 240_000 });
     await page.getByText(m('uploads.notSent'), { exact: true }).waitFor();
     await checkView(page, 'sent-evidence-not-sent');
-    expect((await desk.reportFor(reference))?.attachments).toHaveLength(1); // the report itself was received
+    expect((await setup.desk.reportFor(reference))?.attachments).toHaveLength(1); // the report itself was received
 
     dropping = false;
     await tryAgain.click();

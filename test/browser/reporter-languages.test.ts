@@ -13,13 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { buildWeb, catalogueLanguages, offeredLanguages, readCatalogue, REPORTER_CATALOGUES } from '../../scripts/build-web.js';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
-import { sodiumReady } from '../../web/protocol/index.js';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
 import { startWorkerdTarget } from '../support/targets.js';
 import { byNameInPlaywright, reporterLoop } from './reporter-loop.js';
 import { browserAvailable, screenshot, startBrowserHarness, type BrowserHarness } from './harness.js';
 import {
-  checkView, EN, EVIDENCE_PHOTO, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, WIDE, wordsFor,
+  checkView, EN, EVIDENCE_PHOTO, expectNoTraces, fillReportForm, InvestigatorDesk, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, useReporterHarness, WIDE, wordsFor,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
@@ -32,18 +31,7 @@ async function languageLinks(page: Page): Promise<string[][]> {
 }
 
 describe.skipIf(!browserAvailable)('the reporter page in every offered language', () => {
-  let harness: BrowserHarness;
-  let desk: InvestigatorDesk;
-
-  beforeAll(async () => {
-    harness = await startBrowserHarness([UNIT]);
-    desk = new InvestigatorDesk(harness);
-    await sodiumReady();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const setup = useReporterHarness(UNIT);
 
   it('offers English and Welsh by default (PARLEY_LANGUAGES may name more)', () => {
     expect(offeredLanguages('')).toEqual(['en', 'cy']);
@@ -53,8 +41,8 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
   for (const language of OFFERED) {
     it(`${language}: lang and dir set, its own words, links to the others in their own words, axe, 360 px screenshot`, async () => {
       const words = wordsFor(language);
-      const { page, context, requests } = await harness.newPage(NARROW);
-      await openReporter(harness, page, words);
+      const { page, context, requests } = await setup.harness.newPage(NARROW);
+      await openReporter(setup.harness, page, words);
       expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual([language, words.dir]);
       expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(words.m('landing.heading'));
       expect(await page.locator('#quick-exit').textContent()).toBe(words.m('page.quickExit'));
@@ -88,10 +76,10 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
 
   it('with JavaScript off, /cy/ says why JavaScript is needed in Welsh, and the quick exit still leaves', async () => {
     const cy = wordsFor('cy');
-    const context = await harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+    const context = await setup.harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
     const page = await context.newPage();
     await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
-    await page.goto(`${harness.server.url}/cy/`);
+    await page.goto(`${setup.harness.server.url}/cy/`);
     expect(await page.title()).toBe(cy.m('page.title'));
     await page.getByRole('heading', { name: cy.m('noscript.heading') }).waitFor();
     expect(await page.locator('main').textContent()).toContain(cy.m('noscript.cannot'));
@@ -102,13 +90,13 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
   });
 
   it('answers an unoffered or malformed language with not found', async () => {
-    for (const path of ['/pl/', '/xx/', '/static/', '/CY/', '/cymraeg/', '/xx', '/api', '/cy/x']) expect((await fetch(`${harness.server.url}${path}`)).status, path).toBe(404);
+    for (const path of ['/pl/', '/xx/', '/static/', '/CY/', '/cymraeg/', '/xx', '/api', '/cy/x']) expect((await fetch(`${setup.harness.server.url}${path}`)).status, path).toBe(404);
     // Without the final slash, as people type it: the same page.
-    const typed = await fetch(`${harness.server.url}/cy`);
+    const typed = await fetch(`${setup.harness.server.url}/cy`);
     expect(typed.status).toBe(200);
     expect(await typed.text()).toContain('<html lang="cy" dir="ltr"');
-    expect((await fetch(`${harness.server.url}/console`)).status).toBe(200);
-    const welsh = await fetch(`${harness.server.url}/cy/`);
+    expect((await fetch(`${setup.harness.server.url}/console`)).status).toBe(200);
+    const welsh = await fetch(`${setup.harness.server.url}/cy/`);
     expect(welsh.status).toBe(200);
     expect(welsh.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(welsh.headers.get('set-cookie')).toBeNull();
@@ -116,9 +104,9 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
 
   it('the whole loop in Welsh, found by the Welsh words: report, passphrase, confirm, sent; come back, read the unit’s question, answer; no traces', async () => {
     const cy = wordsFor('cy');
-    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness, cy);
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(setup.harness, cy);
     expect(title).toBe(cy.m('page.title'));
-    const { words, reference } = await reporterLoop(byNameInPlaywright(page), cy.m, desk, {
+    const { words, reference } = await reporterLoop(byNameInPlaywright(page), cy.m, setup.desk, {
       organisation: cy.m('form.organisation.notSure'), category: 'category.sexual_misconduct',
       whatHappened: 'Mae swyddog yn gwerthu gwybodaeth.', question: 'Pa orsaf?', answer: 'Gorsaf y dref.',
       onView: async (view) => {
@@ -131,13 +119,13 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
         await checkView(page, view, cy);
       },
     });
-    expect((await desk.reportFor(reference))?.organisationNotSure).toBe(true);
+    expect((await setup.desk.reportFor(reference))?.organisationNotSure).toBe(true);
     const main = page.locator('main');
     expect(await page.locator('.status').textContent()).toBe(cy.m('status.assessing.label'));
     expect(await main.textContent()).toContain(cy.m('status.assessing.explanation'));
     expect(await page.locator('.thread li.from-organisation').textContent()).toContain(cy.m('mailbox.from.unit', { unit: UNIT }));
     expect(await main.textContent()).toContain(cy.m('mailbox.field.notSure'));
-    await expectNoTraces(harness, context, page, requests, { words, title, historyLength, console: consoleLines, path: cy.path });
+    await expectNoTraces(setup.harness, context, page, requests, { words, title, historyLength, console: consoleLines, path: cy.path });
 
     await page.getByRole('button', { name: cy.m('mailbox.lock') }).click();
     await page.getByRole('button', { name: cy.m('landing.havePassphrase') }).waitFor();
@@ -145,12 +133,12 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
   });
 
   it('a report made in Welsh opens from the English page with the same words (they are English everywhere)', async () => {
-    const writing = await harness.newPage(WIDE);
-    await openReporter(harness, writing.page, wordsFor('cy'));
+    const writing = await setup.harness.newPage(WIDE);
+    await openReporter(setup.harness, writing.page, wordsFor('cy'));
     const { words } = await makeReport(writing.page, { organisation: UNIT, categoryIndex: 0, whatHappened: 'Adroddiad yn Gymraeg.' }, wordsFor('cy'));
     await writing.context.close();
-    const { page, context } = await harness.newPage(NARROW);
-    await openReporter(harness, page, EN);
+    const { page, context } = await setup.harness.newPage(NARROW);
+    await openReporter(setup.harness, page, EN);
     await openMailboxWith(page, words.join(' '), EN);
     await expect.poll(() => page.locator('main').textContent()).toContain('Adroddiad yn Gymraeg.');
     await context.close();

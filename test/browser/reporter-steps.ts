@@ -7,13 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { ApiClient } from '../../web/client/api.js';
 import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { sodiumReady, type ReportDocument } from '../../web/protocol/index.js';
 import type { CaseStatus } from '../../db/schema.js';
-import { INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, type BrowserHarness } from './harness.js';
+import { INVESTIGATOR, originStorage, screenshot, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
 
 export const NARROW = { width: 360, height: 800 };
 export const WIDE = { width: 1280, height: 900 };
@@ -262,4 +262,18 @@ export class InvestigatorDesk {
     const opened = await openCase(this.api, session, found.id);
     return opened.entries.flatMap((e) => (e.role === 'reporter' && e.document.kind === 'message' ? [e.document.text] : []));
   }
+}
+
+/** One describe block's server and browser with one unit, and that unit's investigator: started before its tests, closed after. */
+export function useReporterHarness(unit: string): { readonly harness: BrowserHarness; readonly desk: InvestigatorDesk } {
+  const held = {} as { harness: BrowserHarness; desk: InvestigatorDesk };
+  beforeAll(async () => {
+    held.harness = await startBrowserHarness([unit]);
+    held.desk = new InvestigatorDesk(held.harness);
+    await sodiumReady();
+  }, 120_000);
+  afterAll(async () => {
+    await held.harness?.close();
+  });
+  return held;
 }

@@ -1,14 +1,12 @@
 // The reporter's page in real Chromium against a real server, with the production Argon2id
 // cost: the whole flow (by keyboard alone), returning with a carelessly typed passphrase,
 // typos caught without a request, no traces left, quick exit from every view, axe, 360 px.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { generatePassphrase, parsePassphrase, sodiumReady } from '../../web/protocol/index.js';
-import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
+import { generatePassphrase, parsePassphrase } from '../../web/protocol/index.js';
+import { browserAvailable } from './harness.js';
 import {
-  NARROW, WIDE, askedPositions, holdQuickExit, checkView, expectNoTraces, fillReportForm, focusedId, InvestigatorDesk, makeReport,
-  openMailboxWith, openReporter, shownWords, tabTo, typedCarelessly,
-  openWatchedReporter, EN,
+  askedPositions, checkView, EN, expectNoTraces, fillReportForm, focusedId, holdQuickExit, makeReport, NARROW, openMailboxWith, openReporter, openWatchedReporter, shownWords, tabTo, typedCarelessly, useReporterHarness, WIDE,
 } from './reporter-steps.js';
 
 const UNIT = 'Anti-Corruption Unit';
@@ -16,21 +14,10 @@ const UNIT = 'Anti-Corruption Unit';
 const NOT_OPENED = EN.m('problem.notOpened');
 
 describe.skipIf(!browserAvailable)('reporter page', () => {
-  let harness: BrowserHarness;
-  let desk: InvestigatorDesk;
-
-  beforeAll(async () => {
-    harness = await startBrowserHarness([UNIT]);
-    desk = new InvestigatorDesk(harness);
-    await sodiumReady();
-  }, 120_000);
-
-  afterAll(async () => {
-    await harness?.close();
-  });
+  const setup = useReporterHarness(UNIT);
 
   it('makes a report by keyboard alone at 360 px: landing → form → passphrase → confirmation → sent, leaving no trace', async () => {
-    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness);
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(setup.harness);
     await checkView(page, 'landing');
 
     // The quick exit is reachable backwards from the heading that has focus; then on to the actions.
@@ -66,7 +53,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     const words = await shownWords(page);
     expect(words).toHaveLength(9);
     await checkView(page, 'passphrase');
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: harness.server.url });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: setup.harness.server.url });
     await tabTo(page, 'Copy the words');
     await page.keyboard.press('Enter');
     await page.getByText('The words are on your clipboard.').waitFor();
@@ -99,21 +86,21 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     expect(await page.locator('main').textContent()).toContain('This is not your passphrase');
     await checkView(page, 'sent');
     expect(requests.filter((r) => r.url().endsWith('/api/reports'))).toHaveLength(1);
-    await expectNoTraces(harness, context, page, requests, { words, title, historyLength, console: consoleLines });
+    await expectNoTraces(setup.harness, context, page, requests, { words, title, historyLength, console: consoleLines });
     await context.close();
   });
 
   it('opens the mailbox with a carelessly typed passphrase; shows the report and the unit’s question; the answer reaches the unit', async () => {
-    const writing = await harness.newPage(WIDE);
-    await openReporter(harness, writing.page);
+    const writing = await setup.harness.newPage(WIDE);
+    await openReporter(setup.harness, writing.page);
     const { words, reference } = await makeReport(writing.page, {
       organisation: 'Not sure', categoryIndex: 3, whatHappened: 'He reads my messages on the police computer.', whenAndWhere: 'At home, <b>every</b> night',
     });
     await writing.context.close();
-    expect((await desk.reportFor(reference))?.organisationNotSure).toBe(true);
-    await desk.ask(reference, 'Which police computer system does he use?', 'assessing');
+    expect((await setup.desk.reportFor(reference))?.organisationNotSure).toBe(true);
+    await setup.desk.ask(reference, 'Which police computer system does he use?', 'assessing');
 
-    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(harness);
+    const { page, context, requests, consoleLines, title, historyLength } = await openWatchedReporter(setup.harness);
     await page.getByRole('button', { name: 'I have a passphrase' }).click();
     const input = page.locator('#passphrase');
     for (const [name, value] of Object.entries({ autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', autocorrect: 'off' })) {
@@ -176,9 +163,9 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     // Focus is on the outcome, not lost to the page body.
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent ?? '')).toBe('Your message has been sent.');
     await checkView(page, 'mailbox-after-reply');
-    expect(await desk.reporterMessages(reference)).toEqual(['The one in the custody suite. He logs in as a colleague.']);
+    expect(await setup.desk.reporterMessages(reference)).toEqual(['The one in the custody suite. He logs in as a colleague.']);
 
-    await expectNoTraces(harness, context, page, requests, { words, title, historyLength, console: consoleLines });
+    await expectNoTraces(setup.harness, context, page, requests, { words, title, historyLength, console: consoleLines });
 
     // Locking drops the keys: a second look needs the passphrase again.
     await page.getByRole('button', { name: 'Lock my report' }).click();
@@ -188,8 +175,8 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
   });
 
   it('catches a typo on the device, with a helpful message and no request; a wrong passphrase gets one calm message', async () => {
-    const { page, context, requests } = await harness.newPage(NARROW);
-    await openReporter(harness, page);
+    const { page, context, requests } = await setup.harness.newPage(NARROW);
+    await openReporter(setup.harness, page);
     await page.getByRole('button', { name: 'I have a passphrase' }).click();
     const words = generatePassphrase().split(' ');
     const before = requests.length;
@@ -256,17 +243,17 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     let existing: { words: string[] };
 
     beforeAll(async () => {
-      const { page, context } = await harness.newPage();
-      await openReporter(harness, page);
+      const { page, context } = await setup.harness.newPage();
+      await openReporter(setup.harness, page);
       existing = await makeReport(page, { organisation: UNIT, categoryIndex: 1, whatHappened: 'A report to come back to.' });
       await context.close();
     }, 60_000);
 
     it('with JavaScript off, says why it is needed and how to set Tor Browser, and the quick exit still leaves', async () => {
-      const context = await harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+      const context = await setup.harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
       const page = await context.newPage();
       await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
-      await page.goto(`${harness.server.url}/`);
+      await page.goto(`${setup.harness.server.url}/`);
       await page.getByRole('heading', { name: 'This page needs JavaScript' }).waitFor();
       expect(await page.locator('main').textContent()).toContain('choose “Safer”');
       await page.getByRole('link', { name: 'Quick exit' }).click();
@@ -275,9 +262,9 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     });
 
     it('locks an open report left alone for 10 minutes, says why, and keeps it open while in use', async () => {
-      const { page, context } = await harness.newPage(NARROW);
+      const { page, context } = await setup.harness.newPage(NARROW);
       await page.clock.install(); // time runs as usual, and the test can jump it forward
-      await openReporter(harness, page);
+      await openReporter(setup.harness, page);
       await openMailboxWith(page, existing.words.join(' '));
       await page.clock.fastForward('09:00');
       await page.keyboard.press('Tab'); // any activity starts the count again
@@ -297,8 +284,8 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     });
 
     it('after leaving an open mailbox another way, Back shows the start, not the mailbox', async () => {
-      const { page, context } = await harness.newPage(NARROW);
-      await openReporter(harness, page);
+      const { page, context } = await setup.harness.newPage(NARROW);
+      await openReporter(setup.harness, page);
       await openMailboxWith(page, existing.words.join(' '));
       expect(await page.locator('main').textContent()).toContain('A report to come back to.');
       await page.goto('https://elsewhere.example/');
@@ -309,8 +296,8 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     });
 
     it('does not leave when Escape is pressed, even twice (people press it to close lists); Shift needs three presses', async () => {
-      const { page, context } = await harness.newPage(NARROW);
-      await openReporter(harness, page);
+      const { page, context } = await setup.harness.newPage(NARROW);
+      await openReporter(setup.harness, page);
       await page.getByRole('button', { name: 'Make a report' }).click();
       await page.getByLabel('What happened?').fill('Half a sentence');
       await page.keyboard.press('Escape');
@@ -320,7 +307,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
       await page.keyboard.press('a'); // another key starts the count again
       await page.keyboard.press('Shift');
       await page.keyboard.press('Shift');
-      expect(page.url()).toBe(`${harness.server.url}/`);
+      expect(page.url()).toBe(`${setup.harness.server.url}/`);
       expect(await page.getByLabel('What happened?').inputValue()).toBe('Half a sentencea');
       await context.close();
     });
@@ -328,9 +315,9 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     for (const how of ['button', 'Shift three times'] as const) {
       for (const [name, reach] of Object.entries(views)) {
         it(`leaves the ${name} view by ${how}: engine ended, page blanked, and Back does not return to Parley`, async () => {
-          const { page, context } = await harness.newPage(NARROW);
+          const { page, context } = await setup.harness.newPage(NARROW);
           await page.goto('https://start.example/'); // where the person was before (answered locally)
-          await openReporter(harness, page);
+          await openReporter(setup.harness, page);
           await reach(page, existing);
           const exitUrl = await page.evaluate(() => document.documentElement.dataset.exitUrl ?? '');
           expect(exitUrl).toMatch(/^https:\/\//);
