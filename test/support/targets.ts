@@ -248,11 +248,13 @@ export const API_TARGETS: readonly TargetKind[] = [nodeTarget, workerdTarget];
  */
 export function useTarget(kind: TargetKind, assign: (target: ApiTarget) => void): void {
   let started: ApiTarget | undefined;
+  // Starting workerd builds the worker and applies the migrations to a fresh local D1: over a
+  // minute on a loaded 2-core machine (a CI run timed out at the default 60 s).
   beforeAll(async () => {
     await sodiumReady();
     started = await kind.start();
     assign(started);
-  });
+  }, 240_000);
   afterAll(() => started?.close());
   beforeEach(async () => {
     await started!.reset();
