@@ -16,6 +16,16 @@ export const organisations = sqliteTable('organisations', {
   signPublicKey: text('sign_public_key').notNull(),
   keyVersion: integer('key_version').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** Deadlines (web/casework/deadlines.ts): days to acknowledge, months to give feedback. */
+  ackDays: integer('ack_days').notNull().default(7),
+  feedbackMonths: integer('feedback_months').notNull().default(3),
+  /** Retention (web/casework/retention.ts): days a closed case is kept; the ceiling after the last activity. */
+  keepClosedDays: integer('keep_closed_days').notNull().default(365),
+  keepInactiveDays: integer('keep_inactive_days').notNull().default(2190),
+  /** The unit's IANA time zone: what "today", "overdue" and "this week" mean for its staff. */
+  timeZone: text('time_zone').notNull().default('Europe/London'),
+  /** Counts reporter messages (reports and answers) to this organisation's cases: staff notices compare against it. */
+  reporterActivity: integer('reporter_activity').notNull().default(0),
 });
 
 /** Members of organisations (README "Words"). The SQL names `investigators` and `investigator_id` are historical: renaming them would be a migration for no reader's benefit. */
@@ -55,6 +65,8 @@ export const members = sqliteTable('investigators', {
   inviteKeyVersion: integer('invite_key_version'),
   endorsement: text('endorsement'),
   endorsementVersion: integer('endorsement_version'),
+  /** Where staff notices go (worker/notices.ts): only "there is new activity" or "a deadline is near", never content. */
+  noticeEmail: text('notice_email'),
 }, (t) => [uniqueIndex('investigators_username').on(t.username)]);
 
 /**
@@ -141,7 +153,57 @@ export const cases = sqliteTable('cases', {
   lastReporterDay: text('last_reporter_day').notNull(),
   /** Last investigator change (ms). Reporter actions never touch it: their activity is dated to the day only. */
   updatedAt: integer('updated_at').notNull(),
+  /**
+   * Deadlines, fixed when the report arrives (web/casework/deadlines.ts dueDays). Null only for
+   * a case made before migration 0008 and not backfilled, which 0008 does for all.
+   */
+  ackDueDay: text('ack_due_day'),
+  feedbackDueDay: text('feedback_due_day'),
+  /** The day of the unit's first message with words (the acknowledgement); null until then. */
+  ackDay: text('ack_day'),
+  /** The day of the unit's first message marked as feedback; null until then. */
+  feedbackDay: text('feedback_day'),
+  /** The day the case was last closed (closed or no further action); null while open. Starts the retention clock. */
+  closedDay: text('closed_day'),
+  /** The member the case is assigned to, if any. */
+  assignedTo: text('assigned_to').references(() => members.id),
+  /** The seq of the reporter's last message: a member has news when it is above what they have seen (caseReads). */
+  lastReporterSeq: integer('last_reporter_seq').notNull().default(1),
 }, (t) => [uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId)]);
+
+/**
+ * Internal notes of a unit on a case: sealed under the case key (web/protocol/notes.ts), so
+ * the server holds only ciphertext, and never part of the thread: the reporter's mailbox never
+ * returns them.
+ */
+export const caseNotes = sqliteTable('case_notes', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  orgId: text('org_id').notNull().references(() => organisations.id),
+  authorId: text('author_id').notNull().references(() => members.id),
+  envelope: text('envelope').notNull(),
+  /** The author's organisation signing key (of keyVersion) over the note's bytes. */
+  signature: text('signature').notNull(),
+  keyVersion: integer('key_version').notNull(),
+  /** Staff action (ms), like the audit log's. */
+  createdAt: integer('created_at').notNull(),
+}, (t) => [index('case_notes_case').on(t.caseId)]);
+
+/** Per member and case: the last message seq the member has seen, for "new message from the reporter" markers. */
+export const caseReads = sqliteTable('case_reads', {
+  memberId: text('member_id').notNull().references(() => members.id),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  seenSeq: integer('seen_seq').notNull(),
+}, (t) => [primaryKey({ columns: [t.memberId, t.caseId] }), index('case_reads_case').on(t.caseId)]);
+
+/** What each member has been told by e-mail (worker/notices.ts), so a notice goes once. */
+export const staffNotices = sqliteTable('staff_notices', {
+  memberId: text('member_id').primaryKey().references(() => members.id),
+  /** The organisation's reporterActivity when the member was last told of new activity. */
+  activitySeen: integer('activity_seen').notNull().default(0),
+  /** The day the member was last told a deadline is near. */
+  deadlineNoticeDay: text('deadline_notice_day'),
+});
 
 /** The case key sealed to an organisation's encryption key (one row per organisation with access). */
 export const caseKeys = sqliteTable('case_keys', {
@@ -207,6 +269,10 @@ export const AUDIT_ACTIONS = [
   'case_pass_on', 'case_received', 'case_transfer_accept', 'case_transfer_decline',
   'member_invite', 'invite_revoke', 'member_add', 'totp_confirm', 'member_keyring', 'keyring_confirm', 'keyring_reject',
   'member_remove', 'key_rotate', 'key_activate', 'key_abandon', 'session_revoke', 'organisation_create',
+  // Issue 15: handling cases together, figures, retention, settings.
+  'case_assign', 'case_note', 'figures_view', 'organisation_settings', 'notice_settings',
+  // By the scheduled work (retention), not through a route: no actor.
+  'case_delete',
   // By the operator, from the server (scripts/reset-second-factor.ts), not through a route.
   'totp_reset',
 ] as const;

@@ -11,7 +11,7 @@ export type MessageRow = typeof messages.$inferSelect;
 export type CaseKeyRow = typeof caseKeys.$inferSelect;
 
 export interface NewReport {
-  case: CaseRow;
+  case: typeof cases.$inferInsert;
   mailbox: MailboxRow;
   orgCaseKey: CaseKeyRow;
   firstMessage: Omit<MessageRow, 'seq'>;

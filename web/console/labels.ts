@@ -10,6 +10,7 @@ const STATUS_KEYS: Record<CaseStatus, MessageKey> = {
   received: 'status.received',
   assessing: 'status.assessing',
   investigating: 'status.investigating',
+  intelligence_recorded: 'status.intelligence_recorded',
   passed_on: 'status.passed_on',
   no_further_action: 'status.no_further_action',
   closed: 'status.closed',

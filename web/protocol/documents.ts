@@ -53,7 +53,7 @@ export type ReportDocument = {
 } & { [F in OptionalReportField]?: string };
 
 /** The statuses a case moves through; carried inside the organisation's signed messages (protocol 2). */
-export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'passed_on', 'no_further_action', 'closed'] as const;
+export const CASE_STATUSES = ['received', 'assessing', 'investigating', 'intelligence_recorded', 'passed_on', 'no_further_action', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export interface MessageDocument {

@@ -7,6 +7,7 @@ const STATUS_KEYS: Record<CaseStatus, { label: MessageKey; explanation: MessageK
   received: { label: 'status.received.label', explanation: 'status.received.explanation' },
   assessing: { label: 'status.assessing.label', explanation: 'status.assessing.explanation' },
   investigating: { label: 'status.investigating.label', explanation: 'status.investigating.explanation' },
+  intelligence_recorded: { label: 'status.intelligence_recorded.label', explanation: 'status.intelligence_recorded.explanation' },
   passed_on: { label: 'status.passed_on.label', explanation: 'status.passed_on.explanation' },
   no_further_action: { label: 'status.no_further_action.label', explanation: 'status.no_further_action.explanation' },
   closed: { label: 'status.closed.label', explanation: 'status.closed.explanation' },

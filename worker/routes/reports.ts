@@ -14,6 +14,7 @@ import { sealedCaseKeyBytes, THREAD_START } from '../../web/protocol/signed-byte
 import { findKeyVersion } from '../../db/repo/accounts.js';
 import { requireWorkForFiles, withWorkPaid, type WorkGate } from '../proof-of-work.js';
 import { declaredBytes, declareFiles } from '../file-transfer.js';
+import { dueDays } from '../../web/casework/deadlines.js';
 
 /** The reporter's page fetches the new keys, seals the same report to them and sends it again by itself. */
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
@@ -46,7 +47,7 @@ export function reportRoutes(deps: AppDeps, work: WorkGate) {
     await deps.checkpoint?.('report:before-write');
     try {
       await insertReport(deps.db, {
-        case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now) },
+        case: { id: body.caseId, reference, orgId: org.id, status: 'received', receivedDay: today, lastReporterDay: today, updatedAt: dayStartMs(now), ...dueDays(today, org) },
         mailbox: {
           locatorHash,
           caseId: body.caseId,
