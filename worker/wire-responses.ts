@@ -42,7 +42,16 @@ export const wireCaseKey = z.strictObject({
 });
 export const keyVersionInfo = z.strictObject({ keyVersion: f.keyVersion, state: z.enum(['pending', 'active']), boxPublicKey: f.publicKey, signPublicKey: f.publicKey, createdBy: f.id.nullable(), endorsement: f.signature });
 export const heldKeyring = z.strictObject({ keyVersion: f.keyVersion, sealedKeyring: f.sealedKeyring, confirmed: z.boolean() });
-export const caseSummary = z.strictObject({ id: f.id, reference: z.string(), status: caseStatus, receivedDay: day, lastReporterDay: day, caseKey: wireCaseKey });
+/** A case's deadlines (web/casework/deadlines.ts): due days fixed on arrival, and the days each was met (null: not yet). */
+const caseDeadlines = z.strictObject({ ackDueDay: day.nullable(), ackDay: day.nullable(), feedbackDueDay: day.nullable(), feedbackDay: day.nullable() });
+export const caseSummary = z.strictObject({
+  id: f.id, reference: z.string(), status: caseStatus, receivedDay: day, lastReporterDay: day, caseKey: wireCaseKey,
+  deadlines: caseDeadlines,
+  /** The day the case was last closed (closed, or no further action); null while open. */
+  closedDay: day.nullable(),
+  /** The member the case is assigned to. */
+  assignedTo: f.id.nullable(),
+});
 const totpEnrolment = z.strictObject({ totp: z.strictObject({ secret: z.string().regex(/^[A-Z2-7]+$/), uri: z.string().startsWith('otpauth://totp/') }) });
 const keyVersionState = z.strictObject({ keyVersion: f.keyVersion, state: z.literal('pending') });
 

@@ -36,6 +36,9 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
     status: caseRow.status,
     receivedDay: caseRow.receivedDay,
     lastReporterDay: caseRow.lastReporterDay,
+    deadlines: { ackDueDay: caseRow.ackDueDay, ackDay: caseRow.ackDay, feedbackDueDay: caseRow.feedbackDueDay, feedbackDay: caseRow.feedbackDay },
+    closedDay: caseRow.closedDay,
+    assignedTo: caseRow.assignedTo,
     caseKey: {
       keyVersion: caseKey.keyVersion,
       sealedCaseKey: caseKey.sealedCaseKey,
