@@ -17,9 +17,10 @@ import { keyringRoutes } from './routes/keyrings.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
+import { routeFor } from './route-table.js';
 
-/** The two routes that take a file part (worker/file-transfer.ts). */
-const FILE_PART_PATH = /^\/api\/(mailbox|investigator\/cases\/[^/]+)\/files\/[^/]+\/parts\/[^/]+$/;
+/** The routes the route table marks as taking raw bytes: a file part (worker/file-transfer.ts). Only PUTs do. */
+const takesFilePart = (method: string, path: string) => method === 'PUT' && routeFor(method, path)?.spec.bytesBody === true;
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
@@ -30,7 +31,7 @@ export function createApp(deps: AppDeps): Hono {
   // larger, and have their own exact limit: one part (the route checks its exact length).
   const smallBodies = limitTo(deps.config.maxBodyBytes);
   const filePart = limitTo(FILE_PART_BYTES);
-  app.use('/api/*', (c, next) => (c.req.method === 'PUT' && FILE_PART_PATH.test(c.req.path) ? filePart(c, next) : smallBodies(c, next)));
+  app.use('/api/*', (c, next) => (takesFilePart(c.req.method, c.req.path) ? filePart(c, next) : smallBodies(c, next)));
   app.route('/api', configRoutes(deps));
   app.route('/api', openApiRoutes());
   // One per app, so per process or isolate: it holds the in-memory intake count.
