@@ -209,6 +209,9 @@ describe.skipIf(!browserAvailable)('evidence files, reporter to investigator (is
     expect(shown).toBeDefined();
     expect(await shown!.evaluate(() => [document.images[0]?.naturalWidth, document.images[0]?.naturalHeight, document.domain, origin])).toEqual([96, 64, '', 'null']);
 
+    // Viewing the photo after downloading it did not fetch or decrypt it again: one content request per file.
+    expect(sent.filter((r) => r.method === 'GET' && /\/api\/investigator\/cases\/[^/]+\/files\/[^/]+\/content$/.test(new URL(r.url).pathname))).toHaveLength(2);
+
     // The view with its files (and the image shown) is accessible, and fits 360 px.
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'console-case-files');

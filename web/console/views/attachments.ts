@@ -71,38 +71,44 @@ function attachmentItem(attachment: AttachmentView, actions: AttachmentActions):
   const notice = el('p', { class: 'notice', role: 'status' });
   const error = alertLine(`file-error-${++nextId}`);
   const frameArea = el('div', {});
-  const download = el('button', { type: 'button', class: 'secondary' }, ...tNodes('case.files.download', { name: attachment.name }, { hidden }));
-  download.addEventListener('click', () => void whileBusy(download, t('case.files.working'), async () => {
-    error.textContent = '';
-    notice.textContent = '';
-    try {
-      const blob = await decryptShowingProgress(actions, attachment, transfer);
-      const name = safeDownloadName(attachment.name, await sniffed(blob));
-      saveAs(blob, name);
-      notice.textContent = t('case.files.saved', { name });
-    } catch (failure) {
-      error.textContent = failureText(actions, failure);
-    }
-  }));
-  const buttons = el('div', { class: 'actions' }, download);
-  if (mayBeViewable(attachment.type)) {
-    const view = el('button', { type: 'button', class: 'secondary' }, ...tNodes('case.files.view', { name: attachment.name }, { hidden }));
-    view.addEventListener('click', () => void whileBusy(view, t('case.files.working'), async () => {
+  // One decryption per item: the Blob is kept for the item's life, so View after Download (or
+  // the other way round) does not decrypt the file again.
+  let decrypted: Promise<Blob> | null = null;
+  const decryptOnce = () => {
+    decrypted ??= decryptShowingProgress(actions, attachment, transfer).catch((failure: unknown) => {
+      decrypted = null;
+      throw failure;
+    });
+    return decrypted;
+  };
+  /** A button that decrypts (once), then hands the Blob and its sniffed image type to `use`; a failure is put into words. */
+  const decryptingButton = (label: (string | Node)[], use: (blob: Blob, type: Awaited<ReturnType<typeof sniffed>>, button: HTMLButtonElement) => void) => {
+    const button = el('button', { type: 'button', class: 'secondary' }, ...label);
+    button.addEventListener('click', () => void whileBusy(button, t('case.files.working'), async () => {
       error.textContent = '';
       notice.textContent = '';
       try {
-        const blob = await decryptShowingProgress(actions, attachment, transfer);
-        const type = await sniffed(blob);
-        if (!type) {
-          error.textContent = t('case.files.notAnImage');
-          return;
-        }
-        frameArea.replaceChildren(...imageFrame(attachment.name, new Blob([blob], { type }), () => view.focus()));
+        const blob = await decryptOnce();
+        use(blob, await sniffed(blob), button);
       } catch (failure) {
         error.textContent = failureText(actions, failure);
       }
     }));
-    buttons.append(view);
+    return button;
+  };
+  const buttons = el('div', { class: 'actions' }, decryptingButton(tNodes('case.files.download', { name: attachment.name }, { hidden }), (blob, type) => {
+    const name = safeDownloadName(attachment.name, type);
+    saveAs(blob, name);
+    notice.textContent = t('case.files.saved', { name });
+  }));
+  if (mayBeViewable(attachment.type)) {
+    buttons.append(decryptingButton(tNodes('case.files.view', { name: attachment.name }, { hidden }), (blob, type, button) => {
+      if (!type) {
+        error.textContent = t('case.files.notAnImage');
+        return;
+      }
+      frameArea.replaceChildren(...imageFrame(attachment.name, new Blob([blob], { type }), () => button.focus()));
+    }));
   }
   item.append(buttons, transfer, notice, error, frameArea);
   return item;
