@@ -56,7 +56,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
           deps.db,
           { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.envelope, signature: body.signature, day: dayOf(now), link },
           body.prev,
-          { lastReporterDay: dayOf(now) },
+          { from: 'reporter', day: dayOf(now) },
           threadMoved(),
           files,
         );
