@@ -64,6 +64,8 @@ export const responses = {
     reference: z.string(),
     status: caseStatus,
     receivedDay: day,
+    /** The day the unit aims to answer by (its next open deadline); null when none is open. */
+    replyBy: day.nullable(),
     sealedCaseKey: f.sealedCaseKey,
     /** The mailbox key's signature over its sealed case key: the reporter's client checks it. */
     sealSignature: f.signature,

@@ -78,6 +78,19 @@ describe.each(API_TARGETS)('on $name', (target) => {
     expect(columns(caseId).last_reporter_seq).toBe(3);
   });
 
+  it('tells the reporter the day the unit aims to reply by: the next open deadline, none once answered or settled', async () => {
+    const { session, caseId, keys } = await aCase();
+    const [due] = t.sql<{ ack_due_day: string; feedback_due_day: string }>('SELECT ack_due_day, feedback_due_day FROM cases WHERE id = ?', caseId);
+    expect((await openMailbox(t.api, keys)).replyBy).toBe(due!.ack_due_day);
+    await replyToCase(t.api, session, await openCase(t.api, session, caseId), 'We have your report.');
+    expect((await openMailbox(t.api, keys)).replyBy).toBe(due!.feedback_due_day);
+    await replyToCase(t.api, session, await openCase(t.api, session, caseId), 'What we did.', undefined, [], true);
+    expect((await openMailbox(t.api, keys)).replyBy).toBeNull();
+    t.sql('UPDATE cases SET feedback_day = NULL WHERE id = ?', caseId);
+    await setCaseStatus(t.api, session, await openCase(t.api, session, caseId), 'no_further_action');
+    expect((await openMailbox(t.api, keys)).replyBy).toBeNull();
+  });
+
   it('refuses a feedback mark that is not true or false', async () => {
     const { session, caseId } = await aCase();
     const error = await t.api.call('POST /api/investigator/cases/:caseId/messages', {
