@@ -64,6 +64,8 @@ export const responses = {
     reference: z.string(),
     status: caseStatus,
     receivedDay: day,
+    /** The day the unit aims to answer by (its next open deadline); null when none is open. */
+    replyBy: day.nullable(),
     sealedCaseKey: f.sealedCaseKey,
     /** The mailbox key's signature over its sealed case key: the reporter's client checks it. */
     sealSignature: f.signature,
@@ -90,6 +92,10 @@ export const responses = {
     /** Pass as `after` for the next page; null on the last one. */
     nextCursor: z.string().nullable(),
     organisations: z.array(publicOrganisation),
+    /** The organisation's day (its time zone), which `overdue` and `dueThisWeek` count from. */
+    today: day,
+    /** Over all the organisation's cases, not this page: open deadlines passed, and falling within seven days from today. */
+    summary: z.strictObject({ overdue: z.number().int().nonnegative(), dueThisWeek: z.number().int().nonnegative() }),
   }),
   transfers: z.strictObject({
     transfers: z.array(z.strictObject({

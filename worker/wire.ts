@@ -63,8 +63,12 @@ export type SubmitReportBody = z.infer<typeof submitReportBody>;
 export const replyBody = z.strictObject({ id, envelope, signature, prev: link, files: fileDeclarations.optional() });
 export type ReplyBody = z.infer<typeof replyBody>;
 
-/** The status travels inside the signed, encrypted message too; this copy lets the console list and filter. */
-export const investigatorReplyBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus.optional(), files: fileDeclarations.optional() });
+/**
+ * The status travels inside the signed, encrypted message too; this copy lets the console list and filter.
+ * `feedback`: the unit marks this reply as its feedback to the reporter (the 3-month deadline).
+ * Outside the encryption: it is the unit's own bookkeeping, like the status copy above.
+ */
+export const investigatorReplyBody = z.strictObject({ id, envelope, signature, prev: link, status: caseStatus.optional(), feedback: z.boolean().optional(), files: fileDeclarations.optional() });
 export type InvestigatorReplyBody = z.infer<typeof investigatorReplyBody>;
 
 /** A status change is a signed message of its own (kind "status"), so a reporter's client can tell a forged one. */
@@ -134,8 +138,19 @@ export const memberIdParam = z.strictObject({ memberId: id });
 /** An invitation is named by the hash of its token (the token itself is never stored). */
 export const inviteIdParam = z.strictObject({ inviteId: b64(32) });
 export const CASE_PAGE_MAX = 100;
+/** A report's reference as people type it: any case, the dash optional; the canonical "ABCD-1234" out. */
+const reference = z.string().max(9).regex(/^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$/, 'a reference like ABCD-1234')
+  .transform((text) => { const plain = text.replace('-', '').toUpperCase(); return `${plain.slice(0, 4)}-${plain.slice(4)}`; });
+
 export const caseListQuery = z.strictObject({
   status: caseStatus.optional(),
+  /** `received` (default): newest first; `due`: the nearest open deadline first, cases with none last. */
+  sort: z.enum(['received', 'due']).optional(),
+  /** `overdue`: the next open deadline has passed; `week`: it falls within the next seven days, today included. */
+  due: z.enum(['overdue', 'week']).optional(),
+  /** A member's id, `me` (the caller) or `none` (assigned to nobody). */
+  assignee: z.union([z.enum(['me', 'none']), id]).optional(),
+  reference: reference.optional(),
   /** The cursor from the previous page: cases older than it. */
   after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
   limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),

@@ -1,8 +1,11 @@
 // Cases, their mailboxes, sealed case keys and messages.
-import { and, desc, eq, asc, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, asc, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
+import { CLOSED_STATUSES } from '../../web/casework/retention.js';
+import { SETTLED_STATUSES } from '../../web/casework/deadlines.js';
+import { addDays } from '../../web/casework/calendar.js';
 import { caseKeys, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
@@ -60,31 +63,82 @@ export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): 
   return db.select().from(caseKeys).where(and(eq(caseKeys.caseId, caseId), eq(caseKeys.orgId, orgId))).get();
 }
 
+/** How the case list is ordered: newest received first, or the nearest open deadline first. */
+export type CaseSort = 'received' | 'due';
+
 export interface CasePage {
+  sort: CaseSort;
   status?: CaseStatus;
-  /** Cases older than this one in list order (received day, then id). */
+  /** `overdue`: the next open deadline has passed; `week`: it falls within seven days from today, today included. */
+  due?: 'overdue' | 'week';
+  /** A member's id; null: cases assigned to nobody. */
+  assignee?: string | null;
+  reference?: string;
+  /** The organisation's day, which the due filters count from. */
+  today: string;
+  /** Cases after this one in list order (its sort key, then id). */
   after?: { day: string; id: string };
   limit: number;
 }
 
+/** The day that stands for "no open deadline" in the due order: after every real day. */
+export const NO_DEADLINE_DAY = '9999-12-31';
+
 /**
- * One page of the cases an organisation holds a key for, newest day first (within a day by
- * id, which is random: the order says nothing finer than the day), each with its report
- * (message 1). Keyset paging: every case is reachable however many arrive.
+ * A case's next open deadline, as web/casework/deadlines.ts nextDueDay counts it (settled: none;
+ * the acknowledgement until given; then feedback until given), in SQL so the list can sort,
+ * filter and count by it without loading every case. NULL when none is open.
  */
-export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+const nextDueDaySql = sql<string | null>`(CASE WHEN ${cases.status} IN (${sql.join(SETTLED_STATUSES.map((status) => sql`${status}`), sql`, `)}) THEN NULL WHEN ${cases.ackDay} IS NULL THEN ${cases.ackDueDay} WHEN ${cases.feedbackDay} IS NULL THEN ${cases.feedbackDueDay} END)`;
+const dueKeySql = sql<string>`COALESCE(${nextDueDaySql}, ${NO_DEADLINE_DAY})`;
+
+function dueConditions(due: 'overdue' | 'week', today: string) {
+  return due === 'overdue' ? sql`${nextDueDaySql} < ${today}` : sql`(${nextDueDaySql} >= ${today} AND ${nextDueDaySql} < ${addDays(today, 7)})`;
+}
+
+/**
+ * One page of the cases an organisation holds a key for, each with its report (message 1) and
+ * its sort key (`sortDay`, for the cursor). By received day, newest first (within a day by id,
+ * which is random: the order says nothing finer than the day); or by the next open deadline,
+ * nearest first, cases with none last. Keyset paging: every case is reachable however many arrive.
+ */
+export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null; sortDay: string }[]> {
+  const byDue = page.sort === 'due';
+  const sortDay = byDue ? dueKeySql : sql<string>`${cases.receivedDay}`;
   const conditions = [eq(caseKeys.orgId, orgId)];
   if (page.status) conditions.push(eq(cases.status, page.status));
-  if (page.after) conditions.push(or(lt(cases.receivedDay, page.after.day), and(eq(cases.receivedDay, page.after.day), lt(cases.id, page.after.id)))!);
+  if (page.due) conditions.push(dueConditions(page.due, page.today));
+  if (page.assignee !== undefined) conditions.push(page.assignee === null ? isNull(cases.assignedTo) : eq(cases.assignedTo, page.assignee));
+  if (page.reference) conditions.push(eq(cases.reference, page.reference));
+  if (page.after) {
+    const { day, id } = page.after;
+    conditions.push(byDue
+      ? sql`(${sortDay} > ${day} OR (${sortDay} = ${day} AND ${cases.id} > ${id}))`
+      : or(lt(cases.receivedDay, day), and(eq(cases.receivedDay, day), lt(cases.id, id)))!);
+  }
   return await db
-    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
+    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
     .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
     .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
     .where(and(...conditions))
-    .orderBy(desc(cases.receivedDay), desc(cases.id))
+    .orderBy(...(byDue ? [asc(sortDay), asc(cases.id)] : [desc(cases.receivedDay), desc(cases.id)]))
     .limit(page.limit);
+}
+
+/** Over all the cases an organisation holds a key for (not one page): how many are overdue, and how many due within the week. */
+export async function deadlineSummary(db: ParleyDb, orgId: string, today: string): Promise<{ overdue: number; dueThisWeek: number }> {
+  const row = await db
+    .select({
+      overdue: sql<number>`COALESCE(SUM(CASE WHEN ${dueConditions('overdue', today)} THEN 1 ELSE 0 END), 0)`,
+      dueThisWeek: sql<number>`COALESCE(SUM(CASE WHEN ${dueConditions('week', today)} THEN 1 ELSE 0 END), 0)`,
+    })
+    .from(caseKeys)
+    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .where(eq(caseKeys.orgId, orgId))
+    .get();
+  return { overdue: Number(row?.overdue ?? 0), dueThisWeek: Number(row?.dueThisWeek ?? 0) };
 }
 
 export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
@@ -100,8 +154,16 @@ function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) 
   });
 }
 
-/** Investigator changes carry updatedAt; reporter activity carries only the day. */
-export type CaseUpdate = { status?: CaseStatus; updatedAt: number } | { lastReporterDay: string };
+/**
+ * What a message changes on its case, in the message's own write. From the organisation: the
+ * status it carries (and the day it closed, or no longer closed); with words (a reply, not a
+ * wordless status change) the acknowledgement's day, the first time; marked as feedback, the
+ * feedback's day, the first time. From the reporter: the day of their activity (no finer) and
+ * their last message's seq. `day` is the UTC day of the message, as on every case column.
+ */
+export type CaseUpdate =
+  | { from: 'organisation'; day: string; updatedAt: number; status?: CaseStatus; words: boolean; feedback: boolean }
+  | { from: 'reporter'; day: string };
 
 /**
  * A message and the case update it brings (status, reporter activity), to run together,
@@ -117,8 +179,20 @@ export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq
   await runAtomically(db, [...appendMessageSteps(db, message, prev, update, threadMoved), ...files]);
 }
 
-export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {
-  return db.update(cases).set(update).where(eq(cases.id, caseId));
+function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {
+  if (update.from === 'reporter') {
+    // Runs after the message's INSERT in the same write: the thread's last seq is the reporter's new message.
+    const lastSeq = sql`(SELECT MAX(${messages.seq}) FROM ${messages} WHERE ${messages.caseId} = ${caseId})`;
+    return db.update(cases).set({ lastReporterDay: update.day, lastReporterSeq: lastSeq }).where(eq(cases.id, caseId));
+  }
+  const closes = update.status !== undefined && (CLOSED_STATUSES as readonly string[]).includes(update.status);
+  return db.update(cases).set({
+    updatedAt: update.updatedAt,
+    ...(update.status ? { status: update.status, closedDay: closes ? update.day : null } : {}),
+    // The first counts: a later reply does not move the day a deadline was met.
+    ...(update.words ? { ackDay: sql`COALESCE(${cases.ackDay}, ${update.day})` } : {}),
+    ...(update.feedback ? { feedbackDay: sql`COALESCE(${cases.feedbackDay}, ${update.day})` } : {}),
+  }).where(eq(cases.id, caseId));
 }
 
 export type TransferRow = typeof caseTransfers.$inferSelect;

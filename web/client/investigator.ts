@@ -179,16 +179,32 @@ export interface CaseListEntry extends CaseSummary {
 
 export interface CasePageRequest {
   status?: CaseStatus;
+  /** `received` (default): newest first; `due`: nearest open deadline first. */
+  sort?: 'received' | 'due';
+  due?: 'overdue' | 'week';
+  /** A member's id, `me` or `none` (unassigned). */
+  assignee?: string;
+  /** An exact reference (case and the dash do not matter). */
+  reference?: string;
   /** The nextCursor of the page before. */
   after?: string;
   limit?: number;
 }
 
-/** One page of cases, newest first; each report is decrypted on this device for its category and first lines. */
-export async function listCasePage(api: ApiClient, session: InvestigatorSession, request: CasePageRequest = {}): Promise<{ cases: CaseListEntry[]; nextCursor: string | null }> {
-  const { cases, nextCursor, organisations } = await api.call('GET /api/investigator/cases', { query: request, headers: sessionHeaders(session) });
+export interface CasePage {
+  cases: CaseListEntry[];
+  nextCursor: string | null;
+  /** The organisation's day, which the deadlines' states count from. */
+  today: string;
+  /** Over all the organisation's cases, not this page. */
+  summary: { overdue: number; dueThisWeek: number };
+}
+
+/** One page of cases, in the order asked for; each report is decrypted on this device for its category and first lines. */
+export async function listCasePage(api: ApiClient, session: InvestigatorSession, request: CasePageRequest = {}): Promise<CasePage> {
+  const { cases, nextCursor, organisations, today, summary } = await api.call('GET /api/investigator/cases', { query: request, headers: sessionHeaders(session) });
   const sealingOrgs = trustedOrganisations(organisations);
-  return { cases: cases.map((row) => decryptedListEntry(session, row, sealingOrgs)), nextCursor };
+  return { cases: cases.map((row) => decryptedListEntry(session, row, sealingOrgs)), nextCursor, today, summary };
 }
 
 /** Every case, page by page (for tools and tests; the console shows one page at a time). */
@@ -286,12 +302,15 @@ async function sendOrganisationMessage<T>(api: ApiClient, session: InvestigatorS
 type ThreadDocumentOf = Parameters<typeof sealThreadMessage>[3];
 type SealedThreadMessage = ReturnType<typeof sealThreadMessage>;
 
-/** A reply; its attachments (if any) are declared with it, so the server makes their upload slots as it stores the message. */
-export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus, attachments: readonly AttachmentDescriptor[] = []): Promise<{ id: string }> {
+/**
+ * A reply; its attachments (if any) are declared with it, so the server makes their upload slots as it stores the message.
+ * `feedback`: the unit counts this reply as its feedback to the reporter (marked for the server, not inside the message).
+ */
+export async function replyToCase(api: ApiClient, session: InvestigatorSession, opened: ThreadPosition, text: string, status?: CaseStatus, attachments: readonly AttachmentDescriptor[] = [], feedback = false): Promise<{ id: string }> {
   const document = { kind: 'message' as const, text, ...(status ? { status } : {}), ...(attachments.length > 0 ? { attachments: [...attachments] } : {}) };
   const files = attachments.map((a) => ({ id: a.id, bytes: fileCipherLength(a.size) }));
   return sendOrganisationMessage(api, session, opened, document, (message) =>
-    api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, ...(status ? { status } : {}), ...(files.length > 0 ? { files } : {}) }, headers: sessionHeaders(session) }));
+    api.call('POST /api/investigator/cases/:caseId/messages', { params: { caseId: opened.id }, body: { ...message, ...(status ? { status } : {}), ...(feedback ? { feedback } : {}), ...(files.length > 0 ? { files } : {}) }, headers: sessionHeaders(session) }));
 }
 
 /** A status change is a signed message of its own, which the reporter's client reads the status from. */

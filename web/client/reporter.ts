@@ -176,6 +176,8 @@ export interface OpenedMailbox {
   /** From the unit's signed messages, never from the server's word. */
   status: CaseStatus;
   receivedDay: string;
+  /** The day the unit aims to answer by; null when nothing is owed. */
+  replyBy: string | null;
   /** In order; a message that did not verify (altered, dropped before it, out of order) is marked, not shown. */
   entries: (ThreadEntry | UnreadableEntry)[];
   /** The link a reply must follow. */
@@ -206,7 +208,7 @@ export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAncho
   });
   const opened = openThreadMarkingFailures({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations }, thread.messages);
   const files = new Map(thread.messages.flatMap((m) => m.files).map((f) => [f.id, { complete: f.complete }]));
-  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, entries: opened.entries, lastLink: opened.lastLink, files };
+  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, replyBy: thread.replyBy, entries: opened.entries, lastLink: opened.lastLink, files };
 }
 
 /**

@@ -52,21 +52,46 @@ export interface OtherOrganisation {
   name: string;
 }
 
+/** A case's due days (fixed when the report arrived) and the days each was met (null: not yet). */
+export interface CaseDeadlines {
+  ackDueDay: string | null;
+  ackDay: string | null;
+  feedbackDueDay: string | null;
+  feedbackDay: string | null;
+}
+
 export interface CaseRow {
   id: string;
   reference: string;
   status: CaseStatus;
   receivedDay: string;
   lastReporterDay: string;
+  deadlines: CaseDeadlines;
+  /** The member the case is assigned to. */
+  assignedTo: string | null;
   report: ReportDocument | null;
   /** The report did not verify or decrypt: show a warning, never contents. */
   reportProblem: ProtocolErrorKind | null;
 }
 
+/** Which cases the list asks the server for, and in what order (the category is filtered on this device). */
+export interface CaseListQuery {
+  status: CaseStatus | null;
+  sort: 'received' | 'due';
+  due: 'overdue' | 'week' | null;
+  /** A member's id, 'me' or 'none'; null: anyone or nobody. */
+  assignee: string | null;
+  reference: string | null;
+}
+
 export interface CaseListPage {
   rows: CaseRow[];
-  /** Give back to listCases for the next (older) page; null on the last. */
+  /** Give back to listCases for the next page; null on the last. */
   nextCursor: string | null;
+  /** The unit's day (its time zone), which deadlines' states count from. */
+  today: string;
+  /** Over all the unit's cases, not this page. */
+  summary: { overdue: number; dueThisWeek: number };
 }
 
 /** A case another unit offers to pass to this one. */
@@ -113,6 +138,7 @@ export interface CaseDetailView {
   status: CaseStatus;
   receivedDay: string;
   lastReporterDay: string;
+  deadlines: CaseDeadlines;
   /** In order; the first is normally the report itself. */
   thread: ThreadItem[];
 }
@@ -120,7 +146,7 @@ export interface CaseDetailView {
 export interface ConsoleEngine {
   [method: string]: (...args: never[]) => Promise<unknown>;
   signIn(username: string, password: string, totp: string, deviceToken: string | undefined): Promise<Account>;
-  listCases(status: CaseStatus | null, after: string | null): Promise<CaseListPage>;
+  listCases(query: CaseListQuery, after: string | null): Promise<CaseListPage>;
   listTransfers(): Promise<TransferRow[]>;
   /** Accepted only if the key opens the report on this device; otherwise declined as not opening. */
   acceptTransfer(caseId: string): Promise<{ accepted: boolean }>;
@@ -131,7 +157,8 @@ export interface ConsoleEngine {
    * an upload fails the message stands: the error's code is 'upload_unfinished' and
    * finishUploads resumes where it stopped.
    */
-  reply(caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[]): Promise<CaseDetailView>;
+  /** `feedback`: the unit counts this reply as its feedback to the reporter. */
+  reply(caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[], feedback: boolean): Promise<CaseDetailView>;
   finishUploads(caseId: string): Promise<CaseDetailView>;
   /** Downloads and decrypts an attachment of a case opened in this session (TransferNotice as it goes). */
   downloadAttachment(caseId: string, fileId: string): Promise<Blob>;

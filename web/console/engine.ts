@@ -8,7 +8,7 @@ import { fetchInstanceConfig } from '../client/reporter.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
-import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
 import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
@@ -88,6 +88,7 @@ function caseView(opened: ReadableCase): CaseDetailView {
     status: opened.status,
     receivedDay: opened.receivedDay,
     lastReporterDay: opened.lastReporterDay,
+    deadlines: opened.deadlines,
     thread: opened.entries.map((e) =>
       e.document
         ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null, attachments: attachmentViews(opened, e.id, e.document) }
@@ -224,17 +225,20 @@ const handlers: ConsoleEngine = {
       await admin.passOnCase(api, s, opened, to, keepAccess);
     }),
 
-  listCases: (status: CaseStatus | null, after: string | null) =>
+  listCases: (query: CaseListQuery, after: string | null) =>
     withSession(async (s): Promise<CaseListPage> => {
       // Keys granted or rotated since sign-in are taken (and confirmed) before the list is read.
       if (!after) await refreshKeyrings(api, s);
-      const page = await listCasePage(api, s, { ...(status ? { status } : {}), ...(after ? { after } : {}) });
+      const asked = Object.fromEntries(Object.entries({ ...query, after }).filter(([, value]) => value !== null));
+      const page = await listCasePage(api, s, asked);
       return {
         rows: page.cases.map((c) => ({
           id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
-          report: c.report, reportProblem: c.reportProblem ?? null,
+          deadlines: c.deadlines, assignedTo: c.assignedTo, report: c.report, reportProblem: c.reportProblem ?? null,
         })),
         nextCursor: page.nextCursor,
+        today: page.today,
+        summary: page.summary,
       };
     }),
 
@@ -254,10 +258,10 @@ const handlers: ConsoleEngine = {
 
   openCase: (caseId: string) => withSession(async (s) => caseView(await openCaseForReading(api, s, caseId))),
 
-  reply: (caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[]) =>
+  reply: (caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[], feedback: boolean) =>
     withSession(async (s) => {
       const outgoing = files.map((f) => ({ file: f, secret: newFileSecret(f.bytes.size) }));
-      await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined, outgoing.map(({ file, secret }) => descriptorOf(secret, file.name, file.type)));
+      await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined, outgoing.map(({ file, secret }) => descriptorOf(secret, file.name, file.type)), feedback);
       await uploadAll(s, caseId, outgoing.map(({ file, secret }) => ({ secret, bytes: file.bytes })));
       return caseView(await openCaseForReading(api, s, caseId));
     }),

@@ -5,12 +5,14 @@
 import { usePageCatalogue, t } from '../i18n/i18n.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, CaseDetailView, CaseListQuery, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
 import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
 import { caseErrorView, caseView } from './views/case-view.js';
-import { caseListView, noAccessView } from './views/case-list.js';
+import { caseListView, noAccessView, type AssigneeOption } from './views/case-list.js';
+import { dayIn } from '../casework/calendar.js';
+import type { ReportCategory } from '../protocol/documents.js';
 import { membersView, removeConfirmView } from './views/members.js';
 import { signInView } from './views/sign-in.js';
 
@@ -114,26 +116,40 @@ async function showList(notice?: string): Promise<void> {
     showView(view, ...noAccessView(account.organisationName));
     return;
   }
-  const status = listStatus;
+  const query = listQuery;
   const loaded = await loadForView(async () => {
-    const [page, transfers] = await Promise.all([engine.listCases(status, null), engine.listTransfers()]);
-    return { page, transfers };
+    const [page, transfers, assignees] = await Promise.all([engine.listCases(query, null), engine.listTransfers(), knownMembers()]);
+    return { page, transfers, assignees };
   });
   if (!loaded) return;
   const { value, error } = loaded;
-  renderList({ rows: value?.page.rows ?? null, nextCursor: value?.page.nextCursor ?? null, transfers: value?.transfers ?? [], ...(error ? { error } : {}), ...(notice ? { notice } : {}) });
+  if (value) listDay = { today: value.page.today, summary: value.page.summary };
+  renderList({ rows: value?.page.rows ?? null, nextCursor: value?.page.nextCursor ?? null, transfers: value?.transfers ?? [], assignees: value?.assignees ?? [], ...(error ? { error } : {}), ...(notice ? { notice } : {}) });
 }
 
-/** The status the case list is filtered by (null: all); kept while the person moves between views. */
-let listStatus: CaseStatus | null = null;
+/** What the case list asks the server for, and the category it filters by on this device; kept while the person moves between views. */
+let listQuery: CaseListQuery = { status: null, sort: 'received', due: null, assignee: null, reference: null };
+let listCategory: ReportCategory | null = null;
+/** The unit's day and its deadline counts, as the last list gave them (the case view's deadlines count from that day). */
+let listDay: { today: string; summary: { overdue: number; dueThisWeek: number } } | null = null;
 
-function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; transfers: TransferRow[]; error?: string; notice?: string }): void {
+/** The members the assignee filter offers by name: administrators' engines know them; others choose "me" or "none". */
+async function knownMembers(): Promise<AssigneeOption[]> {
+  if (account?.role !== 'admin') return [];
+  return (await engine.listMembers()).map((m) => ({ id: m.id, name: m.username, isMe: m.isMe }));
+}
+
+function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; transfers: TransferRow[]; assignees: AssigneeOption[]; error?: string; notice?: string }): void {
   if (!account) return;
   showView(view, ...caseListView({
     organisationName: account.organisationName,
     rows: state.rows,
     hasMore: state.nextCursor !== null,
-    status: listStatus,
+    query: listQuery,
+    category: listCategory,
+    today: listDay?.today ?? dayIn(Date.now(), 'UTC'),
+    summary: listDay?.summary ?? null,
+    assignees: state.assignees,
     transfers: state.transfers,
     ...(state.error ? { error: state.error } : {}),
     ...(state.notice ? { notice: state.notice } : {}),
@@ -142,13 +158,22 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
       await showList();
       announce(t('list.refreshed'));
     },
-    filter: async (status) => {
-      listStatus = status;
+    filter: async (change) => {
+      const statusChanged = change.status !== undefined && change.status !== listQuery.status;
+      listQuery = { ...listQuery, ...change };
       await showList();
-      announce(status ? t('list.filter.showing', { status: statusLabel(status) }) : t('list.filter.showingAll'));
+      if (change.reference) announce(t('list.search.showing', { reference: change.reference }));
+      else if (statusChanged) announce(listQuery.status ? t('list.filter.showing', { status: statusLabel(listQuery.status) }) : t('list.filter.showingAll'));
+      else announce(t('list.refreshed'));
+    },
+    filterCategory: (category) => {
+      listCategory = category;
+      renderList(state);
+      const shown = (state.rows ?? []).filter((row) => category === null || row.report?.category === category).length;
+      announce(t('list.filtered.showing', { count: shown }));
     },
     more: async () => {
-      const next = await loadForView(() => engine.listCases(listStatus, state.nextCursor));
+      const next = await loadForView(() => engine.listCases(listQuery, state.nextCursor));
       if (!next) return;
       const rows = [...(state.rows ?? []), ...(next.value?.rows ?? [])];
       renderList({ ...state, rows, nextCursor: next.value?.nextCursor ?? null, ...(next.error ? { error: next.error } : {}) });
@@ -210,6 +235,7 @@ function uploadsOf(caseId: string, progress: (done: number, total: number) => vo
 function renderCase(detail: CaseDetailView, notice?: string): void {
   showView(view, ...caseView({
     detail,
+    today: listDay?.today ?? dayIn(Date.now(), 'UTC'),
     ...(notice ? { notice } : {}),
     back: () => void showList(),
     refresh: async () => {
@@ -222,8 +248,8 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
     },
     describe: (error) => errorText(error, 'other'),
     // After either action the engine re-opens the case, so the view shows what the server now holds.
-    reply: async (text, status, files, progress) => {
-      const updated = await whileNoticed(uploadsOf(detail.id, progress), () => guarded(() => engine.reply(detail.id, text, status, files)));
+    reply: async (text, status, files, progress, feedback) => {
+      const updated = await whileNoticed(uploadsOf(detail.id, progress), () => guarded(() => engine.reply(detail.id, text, status, files, feedback)));
       const done = status ? t('case.reply.sentStatus', { status: statusLabel(status) }) : t('case.reply.sent');
       renderCase(updated, done);
       announce(done);

@@ -38,6 +38,8 @@ export interface MailboxView {
   reference: string;
   status: CaseStatus;
   receivedDay: string;
+  /** The day the unit aims to answer by; null when nothing is owed. */
+  replyBy: string | null;
   items: ThreadItem[];
   /** How many messages could not be verified. */
   unverifiable: number;

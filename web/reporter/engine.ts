@@ -123,6 +123,7 @@ function toView(mailbox: OpenedMailbox): MailboxView {
     reference: mailbox.reference,
     status: mailbox.status,
     receivedDay: mailbox.receivedDay,
+    replyBy: mailbox.replyBy,
     items: mailbox.entries.map((entry) => ({
       id: entry.id,
       from: entry.role,

@@ -7,7 +7,7 @@
 // key go, if it chose so). An offer that does not open is declined and changes nothing.
 import { Hono } from 'hono';
 import {
-  acceptTransferSteps, appendMessageSteps, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
+  acceptTransferSteps, appendMessageSteps, deadlineSummary, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
   offerTransferStatements, transfersTo, findCaseKey,
 } from '../../db/repo/cases.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
@@ -18,6 +18,7 @@ import type { Member } from '../../db/repo/members.js';
 import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
 import { caseFileParam, caseFilePartParam, caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
+import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
@@ -49,8 +50,7 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
   };
 }
 
-/** Cursor: the last case of a page, as "received day.case id". */
-const cursorOf = (row: CaseRow) => `${row.receivedDay}.${row.id}`;
+/** Cursor: the last case of a page, as "<its sort day>.<case id>" (received day, or next due day: NO_DEADLINE_DAY for none). */
 const parseCursor = (cursor: string | undefined) => (cursor ? { day: cursor.slice(0, 10), id: cursor.slice(11) } : undefined);
 
 const transferGone = () => new ApiError('not_found', 'No such offer: it was accepted, declined or withdrawn.');
@@ -68,10 +68,12 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     const now = deps.clock();
     const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now), link };
     const files = declareFiles(deps, body.files, { caseId, messageId: body.id, role: 'organisation', day: dayOf(now) });
-    const detail: Record<string, string> = body.status ? { message: body.id, status: body.status } : { message: body.id };
+    // A reply has words, so it acknowledges the report; a wordless status change does not.
+    const update = { from: 'organisation' as const, day: dayOf(now), updatedAt: now, ...(body.status ? { status: body.status } : {}), words: action === 'case_reply', feedback: body.feedback === true };
+    const detail: Record<string, string | boolean> = { message: body.id, ...(body.status ? { status: body.status } : {}), ...(body.feedback ? { feedback: true } : {}) };
     try {
       await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action, subject: caseId, detail }, () =>
-        [...appendMessageSteps(deps.db, message, body.prev, body.status ? { status: body.status, updatedAt: now } : { updatedAt: now }, threadMoved()), ...files],
+        [...appendMessageSteps(deps.db, message, body.prev, update, threadMoved()), ...files],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message or file with this id exists already.');
@@ -82,16 +84,29 @@ export function investigatorCaseRoutes(deps: AppDeps) {
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
     .get('/', async (c) => {
-      const { status, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
+      const { status, sort = 'received', due, assignee, reference, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
-      const rows = await listCasesForOrg(deps.db, investigator.orgId, { status, after: parseCursor(after), limit });
+      const org = await findOrganisation(deps.db, investigator.orgId);
+      if (!org) throw new ApiError('not_found', 'No such organisation.');
+      // The unit's own day: "overdue" and "this week" as the people in it count days.
+      const today = dayIn(deps.clock(), org.timeZone);
+      const filters = { ...(status ? { status } : {}), ...(due ? { due } : {}), ...(reference ? { reference } : {}), ...(assignee === undefined ? {} : { assignee: assignee === 'me' ? investigator.id : assignee === 'none' ? null : assignee }) };
+      const [rows, summary] = await Promise.all([
+        listCasesForOrg(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit }),
+        deadlineSummary(deps.db, investigator.orgId, today),
+      ]);
       // Each listed report is one the investigator's device can read: reading in bulk is audited too.
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null, detail: { count: rows.length, ...(status ? { status } : {}), ...(after ? { after } : {}) } });
+      await audited(deps.db, deps.clock(), {
+        orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null,
+        detail: { count: rows.length, ...(sort === 'due' ? { sort } : {}), ...(status ? { status } : {}), ...(due ? { due } : {}), ...(assignee ? { assignee } : {}), ...(reference ? { reference } : {}), ...(after ? { after } : {}) },
+      });
       const last = rows.at(-1);
       return c.json({
         cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
-        nextCursor: rows.length === limit && last ? cursorOf(last.case) : null,
+        nextCursor: rows.length === limit && last ? `${last.sortDay}.${last.case.id}` : null,
         organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
+        today,
+        summary,
       });
     })
     .get('/transfers', async (c) => {

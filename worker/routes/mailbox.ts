@@ -4,7 +4,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
-import { appendMessage, findCase, listMessages } from '../../db/repo/cases.js';
+import { appendMessage, findCase, listMessages, type CaseRow } from '../../db/repo/cases.js';
+import { nextDueDay } from '../../web/casework/deadlines.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
 import { mailboxFileParam, mailboxFilePartParam, replyBody } from '../wire.js';
@@ -24,6 +25,13 @@ const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) =>
   await next();
 };
 
+/** The day the unit's next answer is due (its next open deadline); null when none is open. */
+function replyBy(caseRow: CaseRow): string | null {
+  const { status, ackDueDay, ackDay, feedbackDueDay, feedbackDay } = caseRow;
+  if (ackDueDay === null || feedbackDueDay === null) return null;
+  return nextDueDay({ status, ackDueDay, ackDay, feedbackDueDay, feedbackDay })?.day ?? null;
+}
+
 export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
   const proof = mailboxProof(deps, work);
   return new Hono()
@@ -39,6 +47,8 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
         reference: caseRow.reference,
         status: caseRow.status,
         receivedDay: caseRow.receivedDay,
+        // The reporter gets no notification: the mailbox says when to come back.
+        replyBy: replyBy(caseRow),
         sealedCaseKey: mailbox.sealedCaseKey,
         sealSignature: mailbox.sealSignature,
         ...(await threadResponseParts(deps.db, thread, [caseRow.orgId])),
@@ -56,7 +66,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
           deps.db,
           { id: body.id, caseId: mailbox.caseId, role: 'reporter', orgId: null, keyVersion: null, envelope: body.envelope, signature: body.signature, day: dayOf(now), link },
           body.prev,
-          { lastReporterDay: dayOf(now) },
+          { from: 'reporter', day: dayOf(now) },
           threadMoved(),
           files,
         );

@@ -1,6 +1,6 @@
-// Case view: the decrypted report, the thread with the reporter (each message with its files),
-// a reply box (with files, and an optional status change in the same action) and a separate
-// status control.
+// Case view: the decrypted report, its deadlines and their state, the thread with the reporter
+// (each message with its files), a reply box (with files, an optional status change in the same
+// action, and a mark for feedback) and a separate status control.
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { ReportDocument } from '../../protocol/documents.js';
@@ -11,9 +11,12 @@ import { STATUSES, problemLabel, statusLabel, unverifiedText } from '../labels.j
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 import { attachmentList, transferProgress, type AttachmentActions } from './attachments.js';
 import { replyFiles } from './reply-files.js';
+import { deadlineState, SETTLED_STATUSES } from '../../casework/deadlines.js';
 
 export interface CaseViewOptions {
   detail: CaseDetailView;
+  /** The unit's day, which the deadlines' states count from. */
+  today: string;
   notice?: string;
   back(): void;
   /** Fetch and decrypt the case again, e.g. to see a reporter's new answer. */
@@ -23,7 +26,7 @@ export interface CaseViewOptions {
    * 'upload_unfinished': the message went, some files did not; finishUploads resumes them).
    * `progress` gets the files' bytes sent so far.
    */
-  reply(text: string, status: CaseStatus | null, files: OutgoingFile[], progress: (done: number, total: number) => void): Promise<void>;
+  reply(text: string, status: CaseStatus | null, files: OutgoingFile[], progress: (done: number, total: number) => void, feedback: boolean): Promise<void>;
   finishUploads(progress: (done: number, total: number) => void): Promise<void>;
   /** Decrypts an attachment into a Blob; `progress` gets the bytes done so far. */
   download(attachment: AttachmentView, progress: (done: number, total: number) => void): Promise<Blob>;
@@ -107,10 +110,34 @@ function statusOptions(current: CaseStatus, noChange: string | null): HTMLOption
   return noChange === null ? options : [el('option', { value: '', selected: true }, noChange), ...options];
 }
 
+/** One deadline: due or overdue while open; met or late once given; not owed once the case is settled. */
+function deadlineFact(term: string, dueDay: string | null, doneDay: string | null, settled: boolean, today: string): Node[] {
+  if (dueDay === null) return fact(term, '—');
+  const day = () => dayElement(dueDay);
+  if (doneDay === null && settled) return fact(term, t('case.deadlines.settled'));
+  const state = deadlineState(dueDay, doneDay, today);
+  const key = state === 'met' ? 'case.deadlines.met' : state === 'late' ? 'case.deadlines.late' : state === 'overdue' ? 'case.deadlines.overdue' : 'case.deadlines.due';
+  return fact(term, el('span', { class: `deadline ${state}` }, ...tNodes(key, {}, { day, done: () => dayElement(doneDay ?? dueDay) })));
+}
+
+function deadlinesSection(detail: CaseDetailView, today: string): HTMLElement {
+  const { ackDueDay, ackDay, feedbackDueDay, feedbackDay } = detail.deadlines;
+  const settled = (SETTLED_STATUSES as readonly string[]).includes(detail.status);
+  return el('section', { class: 'card', 'aria-labelledby': 'deadlines-heading' },
+    el('h2', { id: 'deadlines-heading' }, t('case.deadlines.heading')),
+    el('dl', { class: 'case-facts' },
+      ...deadlineFact(t('case.deadlines.acknowledge'), ackDueDay, ackDay, settled, today),
+      ...deadlineFact(t('case.deadlines.feedback'), feedbackDueDay, feedbackDay, settled, today),
+    ),
+    el('p', { class: 'hint' }, t('case.deadlines.hint')),
+  );
+}
+
 function replySection(options: CaseViewOptions): HTMLElement {
   const { detail } = options;
   const message = el('textarea', { id: 'reply-text', name: 'text', required: true, 'aria-describedby': 'reply-hint' });
   const status = el('select', { id: 'reply-status', name: 'status' }, ...statusOptions(detail.status, t('case.reply.noChange', { status: statusLabel(detail.status) })));
+  const feedback = el('input', { id: 'reply-feedback', type: 'checkbox', name: 'feedback' });
   const send = el('button', { type: 'submit' }, t('case.reply.send'));
   const error = alertLine('reply-error');
   const files = replyFiles(options.announce);
@@ -125,6 +152,7 @@ function replySection(options: CaseViewOptions): HTMLElement {
     files.element,
     el('label', { for: 'reply-status' }, t('case.reply.statusLabel')),
     status,
+    el('div', { class: 'checkbox' }, feedback, el('label', { for: 'reply-feedback' }, t('case.reply.feedback'))),
     progressArea,
     error,
     el('div', { class: 'actions' }, send),
@@ -165,7 +193,7 @@ function replySection(options: CaseViewOptions): HTMLElement {
       return;
     }
     await whileBusy(send, t('case.reply.sending'), () =>
-      uploading((progress) => options.reply(message.value, (status.value || null) as CaseStatus | null, outgoing, progress)));
+      uploading((progress) => options.reply(message.value, (status.value || null) as CaseStatus | null, outgoing, progress, feedback.checked)));
   });
   return el('section', { class: 'card', 'aria-labelledby': 'reply-heading' }, el('h2', { id: 'reply-heading' }, t('case.reply.heading')), form);
 }
@@ -272,6 +300,7 @@ export function caseView(options: CaseViewOptions): Node[] {
       ...fact(t('case.received'), dayElement(detail.receivedDay)),
       ...fact(t('case.lastActivity'), dayElement(detail.lastReporterDay), el('span', { class: 'hint' }, t('case.dayOnly'))),
     ),
+    deadlinesSection(detail, options.today),
     reportSection(firstIsReport ? first : undefined, files),
     threadSection(firstIsReport ? rest : detail.thread, files),
     replySection(options),
