@@ -57,6 +57,16 @@ async function timeProofOfWork(solves: number): Promise<ClientTimings['proofOfWo
 }
 // ---- end of proof of work --------------------------------------------------------------------
 
+/** One passphrase → keys, the first this page makes: the cold cost a reporter pays (Argon2id's memory not yet grown, its code not yet optimised). */
+export async function timeFirstDerivation(kdf: TimingOptions['kdf']): Promise<number> {
+  await protocol.sodiumReady();
+  const salt = protocol.randomBytes(protocol.SIZES.kdfSalt);
+  const passphrase = protocol.generatePassphrase();
+  const start = now();
+  protocol.deriveMailboxKeys(passphrase, salt, kdf);
+  return now() - start;
+}
+
 export async function timeClientOperations(options: TimingOptions): Promise<ClientTimings> {
   await protocol.sodiumReady();
 

@@ -52,7 +52,11 @@ function rateLimited(waitMs: number): ApiError {
 
 /** Throws rate_limited while the key is in its waiting period; says whether failures are on record. */
 export async function refuseIfThrottled(db: ParleyDb, keyHash: string, now: number, policy: ThrottlePolicy): Promise<boolean> {
-  const row = await findThrottle(db, keyHash);
+  return refuseWhileWaiting(await findThrottle(db, keyHash), now, policy);
+}
+
+/** refuseIfThrottled for a counter already read (a mailbox open reads it with the mailbox). */
+export function refuseWhileWaiting(row: ThrottleRow | undefined, now: number, policy: ThrottlePolicy): boolean {
   const left = waitLeft(row, now, policy);
   if (left > 0) throw rateLimited(left);
   return row !== undefined;

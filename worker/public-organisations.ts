@@ -3,10 +3,14 @@
 // or believe a key. One shape for the config, threads, case lists and sign-in.
 import type { ParleyDb } from '../db/database.js';
 import { findOrganisations, type Organisation } from '../db/repo/organisations.js';
-import { keyVersionsOfOrgs } from '../db/repo/accounts.js';
+import { keyVersionsOfOrgs, type KeyVersionRow } from '../db/repo/accounts.js';
 
 export async function publicOrganisations(db: ParleyDb, orgs: readonly Organisation[]) {
-  const versions = await keyVersionsOfOrgs(db, orgs.map((o) => o.id));
+  return publicOrganisationsFrom(orgs, await keyVersionsOfOrgs(db, orgs.map((o) => o.id)));
+}
+
+/** The same from rows already read (a mailbox open reads them in one trip: db/repo/mailbox-open.ts). */
+export function publicOrganisationsFrom(orgs: readonly Organisation[], versions: readonly KeyVersionRow[]) {
   return orgs.map((org) => ({
     id: org.id,
     name: org.name,

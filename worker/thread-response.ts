@@ -6,7 +6,7 @@
 import type { ParleyDb } from '../db/database.js';
 import type { MessageRow } from '../db/repo/cases.js';
 import { publicOrganisationsById } from './public-organisations.js';
-import { filesOfMessages } from '../db/repo/files.js';
+import { filesOfMessages, type FileRow } from '../db/repo/files.js';
 import { fileSummaries } from './file-transfer.js';
 
 export function wireMessage(m: MessageRow) {
@@ -15,6 +15,11 @@ export function wireMessage(m: MessageRow) {
 
 export async function threadResponseParts(db: ParleyDb, thread: readonly MessageRow[], alsoOrgIds: readonly string[] = []) {
   const orgIds = [...alsoOrgIds, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))];
-  const files = fileSummaries(await filesOfMessages(db, thread.map((m) => m.id)));
-  return { organisations: await publicOrganisationsById(db, orgIds), messages: thread.map((m) => ({ ...wireMessage(m), files: files.get(m.id) ?? [] })) };
+  return threadResponseFrom(thread, await filesOfMessages(db, thread.map((m) => m.id)), await publicOrganisationsById(db, orgIds));
+}
+
+/** The same from rows already read: the thread's files, and its organisations as clients receive them. */
+export function threadResponseFrom<Org>(thread: readonly MessageRow[], fileRows: readonly FileRow[], organisations: Org[]) {
+  const files = fileSummaries(fileRows);
+  return { organisations, messages: thread.map((m) => ({ ...wireMessage(m), files: files.get(m.id) ?? [] })) };
 }

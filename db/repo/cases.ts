@@ -40,15 +40,15 @@ export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: 
   ]);
 }
 
-// The mailbox fetch's reads, compiled once.
-const reads = preparedOnce((db) => ({
+// The mailbox fetch's reads, compiled once (read together on D1: db/repo/mailbox-open.ts).
+export const caseReads = preparedOnce((db) => ({
   mailbox: db.select().from(mailboxes).where(eq(mailboxes.locatorHash, sql.placeholder('locatorHash'))).prepare(),
   case: db.select().from(cases).where(eq(cases.id, sql.placeholder('caseId'))).prepare(),
   thread: db.select().from(messages).where(eq(messages.caseId, sql.placeholder('caseId'))).orderBy(asc(messages.seq)).prepare(),
 }));
 
 export async function findMailbox(db: ParleyDb, locatorHash: string): Promise<MailboxRow | undefined> {
-  return reads(db).mailbox.get({ locatorHash });
+  return caseReads(db).mailbox.get({ locatorHash });
 }
 
 export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<MailboxRow | undefined> {
@@ -56,7 +56,7 @@ export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<M
 }
 
 export async function findCase(db: ParleyDb, caseId: string): Promise<CaseRow | undefined> {
-  return reads(db).case.get({ caseId });
+  return caseReads(db).case.get({ caseId });
 }
 
 export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): Promise<CaseKeyRow | undefined> {
@@ -142,7 +142,7 @@ export async function deadlineSummary(db: ParleyDb, orgId: string, today: string
 }
 
 export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
-  return await reads(db).thread.all({ caseId });
+  return await caseReads(db).thread.all({ caseId });
 }
 
 function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {

@@ -7,10 +7,10 @@ import { attemptThrottle } from '../schema.js';
 export type ThrottleRow = typeof attemptThrottle.$inferSelect;
 
 // Looked up on every mailbox request: compiled once.
-const byKey = preparedOnce((db) => db.select().from(attemptThrottle).where(eq(attemptThrottle.keyHash, sql.placeholder('keyHash'))).prepare());
+export const throttleByKey = preparedOnce((db) => db.select().from(attemptThrottle).where(eq(attemptThrottle.keyHash, sql.placeholder('keyHash'))).prepare());
 
 export async function findThrottle(db: ParleyDb, keyHash: string): Promise<ThrottleRow | undefined> {
-  return byKey(db).get({ keyHash });
+  return throttleByKey(db).get({ keyHash });
 }
 
 export async function saveThrottle(db: ParleyDb, row: ThrottleRow): Promise<void> {

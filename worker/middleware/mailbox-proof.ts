@@ -10,12 +10,13 @@ import type { MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { mailboxProofMessage, PROOF_HEADERS } from '../../web/protocol/proof-message.js';
 import { SIZES } from '../../web/protocol/labels.js';
-import { findMailbox, type MailboxRow } from '../../db/repo/cases.js';
+import type { MailboxRow } from '../../db/repo/cases.js';
+import { mailboxAndThrottle } from '../../db/repo/mailbox-open.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
 import { challengeFromHeader, type WorkGate, type WorkPaid } from '../proof-of-work.js';
 import { WORK_HEADER } from '../../web/protocol/work-puzzle.js';
-import { recordFailure, recordSuccess, refuseIfThrottled, throttleKey } from '../attempt-throttle.js';
+import { recordFailure, recordSuccess, refuseWhileWaiting, throttleKey } from '../attempt-throttle.js';
 import type { AppDeps } from '../deps.js';
 import { requestBody } from '../request-body.js';
 
@@ -50,8 +51,10 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     const locatorHash = locator ? await sha256B64(locator) : null;
     // Throttled alike whether or not the mailbox exists: the counter is keyed by the locator's hash.
     const throttle = locatorHash ? await throttleKey('mailbox', locatorHash) : null;
-    const hadFailures = throttle ? await refuseIfThrottled(deps.db, throttle, now, deps.config.mailboxThrottle) : false;
-    const mailbox = locatorHash ? await findMailbox(deps.db, locatorHash) : undefined;
+    // Both in one trip to the database (on D1, where each is a round trip).
+    const found = locatorHash ? await mailboxAndThrottle(deps.db, locatorHash, throttle!) : undefined;
+    const hadFailures = found ? refuseWhileWaiting(found.throttle, now, deps.config.mailboxThrottle) : false;
+    const mailbox = found?.mailbox;
     const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : STAND_IN_PUBLIC_KEY;
     const body = await requestBody(c);
     const message = mailboxProofMessage(challenge!, c.req.method, new URL(c.req.url).pathname, await sha256(body));

@@ -4,7 +4,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
-import { appendMessage, findCase, listMessages, type CaseRow } from '../../db/repo/cases.js';
+import { appendMessage, type CaseRow } from '../../db/repo/cases.js';
+import { caseThread } from '../../db/repo/mailbox-open.js';
 import { nextDueDay } from '../../web/casework/deadlines.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
@@ -17,7 +18,8 @@ import type { WorkGate } from '../proof-of-work.js';
 import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
-import { threadResponseParts } from '../thread-response.js';
+import { threadResponseFrom } from '../thread-response.js';
+import { publicOrganisationsFrom } from '../public-organisations.js';
 
 /** Path parameters checked before the proof: a malformed one is named, and spends no challenge. */
 const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) => {
@@ -39,9 +41,9 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
     .post('/challenge', async (c) => c.json(await work.issue()))
     .get('/', proof, async (c) => {
       const mailbox = c.get('mailbox');
-      const caseRow = await findCase(deps.db, mailbox.caseId);
+      // Everything the answer needs in one trip to the database (db/repo/mailbox-open.ts).
+      const { caseRow, thread, files, organisations, keyVersions } = await caseThread(deps.db, mailbox.caseId);
       if (!caseRow) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
-      const thread = await listMessages(deps.db, mailbox.caseId);
       return paddedJson(c, {
         caseId: caseRow.id,
         reference: caseRow.reference,
@@ -51,7 +53,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
         replyBy: replyBy(caseRow),
         sealedCaseKey: mailbox.sealedCaseKey,
         sealSignature: mailbox.sealSignature,
-        ...(await threadResponseParts(deps.db, thread, [caseRow.orgId])),
+        ...threadResponseFrom(thread, files, publicOrganisationsFrom(organisations, keyVersions)),
       });
     })
     .post('/messages', proof, async (c) => {

@@ -1,0 +1,51 @@
+// Reads that do not depend on each other, made in one go. On D1 every call is a round trip to
+// the database, so they go in one db.batch: one trip however many reads (issue 16). On
+// better-sqlite3 a read is a function call, and each runs by itself. Each read is a statement
+// prepared once (db/prepared.ts) and its values, so a query is written once for both runtimes.
+import { fillPlaceholders } from 'drizzle-orm';
+import type { ParleyDb } from './database.js';
+
+type Values = Record<string, unknown>;
+
+interface Statement<T> {
+  get?(values: Values): T | Promise<T>;
+  all?(values: Values): T | Promise<T>;
+}
+
+export interface Read<T> {
+  readonly statement: Statement<T>;
+  readonly values: Values;
+  readonly mode: 'get' | 'all';
+}
+
+/** The first row, or undefined. */
+export const readOne = <T>(statement: { get(values: Values): T | Promise<T> }, values: Values): Read<T> => ({ statement, values, mode: 'get' });
+export const readAll = <T>(statement: { all(values: Values): T | Promise<T> }, values: Values): Read<T> => ({ statement, values, mode: 'all' });
+
+/** What drizzle's D1 prepared query keeps: the bound D1 statement, its parameters and its row mapping. */
+interface D1Prepared {
+  stmt: { bind(...params: unknown[]): unknown };
+  query: { params: unknown[] };
+  mapAllResult(result: unknown, isFromBatch: true): unknown;
+  mapGetResult(result: unknown, isFromBatch: true): unknown;
+}
+
+const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapGetResult === 'function';
+
+type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
+
+export async function readTogether<const R extends readonly Read<unknown>[]>(db: ParleyDb, reads: R): Promise<Results<R>> {
+  const client = (db as unknown as { $client?: { batch?: (statements: unknown[]) => Promise<{ results: unknown[] }[]> } }).$client;
+  const statements = reads.map((r) => r.statement as object);
+  if (typeof client?.batch === 'function' && statements.every(isD1Prepared)) {
+    const prepared = statements as D1Prepared[];
+    const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
+    return results.map((result, i) => {
+      if (reads[i]!.mode === 'all') return prepared[i]!.mapAllResult(result, true);
+      return result.results.length === 0 ? undefined : prepared[i]!.mapGetResult(result, true);
+    }) as Results<R>;
+  }
+  const out: unknown[] = [];
+  for (const r of reads) out.push(await (r.mode === 'get' ? r.statement.get!(r.values) : r.statement.all!(r.values)));
+  return out as Results<R>;
+}

@@ -1,0 +1,48 @@
+// What a mailbox open reads, in two trips to the database (with the challenge's spend, three:
+// issue 16): the mailbox and its throttle counter by what the request carries, then, once
+// the proof holds, the case and everything its answer needs, by the case's id alone.
+import { asc, eq, inArray, or, sql } from 'drizzle-orm';
+import type { ParleyDb } from '../database.js';
+import { preparedOnce } from '../prepared.js';
+import { readAll, readOne, readTogether } from '../read-together.js';
+import { cases, files, messages, organisations, orgKeyVersions } from '../schema.js';
+import { caseReads } from './cases.js';
+import { throttleByKey } from './throttle.js';
+
+const caseId = sql.placeholder('caseId');
+// The case's organisation and every organisation that signed a message in its thread.
+const orgsOfCase = or(
+  inArray(organisations.id, sql`(SELECT ${cases.orgId} FROM ${cases} WHERE ${cases.id} = ${caseId})`),
+  inArray(organisations.id, sql`(SELECT ${messages.orgId} FROM ${messages} WHERE ${messages.caseId} = ${caseId})`),
+);
+
+const threadReads = preparedOnce((db) => ({
+  files: db.select().from(files).where(eq(files.caseId, caseId)).prepare(),
+  organisations: db.select().from(organisations).where(orgsOfCase).orderBy(asc(organisations.id)).prepare(),
+  keyVersions: db
+    .select()
+    .from(orgKeyVersions)
+    .where(inArray(orgKeyVersions.orgId, db.select({ id: organisations.id }).from(organisations).where(orgsOfCase)))
+    .orderBy(asc(orgKeyVersions.orgId), asc(orgKeyVersions.keyVersion))
+    .prepare(),
+}));
+
+/** The mailbox a locator's hash names and the throttle counter kept for it (either may be absent). */
+export async function mailboxAndThrottle(db: ParleyDb, locatorHash: string, throttleKeyHash: string) {
+  const [mailbox, throttle] = await readTogether(db, [readOne(caseReads(db).mailbox, { locatorHash }), readOne(throttleByKey(db), { keyHash: throttleKeyHash })]);
+  return { mailbox, throttle };
+}
+
+/** A case with its thread, its files and the organisations (with their key versions) the answer names. */
+export async function caseThread(db: ParleyDb, id: string) {
+  const reads = threadReads(db);
+  const values = { caseId: id };
+  const [caseRow, thread, fileRows, orgs, keyVersions] = await readTogether(db, [
+    readOne(caseReads(db).case, values),
+    readAll(caseReads(db).thread, values),
+    readAll(reads.files, values),
+    readAll(reads.organisations, values),
+    readAll(reads.keyVersions, values),
+  ]);
+  return { caseRow, thread, files: fileRows, organisations: orgs, keyVersions };
+}

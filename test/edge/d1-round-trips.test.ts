@@ -1,0 +1,89 @@
+// How many times a mailbox open goes to D1. On Workers each D1 call is a round trip to the
+// database (a batch is one), so a reporter's wait grows with their count (issue 16: at most 3).
+// The app runs in this process over a real D1 (Miniflare's, SQLite in workerd); a counter
+// around the binding sees each call it makes.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Miniflare } from 'miniflare';
+import type { D1Database } from '@cloudflare/workers-types/latest';
+import { drizzle } from 'drizzle-orm/d1';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as schema from '../../db/schema.js';
+import type { ParleyDb } from '../../db/database.js';
+import { createApp } from '../../worker/app.js';
+import { webCryptoRandomBytes } from '../../worker/deps.js';
+import { databaseFileStore } from '../../worker/file-store.js';
+import { ApiClient } from '../../web/client/api.js';
+import { openMailbox } from '../../web/client/reporter.js';
+import { listCases, openCase, replyToCase, signIn } from '../../web/client/investigator.js';
+import { totpCodeAt } from '../../worker/totp.js';
+import { createOrganisation } from '../../scripts/create-organisation.js';
+import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
+import { fileReport } from '../support/reports.js';
+
+const MIGRATIONS = join(import.meta.dirname, '../../db/migrations');
+
+/** The binding with a count of the calls that reach the database: each statement run alone, each batch, each exec. */
+function countingD1(d1: D1Database): { d1: D1Database; calls: () => number } {
+  let calls = 0;
+  const counted = <F extends (...args: never[]) => unknown>(f: F, self: object): F =>
+    ((...args: Parameters<F>) => {
+      calls++;
+      return f.apply(self, args);
+    }) as F;
+  const statement = (s: object): object =>
+    new Proxy(s, {
+      get(target, key) {
+        const value = Reflect.get(target, key, target) as unknown;
+        if (typeof value !== 'function') return value;
+        if (key === 'bind') return (...args: unknown[]) => statement((value as (...a: unknown[]) => object).apply(target, args));
+        if (key === 'all' || key === 'run' || key === 'first' || key === 'raw') return counted(value as (...a: never[]) => unknown, target);
+        return (value as (...a: unknown[]) => unknown).bind(target);
+      },
+    });
+  const db = new Proxy(d1, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target) as unknown;
+      if (typeof value !== 'function') return value;
+      if (key === 'prepare') return (query: string) => statement((value as (q: string) => object).call(target, query));
+      if (key === 'batch' || key === 'exec') return counted(value as (...a: never[]) => unknown, target);
+      return (value as (...a: unknown[]) => unknown).bind(target);
+    },
+  });
+  return { d1: db, calls: () => calls };
+}
+
+describe('D1 round trips (Miniflare D1)', () => {
+  let mf: Miniflare;
+  let counter: ReturnType<typeof countingD1>;
+  let api: ApiClient;
+  let totpSecret: string;
+  beforeAll(async () => {
+    mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response(null, { status: 404 }); } }', d1Databases: ['DB'] });
+    const raw = (await mf.getD1Database('DB')) as unknown as D1Database;
+    for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
+      const statements = readFileSync(join(MIGRATIONS, file), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean);
+      for (const s of statements) await raw.prepare(s).run();
+    }
+    counter = countingD1(raw);
+    const db = drizzle(counter.d1, { schema }) as unknown as ParleyDb;
+    const serverSecret = webCryptoRandomBytes(32);
+    ({ totpSecret } = await createOrganisation(db, { orgName: 'Unit', username: 'admin', password: TEST_PASSWORD, kdf: TEST_KDF, now: Date.now(), serverSecret }));
+    const app = createApp({ db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: TEST_CONFIG, serverSecret, files: databaseFileStore(db) });
+    api = new ApiClient('http://parley.test', async (input, init) => app.request(new Request(input, init)), Date.now);
+  }, 120_000);
+  afterAll(async () => mf?.dispose());
+
+  it('opens a mailbox in at most 3 round trips, the challenge spend included', async () => {
+    const { keys } = await fileReport(api, 'a report');
+    // A reply signed by the organisation, so the answer needs its keys too.
+    const session = await signIn(api, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }, TEST_KDF);
+    const [listed] = await listCases(api, session);
+    await replyToCase(api, session, await openCase(api, session, listed!.id), 'a question');
+    const before = counter.calls();
+    const opened = await openMailbox(api, keys);
+    const trips = counter.calls() - before;
+    expect(opened.entries.map((e) => [e.role, e.document === null ? 'unreadable' : 'read'])).toEqual([['reporter', 'read'], ['organisation', 'read']]);
+    expect(trips).toBeLessThanOrEqual(3);
+  });
+});
