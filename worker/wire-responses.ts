@@ -137,5 +137,17 @@ export const responses = {
   keyringChecks: z.strictObject({ keyVersions: z.array(keyVersionInfo) }),
   totpEnrolment,
   inviteInfo: z.strictObject({ kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), orgId: f.id.nullable() }),
+  /**
+   * The unit's figures: per case only what counting needs (no reference, no thread), and what
+   * the device needs to open the report's category. The category is counted there, never here.
+   */
+  figureCases: z.strictObject({
+    cases: z.array(z.strictObject({
+      id: f.id, receivedDay: day, status: caseStatus, deadlines: caseDeadlines, closedDay: day.nullable(),
+      caseKey: wireCaseKey, reporterSignPublicKey: f.publicKey, report: wireMessage.nullable(),
+    })),
+    nextCursor: z.string().nullable(),
+    organisations: z.array(publicOrganisation),
+  }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

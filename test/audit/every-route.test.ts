@@ -15,6 +15,7 @@ import {
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
+import { fetchFigureFacts } from '../../web/client/figures.js';
 import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -48,6 +49,7 @@ const AUDITED: Record<string, AuditAction> = {
   'DELETE /api/investigator/admin/members/:memberId/sessions': 'session_revoke',
   'POST /api/investigator/keyrings/checks': 'keyring_confirm',
   'GET /api/investigator/cases/:caseId/files/:fileId/content': 'case_view',
+  'GET /api/investigator/figures': 'figures_view',
 };
 
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
@@ -142,6 +144,7 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
+    await fetchFigureFacts(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
 
     // Files both ways: a report's file uploaded and read back by both sides, and one on a reply.
     const evidence = testFile(10);
