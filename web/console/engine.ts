@@ -5,6 +5,7 @@ import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
 import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
+import { fetchFigureFacts } from '../client/figures.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
@@ -222,6 +223,12 @@ const handlers: ConsoleEngine = {
       if (!to) throw Object.assign(new Error('No such other organisation, or its keys did not verify.'), { code: 'not_found' });
       // An offer: the case stays here until the receiving unit has opened it and accepted.
       await admin.passOnCase(api, s, opened, to, keepAccess);
+    }),
+
+  figureFacts: (from: string, to: string) =>
+    withSession(async (s) => {
+      await refreshKeyrings(api, s);
+      return fetchFigureFacts(api, s, from, to);
     }),
 
   listCases: (status: CaseStatus | null, after: string | null) =>

@@ -34,6 +34,7 @@ export interface CaseListOptions {
   decline(transfer: TransferRow): Promise<void>;
   /** Given to administrators only. */
   members?: () => void;
+  figures?: () => void;
 }
 
 function cell(label: string, ...content: (Node | string)[]): HTMLTableCellElement {
@@ -99,6 +100,8 @@ export function caseListView(options: CaseListOptions): Node[] {
   if (more) more.addEventListener('click', () => void whileBusy(more, t('list.loading'), options.more));
   const members = options.members ? el('button', { type: 'button', class: 'secondary' }, t('list.members')) : null;
   if (members) members.addEventListener('click', () => options.members?.());
+  const figures = options.figures ? el('button', { type: 'button', class: 'secondary' }, t('figures.open')) : null;
+  if (figures) figures.addEventListener('click', () => options.figures?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const { rows } = options;
@@ -109,7 +112,7 @@ export function caseListView(options: CaseListOptions): Node[] {
     el('p', { class: 'hint' },
       t('list.hint')),
     transfersSection(options),
-    el('div', { class: 'actions list-actions' }, refresh, members ?? '', statusFilter(options), el('span', {}, count)),
+    el('div', { class: 'actions list-actions' }, refresh, members ?? '', figures ?? '', statusFilter(options), el('span', {}, count)),
     error,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, options.status
