@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
-  app.route('/api/investigator/figures', figuresRoutes(deps));
+  app.route('/api/investigator', figuresRoutes(deps));
   app.route('/api', accountRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));

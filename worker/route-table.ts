@@ -51,6 +51,7 @@ export const ROUTE_TABLE = {
   'PUT /api/investigator/cases/:caseId/status': { summary: "A signed status change, shown to the reporter", caller: 'session', params: wire.caseIdParam, body: wire.statusBody, ok: { status: 200, body: responses.caseStatusReceipt } },
   'POST /api/investigator/cases/:caseId/pass-on': { summary: 'Offer the case to another organisation, its key sealed to theirs', caller: 'session', params: wire.caseIdParam, body: wire.passOnBody, ok: { status: 202, body: responses.passOnOffer } },
   'GET /api/investigator/figures': { summary: "The unit's cases received within a span of days, for its figures (the device opens each category and counts)", caller: 'session', query: wire.figuresQuery, ok: { status: 200, body: responses.figureCases } },
+  'GET /api/investigator/instance/figures': { summary: 'Per organisation and month, what the server counts without decrypting (instance administrators)', caller: 'admin', query: wire.instanceFiguresQuery, ok: { status: 200, body: responses.instanceFigures } },
   'GET /api/investigator/admin/members': { summary: 'The members, their keys and what each holds', caller: 'admin', ok: { status: 200, body: responses.members } },
   'GET /api/investigator/admin/invites': { summary: 'Open invitations', caller: 'admin', ok: { status: 200, body: responses.invites } },
   'POST /api/investigator/admin/invites': { summary: 'Invite a member, or (instance administrators) a new organisation', caller: 'admin', body: wire.createInviteBody, ok: { status: 201, body: responses.newInvite } },

@@ -5,9 +5,11 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../db/schema.js';
 import { wireField as f } from './wire.js';
+import { OUTCOME_STATUSES, type OutcomeStatus } from '../web/casework/figures.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD');
 const ms = z.number().int().nonnegative();
+const count = z.number().int().nonnegative();
 const caseStatus = z.enum(CASE_STATUSES);
 const kdf = z.strictObject({ opsLimit: z.number().int().positive(), memLimitBytes: z.number().int().positive() });
 
@@ -148,6 +150,19 @@ export const responses = {
     })),
     nextCursor: z.string().nullable(),
     organisations: z.array(publicOrganisation),
+  }),
+  /** Per organisation and month, what the server counts without decrypting (web/casework/figures.ts over day-only facts). */
+  instanceFigures: z.strictObject({
+    organisations: z.array(z.strictObject({
+      id: f.id,
+      name: z.string(),
+      months: z.array(z.strictObject({
+        period: z.string().regex(/^\d{4}-\d{2}$/),
+        received: count, acknowledgedWithin: count, feedbackWithin: count,
+        medianDaysToFirstResponse: z.number().nonnegative().nullable(), responded: count,
+        outcomes: z.strictObject(Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, count])) as Record<OutcomeStatus, typeof count>),
+      })),
+    })),
   }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

@@ -1,5 +1,6 @@
 // What the figures read: an organisation's cases received within a span of days, with what its
-// device needs to open each report's category (web/casework/figures.ts counts on the device).
+// device needs to open each report's category (web/casework/figures.ts counts on the device);
+// and, for the instance, the day-only bookkeeping the server can count without decrypting.
 import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { caseKeys, cases, mailboxes, messages } from '../schema.js';
@@ -26,4 +27,16 @@ export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: Fi
     .where(and(...conditions))
     .orderBy(asc(cases.receivedDay), asc(cases.id))
     .limit(page.limit);
+}
+
+/** Every case received from `from` to `to`, by the organisation that leads it: days and status only, nothing sealed. */
+export async function caseDaysBetween(db: ParleyDb, from: string, to: string) {
+  return await db
+    .select({
+      orgId: cases.orgId, receivedDay: cases.receivedDay, status: cases.status,
+      ackDueDay: cases.ackDueDay, ackDay: cases.ackDay, feedbackDueDay: cases.feedbackDueDay, feedbackDay: cases.feedbackDay,
+    })
+    .from(cases)
+    .where(and(gte(cases.receivedDay, from), lte(cases.receivedDay, to)))
+    .all();
 }

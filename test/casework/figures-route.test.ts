@@ -3,7 +3,7 @@
 // span is the unit's own cases only, bad spans are refused, the read is audited — and after the
 // figures are computed, no category and no report words are anywhere in what the server stores.
 import { describe, expect, it } from 'vitest';
-import { fetchFigureFacts } from '../../web/client/figures.js';
+import { fetchFigureFacts, fetchInstanceFigures } from '../../web/client/figures.js';
 import { sessionHeaders } from '../../web/client/investigator.js';
 import { computeFigures } from '../../web/casework/figures.js';
 import { fileReport } from '../support/reports.js';
@@ -74,5 +74,24 @@ describe.each(API_TARGETS)('figures on $name', (target) => {
     expect((await get('from=2024-01-01&to=2024-12-31')).status).toBe(200); // 366, a leap year
     expect((await get('from=2025-01-01&to=2026-01-01')).status).toBe(200); // 366 days, the most
     expect((await get('from=2026-01-01&to=2026-01-31', {})).status).toBe(401);
+  });
+
+  it('for the instance: per organisation and month, what the server counts without decrypting; instance administrators only', async () => {
+    await seed('bribery', '2026-03-02', 'investigating', '2026-03-09', '2026-03-04'); // in time, 2 days
+    await seed('bribery', '2026-03-20', 'closed', '2026-03-27', '2026-03-30'); //       late, 10 days
+    await seed('bribery', '2026-04-01', 'received', '2026-04-08', null);
+    await t.addOrganisation('County Unit', 'bob');
+    const alice = await t.signIn('alice');
+    const figures = await fetchInstanceFigures(t.api, alice, '2026-01-01', '2026-12-31');
+    expect(figures.map((o) => [o.name, o.months.map((m) => m.period)])).toEqual([['Anti-Corruption Unit', ['2026-03', '2026-04']], ['County Unit', []]]);
+    expect(figures[0]!.months[0]).toEqual({
+      period: '2026-03', received: 2, acknowledgedWithin: 1, feedbackWithin: 0, medianDaysToFirstResponse: 6, responded: 2,
+      outcomes: { investigating: 1, intelligence_recorded: 0, passed_on: 0, no_further_action: 0, closed: 1 },
+    });
+    t.sql("UPDATE investigators SET instance_admin = 0 WHERE username = 'bob'");
+    const bob = await t.signIn('bob');
+    const refused = await t.request('/api/investigator/instance/figures?from=2026-01-01&to=2026-12-31', { headers: sessionHeaders(bob) });
+    expect(refused.status).toBe(403);
+    expect((await t.request('/api/investigator/instance/figures?from=2026-12-01&to=2026-01-01', { headers: sessionHeaders(alice) })).status).toBe(400);
   });
 });

@@ -19,3 +19,8 @@ export async function fetchFigureFacts(api: ApiClient, session: InvestigatorSess
     after = page.nextCursor;
   }
 }
+
+/** For instance administrators: per organisation and month, what the server counts without decrypting (no categories). */
+export async function fetchInstanceFigures(api: ApiClient, session: InvestigatorSession, from: string, to: string) {
+  return (await api.call('GET /api/investigator/instance/figures', { query: { from, to }, headers: sessionHeaders(session) })).organisations;
+}
