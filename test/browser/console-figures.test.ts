@@ -1,6 +1,7 @@
 // The console's figures by accessible names, in Chromium: counted on the device from the
 // decrypted reports, shown as charts with names and descriptions and as a table; the CSV and
-// the printable FOI page carry only suppressed counts; axe finds nothing serious; usable at 360 px.
+// the printable FOI page carry only suppressed counts; an instance administrator sees the server's
+// own counts; axe finds nothing serious; usable at 360 px.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
@@ -72,6 +73,14 @@ describe.skipIf(!browserAvailable)('console figures', () => {
     await page.emulateMedia({ media: 'screen' });
     await page.getByRole('button', { name: 'Back to figures' }).click();
     await waitForHeading(page, 'Figures');
+
+    // An instance administrator also sees what the server counts without decrypting: no categories.
+    await page.getByRole('button', { name: 'Figures for the whole instance' }).click();
+    await waitForHeading(page, 'Figures for the whole instance');
+    const instance = page.getByRole('table', { name: 'Figures per month for Anti-Corruption Unit' });
+    expect(await instance.getByRole('row', { name: /^Reports received/ }).getByRole('cell').first().textContent()).toBe('6');
+    expect(await instance.getByRole('row', { name: /^Accepting bribes/ }).count()).toBe(0);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await context.close();
   });
 

@@ -4,6 +4,7 @@
 import type { ApiClient } from './api.js';
 import { openListedReport, sessionHeaders, trustedOrganisations, type InvestigatorSession } from './investigator.js';
 import type { CaseFacts } from '../casework/figures.js';
+import type { InstanceFiguresResponse } from './wire-types.js';
 
 /** Every case received from `from` to `to` (days, both included; at most a year), page by page, with its category opened here (null: it did not open). */
 export async function fetchFigureFacts(api: ApiClient, session: InvestigatorSession, from: string, to: string): Promise<CaseFacts[]> {
@@ -21,6 +22,8 @@ export async function fetchFigureFacts(api: ApiClient, session: InvestigatorSess
 }
 
 /** For instance administrators: per organisation and month, what the server counts without decrypting (no categories). */
-export async function fetchInstanceFigures(api: ApiClient, session: InvestigatorSession, from: string, to: string) {
+export type InstanceFigures = InstanceFiguresResponse['organisations'];
+
+export async function fetchInstanceFigures(api: ApiClient, session: InvestigatorSession, from: string, to: string): Promise<InstanceFigures> {
   return (await api.call('GET /api/investigator/instance/figures', { query: { from, to }, headers: sessionHeaders(session) })).organisations;
 }

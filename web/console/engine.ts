@@ -5,7 +5,7 @@ import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
 import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
-import { fetchFigureFacts } from '../client/figures.js';
+import { fetchFigureFacts, fetchInstanceFigures } from '../client/figures.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
@@ -230,6 +230,8 @@ const handlers: ConsoleEngine = {
       await refreshKeyrings(api, s);
       return fetchFigureFacts(api, s, from, to);
     }),
+
+  instanceFigures: (from: string, to: string) => withSession((s) => fetchInstanceFigures(api, s, from, to)),
 
   listCases: (status: CaseStatus | null, after: string | null) =>
     withSession(async (s): Promise<CaseListPage> => {

@@ -12,7 +12,7 @@ import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from '
 import { caseErrorView, caseView } from './views/case-view.js';
 import { caseListView, noAccessView } from './views/case-list.js';
 import { membersView, removeConfirmView } from './views/members.js';
-import { figuresView, foiView, type FiguresSpan } from './views/figures.js';
+import { figuresView, foiView, instanceFiguresView, type FiguresSpan } from './views/figures.js';
 import type { CaseFacts } from '../casework/figures.js';
 import { addMonths, addDays } from '../casework/calendar.js';
 import { signInView } from './views/sign-in.js';
@@ -282,7 +282,15 @@ function renderFigures(error?: string): void {
     print: (figures) => showView(view, ...foiView({ organisationName: signedIn.organisationName, span: figuresSpan, figures, back: () => renderFigures() })),
     back: () => void showList(),
     announce,
+    ...(signedIn.instanceAdmin ? { instance: () => void showInstanceFigures() } : {}),
   }));
+}
+
+async function showInstanceFigures(): Promise<void> {
+  const span = figuresSpan;
+  const loaded = await loadForView(() => engine.instanceFigures(span.from, span.to));
+  if (!loaded) return;
+  showView(view, ...instanceFiguresView({ span, organisations: loaded.value, ...(loaded.error ? { error: loaded.error } : {}), back: () => renderFigures() }));
 }
 
 function showFigures(): void {

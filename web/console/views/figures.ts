@@ -28,37 +28,45 @@ export interface FiguresOptions {
   print(figures: SuppressedFigures[]): void;
   back(): void;
   announce(text: string): void;
+  /** For instance administrators: the instance's figures. */
+  instance?: () => void;
 }
 
 const PERIOD_KEYS = { month: 'figures.period.month', quarter: 'figures.period.quarter', year: 'figures.period.year' } as const;
 
-/** Which figure a row shows, with its words and how to read it from a period's figures. */
-interface Measure<F> { label: string; value: (f: F) => number | string }
+/** A period's figures as a table shows them: the unit's (with categories), suppressed or not, or the instance's (without). */
+type FigureRow = Pick<PeriodFigures | SuppressedFigures, 'period' | 'received' | 'acknowledgedWithin' | 'feedbackWithin' | 'medianDaysToFirstResponse' | 'outcomes'>
+  & Partial<Pick<PeriodFigures | SuppressedFigures, 'byCategory' | 'unreadable'>>;
 
-function measures(shown: (v: ShownCount | ShownMedian | number | null) => string): Measure<PeriodFigures | SuppressedFigures>[] {
+/** Which figure a row shows, with its words and how to read it from a period's figures. */
+interface Measure { label: string; value: (f: FigureRow) => ShownCount | ShownMedian | number | null | undefined }
+
+function measures(withCategories: boolean): Measure[] {
   return [
-    { label: t('figures.received'), value: (f) => shown(f.received) },
-    ...CATEGORY_IDS.map((c) => ({ label: categoryLabel(c), value: (f: PeriodFigures | SuppressedFigures) => shown(f.byCategory[c]) })),
-    { label: t('figures.unreadable'), value: (f) => shown(f.unreadable) },
-    { label: t('figures.acknowledgedWithin'), value: (f) => shown(f.acknowledgedWithin) },
-    { label: t('figures.feedbackWithin'), value: (f) => shown(f.feedbackWithin) },
-    { label: t('figures.medianDays'), value: (f) => shown(f.medianDaysToFirstResponse) },
-    ...OUTCOME_STATUSES.map((s) => ({ label: statusLabel(s), value: (f: PeriodFigures | SuppressedFigures) => shown(f.outcomes[s]) })),
+    { label: t('figures.received'), value: (f) => f.received },
+    ...(withCategories ? [
+      ...CATEGORY_IDS.map((c) => ({ label: categoryLabel(c), value: (f: FigureRow) => f.byCategory?.[c] })),
+      { label: t('figures.unreadable'), value: (f: FigureRow) => f.unreadable },
+    ] : []),
+    { label: t('figures.acknowledgedWithin'), value: (f) => f.acknowledgedWithin },
+    { label: t('figures.feedbackWithin'), value: (f) => f.feedbackWithin },
+    { label: t('figures.medianDays'), value: (f) => f.medianDaysToFirstResponse },
+    ...OUTCOME_STATUSES.map((s) => ({ label: statusLabel(s), value: (f: FigureRow) => f.outcomes[s] })),
   ];
 }
 
-export function shownValue(value: ShownCount | ShownMedian | number | null): string {
+export function shownValue(value: ShownCount | ShownMedian | number | null | undefined): string {
   if (value === 'fewer_than_5') return t('figures.fewerThan5');
-  if (value === 'withheld' || value === null) return t('figures.withheld');
+  if (value === 'withheld' || value === null || value === undefined) return t('figures.withheld');
   return String(value);
 }
 
 /** Every figure, a column per period; in a region that scrolls sideways by keyboard on a narrow screen. */
-export function figuresTable(rows: readonly (PeriodFigures | SuppressedFigures)[], caption: string): HTMLElement {
+export function figuresTable(rows: readonly FigureRow[], caption: string, withCategories = true): HTMLElement {
   const table = el('table', { class: 'figures' },
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, t('figures.measure')), ...rows.map((r) => el('th', { scope: 'col' }, r.period)))),
-    el('tbody', {}, ...measures(shownValue).map((m) => el('tr', {}, el('th', { scope: 'row' }, m.label), ...rows.map((r) => el('td', {}, String(m.value(r))))))),
+    el('tbody', {}, ...measures(withCategories).map((m) => el('tr', {}, el('th', { scope: 'row' }, m.label), ...rows.map((r) => el('td', {}, shownValue(m.value(r))))))),
   );
   return el('div', { class: 'figures-scroll', tabindex: '0', role: 'region', 'aria-label': caption }, table);
 }
@@ -110,6 +118,8 @@ export function figuresView(options: FiguresOptions): Node[] {
   const heading = el('h1', { tabindex: '-1' }, t('figures.heading'));
   const back = el('button', { type: 'button', class: 'secondary' }, t('figures.back'));
   back.addEventListener('click', () => options.back());
+  const instance = options.instance ? el('button', { type: 'button', class: 'secondary' }, t('figures.instance.open')) : null;
+  if (instance) instance.addEventListener('click', () => options.instance?.());
 
   const period = el('select', { id: 'figures-period', name: 'period' },
     ...FIGURES_PERIODS.map((p) => el('option', { value: p, ...(p === options.span.period ? { selected: '' } : {}) }, t(PERIOD_KEYS[p]))));
@@ -164,7 +174,7 @@ export function figuresView(options: FiguresOptions): Node[] {
   return present(
     heading,
     el('p', {}, t('figures.hint', { organisation: options.organisationName })),
-    el('div', { class: 'actions' }, back),
+    el('div', { class: 'actions' }, back, instance ?? ''),
     form,
     ...body,
   );
@@ -183,4 +193,26 @@ export function foiView(options: { organisationName: string; span: FiguresSpan; 
     figuresTable(options.figures, t('figures.foi.caption')),
     el('div', { class: 'actions no-print' }, print, back),
   ];
+}
+
+/** What the server counts without decrypting, per organisation and month: for instance administrators. */
+export interface InstanceOrganisationFigures {
+  id: string;
+  name: string;
+  months: FigureRow[];
+}
+
+export function instanceFiguresView(options: { span: FiguresSpan; organisations: InstanceOrganisationFigures[] | null; error?: string; back(): void }): Node[] {
+  const back = el('button', { type: 'button', class: 'secondary' }, t('figures.backToFigures'));
+  back.addEventListener('click', () => options.back());
+  return present(
+    el('h1', { tabindex: '-1' }, t('figures.instance.heading')),
+    el('p', {}, t('figures.instance.hint', { from: formatDay(options.span.from), to: formatDay(options.span.to) })),
+    el('div', { class: 'actions' }, back),
+    options.error ? el('p', { class: 'error', role: 'alert' }, options.error) : null,
+    ...(options.organisations ?? []).flatMap((org) => [
+      el('h2', {}, org.name),
+      org.months.length === 0 ? el('p', { class: 'empty' }, t('figures.none')) : figuresTable(org.months, t('figures.instance.caption', { organisation: org.name }), false),
+    ]),
+  );
 }
