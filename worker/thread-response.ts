@@ -4,10 +4,15 @@
 // organisation's key chain; pending versions sign nothing and are not in it), and each
 // message's files with whether they have finished uploading.
 import type { ParleyDb } from '../db/database.js';
-import type { MessageRow } from '../db/repo/cases.js';
+import type { CaseKeyRow, MessageRow } from '../db/repo/cases.js';
 import { publicOrganisationsById } from './public-organisations.js';
 import { filesOfMessages, type FileRow } from '../db/repo/files.js';
 import { fileSummaries } from './file-transfer.js';
+
+/** A sealed case key as sent: null `sealedBy`, sealed by the reporter's mailbox key; otherwise by that organisation's signing key of that version. */
+export function wireCaseKey(k: CaseKeyRow) {
+  return { keyVersion: k.keyVersion, sealedCaseKey: k.sealedCaseKey, sealSignature: k.sealSignature, sealedBy: k.sealedByOrg ? { orgId: k.sealedByOrg, keyVersion: k.sealedByVersion } : null };
+}
 
 export function wireMessage(m: MessageRow) {
   return { id: m.id, role: m.role, orgId: m.orgId, keyVersion: m.keyVersion, day: m.day, envelope: m.envelope, signature: m.signature };

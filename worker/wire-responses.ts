@@ -5,9 +5,11 @@
 import { z } from 'zod';
 import { CASE_STATUSES } from '../db/schema.js';
 import { wireField as f } from './wire.js';
+import { OUTCOME_STATUSES, type OutcomeStatus } from '../web/casework/figures.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD');
 const ms = z.number().int().nonnegative();
+const count = z.number().int().nonnegative();
 const caseStatus = z.enum(CASE_STATUSES);
 const kdf = z.strictObject({ opsLimit: z.number().int().positive(), memLimitBytes: z.number().int().positive() });
 
@@ -143,5 +145,30 @@ export const responses = {
   keyringChecks: z.strictObject({ keyVersions: z.array(keyVersionInfo) }),
   totpEnrolment,
   inviteInfo: z.strictObject({ kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), orgId: f.id.nullable() }),
+  /**
+   * The unit's figures: per case only what counting needs (no reference, no thread), and what
+   * the device needs to open the report's category. The category is counted there, never here.
+   */
+  figureCases: z.strictObject({
+    cases: z.array(z.strictObject({
+      id: f.id, receivedDay: day, status: caseStatus, deadlines: caseDeadlines, closedDay: day.nullable(),
+      caseKey: wireCaseKey, reporterSignPublicKey: f.publicKey, report: wireMessage.nullable(),
+    })),
+    nextCursor: z.string().nullable(),
+    organisations: z.array(publicOrganisation),
+  }),
+  /** Per organisation and month, what the server counts without decrypting (web/casework/figures.ts over day-only facts). */
+  instanceFigures: z.strictObject({
+    organisations: z.array(z.strictObject({
+      id: f.id,
+      name: z.string(),
+      months: z.array(z.strictObject({
+        period: z.string().regex(/^\d{4}-\d{2}$/),
+        received: count, acknowledgedWithin: count, feedbackWithin: count,
+        medianDaysToFirstResponse: z.number().nonnegative().nullable(), responded: count,
+        outcomes: z.strictObject(Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, count])) as Record<OutcomeStatus, typeof count>),
+      })),
+    })),
+  }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

@@ -7,6 +7,7 @@ import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
 import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
 import { isFileCipherLength } from '../web/protocol/file-lengths.js';
+import { daysBetween, isDay } from '../web/casework/calendar.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
 export function b64(min: number, max: number = min) {
@@ -155,3 +156,17 @@ export const caseListQuery = z.strictObject({
   after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
   limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),
 });
+
+/** The longest span the unit's figures are fetched for at once: a year (a leap year's included). */
+export const FIGURES_SPAN_MAX_DAYS = 366;
+const calendarDay = z.string().max(10).refine(isDay, 'a day, YYYY-MM-DD');
+const span = { from: calendarDay, to: calendarDay };
+const spanRule = [(q: { from: string; to: string }) => !isDay(q.from) || !isDay(q.to) || (q.from <= q.to && daysBetween(q.from, q.to) < FIGURES_SPAN_MAX_DAYS), `from must not be after to, and the span at most ${FIGURES_SPAN_MAX_DAYS} days`] as const;
+/** The unit's figures: cases received from `from` to `to` (both included), paged oldest first. */
+export const figuresQuery = z.strictObject({
+  ...span,
+  after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
+  limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),
+}).refine(...spanRule);
+/** The instance's figures: what the server counts of the cases received from `from` to `to`. */
+export const instanceFiguresQuery = z.strictObject(span).refine(...spanRule);

@@ -15,6 +15,7 @@ import {
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
+import { fetchFigureFacts, fetchInstanceFigures } from '../../web/client/figures.js';
 import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -48,6 +49,7 @@ const AUDITED: Record<string, AuditAction> = {
   'DELETE /api/investigator/admin/members/:memberId/sessions': 'session_revoke',
   'POST /api/investigator/keyrings/checks': 'keyring_confirm',
   'GET /api/investigator/cases/:caseId/files/:fileId/content': 'case_view',
+  'GET /api/investigator/figures': 'figures_view',
 };
 
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
@@ -68,6 +70,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /api/investigator/admin/members': 'member names and key states; no report content',
   'GET /api/investigator/admin/invites': 'invitation list; no report content',
   'GET /api/investigator/keyrings': 'the member’s own sealed keyrings',
+  'GET /api/investigator/instance/figures': 'counts of days and statuses the server holds; no report content',
   'GET /': 'a page',
   'GET /:lang/': 'a page (the reporter’s, in one language)',
   'GET /:lang': 'a page (the same, without the final slash)',
@@ -142,6 +145,8 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
+    await fetchFigureFacts(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
+    await fetchInstanceFigures(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
 
     // Files both ways: a report's file uploaded and read back by both sides, and one on a reply.
     const evidence = testFile(10);

@@ -219,17 +219,30 @@ export async function listCases(api: ApiClient, session: InvestigatorSession, re
 }
 
 function decryptedListEntry(session: InvestigatorSession, { report, reporterSignPublicKey, ...summary }: CaseListResponse['cases'][number], organisations: TrustedOrganisation[]): CaseListEntry {
-  if (!report) return { ...summary, report: null };
+  return { ...summary, ...openListedReport(session, { id: summary.id, caseKey: summary.caseKey, reporterSignPublicKey, report }, organisations) };
+}
+
+/** What a listed case carries to open its report: the case key as sealed, the reporter's signing key and message 1. */
+export interface ListedReport {
+  id: string;
+  caseKey: WireCaseKey;
+  reporterSignPublicKey: string;
+  report: CaseListResponse['cases'][number]['report'];
+}
+
+/** A listed case's report, verified and decrypted on this device (the case list and the figures both read categories this way). */
+export function openListedReport(session: InvestigatorSession, listed: ListedReport, organisations: readonly TrustedOrganisation[]): { report: ReportDocument | null; reportProblem?: ProtocolErrorKind } {
+  if (!listed.report) return { report: null };
   // Per case: one report that fails (a reporter controls what they seal) must not hide the whole list.
   try {
-    const reporterKey = decodeB64(reporterSignPublicKey, 'reporter key');
-    const caseKey = openedCaseKey(session, summary.id, summary.caseKey, { reporterSignPublicKey: reporterKey, organisations });
-    const { document } = openFirstMessage({ caseId: summary.id, caseKey, reporterSignPublicKey: reporterKey, organisations: [] }, report);
+    const reporterKey = decodeB64(listed.reporterSignPublicKey, 'reporter key');
+    const caseKey = openedCaseKey(session, listed.id, listed.caseKey, { reporterSignPublicKey: reporterKey, organisations });
+    const { document } = openFirstMessage({ caseId: listed.id, caseKey, reporterSignPublicKey: reporterKey, organisations: [] }, listed.report);
     wipe(caseKey);
-    return { ...summary, report: document.kind === 'report' ? document : null };
+    return { report: document.kind === 'report' ? document : null };
   } catch (error) {
     if (!(error instanceof ProtocolError)) throw error;
-    return { ...summary, report: null, reportProblem: error.kind };
+    return { report: null, reportProblem: error.kind };
   }
 }
 

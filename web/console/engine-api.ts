@@ -1,6 +1,9 @@
 // What the console page may ask of its engine, and the plain data it gets back. Keys and the
 // session token never cross this boundary: the page sees decrypted text and metadata only.
 import type { CaseStatus } from '../client/wire-types.js';
+import type { CaseFacts } from '../casework/figures.js';
+import type { InstanceFigures } from '../client/figures.js';
+export type { InstanceFigures };
 import type { ProtocolErrorKind, ReportDocument, Role, ThreadDocument } from '../protocol/index.js';
 
 export type { CaseStatus };
@@ -148,6 +151,10 @@ export interface ConsoleEngine {
   signIn(username: string, password: string, totp: string, deviceToken: string | undefined): Promise<Account>;
   listCases(query: CaseListQuery, after: string | null): Promise<CaseListPage>;
   listTransfers(): Promise<TransferRow[]>;
+  /** The unit's cases received from `from` to `to` (days), each category opened on the device, for the figures (web/casework/figures.ts). */
+  figureFacts(from: string, to: string): Promise<CaseFacts[]>;
+  /** For instance administrators: per organisation and month, what the server counts without decrypting. */
+  instanceFigures(from: string, to: string): Promise<InstanceFigures>;
   /** Accepted only if the key opens the report on this device; otherwise declined as not opening. */
   acceptTransfer(caseId: string): Promise<{ accepted: boolean }>;
   declineTransfer(caseId: string): Promise<void>;

@@ -5,6 +5,7 @@ import { ApiClient } from '../client/api.js';
 import * as admin from '../client/admin.js';
 import { listCasePage, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut, type InvestigatorSession, type ReadableCase } from '../client/investigator.js';
 import { fetchInstanceConfig } from '../client/reporter.js';
+import { fetchFigureFacts, fetchInstanceFigures } from '../client/figures.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
@@ -224,6 +225,14 @@ const handlers: ConsoleEngine = {
       // An offer: the case stays here until the receiving unit has opened it and accepted.
       await admin.passOnCase(api, s, opened, to, keepAccess);
     }),
+
+  figureFacts: (from: string, to: string) =>
+    withSession(async (s) => {
+      await refreshKeyrings(api, s);
+      return fetchFigureFacts(api, s, from, to);
+    }),
+
+  instanceFigures: (from: string, to: string) => withSession((s) => fetchInstanceFigures(api, s, from, to)),
 
   listCases: (query: CaseListQuery, after: string | null) =>
     withSession(async (s): Promise<CaseListPage> => {

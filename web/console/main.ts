@@ -14,6 +14,9 @@ import { caseListView, noAccessView, type AssigneeOption } from './views/case-li
 import { dayIn } from '../casework/calendar.js';
 import type { ReportCategory } from '../protocol/documents.js';
 import { membersView, removeConfirmView } from './views/members.js';
+import { figuresView, foiView, instanceFiguresView, type FiguresSpan } from './views/figures.js';
+import type { CaseFacts } from '../casework/figures.js';
+import { addMonths, addDays } from '../casework/calendar.js';
 import { signInView } from './views/sign-in.js';
 
 // The build put this page's language's catalogue into it (/cy/console: Welsh); views read it through t().
@@ -192,6 +195,7 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
       if (!result) return;
       await showList(result.error ?? t('list.transfers.declined', { reference: transfer.reference }));
     },
+    figures: () => void showFigures(),
     ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
   }));
 }
@@ -278,6 +282,46 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
         : t('case.passOn.offeredMove', { reference: detail.reference, organisation: organisation.name }));
     },
   }));
+}
+
+/** The figures' span: by default the last twelve whole months to today; kept while the person moves between views. */
+const today = () => new Date().toISOString().slice(0, 10);
+let figuresSpan: FiguresSpan = { from: addDays(addMonths(today(), -12), 1), to: today(), period: 'month' };
+let figuresFacts: CaseFacts[] | null = null;
+
+function renderFigures(error?: string): void {
+  if (!account) return;
+  const signedIn = account;
+  showView(view, ...figuresView({
+    organisationName: signedIn.organisationName,
+    span: figuresSpan,
+    facts: figuresFacts,
+    ...(error ? { error } : {}),
+    show: async (span) => {
+      const loaded = await loadForView(() => engine.figureFacts(span.from, span.to));
+      if (!loaded) return;
+      figuresSpan = span;
+      figuresFacts = loaded.value;
+      renderFigures(loaded.error);
+      if (!loaded.error) announce(t('figures.heading'));
+    },
+    print: (figures) => showView(view, ...foiView({ organisationName: signedIn.organisationName, span: figuresSpan, figures, back: () => renderFigures() })),
+    back: () => void showList(),
+    announce,
+    ...(signedIn.instanceAdmin ? { instance: () => void showInstanceFigures() } : {}),
+  }));
+}
+
+async function showInstanceFigures(): Promise<void> {
+  const span = figuresSpan;
+  const loaded = await loadForView(() => engine.instanceFigures(span.from, span.to));
+  if (!loaded) return;
+  showView(view, ...instanceFiguresView({ span, organisations: loaded.value, ...(loaded.error ? { error: loaded.error } : {}), back: () => renderFigures() }));
+}
+
+function showFigures(): void {
+  figuresFacts = null;
+  renderFigures();
 }
 
 // The link opens the console in the language it was made in (/console or /cy/console); its page links to the other.

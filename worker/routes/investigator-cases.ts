@@ -22,7 +22,7 @@ import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
-import { threadResponseParts, wireMessage } from '../thread-response.js';
+import { threadResponseParts, wireCaseKey, wireMessage } from '../thread-response.js';
 import { publicOrganisationsById } from '../public-organisations.js';
 import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
@@ -40,13 +40,7 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
     deadlines: { ackDueDay: caseRow.ackDueDay, ackDay: caseRow.ackDay, feedbackDueDay: caseRow.feedbackDueDay, feedbackDay: caseRow.feedbackDay },
     closedDay: caseRow.closedDay,
     assignedTo: caseRow.assignedTo,
-    caseKey: {
-      keyVersion: caseKey.keyVersion,
-      sealedCaseKey: caseKey.sealedCaseKey,
-      sealSignature: caseKey.sealSignature,
-      // null: sealed by the reporter's mailbox key; otherwise by that organisation's signing key of that version.
-      sealedBy: caseKey.sealedByOrg ? { orgId: caseKey.sealedByOrg, keyVersion: caseKey.sealedByVersion } : null,
-    },
+    caseKey: wireCaseKey(caseKey),
   };
 }
 

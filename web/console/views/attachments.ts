@@ -115,7 +115,7 @@ function attachmentItem(attachment: AttachmentView, actions: AttachmentActions):
 }
 
 /** Offers the bytes as a download: typed application/octet-stream, so the browser never opens or renders them itself. */
-function saveAs(blob: Blob, name: string): void {
+export function saveAs(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob.type === 'application/octet-stream' ? blob : new Blob([blob], { type: 'application/octet-stream' }));
   const link = el('a', { href: url, download: name, hidden: true });
   document.body.append(link);

@@ -46,6 +46,7 @@ export interface CaseListOptions {
   decline(transfer: TransferRow): Promise<void>;
   /** Given to administrators only. */
   members?: () => void;
+  figures?: () => void;
 }
 
 export interface AssigneeOption {
@@ -158,6 +159,8 @@ export function caseListView(options: CaseListOptions): Node[] {
   if (more) more.addEventListener('click', () => void whileBusy(more, t('list.loading'), options.more));
   const members = options.members ? el('button', { type: 'button', class: 'secondary' }, t('list.members')) : null;
   if (members) members.addEventListener('click', () => options.members?.());
+  const figures = options.figures ? el('button', { type: 'button', class: 'secondary' }, t('figures.open')) : null;
+  if (figures) figures.addEventListener('click', () => options.figures?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const rows = options.rows && options.category ? options.rows.filter((row) => row.report?.category === options.category) : options.rows;
@@ -171,7 +174,7 @@ export function caseListView(options: CaseListOptions): Node[] {
       t('list.hint')),
     transfersSection(options),
     options.summary ? el('p', { class: 'summary' }, t('list.summary', { overdue: options.summary.overdue, week: options.summary.dueThisWeek })) : null,
-    el('div', { class: 'actions list-actions' }, refresh, members ?? '', el('span', {}, count)),
+    el('div', { class: 'actions list-actions' }, refresh, members ?? '', figures ?? '', el('span', {}, count)),
     listControls(options),
     error,
     rows && rows.length === 0

@@ -1,0 +1,42 @@
+// What the figures read: an organisation's cases received within a span of days, with what its
+// device needs to open each report's category (web/casework/figures.ts counts on the device);
+// and, for the instance, the day-only bookkeeping the server can count without decrypting.
+import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
+import type { ParleyDb } from '../database.js';
+import { caseKeys, cases, mailboxes, messages } from '../schema.js';
+import type { CaseKeyRow, CaseRow, MessageRow } from './cases.js';
+
+export interface FiguresPage {
+  from: string;
+  to: string;
+  /** Cases after this one in received order (day, then id). */
+  after?: { day: string; id: string };
+  limit: number;
+}
+
+/** The cases an organisation holds a key for, received from `from` to `to` (both included), oldest first, each with its report. */
+export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: FiguresPage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+  const conditions = [eq(caseKeys.orgId, orgId), gte(cases.receivedDay, page.from), lte(cases.receivedDay, page.to)];
+  if (page.after) conditions.push(or(gt(cases.receivedDay, page.after.day), and(eq(cases.receivedDay, page.after.day), gt(cases.id, page.after.id)))!);
+  return await db
+    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
+    .from(caseKeys)
+    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
+    .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
+    .where(and(...conditions))
+    .orderBy(asc(cases.receivedDay), asc(cases.id))
+    .limit(page.limit);
+}
+
+/** Every case received from `from` to `to`, by the organisation that leads it: days and status only, nothing sealed. */
+export async function caseDaysBetween(db: ParleyDb, from: string, to: string) {
+  return await db
+    .select({
+      orgId: cases.orgId, receivedDay: cases.receivedDay, status: cases.status,
+      ackDueDay: cases.ackDueDay, ackDay: cases.ackDay, feedbackDueDay: cases.feedbackDueDay, feedbackDay: cases.feedbackDay,
+    })
+    .from(cases)
+    .where(and(gte(cases.receivedDay, from), lte(cases.receivedDay, to)))
+    .all();
+}
