@@ -4,11 +4,15 @@
 import nodemailer from 'nodemailer';
 import type { Mailer } from './notices.js';
 
-export function smtpMailer(url: string, from: string): Mailer & { close(): void } {
+/** `verify`: connects and, if the URL has a user, signs in, sending nothing (npm run doctor). */
+export function smtpMailer(url: string, from: string): Mailer & { verify(): Promise<void>; close(): void } {
   const transport = nodemailer.createTransport(url);
   return {
     async send(message) {
       await transport.sendMail({ from, to: message.to, subject: message.subject, text: message.text, disableUrlAccess: true, disableFileAccess: true });
+    },
+    async verify() {
+      await transport.verify();
     },
     close: () => transport.close(),
   };

@@ -14,6 +14,10 @@ import { issueSetupToken } from './setup-token.js';
 import { runScheduledWork } from './scheduled.js';
 import { requireProtocol2Data } from './data-protocol.js';
 import { connectionLimits, limitConnections } from './node-connection-limits.js';
+import { sendStaffNotices, type NoticeSender } from './notices.js';
+
+/** Staff notices go out this often (worker/notices.ts); the rest of the scheduled work, hourly. */
+const NOTICE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -25,7 +29,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number; maxConnections?: number }): Promise<RunningServer> {
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number; maxConnections?: number; notices?: NoticeSender | undefined }): Promise<RunningServer> {
   // Each step refuses (StartupRefusal, DataProtocolError) what would lose data or fail every request.
   const database = openNodeDatabase(options.dbPath);
   let serverSecret: Uint8Array;
@@ -48,12 +52,15 @@ export async function startNodeServer(options: { host: string; port: number; dbP
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
   // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
-  const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now()).catch(() => undefined), 60 * 60 * 1000);
+  const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now(), options.notices).catch(() => undefined), 60 * 60 * 1000);
   cleanUp.unref();
+  const notify = setInterval(() => void sendStaffNotices({ db: database.db, notices: options.notices }, Date.now()).catch(() => undefined), NOTICE_INTERVAL_MS);
+  notify.unref();
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', (error) => {
       clearInterval(cleanUp);
+      clearInterval(notify);
       database.close();
       reject(listenRefusal(error, options.host, options.port));
     });
@@ -67,6 +74,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     close: () =>
       new Promise((resolve) => {
         clearInterval(cleanUp);
+        clearInterval(notify);
         server.close(() => {
           database.close();
           resolve();
@@ -82,8 +90,8 @@ export async function startNodeServer(options: { host: string; port: number; dbP
  * the database file, but the write-ahead log still holds the pages as they were before (ended
  * sessions, spent challenges) until it is emptied. D1 manages its own log.
  */
-export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number): Promise<void> {
-  await runScheduledWork({ db: database.db, config, files: databaseFileStore(database.db) }, now);
+export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number, notices?: NoticeSender): Promise<void> {
+  await runScheduledWork({ db: database.db, config, files: databaseFileStore(database.db), notices }, now);
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }
 

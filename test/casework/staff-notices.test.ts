@@ -12,6 +12,7 @@ import { smtpMailer } from '../../worker/mailer-smtp.js';
 import { addOrganisation, makeTestApp, signInAs, type TestApp } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { runToExit } from '../support/server-process.js';
 
 const MARKER = 'QUINCEMARMALADE officer took the envelope';
 const CONSOLE_URL = 'https://parley.example/console';
@@ -118,4 +119,25 @@ describe('staff notices by e-mail', () => {
     await fileReport(t.api, MARKER);
     expect(await sendStaffNotices({ db: t.database.db }, t.clock.now)).toBe(0);
   });
+});
+
+describe('the SMTP settings', () => {
+  const doctorSays = async (env: Record<string, string>) => (await runToExit('scripts/doctor.ts', t.dbPath, env)).output.split('\n').find((line) => line.includes('staff notices:')) ?? '';
+
+  it('are checked by npm run doctor: off, on with a server that answers, or a problem named', async () => {
+    expect(await doctorSays({})).toMatch(/^ok +staff notices: off: .*PARLEY_SMTP_URL and PARLEY_NOTICE_FROM/);
+    const port = new URL(sink.url).port;
+    expect(await doctorSays({ PARLEY_SMTP_URL: `smtp://notices:secret-word@127.0.0.1:${port}`, PARLEY_NOTICE_FROM: 'notices@parley.example', PARLEY_CONSOLE_URL: CONSOLE_URL })).toMatch(/^ok +staff notices: on: the SMTP server 127\.0\.0\.1:\d+ accepts a connection$/);
+    const refused = await doctorSays({ PARLEY_SMTP_URL: 'smtp://notices:secret-word@127.0.0.1:1', PARLEY_NOTICE_FROM: 'notices@parley.example' });
+    expect(refused).toMatch(/^PROBLEM +staff notices: the SMTP server 127\.0\.0\.1:1 did not accept a connection/);
+    expect(refused).not.toContain('secret-word');
+    expect(await doctorSays({ PARLEY_SMTP_URL: sink.url })).toMatch(/^PROBLEM +staff notices: .*need both PARLEY_SMTP_URL and PARLEY_NOTICE_FROM/);
+    expect(sink.received).toHaveLength(0);
+  }, 60_000);
+
+  it('stop the server starting when only half of them is given, naming the other', async () => {
+    const run = await runToExit('worker/entry-node.ts', t.dbPath, { PARLEY_NOTICE_FROM: 'notices@parley.example' });
+    expect(run.code).not.toBe(0);
+    expect(run.output).toContain('PARLEY_SMTP_URL');
+  }, 60_000);
 });
