@@ -137,5 +137,6 @@ export const responses = {
   keyringChecks: z.strictObject({ keyVersions: z.array(keyVersionInfo) }),
   totpEnrolment,
   inviteInfo: z.strictObject({ kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), orgId: f.id.nullable() }),
+  noticeAddress: z.strictObject({ email: z.string().nullable() }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

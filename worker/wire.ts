@@ -140,3 +140,5 @@ export const caseListQuery = z.strictObject({
   after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
   limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),
 });
+/** Where a member's staff notices go (worker/notices.ts); null stops them. One line: it becomes a mail header. */
+export const noticeAddressBody = z.strictObject({ email: z.email().max(254).nullable() });

@@ -13,6 +13,7 @@ import { addOrganisation, makeTestApp, signInAs, type TestApp } from '../support
 import { fileReport } from '../support/reports.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { runToExit } from '../support/server-process.js';
+import { noticeAddress, setNoticeAddress } from '../../web/client/notices.js';
 
 const MARKER = 'QUINCEMARMALADE officer took the envelope';
 const CONSOLE_URL = 'https://parley.example/console';
@@ -118,6 +119,25 @@ describe('staff notices by e-mail', () => {
     await setAddress(alice.memberId, 'alice@unit.example');
     await fileReport(t.api, MARKER);
     expect(await sendStaffNotices({ db: t.database.db }, t.clock.now)).toBe(0);
+  });
+});
+
+describe('a member’s notice address', () => {
+  it('is set, read back and cleared by the member, audited without the address; a header in it is refused', async () => {
+    const session = await signInAs(t, 'alice', alice.totpSecret);
+    expect(await noticeAddress(t.api, session)).toBeNull();
+    await expect(setNoticeAddress(t.api, session, 'alice@unit.example\r\nBcc: someone@else.example')).rejects.toMatchObject({ status: 400, code: 'invalid_body' });
+    await expect(setNoticeAddress(t.api, session, 'not an address')).rejects.toMatchObject({ status: 400, code: 'invalid_body' });
+    expect(await setNoticeAddress(t.api, session, 'alice@unit.example')).toBe('alice@unit.example');
+    expect(await noticeAddress(t.api, session)).toBe('alice@unit.example');
+    await fileReport(t.api, MARKER);
+    expect(await run()).toBe(1);
+    expect(await setNoticeAddress(t.api, session, null)).toBeNull();
+    await fileReport(t.api, MARKER);
+    expect(await run()).toBe(0);
+    const entries = t.database.sqlite.prepare("SELECT subject, detail FROM audit_log WHERE action = 'notice_settings' ORDER BY seq").all();
+    expect(entries).toEqual([{ subject: alice.memberId, detail: JSON.stringify({ notices: 'on' }) }, { subject: alice.memberId, detail: JSON.stringify({ notices: 'off' }) }]);
+    expect(JSON.stringify(t.database.sqlite.prepare('SELECT * FROM audit_log').all())).not.toContain('unit.example');
   });
 });
 

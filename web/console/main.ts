@@ -13,6 +13,7 @@ import { caseErrorView, caseView } from './views/case-view.js';
 import { caseListView, noAccessView } from './views/case-list.js';
 import { membersView, removeConfirmView } from './views/members.js';
 import { signInView } from './views/sign-in.js';
+import { noticesView } from './views/notices.js';
 
 // The build put this page's language's catalogue into it (/cy/console: Welsh); views read it through t().
 usePageCatalogue();
@@ -102,7 +103,7 @@ function showSignIn(notice?: string): void {
       account = await engine.signIn(username, password, totp, knownDevice.tokenFor(username));
       knownDevice.keep(username, account.deviceToken);
       stage(account.hasKeys ? t('signIn.decrypting') : t('signIn.done'));
-      renderAccount(accountArea, account, signOut);
+      renderAccount(accountArea, account, signOut, () => void showNotices());
       await showList();
     },
   }));
@@ -256,6 +257,28 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
 
 // The link opens the console in the language it was made in (/console or /cy/console); its page links to the other.
 const inviteLink = (token: string) => `${location.origin}${location.pathname}#invite=${encodeURIComponent(token)}`;
+
+/** The member's own e-mail notices (views/notices.ts). */
+async function showNotices(notice?: string): Promise<void> {
+  if (!account) return;
+  const loaded = await loadForView(() => engine.noticeAddress());
+  if (!loaded) return;
+  showView(view, ...noticesView({
+    email: loaded.value,
+    ...(loaded.error ? { error: loaded.error } : {}),
+    ...(notice ? { notice } : {}),
+    back: () => void showList(),
+    save: async (email) => {
+      const saved = await guarded(() => engine.setNoticeAddress(email));
+      await showNotices(t('notices.saved', { email: saved ?? email }));
+    },
+    stop: async () => {
+      await guarded(() => engine.setNoticeAddress(null));
+      await showNotices(t('notices.stopped'));
+    },
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
 
 async function showMembers(notice?: string): Promise<void> {
   if (!account) return;
