@@ -52,9 +52,16 @@ export async function startNodeServer(options: { host: string; port: number; dbP
   });
   const setupFragment = await issueSetupToken(database.db, webCryptoRandomBytes);
   // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
-  const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now(), options.notices).catch(() => undefined), 60 * 60 * 1000);
+  const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now()).catch(() => undefined), 60 * 60 * 1000);
   cleanUp.unref();
-  const notify = setInterval(() => void sendStaffNotices({ db: database.db, notices: options.notices }, Date.now()).catch(() => undefined), NOTICE_INTERVAL_MS);
+  // Staff notices by their own timer only (the hourly run above sends none), one run at a time: two
+  // runs at once would both find the same news and tell it twice.
+  let notifying = false;
+  const notify = setInterval(() => {
+    if (notifying || !options.notices) return;
+    notifying = true;
+    void sendStaffNotices({ db: database.db, notices: options.notices }, Date.now()).catch(() => undefined).finally(() => (notifying = false));
+  }, NOTICE_INTERVAL_MS);
   notify.unref();
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
@@ -90,8 +97,8 @@ export async function startNodeServer(options: { host: string; port: number; dbP
  * the database file, but the write-ahead log still holds the pages as they were before (ended
  * sessions, spent challenges) until it is emptied. D1 manages its own log.
  */
-export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number, notices?: NoticeSender): Promise<void> {
-  await runScheduledWork({ db: database.db, config, files: databaseFileStore(database.db), notices }, now);
+export async function nodeHousekeeping(database: NodeDatabase, config: AppConfig, now: number): Promise<void> {
+  await runScheduledWork({ db: database.db, config, files: databaseFileStore(database.db) }, now);
   database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }
 
