@@ -10,7 +10,8 @@ import type Database from 'better-sqlite3';
 import * as schema from '../db/schema.js';
 import type { ParleyDb } from '../db/database.js';
 import { migrationState, openCheckedSqlite } from '../db/open-node.js';
-import { readNodeEnv, type NodeEnv } from '../worker/env-node.js';
+import { nodeSmtpSettings, readNodeEnv, type NodeEnv } from '../worker/env-node.js';
+import { smtpMailer } from '../worker/mailer-smtp.js';
 import { requireProtocol2Data } from '../worker/data-protocol.js';
 import { checkNodeServerSecret } from '../worker/server-secret-node.js';
 import { StartupRefusal } from '../worker/startup-refusal.js';
@@ -98,8 +99,35 @@ function checkOperatorDetails(): void {
   }
 }
 
+/** Staff notices: off without SMTP settings (said, not a problem); on, the SMTP server must take a connection. */
+async function checkNotices(env: NodeEnv): Promise<void> {
+  let smtp: ReturnType<typeof nodeSmtpSettings>;
+  try {
+    smtp = nodeSmtpSettings(env);
+  } catch (error) {
+    report('PROBLEM', 'staff notices', `${said(error)} Fix: set both, or neither.`);
+    return;
+  }
+  if (!smtp) {
+    report('ok', 'staff notices', 'off: no e-mail to staff about new activity or near deadlines (set PARLEY_SMTP_URL and PARLEY_NOTICE_FROM to send them)');
+    return;
+  }
+  // The host only: the URL may carry a password.
+  const host = new URL(smtp.url).host;
+  const mailer = smtpMailer(smtp.url, smtp.from);
+  try {
+    await mailer.verify();
+    report(env.PARLEY_CONSOLE_URL ? 'ok' : 'warning', 'staff notices', `on: the SMTP server ${host} accepts a connection${env.PARLEY_CONSOLE_URL ? '' : '. PARLEY_CONSOLE_URL is unset, so notices give no link. Fix: set it to where staff sign in'}`);
+  } catch (error) {
+    report('PROBLEM', 'staff notices', `the SMTP server ${host} did not accept a connection (${error instanceof Error ? error.message : String(error)}). Fix: correct PARLEY_SMTP_URL, or unset it and PARLEY_NOTICE_FROM to turn notices off.`);
+  } finally {
+    mailer.close();
+  }
+}
+
 const env = checkSettings();
 checkOperatorDetails();
+if (env) await checkNotices(env);
 if (env) {
   const sqlite = openDatabase(env.PARLEY_DB);
   if (sqlite) {

@@ -13,6 +13,7 @@ import { investigatorCaseRoutes } from './routes/investigator-cases.js';
 import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
+import { noticeAddressRoutes } from './routes/notice-address.js';
 import { keyringRoutes } from './routes/keyrings.js';
 import { figuresRoutes } from './routes/figures.js';
 import { workGate } from './proof-of-work.js';
@@ -44,6 +45,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
   app.route('/api/investigator', figuresRoutes(deps));
+  app.route('/api/investigator/account/notices', noticeAddressRoutes(deps));
   app.route('/api', accountRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));

@@ -9,6 +9,12 @@ export class EnvironmentError extends Error {
   override name = 'EnvironmentError';
 }
 
+/** "notices@unit.example" or "Parley <notices@unit.example>": one line, so it cannot add a header. */
+export const noticeFrom = z
+  .string()
+  .max(254)
+  .regex(/^(?:[^\r\n<>@"]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an e-mail address, or a name and <address>');
+
 // The bounds are Argon2id's own (libsodium: at least 1 pass and 8 KiB). A cost below
 // production is for tests only: clients refuse it unless their caller lowers the floor.
 export const configVars = z.object({
@@ -21,6 +27,9 @@ export const configVars = z.object({
   // Stored (ciphertext) bytes: a file of n bytes is stored as fileCipherLength(n), a little more.
   PARLEY_MAX_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 40).default(DEFAULT_CONFIG.maxFileBytes),
   PARLEY_MAX_CASE_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(DEFAULT_CONFIG.maxCaseFileBytes),
+  // Staff notices (worker/notices.ts): the sender's address, and where the notice says to sign in.
+  PARLEY_NOTICE_FROM: noticeFrom.optional(),
+  PARLEY_CONSOLE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) address, e.g. https://report.example.org/console').optional(),
 });
 
 export type ConfigVars = z.infer<typeof configVars>;

@@ -16,6 +16,10 @@ import { ApiError, errorResponse, handleError } from './errors.js';
 import { EnvironmentError } from './config-vars.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { runScheduledWork } from './scheduled.js';
+import { sendStaffNotices } from './notices.js';
+
+/** wrangler.toml's second cron: staff notices only, every 5 minutes (the first runs all the scheduled work). */
+const NOTICE_CRON = '*/5 * * * *';
 import { DataProtocolError, requireProtocol2Data } from './data-protocol.js';
 import { requireMatchingServerSecret } from './server-secret-check.js';
 import { StartupRefusal } from './startup-refusal.js';
@@ -107,6 +111,8 @@ export default {
 
   async scheduled(controller: ScheduledController, env: object): Promise<void> {
     // A misconfiguration throws here, so the cron run is recorded as failed.
-    await runScheduledWork(depsFor(env), controller.scheduledTime);
+    const { notices } = readWorkersEnv(env);
+    if (controller.cron === NOTICE_CRON) await sendStaffNotices({ db: depsFor(env).db, notices }, controller.scheduledTime);
+    else await runScheduledWork({ ...depsFor(env), notices }, controller.scheduledTime);
   },
 };

@@ -14,6 +14,10 @@ import { issueSetupToken } from './setup-token.js';
 import { runScheduledWork } from './scheduled.js';
 import { requireProtocol2Data } from './data-protocol.js';
 import { connectionLimits, limitConnections } from './node-connection-limits.js';
+import { sendStaffNotices, type NoticeSender } from './notices.js';
+
+/** Staff notices go out this often (worker/notices.ts); the rest of the scheduled work, hourly. */
+const NOTICE_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Where `npm run build:web` puts the bundles. */
 export const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -25,7 +29,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number; maxConnections?: number }): Promise<RunningServer> {
+export async function startNodeServer(options: { host: string; port: number; dbPath: string; config: AppConfig; webDir?: string; serverSecret?: string; clock?: () => number; maxConnections?: number; notices?: NoticeSender | undefined }): Promise<RunningServer> {
   // Each step refuses (StartupRefusal, DataProtocolError) what would lose data or fail every request.
   const database = openNodeDatabase(options.dbPath);
   let serverSecret: Uint8Array;
@@ -50,10 +54,20 @@ export async function startNodeServer(options: { host: string; port: number; dbP
   // The same clean-up the Workers cron runs, hourly; unref'd so it never keeps the process alive.
   const cleanUp = setInterval(() => void nodeHousekeeping(database, options.config, Date.now()).catch(() => undefined), 60 * 60 * 1000);
   cleanUp.unref();
+  // Staff notices by their own timer only (the hourly run above sends none), one run at a time: two
+  // runs at once would both find the same news and tell it twice.
+  let notifying = false;
+  const notify = setInterval(() => {
+    if (notifying || !options.notices) return;
+    notifying = true;
+    void sendStaffNotices({ db: database.db, notices: options.notices }, Date.now()).catch(() => undefined).finally(() => (notifying = false));
+  }, NOTICE_INTERVAL_MS);
+  notify.unref();
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve({ fetch: app.fetch, hostname: options.host, port: options.port }, () => resolve(s));
     s.once('error', (error) => {
       clearInterval(cleanUp);
+      clearInterval(notify);
       database.close();
       reject(listenRefusal(error, options.host, options.port));
     });
@@ -67,6 +81,7 @@ export async function startNodeServer(options: { host: string; port: number; dbP
     close: () =>
       new Promise((resolve) => {
         clearInterval(cleanUp);
+        clearInterval(notify);
         server.close(() => {
           database.close();
           resolve();

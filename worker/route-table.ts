@@ -63,6 +63,8 @@ export const ROUTE_TABLE = {
   'DELETE /api/investigator/admin/members/:memberId/sessions': { summary: "End a member's sessions", caller: 'admin', params: wire.memberIdParam, ok: { status: 204, body: null } },
   'GET /api/investigator/keyrings': { summary: "This member's keyrings and the organisation's key versions", caller: 'session', ok: { status: 200, body: responses.keyrings } },
   'POST /api/investigator/keyrings/checks': { summary: 'What this member found opening their keyrings (may activate a pending version)', caller: 'session', body: wire.keyringCheckBody, ok: { status: 200, body: responses.keyringChecks } },
+  'GET /api/investigator/account/notices': { summary: "Where this member's staff notices go (null: none)", caller: 'session', ok: { status: 200, body: responses.noticeAddress } },
+  'PUT /api/investigator/account/notices': { summary: "Set or clear this member's notice address", caller: 'session', body: wire.noticeAddressBody, ok: { status: 200, body: responses.noticeAddress } },
   'POST /api/setup': { summary: 'Found the first organisation with the one-time setup link', caller: 'link', body: wire.setupBody, ok: { status: 201, body: responses.totpEnrolment } },
   'POST /api/invites/inspect': { summary: 'What an invitation link is for', caller: 'link', body: wire.inviteTokenBody, ok: { status: 200, body: responses.inviteInfo } },
   'POST /api/invites/accept': { summary: 'Join with an invitation link (or found the invited organisation)', caller: 'link', body: wire.acceptInviteBody, ok: { status: 201, body: responses.totpEnrolment } },

@@ -7,16 +7,18 @@ import { deleteExpiredSessions } from '../db/repo/sessions.js';
 import { deleteStaleThrottles } from '../db/repo/throttle.js';
 import { expireIncompleteFiles } from '../db/repo/files.js';
 import { dayOf, type AppDeps } from './deps.js';
+import { sendStaffNotices, type NoticeSender } from './notices.js';
 
 /** A failure counter idle this long is forgotten: by then every delay it imposed has ended. */
 const STALE_THROTTLE_MS = 24 * 60 * 60 * 1000;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function runScheduledWork(deps: Pick<AppDeps, 'db' | 'config' | 'files'>, now: number): Promise<void> {
+export async function runScheduledWork(deps: Pick<AppDeps, 'db' | 'config' | 'files'> & { notices?: NoticeSender | undefined }, now: number): Promise<void> {
   await deleteExpiredChallenges(deps.db, now);
   await deleteExpiredSessions(deps.db, now, deps.config.sessionIdleMs);
   await deleteStaleThrottles(deps.db, now - STALE_THROTTLE_MS);
   // Declared before yesterday (UTC): a whole day at least to finish, whatever the hour it began.
   await expireIncompleteFiles(deps.db, deps.files, dayOf(now - DAY_MS));
+  await sendStaffNotices(deps, now);
 }

@@ -170,5 +170,6 @@ export const responses = {
       })),
     })),
   }),
+  noticeAddress: z.strictObject({ email: z.string().nullable() }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

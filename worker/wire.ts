@@ -170,3 +170,5 @@ export const figuresQuery = z.strictObject({
 }).refine(...spanRule);
 /** The instance's figures: what the server counts of the cases received from `from` to `to`. */
 export const instanceFiguresQuery = z.strictObject(span).refine(...spanRule);
+/** Where a member's staff notices go (worker/notices.ts); null stops them. One line: it becomes a mail header. */
+export const noticeAddressBody = z.strictObject({ email: z.email().max(254).nullable() });

@@ -35,6 +35,7 @@ export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: 
     db.insert(mailboxes).values(report.mailbox),
     db.insert(caseKeys).values(report.orgCaseKey),
     db.insert(messages).values({ ...report.firstMessage, seq: 1 }),
+    countReporterActivity(db, report.case.id),
     // The report's files (db/repo/files.ts), declared in the same write.
     ...files,
   ]);
@@ -145,6 +146,18 @@ export async function listMessages(db: ParleyDb, caseId: string): Promise<Messag
   return await caseReads(db).thread.all({ caseId });
 }
 
+/**
+ * One more reporter message (a report or an answer) to the organisation leading the case: staff
+ * notices (worker/notices.ts) compare this counter with what each member was last told. One
+ * UPDATE inside the message's own write, so it costs no commit of its own.
+ */
+function countReporterActivity(db: ParleyDb, caseId: string) {
+  return db
+    .update(organisations)
+    .set({ reporterActivity: sql`${organisations.reporterActivity} + 1` })
+    .where(eq(organisations.id, sql`(SELECT ${cases.orgId} FROM ${cases} WHERE ${cases.id} = ${caseId})`));
+}
+
 function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {
   // The next sequence number is computed inside the INSERT, so concurrent appends cannot
   // take the same number (the unique index on (case_id, seq) backs this up).
@@ -172,7 +185,10 @@ export type CaseUpdate =
  */
 export function appendMessageSteps(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error): WriteStep[] {
   const lastLink = sql`(SELECT ${messages.link} FROM ${messages} WHERE ${messages.caseId} = ${message.caseId} ORDER BY ${messages.seq} DESC LIMIT 1)`;
-  return [requireThat(sql`${lastLink} = ${prev}`, threadMoved), appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update)];
+  return [
+    requireThat(sql`${lastLink} = ${prev}`, threadMoved), appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update),
+    ...(message.role === 'reporter' ? [countReporterActivity(db, message.caseId)] : []),
+  ];
 }
 
 export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq'>, prev: string, update: CaseUpdate, threadMoved: Error, files: readonly WriteStep[] = []): Promise<void> {

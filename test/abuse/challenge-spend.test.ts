@@ -49,6 +49,8 @@ describe('a report and the spend of its challenge', () => {
     expect(await outcome(await post(headers, submission))).toBe('201');
     expect(walCommits()).toBe(1);
     expect([count('cases'), count('challenges')]).toEqual([1, 1]);
+    // The organisation's reporter-activity counter (staff notices) moved in that same commit.
+    expect(t.database.sqlite.prepare('SELECT reporter_activity AS n FROM organisations').get()).toEqual({ n: 1 });
   });
 
   it('is spent by a submission refused after its work checked out: it cannot pay for another', async () => {

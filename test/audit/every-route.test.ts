@@ -13,6 +13,7 @@ import {
   passOnCase, removeMember, revokeInvite, revokeSessions, rotateKeys, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
+import { noticeAddress, setNoticeAddress } from '../../web/client/notices.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
 import { fetchFigureFacts, fetchInstanceFigures } from '../../web/client/figures.js';
@@ -50,6 +51,7 @@ const AUDITED: Record<string, AuditAction> = {
   'POST /api/investigator/keyrings/checks': 'keyring_confirm',
   'GET /api/investigator/cases/:caseId/files/:fileId/content': 'case_view',
   'GET /api/investigator/figures': 'figures_view',
+  'PUT /api/investigator/account/notices': 'notice_settings',
 };
 
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
@@ -71,6 +73,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /api/investigator/admin/invites': 'invitation list; no report content',
   'GET /api/investigator/keyrings': 'the member’s own sealed keyrings',
   'GET /api/investigator/instance/figures': 'counts of days and statuses the server holds; no report content',
+  'GET /api/investigator/account/notices': 'the member’s own notice address',
   'GET /': 'a page',
   'GET /:lang/': 'a page (the reporter’s, in one language)',
   'GET /:lang': 'a page (the same, without the final slash)',
@@ -187,6 +190,9 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await declineTransfer(api, dana, listed!.id, 'not_ours');
     await passOnCase(api, admin, opened, county, true);
     expect(await acceptTransfer(api, dana, (await listTransfers(api, dana))[0]!)).toEqual({ accepted: true });
+    // Staff notices: the member's own address, set and read back.
+    await setNoticeAddress(api, admin, 'root@unit.example');
+    expect(await noticeAddress(api, admin)).toBe('root@unit.example');
     await signOut(api, admin);
     expect((await api.request({ method: 'GET', path: '/api/openapi.json' }) as { openapi: string }).openapi).toMatch(/^3\.1/);
 

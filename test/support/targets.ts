@@ -170,6 +170,8 @@ export interface WorkerdTargetOptions {
   logLevel?: 'log' | 'warn' | 'error';
   /** Adds wrangler dev's /__scheduled route, so a test can run the cron's work (server.runScheduled()). */
   testScheduled?: boolean;
+  /** More worker vars (e.g. PARLEY_NOTICE_FROM), beside the test settings below. */
+  vars?: Record<string, string>;
 }
 
 /**
@@ -196,6 +198,7 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
       PARLEY_MAILBOX_FREE_FAILURES: '1000',
       // A secret in production (wrangler secret put); a var is the same binding to the worker.
       PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
+      ...options.vars,
     },
   });
   const { server: running, persistTo, sqlite: connection, db } = worker;

@@ -48,6 +48,7 @@ describe.each(API_TARGETS)('on $name', (target) => {
     'POST /api/investigator/prelogin': () => ({ username: 'alice' }),
     'POST /api/investigator/sessions': () => ({ username: 'alice', authKey: 'A'.repeat(43), totp: '123456' }),
     'POST /api/investigator/cases/:caseId/messages': () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86), prev: 'A'.repeat(43) }),
+    'PUT /api/investigator/account/notices': () => ({ email: 'alice@unit.example' }),
     'PUT /api/investigator/cases/:caseId/status': () => ({ id: 'A'.repeat(22), envelope: 'A'.repeat(1420), signature: 'A'.repeat(86), prev: 'A'.repeat(43), status: 'closed' }),
   };
   /** Every route of the route table that takes a body, its path parameters filled with real or well-formed values. */

@@ -171,6 +171,9 @@ export interface ConsoleEngine {
   downloadAttachment(caseId: string, fileId: string): Promise<Blob>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
   signOut(): Promise<void>;
+  /** The member's own address for e-mail notices (null: none); setting null stops them. */
+  noticeAddress(): Promise<string | null>;
+  setNoticeAddress(email: string | null): Promise<string | null>;
   setUpFirstOrganisation(setupToken: string, orgName: string, username: string, password: string): Promise<Enrolment>;
   inspectInvite(token: string): Promise<InviteSummary>;
   acceptInvite(token: string, username: string, password: string): Promise<Enrolment>;

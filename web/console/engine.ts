@@ -11,6 +11,7 @@ import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
 import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
+import { noticeAddress, setNoticeAddress } from '../client/notices.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
 const api = new ApiClient(self.location.origin);
@@ -210,6 +211,10 @@ const handlers: ConsoleEngine = {
   removeMember: (memberId: string) => withSession(async (s) => ({ keysActive: (await admin.removeMember(api, s, memberId)).active })),
 
   endSessions: (memberId: string) => withSession((s) => admin.revokeSessions(api, s, memberId)),
+
+  noticeAddress: () => withSession((s) => noticeAddress(api, s)),
+
+  setNoticeAddress: (email: string | null) => withSession((s) => setNoticeAddress(api, s, email)),
 
   otherOrganisations: () =>
     withSession(async (s) =>

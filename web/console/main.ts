@@ -18,6 +18,7 @@ import { figuresView, foiView, instanceFiguresView, type FiguresSpan } from './v
 import type { CaseFacts } from '../casework/figures.js';
 import { addMonths, addDays } from '../casework/calendar.js';
 import { signInView } from './views/sign-in.js';
+import { noticesView } from './views/notices.js';
 
 // The build put this page's language's catalogue into it (/cy/console: Welsh); views read it through t().
 usePageCatalogue();
@@ -107,7 +108,7 @@ function showSignIn(notice?: string): void {
       account = await engine.signIn(username, password, totp, knownDevice.tokenFor(username));
       knownDevice.keep(username, account.deviceToken);
       stage(account.hasKeys ? t('signIn.decrypting') : t('signIn.done'));
-      renderAccount(accountArea, account, signOut);
+      renderAccount(accountArea, account, signOut, () => void showNotices());
       await showList();
     },
   }));
@@ -326,6 +327,28 @@ function showFigures(): void {
 
 // The link opens the console in the language it was made in (/console or /cy/console); its page links to the other.
 const inviteLink = (token: string) => `${location.origin}${location.pathname}#invite=${encodeURIComponent(token)}`;
+
+/** The member's own e-mail notices (views/notices.ts). */
+async function showNotices(notice?: string): Promise<void> {
+  if (!account) return;
+  const loaded = await loadForView(() => engine.noticeAddress());
+  if (!loaded) return;
+  showView(view, ...noticesView({
+    email: loaded.value,
+    ...(loaded.error ? { error: loaded.error } : {}),
+    ...(notice ? { notice } : {}),
+    back: () => void showList(),
+    save: async (email) => {
+      const saved = await guarded(() => engine.setNoticeAddress(email));
+      await showNotices(t('notices.saved', { email: saved ?? email }));
+    },
+    stop: async () => {
+      await guarded(() => engine.setNoticeAddress(null));
+      await showNotices(t('notices.stopped'));
+    },
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
 
 async function showMembers(notice?: string): Promise<void> {
   if (!account) return;
