@@ -14,7 +14,7 @@ import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
 import { keyringRoutes } from './routes/keyrings.js';
-import { figuresRoutes } from './routes/figures.js';
+import { figuresRoutes, publicFiguresRoutes } from './routes/figures.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
@@ -44,6 +44,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
   app.route('/api/investigator', figuresRoutes(deps));
   app.route('/api', accountRoutes(deps));
+  app.route('/api', publicFiguresRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);

@@ -21,6 +21,8 @@ export const configVars = z.object({
   // Stored (ciphertext) bytes: a file of n bytes is stored as fileCipherLength(n), a little more.
   PARLEY_MAX_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 40).default(DEFAULT_CONFIG.maxFileBytes),
   PARLEY_MAX_CASE_FILE_BYTES: z.coerce.number().int().min(0).max(2 ** 50).default(DEFAULT_CONFIG.maxCaseFileBytes),
+  // Off unless an operator turns it on: publishing figures is the unit's decision, not a default.
+  PARLEY_PUBLIC_FIGURES: z.enum(['on', 'off']).default('off'),
 });
 
 export type ConfigVars = z.infer<typeof configVars>;
@@ -46,6 +48,7 @@ export function appConfigFrom(vars: ConfigVars): AppConfig {
     mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: vars.PARLEY_MAILBOX_FREE_FAILURES },
     maxFileBytes: vars.PARLEY_MAX_FILE_BYTES,
     maxCaseFileBytes: vars.PARLEY_MAX_CASE_FILE_BYTES,
+    publicFigures: vars.PARLEY_PUBLIC_FIGURES === 'on',
   };
 }
 

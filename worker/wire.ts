@@ -155,3 +155,5 @@ export const figuresQuery = z.strictObject({
 }).refine(...spanRule);
 /** The instance's figures: what the server counts of the cases received from `from` to `to`. */
 export const instanceFiguresQuery = z.strictObject(span).refine(...spanRule);
+/** The public figures take the same span. */
+export const publicFiguresQuery = instanceFiguresQuery;
