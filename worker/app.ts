@@ -15,7 +15,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
 import { noticeAddressRoutes } from './routes/notice-address.js';
 import { keyringRoutes } from './routes/keyrings.js';
-import { figuresRoutes } from './routes/figures.js';
+import { figuresRoutes, publicFiguresRoutes } from './routes/figures.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
 import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
@@ -47,6 +47,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/investigator', figuresRoutes(deps));
   app.route('/api/investigator/account/notices', noticeAddressRoutes(deps));
   app.route('/api', accountRoutes(deps));
+  app.route('/api', publicFiguresRoutes(deps));
   app.route('/', pageRoutes(deps));
   app.notFound((c) => errorResponse(c, new ApiError('not_found', 'No such route.')));
   app.onError(handleError);

@@ -30,6 +30,8 @@ export const configVars = z.object({
   // Staff notices (worker/notices.ts): the sender's address, and where the notice says to sign in.
   PARLEY_NOTICE_FROM: noticeFrom.optional(),
   PARLEY_CONSOLE_URL: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) address, e.g. https://report.example.org/console').optional(),
+  // Off unless an operator turns it on: publishing figures is the unit's decision, not a default.
+  PARLEY_PUBLIC_FIGURES: z.enum(['on', 'off']).default('off'),
 });
 
 export type ConfigVars = z.infer<typeof configVars>;
@@ -55,6 +57,7 @@ export function appConfigFrom(vars: ConfigVars): AppConfig {
     mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: vars.PARLEY_MAILBOX_FREE_FAILURES },
     maxFileBytes: vars.PARLEY_MAX_FILE_BYTES,
     maxCaseFileBytes: vars.PARLEY_MAX_CASE_FILE_BYTES,
+    publicFigures: vars.PARLEY_PUBLIC_FIGURES === 'on',
   };
 }
 

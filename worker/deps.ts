@@ -26,6 +26,8 @@ export interface AppConfig {
   maxFileBytes: number;
   /** Stored bytes of all the files of one case together. */
   maxCaseFileBytes: number;
+  /** Publish suppressed instance-wide figures at GET /api/figures (PARLEY_PUBLIC_FIGURES=on); off, it answers 404. */
+  publicFigures: boolean;
 }
 
 /**
@@ -72,6 +74,7 @@ export const DEFAULT_CONFIG: Omit<AppConfig, 'mailboxKdf' | 'investigatorKdf'> =
   // and ten such per case.
   maxFileBytes: fileCipherLength(100 * 1024 ** 2),
   maxCaseFileBytes: 1024 ** 3,
+  publicFigures: false,
 };
 
 export function webCryptoRandomBytes(length: number): Uint8Array {

@@ -10,6 +10,8 @@ import { OUTCOME_STATUSES, type OutcomeStatus } from '../web/casework/figures.js
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a UTC day, YYYY-MM-DD');
 const ms = z.number().int().nonnegative();
 const count = z.number().int().nonnegative();
+/** A count as published: 0, 5 or more, or "fewer than 5" (web/casework/figures.ts). */
+const shownCount = z.union([count, z.literal('fewer_than_5')]);
 const caseStatus = z.enum(CASE_STATUSES);
 const kdf = z.strictObject({ opsLimit: z.number().int().positive(), memLimitBytes: z.number().int().positive() });
 
@@ -171,5 +173,17 @@ export const responses = {
     })),
   }),
   noticeAddress: z.strictObject({ email: z.string().nullable() }),
+  /** The instance's figures made public: the same per organisation and month, every count and median suppressed. */
+  publicFigures: z.strictObject({
+    organisations: z.array(z.strictObject({
+      name: z.string(),
+      months: z.array(z.strictObject({
+        period: z.string().regex(/^\d{4}-\d{2}$/),
+        received: shownCount, acknowledgedWithin: shownCount, feedbackWithin: shownCount,
+        medianDaysToFirstResponse: z.union([z.number().nonnegative(), z.literal('withheld')]),
+        outcomes: z.strictObject(Object.fromEntries(OUTCOME_STATUSES.map((s) => [s, shownCount])) as Record<OutcomeStatus, typeof shownCount>),
+      })),
+    })),
+  }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

@@ -172,3 +172,5 @@ export const figuresQuery = z.strictObject({
 export const instanceFiguresQuery = z.strictObject(span).refine(...spanRule);
 /** Where a member's staff notices go (worker/notices.ts); null stops them. One line: it becomes a mail header. */
 export const noticeAddressBody = z.strictObject({ email: z.email().max(254).nullable() });
+/** The public figures take the same span. */
+export const publicFiguresQuery = instanceFiguresQuery;

@@ -57,6 +57,7 @@ const AUDITED: Record<string, AuditAction> = {
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
 const NOT_AUDITED: Record<string, string> = {
   'GET /api/config': 'public keys and settings',
+  'GET /api/figures': 'public, suppressed aggregates',
   'GET /api/openapi.json': 'a description of the API',
   'POST /api/reports': 'a reporter',
   'POST /api/mailbox/challenge': 'a reporter',
@@ -150,6 +151,7 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
     await fetchFigureFacts(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
     await fetchInstanceFigures(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
+    await api.call('GET /api/figures', { query: { from: filed.receipt.receivedDay, to: filed.receipt.receivedDay } });
 
     // Files both ways: a report's file uploaded and read back by both sides, and one on a reply.
     const evidence = testFile(10);

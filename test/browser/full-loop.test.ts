@@ -91,6 +91,8 @@ describe.skipIf(!browserAvailable).each([
     await openReporter(runtime.harness, reporter);
     await openMailboxWith(reporter, typedCarelessly(words));
     await expect.poll(() => reporter.locator('.thread li.from-organisation').last().textContent(), { timeout: 30_000 }).toContain('Which station, and since when?');
+    // Acknowledged; feedback is what the unit owes next, and the mailbox says by when (no notification will come).
+    expect(await reporter.locator('.reply-by').textContent()).toMatch(/^The unit aims to reply by \d{1,2} [A-Z][a-z]+ \d{4}\.$/);
     await reporter.locator('#reply').fill('Northgate, since last spring.');
     await reporter.getByRole('button', { name: 'Send message' }).click();
     await reporter.getByText('Your message has been sent.').waitFor();

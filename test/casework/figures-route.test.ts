@@ -10,6 +10,8 @@ import { fileReport } from '../support/reports.js';
 import { markersFound } from '../support/bytes-search.js';
 import { API_TARGETS, useTarget, type ApiTarget } from '../support/targets.js';
 import type { ReportCategory } from '../../web/protocol/index.js';
+import { PRODUCTION_CONFIG } from '../../worker/config-vars.js';
+import { makeTestApp, TEST_CONFIG } from '../support/test-app.js';
 
 const MARKER = 'MARKER-FIGURES-41c7d2';
 
@@ -93,5 +95,35 @@ describe.each(API_TARGETS)('figures on $name', (target) => {
     const refused = await t.request('/api/investigator/instance/figures?from=2026-01-01&to=2026-12-31', { headers: sessionHeaders(bob) });
     expect(refused.status).toBe(403);
     expect((await t.request('/api/investigator/instance/figures?from=2026-12-01&to=2026-01-01', { headers: sessionHeaders(alice) })).status).toBe(400);
+  });
+
+  it('are published suppressed at GET /api/figures when the operator turns them on (as the suite does)', async () => {
+    for (let i = 0; i < 5; i++) await seed('bribery', '2026-03-02', 'investigating', '2026-03-09', '2026-03-04');
+    await seed('bribery', '2026-04-01', 'closed', '2026-04-08', '2026-04-02');
+    const res = await t.request('/api/figures?from=2026-01-01&to=2026-12-31');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    const { organisations } = (await res.json()) as { organisations: { name: string; months: unknown[] }[] };
+    expect(organisations[0]).toEqual({
+      name: 'Anti-Corruption Unit',
+      months: [
+        { period: '2026-03', received: 5, acknowledgedWithin: 5, feedbackWithin: 0, medianDaysToFirstResponse: 2, outcomes: { investigating: 5, intelligence_recorded: 0, passed_on: 0, no_further_action: 0, closed: 0 } },
+        { period: '2026-04', received: 'fewer_than_5', acknowledgedWithin: 'fewer_than_5', feedbackWithin: 0, medianDaysToFirstResponse: 'withheld', outcomes: { investigating: 0, intelligence_recorded: 0, passed_on: 0, no_further_action: 0, closed: 'fewer_than_5' } },
+      ],
+    });
+  });
+});
+
+describe('public figures by default', () => {
+  it('are off: the route answers 404 as if there were none', async () => {
+    expect(PRODUCTION_CONFIG.publicFigures).toBe(false);
+    const app = makeTestApp({ ...TEST_CONFIG, publicFigures: PRODUCTION_CONFIG.publicFigures });
+    try {
+      const res = await app.fetch('http://parley.test/api/figures?from=2026-01-01&to=2026-12-31', {});
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { code: 'not_found', message: 'No such route.' } });
+    } finally {
+      app.close();
+    }
   });
 });

@@ -196,6 +196,7 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
       // As TEST_CONFIG on Node: hand-made requests without work, many failures per mailbox.
       PARLEY_WORK_BITS: '0',
       PARLEY_MAILBOX_FREE_FAILURES: '1000',
+      PARLEY_PUBLIC_FIGURES: 'on',
       // A secret in production (wrangler secret put); a var is the same binding to the worker.
       PARLEY_SERVER_SECRET: bytesToB64(serverSecret),
       ...options.vars,

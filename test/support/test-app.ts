@@ -22,6 +22,8 @@ export const TEST_CONFIG: AppConfig = {
   investigatorKdf: TEST_KDF,
   workBits: 0,
   mailboxThrottle: { ...DEFAULT_CONFIG.mailboxThrottle, freeFailures: 1000 },
+  // On, so the suite reaches every route; test/casework/figures-route.test.ts checks it is off by default.
+  publicFigures: true,
 };
 
 export interface ReceivedRequest {

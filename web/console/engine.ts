@@ -243,7 +243,8 @@ const handlers: ConsoleEngine = {
     withSession(async (s): Promise<CaseListPage> => {
       // Keys granted or rotated since sign-in are taken (and confirmed) before the list is read.
       if (!after) await refreshKeyrings(api, s);
-      const asked = Object.fromEntries(Object.entries({ ...query, after }).filter(([, value]) => value !== null));
+      // Only what narrows or reorders the list goes on the wire: the default order is the server's own.
+      const asked = Object.fromEntries(Object.entries({ ...query, sort: query.sort === 'due' ? 'due' : null, after }).filter(([, value]) => value !== null));
       const page = await listCasePage(api, s, asked);
       return {
         rows: page.cases.map((c) => ({

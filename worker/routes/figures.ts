@@ -6,14 +6,14 @@ import { Hono } from 'hono';
 import { caseDaysBetween, casesReceivedBetween } from '../../db/repo/figures.js';
 import { listOrganisations } from '../../db/repo/organisations.js';
 import { readQuery } from '../validate.js';
-import { CASE_PAGE_MAX, figuresQuery, instanceFiguresQuery } from '../wire.js';
+import { CASE_PAGE_MAX, figuresQuery, instanceFiguresQuery, publicFiguresQuery } from '../wire.js';
 import type { AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { audited } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { publicOrganisationsById } from '../public-organisations.js';
 import { wireCaseKey, wireMessage } from '../thread-response.js';
-import { computeFigures } from '../../web/casework/figures.js';
+import { computeFigures, suppressFigures } from '../../web/casework/figures.js';
 
 /** Cursor: the last case of a page, as "received day.case id" (the case list's form). */
 const parseCursor = (cursor: string | undefined) => (cursor ? { day: cursor.slice(0, 10), id: cursor.slice(11) } : undefined);
@@ -42,15 +42,39 @@ export function figuresRoutes(deps: AppDeps) {
     .get('/instance/figures', session, async (c) => {
       if (!c.get('investigator').instanceAdmin) throw new ApiError('forbidden', 'Only an instance administrator can see the instance’s figures.');
       const { from, to } = readQuery(c, instanceFiguresQuery);
-      const [rows, organisations] = await Promise.all([caseDaysBetween(deps.db, from, to), listOrganisations(deps.db)]);
-      // The same counting as the units' own, over facts with no category: the server has none.
       return c.json({
-        organisations: organisations.map((org) => ({
-          id: org.id,
-          name: org.name,
-          months: computeFigures(rows.filter((r) => r.orgId === org.id).map((r) => ({ ...r, deadlines: r, category: null })), 'month')
-            .map(({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, responded, outcomes }) => ({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, responded, outcomes })),
+        organisations: (await serverCountedFigures(deps, from, to)).map(({ id, name, months }) => ({
+          id, name,
+          months: months.map(({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, responded, outcomes }) => ({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, responded, outcomes })),
         })),
       });
     });
+}
+
+/** What the server can count without decrypting, per organisation (the one leading each case) and month. */
+async function serverCountedFigures(deps: AppDeps, from: string, to: string) {
+  const [rows, organisations] = await Promise.all([caseDaysBetween(deps.db, from, to), listOrganisations(deps.db)]);
+  // The same counting as the units' own, over facts with no category: the server has none.
+  return organisations.map((org) => ({
+    id: org.id,
+    name: org.name,
+    months: computeFigures(rows.filter((r) => r.orgId === org.id).map((r) => ({ ...r, deadlines: r, category: null })), 'month'),
+  }));
+}
+
+/**
+ * The public figures (off unless PARLEY_PUBLIC_FIGURES=on: then 404, as for no route at all).
+ * Suppressed aggregates only; no cookie is set and nothing about the caller is kept.
+ */
+export function publicFiguresRoutes(deps: AppDeps) {
+  return new Hono().get('/figures', async (c) => {
+    if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such route.');
+    const { from, to } = readQuery(c, publicFiguresQuery);
+    return c.json({
+      organisations: (await serverCountedFigures(deps, from, to)).map(({ name, months }) => ({
+        name,
+        months: months.map(suppressFigures).map(({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes }) => ({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes })),
+      })),
+    });
+  });
 }

@@ -125,7 +125,7 @@ function deadlinesSection(detail: CaseDetailView, today: string): HTMLElement {
   const settled = (SETTLED_STATUSES as readonly string[]).includes(detail.status);
   return el('section', { class: 'card', 'aria-labelledby': 'deadlines-heading' },
     el('h2', { id: 'deadlines-heading' }, t('case.deadlines.heading')),
-    el('dl', { class: 'case-facts' },
+    el('dl', { class: 'deadline-facts' },
       ...deadlineFact(t('case.deadlines.acknowledge'), ackDueDay, ackDay, settled, today),
       ...deadlineFact(t('case.deadlines.feedback'), feedbackDueDay, feedbackDay, settled, today),
     ),
