@@ -201,8 +201,11 @@ export const staffNotices = sqliteTable('staff_notices', {
   memberId: text('member_id').primaryKey().references(() => members.id),
   /** The organisation's reporterActivity when the member was last told of new activity. */
   activitySeen: integer('activity_seen').notNull().default(0),
-  /** The day the member was last told a deadline is near. */
-  deadlineNoticeDay: text('deadline_notice_day'),
+  /**
+   * The day of the member's daily notice: sent, or found with nothing to tell. Notices go once a
+   * day at a fixed hour (worker/notices.ts), so their timing says nothing finer than the day.
+   */
+  noticeDay: text('notice_day'),
 });
 
 /** The case key sealed to an organisation's encryption key (one row per organisation with access). */

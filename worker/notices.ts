@@ -1,10 +1,14 @@
-// Staff notices by e-mail (never to reporters): a member who gave an address is told that there
-// is new activity from reporters, and, once a day, that a deadline is near. The words are fixed:
+// Staff notices by e-mail (never to reporters): once a day, a member who gave an address is told
+// that there is new activity from reporters, and that a deadline is near. The words are fixed:
 // no reference, no content, no count, nothing about a reporter; the console says the rest to
-// whoever signs in. Sent by the scheduled work (worker/scheduled.ts; Node also every 5 minutes).
+// whoever signs in. Run by the scheduled work (worker/scheduled.ts; Node also every 5 minutes).
+//
+// Once a day at a fixed hour, not as activity happens: a notice sent minutes after a reporter
+// wrote would tell the unit's mail system (and anyone reading its logs) when the reporter was
+// active, finer than the day the service itself keeps.
 import { hasDeadlineBy, noticeRecipients, recordNotice } from '../db/repo/notices.js';
 import type { ParleyDb } from '../db/database.js';
-import { addDays, dayIn } from '../web/casework/calendar.js';
+import { addDays, dayIn, hourIn } from '../web/casework/calendar.js';
 
 export interface NoticeMessage {
   to: string;
@@ -25,6 +29,8 @@ export interface NoticeSender {
 
 /** A deadline this many days away or fewer (or past) is "near". */
 export const DEADLINE_NEAR_DAYS = 2;
+/** The hour, in the unit's time zone, from which its members' daily notice is due. */
+export const NOTICE_HOUR = 7;
 
 export function noticeMessage(to: string, news: { activity: boolean; deadline: boolean }, consoleUrl?: string): NoticeMessage {
   const lines = [
@@ -50,18 +56,21 @@ export async function sendStaffNotices(deps: { db: ParleyDb; notices?: NoticeSen
   let sent = 0;
   for (const r of await noticeRecipients(deps.db)) {
     const today = dayIn(now, r.timeZone);
+    // The day's notice is due from NOTICE_HOUR on, once; whatever happens later waits for tomorrow's.
+    if (hourIn(now, r.timeZone) < NOTICE_HOUR || r.noticeDay === today) continue;
     const activity = r.reporterActivity > r.activitySeen;
-    const deadlineDue = r.deadlineNoticeDay !== today;
-    if (deadlineDue && !deadlineNear.has(r.orgId)) deadlineNear.set(r.orgId, hasDeadlineBy(deps.db, r.orgId, addDays(today, DEADLINE_NEAR_DAYS)));
-    const deadline = deadlineDue && (await deadlineNear.get(r.orgId)!);
-    if (!activity && !deadline) continue;
-    try {
-      await sender.mailer.send(noticeMessage(r.email, { activity, deadline }, sender.consoleUrl));
-    } catch {
-      continue; // tried again on the next run; one bad address does not stop the others
+    if (!deadlineNear.has(r.orgId)) deadlineNear.set(r.orgId, hasDeadlineBy(deps.db, r.orgId, addDays(today, DEADLINE_NEAR_DAYS)));
+    const deadline = await deadlineNear.get(r.orgId)!;
+    if (activity || deadline) {
+      try {
+        await sender.mailer.send(noticeMessage(r.email, { activity, deadline }, sender.consoleUrl));
+      } catch {
+        continue; // tried again on the next run; one bad address does not stop the others
+      }
+      sent++;
     }
-    await recordNotice(deps.db, r.memberId, { activitySeen: r.reporterActivity, deadlineNoticeDay: deadline ? today : r.deadlineNoticeDay });
-    sent++;
+    // Recorded with nothing to tell too: a reporter who writes later today is told of tomorrow.
+    await recordNotice(deps.db, r.memberId, { activitySeen: r.reporterActivity, noticeDay: today });
   }
   return sent;
 }

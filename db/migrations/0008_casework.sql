@@ -26,7 +26,7 @@ CREATE INDEX `case_reads_case` ON `case_reads` (`case_id`);--> statement-breakpo
 CREATE TABLE `staff_notices` (
 	`member_id` text PRIMARY KEY NOT NULL,
 	`activity_seen` integer DEFAULT 0 NOT NULL,
-	`deadline_notice_day` text,
+	`notice_day` text,
 	FOREIGN KEY (`member_id`) REFERENCES `investigators`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -13,7 +13,7 @@ export interface NoticeRecipient {
   /** The organisation's counter now, and its value when the member was last told. */
   reporterActivity: number;
   activitySeen: number;
-  deadlineNoticeDay: string | null;
+  noticeDay: string | null;
 }
 
 /** Current members with a notice address, with their unit's counter and what they were last told. */
@@ -26,7 +26,7 @@ export async function noticeRecipients(db: ParleyDb): Promise<NoticeRecipient[]>
       timeZone: organisations.timeZone,
       reporterActivity: organisations.reporterActivity,
       activitySeen: sql<number>`coalesce(${staffNotices.activitySeen}, 0)`,
-      deadlineNoticeDay: staffNotices.deadlineNoticeDay,
+      noticeDay: staffNotices.noticeDay,
     })
     .from(members)
     .innerJoin(organisations, eq(organisations.id, members.orgId))
@@ -57,7 +57,7 @@ export async function hasDeadlineBy(db: ParleyDb, orgId: string, lastDay: string
 }
 
 /** What the member has now been told: the counter they have seen, the day of the last deadline notice. */
-export async function recordNotice(db: ParleyDb, memberId: string, told: { activitySeen: number; deadlineNoticeDay: string | null }): Promise<void> {
+export async function recordNotice(db: ParleyDb, memberId: string, told: { activitySeen: number; noticeDay: string | null }): Promise<void> {
   await db.insert(staffNotices).values({ memberId, ...told }).onConflictDoUpdate({ target: staffNotices.memberId, set: told });
 }
 

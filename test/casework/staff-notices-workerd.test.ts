@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { rfc5322Message } from '../../worker/mail-message.js';
-import { noticeMessage } from '../../worker/notices.js';
+import { NOTICE_HOUR, noticeMessage } from '../../worker/notices.js';
+import { hourIn } from '../../web/casework/calendar.js';
 import { startWorkerdTarget, type ApiTarget } from '../support/targets.js';
 import type { WorkerdServer } from '../../scripts/lib/workerd.js';
 import { fileReport } from '../support/reports.js';
@@ -42,14 +43,34 @@ describe('staff notices in workerd', () => {
 
   const told = () => t.sql<{ activity_seen: number }>('SELECT activity_seen FROM staff_notices')[0]?.activity_seen;
 
-  it('hands each new activity’s notice to the binding, once', async () => {
+  /**
+   * The cron's own time cannot be set in wrangler's dev server, so the test picks a unit time zone
+   * where the real hour now is well inside (or well before) the notice window.
+   */
+  const zoneWithHour = (ok: (hour: number) => boolean) => {
+    const zone = ['UTC', 'Asia/Tokyo', 'America/New_York', 'Asia/Kolkata', 'America/Los_Angeles', 'Europe/Moscow', 'Pacific/Kiritimati', 'Asia/Kathmandu']
+      .find((z) => ok(hourIn(Date.now(), z)));
+    if (!zone) throw new Error('no time zone with that hour now');
+    return zone;
+  };
+
+  it('hands each day’s notice to the binding once, from the unit’s notice hour on', async () => {
     t.sql("UPDATE investigators SET notice_email = 'alice@unit.example' WHERE username = 'alice'");
     t.sql("INSERT INTO staff_notices (member_id, activity_seen) SELECT id, 0 FROM investigators WHERE username = 'alice'");
     await fileReport(t.api, 'QUINCEMARMALADE');
     expect(told()).toBe(0);
+    // Before the hour in the unit's zone: nothing goes.
+    t.sql(`UPDATE organisations SET time_zone = '${zoneWithHour((h) => h < NOTICE_HOUR - 1)}'`);
+    expect(await t.server.runScheduled()).toMatchObject({ status: 200 });
+    expect(told()).toBe(0);
+    t.sql(`UPDATE organisations SET time_zone = '${zoneWithHour((h) => h > NOTICE_HOUR && h < 22)}'`);
     expect(await t.server.runScheduled()).toMatchObject({ status: 200 });
     expect(told()).toBe(1);
+    // A report later that day waits for the next day's notice.
     await fileReport(t.api, 'QUINCEMARMALADE');
+    expect(await t.server.runScheduled()).toMatchObject({ status: 200 });
+    expect(told()).toBe(1);
+    t.sql("UPDATE staff_notices SET notice_day = '2000-01-01'");
     expect(await t.server.runScheduled()).toMatchObject({ status: 200 });
     expect(told()).toBe(2);
   });

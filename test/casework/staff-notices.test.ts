@@ -60,12 +60,33 @@ describe('staff notices by e-mail', () => {
 
     // Nothing new: nothing sent.
     expect(await run()).toBe(0);
-    // The reporter answers: one more notice.
+    // The reporter answers later that day: told in the next day's notice, not as it happens, so the
+    // notice's time says nothing finer than the day.
     await replyFromMailbox(t.api, keys, await openMailbox(t.api, keys), `${MARKER} again`);
+    expect(await run()).toBe(0);
+    t.clock.now += 24 * 60 * 60 * 1000;
     expect(await run()).toBe(1);
     expect(await run()).toBe(0);
     expect(sink.received.map((m) => m.to[0])).toEqual(['alice@unit.example', 'alice@unit.example']);
     for (const m of sink.received) expect(m.raw).not.toContain('QUINCEMARMALADE');
+  });
+
+  it('go once a day from 07:00 in the unit’s time zone, whenever the reporter wrote', async () => {
+    await setAddress(alice.memberId, 'alice@unit.example');
+    // 06:30 in London on 3 December (GMT): before the hour, nothing goes.
+    t.clock.now = Date.UTC(2026, 11, 3, 6, 30);
+    await fileReport(t.api, MARKER);
+    expect(await run()).toBe(0);
+    t.clock.now = Date.UTC(2026, 11, 3, 7, 0);
+    expect(await run()).toBe(1);
+    // In summer time 07:00 in London is 06:00 UTC: the hour is the unit's.
+    t.database.sqlite.prepare("UPDATE staff_notices SET notice_day = NULL").run();
+    await fileReport(t.api, MARKER);
+    t.clock.now = Date.UTC(2027, 5, 10, 5, 59);
+    expect(await run()).toBe(0);
+    t.clock.now = Date.UTC(2027, 5, 10, 6, 0);
+    expect(await run()).toBe(1);
+    expect(sink.received).toHaveLength(2);
   });
 
   it('go only to current members with an address, and tell a new address only of what comes after', async () => {

@@ -48,6 +48,12 @@ export function dayIn(ms: number, timeZone: string): string {
   return `${get('year')}-${get('month')}-${get('day')}`;
 }
 
+/** The hour (0–23) it is at `ms` in an IANA time zone. */
+export function hourIn(ms: number, timeZone: string): number {
+  const hour = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms)).find((f) => f.type === 'hour')!.value;
+  return Number(hour);
+}
+
 /** An IANA zone name this runtime knows. */
 export function isTimeZone(value: string): boolean {
   try {
