@@ -13,6 +13,7 @@ import { investigatorCaseRoutes } from './routes/investigator-cases.js';
 import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
+import { organisationSettingsRoutes } from './routes/organisation-settings.js';
 import { keyringRoutes } from './routes/keyrings.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
@@ -39,6 +40,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/mailbox', mailboxRoutes(deps, work));
   app.route('/api/investigator', investigatorSessionRoutes(deps, work));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
+  // Before the members' routes: its admin route answers before their middleware runs.
+  app.route('/api/investigator', organisationSettingsRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
   app.route('/api', accountRoutes(deps));

@@ -137,5 +137,6 @@ export const responses = {
   keyringChecks: z.strictObject({ keyVersions: z.array(keyVersionInfo) }),
   totpEnrolment,
   inviteInfo: z.strictObject({ kind: z.enum(['member', 'organisation']), role: f.role, orgName: z.string().nullable(), orgId: f.id.nullable() }),
+  organisationSettings: z.strictObject({ ackDays: z.number().int(), feedbackMonths: z.number().int(), keepClosedDays: z.number().int(), keepInactiveDays: z.number().int(), timeZone: z.string() }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

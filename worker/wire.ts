@@ -7,6 +7,9 @@ import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
 import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
 import { isFileCipherLength } from '../web/protocol/file-lengths.js';
+import { DEADLINE_LIMITS } from '../web/casework/deadlines.js';
+import { RETENTION_LIMITS } from '../web/casework/retention.js';
+import { isTimeZone } from '../web/casework/calendar.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
 export function b64(min: number, max: number = min) {
@@ -140,3 +143,19 @@ export const caseListQuery = z.strictObject({
   after: z.string().max(64).regex(/^\d{4}-\d{2}-\d{2}\.[A-Za-z0-9_-]{22}$/, 'a cursor from the previous page').optional(),
   limit: z.coerce.number().int().min(1).max(CASE_PAGE_MAX).optional(),
 });
+
+const within = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+/**
+ * An organisation's deadlines, retention and time zone (web/casework). A closed case is never
+ * kept past the ceiling for inactive cases: the shorter rule wins anyway, so a longer one is a mistake.
+ */
+export const organisationSettingsBody = z
+  .strictObject({
+    ackDays: within(DEADLINE_LIMITS.ackDays),
+    feedbackMonths: within(DEADLINE_LIMITS.feedbackMonths),
+    keepClosedDays: within(RETENTION_LIMITS.keepClosedDays),
+    keepInactiveDays: within(RETENTION_LIMITS.keepInactiveDays),
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/London'),
+  })
+  .refine((s) => s.keepClosedDays <= s.keepInactiveDays, { message: 'must not be longer than keepInactiveDays', path: ['keepClosedDays'] });
+export type OrganisationSettings = z.infer<typeof organisationSettingsBody>;

@@ -26,3 +26,4 @@ export type CaseDetail = z.infer<typeof responses.caseDetail>;
 export type Invite = z.infer<typeof responses.invites>['invites'][number];
 export type TotpEnrolmentResponse = z.infer<typeof responses.totpEnrolment>;
 export type MemberList = z.infer<typeof responses.members>;
+export type OrganisationSettings = z.infer<typeof responses.organisationSettings>;
