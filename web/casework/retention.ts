@@ -31,14 +31,24 @@ export interface RetentionFacts {
   lastUnitDay: string;
 }
 
+/** The day each rule would delete the case: `closed` only for a closed case. */
+function ruleDays(facts: RetentionFacts, settings: RetentionSettings): { closed: string | null; inactive: string } {
+  const inactive = addDays(laterDay(facts.lastReporterDay, facts.lastUnitDay), settings.keepInactiveDays);
+  const closed = (CLOSED_STATUSES as readonly string[]).includes(facts.status) && facts.closedDay !== null ? addDays(facts.closedDay, settings.keepClosedDays) : null;
+  return { closed, inactive };
+}
+
 /** The day the case is deleted: the earlier of the closed and the inactivity rule, never within RECENT_REPORTER_DAYS of the reporter's last message. */
 export function deletionDay(facts: RetentionFacts, settings: RetentionSettings): string {
-  const inactive = addDays(laterDay(facts.lastReporterDay, facts.lastUnitDay), settings.keepInactiveDays);
-  const closed = (CLOSED_STATUSES as readonly string[]).includes(facts.status) && facts.closedDay !== null
-    ? addDays(facts.closedDay, settings.keepClosedDays)
-    : inactive;
-  const rule = closed < inactive ? closed : inactive;
+  const { closed, inactive } = ruleDays(facts, settings);
+  const rule = closed !== null && closed < inactive ? closed : inactive;
   return laterDay(rule, addDays(facts.lastReporterDay, RECENT_REPORTER_DAYS));
+}
+
+/** Which rule deletes the case, for the audit entry: kept its time after closing, or inactive up to the ceiling. */
+export function deletionReason(facts: RetentionFacts, settings: RetentionSettings): 'closed' | 'inactive' {
+  const { closed, inactive } = ruleDays(facts, settings);
+  return closed !== null && closed < inactive ? 'closed' : 'inactive';
 }
 
 /** Deleted by the scheduled work on or after its deletion day. */
