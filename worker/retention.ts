@@ -6,8 +6,10 @@
 import { cutOffCaseSteps, finishCaseDeletion } from '../db/repo/files.js';
 import { caseKeyHolders, casesBeingDeleted, retentionCandidates, stillAsJudged, type RetentionCandidate } from '../db/repo/retention.js';
 import type { CaseRow } from '../db/repo/cases.js';
+import { findOrganisation } from '../db/repo/organisations.js';
+import type { ParleyDb } from '../db/database.js';
 import { addDays, dayIn } from '../web/casework/calendar.js';
-import { deletionDay, deletionReason, isDueForDeletion, type RetentionFacts, type RetentionSettings } from '../web/casework/retention.js';
+import { CLOSED_STATUSES, deletionDay, deletionReason, isDueForDeletion, type RetentionFacts, type RetentionSettings } from '../web/casework/retention.js';
 import { audited } from './audit.js';
 import { dayOf, type AppDeps } from './deps.js';
 
@@ -22,6 +24,16 @@ export function retentionFacts(c: Pick<CaseRow, 'status' | 'closedDay' | 'lastRe
 /** The day a case is to be deleted under its leading organisation's settings. */
 export function caseDeletionDay(c: Pick<CaseRow, 'status' | 'closedDay' | 'lastReporterDay' | 'updatedAt'>, settings: RetentionSettings): string {
   return deletionDay(retentionFacts(c), settings);
+}
+
+/**
+ * For the reporter's mailbox: the day a closed case will be deleted, null while it is open (an
+ * open case's day moves with every message, and telling the reporter would only alarm them).
+ */
+export async function closedCaseDeletionDay(db: ParleyDb, c: CaseRow): Promise<string | null> {
+  if (!(CLOSED_STATUSES as readonly string[]).includes(c.status)) return null;
+  const lead = await findOrganisation(db, c.orgId);
+  return lead ? caseDeletionDay(c, lead) : null;
 }
 
 const changedMeanwhile = new Error('the case changed since it was judged');

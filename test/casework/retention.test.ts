@@ -7,6 +7,7 @@ import { submitReport } from '../../web/client/reporter.js';
 import { mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { openMailbox } from '../../web/client/reporter.js';
+import { listCases, openCase, sessionHeaders, setCaseStatus } from '../../web/client/investigator.js';
 import { addDays } from '../../web/casework/calendar.js';
 import { runAtomically } from '../../db/atomic.js';
 import { cutOffCaseSteps } from '../../db/repo/files.js';
@@ -129,6 +130,26 @@ describe.each(TARGETS)('retention on $name', (target) => {
     expect(t.sql('SELECT COUNT(*) AS n FROM cases')).toEqual([{ n: 0 }]);
     flush();
     expect(t.storedBytes().includes(cut.sample)).toBe(false);
+  });
+
+  it('names the deletion day on every case summary, and in the mailbox once the signed status says closed', async () => {
+    const c = await caseWith({ status: 'received', reporterAgo: 0, unitAgo: 0 });
+    const admin = await t.signIn('alice');
+    const today = dayOf(t.now());
+    const org = t.sql<{ keep_closed_days: number; keep_inactive_days: number }>('SELECT keep_closed_days, keep_inactive_days FROM organisations')[0]!;
+    const listed = async () => (await listCases(t.api, admin)).find((row) => row.id === c.caseId)!;
+    const detail = () => t.api.call('GET /api/investigator/cases/:caseId', { params: { caseId: c.caseId }, headers: sessionHeaders(admin) });
+    // Open: six years after the last activity; the reporter is not told.
+    expect((await detail()).deletionDay).toBe(addDays(today, org.keep_inactive_days));
+    expect((await listed()).deletionDay).toBe(addDays(today, org.keep_inactive_days));
+    const mailbox = () => openMailbox(t.api, c.keys);
+    expect((await mailbox()).deletionDay).toBeNull();
+    // Closed today (a signed status message): a year from today, and the reporter is told.
+    await setCaseStatus(t.api, admin, await openCase(t.api, admin, c.caseId), 'closed');
+    t.sql('UPDATE cases SET closed_day = ? WHERE id = ?', today, c.caseId);
+    expect((await detail()).deletionDay).toBe(addDays(today, org.keep_closed_days));
+    expect((await listed()).deletionDay).toBe(addDays(today, org.keep_closed_days));
+    expect((await mailbox()).deletionDay).toBe(addDays(today, org.keep_closed_days));
   });
 
   it.runIf(target.name === 'node')('does bounded work per run: the rest waits for the next', async () => {

@@ -39,6 +39,8 @@ export interface MailboxView {
   status: CaseStatus;
   receivedDay: string;
   items: ThreadItem[];
+  /** The day the closed report will be deleted; null unless the unit's signed messages say it is closed. */
+  deletionDay: string | null;
   /** How many messages could not be verified. */
   unverifiable: number;
 }

@@ -17,6 +17,7 @@ import { paddedJson } from '../padded-json.js';
 import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.js';
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseParts } from '../thread-response.js';
+import { closedCaseDeletionDay } from '../retention.js';
 
 /** Path parameters checked before the proof: a malformed one is named, and spends no challenge. */
 const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) => {
@@ -41,6 +42,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
         receivedDay: caseRow.receivedDay,
         sealedCaseKey: mailbox.sealedCaseKey,
         sealSignature: mailbox.sealSignature,
+        deletionDay: await closedCaseDeletionDay(deps.db, caseRow),
         ...(await threadResponseParts(deps.db, thread, [caseRow.orgId])),
       });
     })

@@ -78,6 +78,7 @@ function statusCard(view: MailboxView): HTMLElement {
     el('h2', { id: 'status-heading' }, t('mailbox.status.heading'), el('span', { class: 'status' }, status.label)),
     el('p', {}, status.explanation),
     el('p', { class: 'meta' }, t('mailbox.status.meta', { reference: view.reference, day: formatDay(view.receivedDay) })),
+    view.deletionDay !== null && el('p', {}, t('mailbox.deletionDay', { day: formatDay(view.deletionDay) })),
   );
 }
 
