@@ -1,7 +1,7 @@
 // How long a unit keeps a case, and the day it is deleted. Shared by the scheduled deletion
 // (server), the console's warnings and the reporter's mailbox ("will be deleted on"), so all
 // three name the same day.
-import { addDays, laterDay } from './calendar.js';
+import { addDays, daysBetween, laterDay } from './calendar.js';
 
 export interface RetentionSettings {
   /** Days a closed case (closed, or no further action) is kept after it was closed. */
@@ -54,4 +54,9 @@ export function deletionReason(facts: RetentionFacts, settings: RetentionSetting
 /** Deleted by the scheduled work on or after its deletion day. */
 export function isDueForDeletion(facts: RetentionFacts, settings: RetentionSettings, today: string): boolean {
   return deletionDay(facts, settings) <= today;
+}
+
+/** Whether the console warns of the deletion: it falls within DELETION_WARNING_DAYS of `today` (or has passed, awaiting the next run). */
+export function isDeletionNear(deletionDayOfCase: string, today: string): boolean {
+  return daysBetween(today, deletionDayOfCase) < DELETION_WARNING_DAYS;
 }

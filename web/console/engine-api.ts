@@ -61,6 +61,8 @@ export interface CaseRow {
   report: ReportDocument | null;
   /** The report did not verify or decrypt: show a warning, never contents. */
   reportProblem: ProtocolErrorKind | null;
+  /** The day retention deletes the case (docs/RETENTION.md). */
+  deletionDay: string;
 }
 
 export interface CaseListPage {
@@ -113,6 +115,8 @@ export interface CaseDetailView {
   status: CaseStatus;
   receivedDay: string;
   lastReporterDay: string;
+  /** The day retention deletes the case (docs/RETENTION.md). */
+  deletionDay: string;
   /** In order; the first is normally the report itself. */
   thread: ThreadItem[];
 }
@@ -143,6 +147,9 @@ export interface ConsoleEngine {
   /** Confirms the enrolment made last in this engine. */
   confirmTotp(code: string): Promise<void>;
   listMembers(): Promise<MemberRow[]>;
+  organisationSettings(): Promise<OrganisationSettings>;
+  /** Administrators only; new deadlines apply to reports received afterwards. */
+  saveOrganisationSettings(settings: OrganisationSettings): Promise<OrganisationSettings>;
   listInvites(): Promise<InviteRow[]>;
   revokeInvite(inviteId: string): Promise<void>;
   /** Returns the invitation token; the page makes the link. */
@@ -154,4 +161,13 @@ export interface ConsoleEngine {
   endSessions(memberId: string): Promise<void>;
   otherOrganisations(): Promise<OtherOrganisation[]>;
   passOn(caseId: string, orgId: string, keepAccess: boolean): Promise<void>;
+}
+
+/** The organisation's deadlines, retention and time zone (web/casework). */
+export interface OrganisationSettings {
+  ackDays: number;
+  feedbackMonths: number;
+  keepClosedDays: number;
+  keepInactiveDays: number;
+  timeZone: string;
 }

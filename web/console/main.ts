@@ -12,6 +12,7 @@ import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from '
 import { caseErrorView, caseView } from './views/case-view.js';
 import { caseListView, noAccessView } from './views/case-list.js';
 import { membersView, removeConfirmView } from './views/members.js';
+import { settingsView } from './views/settings.js';
 import { signInView } from './views/sign-in.js';
 
 // The build put this page's language's catalogue into it (/cy/console: Welsh); views read it through t().
@@ -167,7 +168,7 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
       if (!result) return;
       await showList(result.error ?? t('list.transfers.declined', { reference: transfer.reference }));
     },
-    ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
+    ...(account.role === 'admin' ? { members: () => void showMembers(), settings: () => void showSettings() } : {}),
   }));
 }
 
@@ -287,6 +288,26 @@ async function showMembers(notice?: string): Promise<void> {
       announce(t('members.sessionsEnded', { username: member.username }));
     },
     copied: () => announce(t('members.copied')),
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
+
+async function showSettings(notice?: string): Promise<void> {
+  if (!account) return;
+  const signedIn = account;
+  const loaded = await loadForView(() => engine.organisationSettings());
+  if (!loaded) return;
+  showView(view, ...settingsView({
+    organisationName: signedIn.organisationName,
+    settings: loaded.value,
+    ...(loaded.error ? { error: loaded.error } : {}),
+    ...(notice ? { notice } : {}),
+    back: () => void showList(),
+    save: async (settings) => {
+      await guarded(() => engine.saveOrganisationSettings(settings));
+      await showSettings(t('settings.saved'));
+      announce(t('settings.saved'));
+    },
     describe: (failure) => errorText(failure, 'other'),
   }));
 }

@@ -5,8 +5,8 @@
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { CaseRow, CaseStatus, TransferRow } from '../engine-api.js';
-import { categoryLabel } from '../../i18n/labels.js';
-import { statusLabel, STATUSES } from '../labels.js';
+import { categoryLabel, formatDay } from '../../i18n/labels.js';
+import { deletionNear, statusLabel, STATUSES } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 
 const EXCERPT_CHARS = 80;
@@ -34,6 +34,8 @@ export interface CaseListOptions {
   decline(transfer: TransferRow): Promise<void>;
   /** Given to administrators only. */
   members?: () => void;
+  /** Administrators: the organisation's settings. */
+  settings?: () => void;
 }
 
 function cell(label: string, ...content: (Node | string)[]): HTMLTableCellElement {
@@ -47,7 +49,7 @@ function caseRowElement(row: CaseRow, open: (row: CaseRow) => void): HTMLTableRo
   const unverified = () => el('strong', { class: 'unverified' }, t('list.unverified'));
   return el('tr', {},
     el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button),
-    cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status))),
+    cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status)), deletionNear(row.deletionDay) ? el('strong', { class: 'warning' }, ' ', t('retention.soon', { day: formatDay(row.deletionDay) })) : ''),
     cell(t('list.col.category'), row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
     cell(t('list.col.received'), dayElement(row.receivedDay)),
     cell(t('list.col.lastActivity'), dayElement(row.lastReporterDay)),
@@ -99,18 +101,22 @@ export function caseListView(options: CaseListOptions): Node[] {
   if (more) more.addEventListener('click', () => void whileBusy(more, t('list.loading'), options.more));
   const members = options.members ? el('button', { type: 'button', class: 'secondary' }, t('list.members')) : null;
   if (members) members.addEventListener('click', () => options.members?.());
+  const settings = options.settings ? el('button', { type: 'button', class: 'secondary' }, t('settings.open')) : null;
+  if (settings) settings.addEventListener('click', () => options.settings?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const { rows } = options;
   const count = !rows || rows.length === 0 ? '' : t('list.count', { count: rows.length, more: options.hasMore ? 'yes' : 'no' });
+  const deletingSoon = rows?.filter((row) => deletionNear(row.deletionDay)).length ?? 0;
   return present(
     el('h1', {}, t('list.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
     el('p', { class: 'hint' },
       t('list.hint')),
     transfersSection(options),
-    el('div', { class: 'actions list-actions' }, refresh, members ?? '', statusFilter(options), el('span', {}, count)),
+    el('div', { class: 'actions list-actions' }, refresh, members ?? '', settings ?? '', statusFilter(options), el('span', {}, count)),
     error,
+    deletingSoon > 0 ? el('p', { class: 'warning' }, t('retention.soonCount', { count: deletingSoon })) : null,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, options.status
         ? t('list.emptyStatus', { status: statusLabel(options.status) })
