@@ -15,30 +15,11 @@ import { verifyAuditChain } from '../../worker/audit.js';
 import { dayOf } from '../../worker/deps.js';
 import { databaseFileStore } from '../../worker/file-store.js';
 import { deleteDueCases } from '../../worker/retention.js';
-import { runScheduledWork } from '../../worker/scheduled.js';
 import { draftReport, type DraftReport } from '../support/reports.js';
 import { declared, partOf, testFile } from '../support/files.js';
-import { nodeTarget, startWorkerdTarget, useTarget, type ApiTarget, type TargetKind } from '../support/targets.js';
-import { TEST_CONFIG } from '../support/test-app.js';
+import { scheduledTargets, useTarget, type ApiTarget } from '../support/targets.js';
 
-let workerdScheduled: (() => Promise<{ status: number; body: string }>) | undefined;
-const TARGETS: TargetKind[] = [
-  nodeTarget,
-  {
-    name: 'workerd',
-    async start() {
-      const started = await startWorkerdTarget({ testScheduled: true });
-      workerdScheduled = () => started.server.runScheduled();
-      return started;
-    },
-  },
-];
-
-/** The scheduled work, as the Node server's timer or the Workers cron runs it. */
-async function runScheduled(t: ApiTarget): Promise<void> {
-  if (t.name === 'node') await runScheduledWork({ db: t.db, config: TEST_CONFIG, files: databaseFileStore(t.db) }, t.now());
-  else expect((await workerdScheduled!()).status).toBe(200);
-}
+const { targets: TARGETS, runScheduled } = scheduledTargets();
 
 const FAST_RETRY = { attempts: 3, firstDelayMs: 10, maxDelayMs: 50 };
 
