@@ -14,6 +14,7 @@ import { pageRoutes } from './routes/pages.js';
 import { accountRoutes } from './routes/accounts.js';
 import { memberRoutes } from './routes/members.js';
 import { noticeAddressRoutes } from './routes/notice-address.js';
+import { organisationSettingsRoutes } from './routes/organisation-settings.js';
 import { keyringRoutes } from './routes/keyrings.js';
 import { figuresRoutes, publicFiguresRoutes } from './routes/figures.js';
 import { workGate } from './proof-of-work.js';
@@ -42,6 +43,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api/mailbox', mailboxRoutes(deps, work));
   app.route('/api/investigator', investigatorSessionRoutes(deps, work));
   app.route('/api/investigator/cases', investigatorCaseRoutes(deps));
+  // Before the members' routes: its admin route answers before their middleware runs.
+  app.route('/api/investigator', organisationSettingsRoutes(deps));
   app.route('/api/investigator/admin', memberRoutes(deps));
   app.route('/api/investigator/keyrings', keyringRoutes(deps));
   app.route('/api/investigator', figuresRoutes(deps));

@@ -62,6 +62,8 @@ export const ROUTE_TABLE = {
   'POST /api/investigator/admin/rotation': { summary: 'Start a key rotation', caller: 'admin', body: wire.rotationBody, ok: { status: 201, body: responses.keyVersionPending } },
   'DELETE /api/investigator/admin/rotation': { summary: 'Abandon a pending key rotation', caller: 'admin', ok: { status: 204, body: null } },
   'DELETE /api/investigator/admin/members/:memberId/sessions': { summary: "End a member's sessions", caller: 'admin', params: wire.memberIdParam, ok: { status: 204, body: null } },
+  'GET /api/investigator/organisation/settings': { summary: "The organisation's deadlines, retention and time zone", caller: 'session', ok: { status: 200, body: responses.organisationSettings } },
+  'PUT /api/investigator/admin/settings': { summary: "Change the organisation's deadlines (for reports received afterwards), retention and time zone", caller: 'admin', body: wire.organisationSettingsBody, ok: { status: 200, body: responses.organisationSettings } },
   'GET /api/investigator/keyrings': { summary: "This member's keyrings and the organisation's key versions", caller: 'session', ok: { status: 200, body: responses.keyrings } },
   'POST /api/investigator/keyrings/checks': { summary: 'What this member found opening their keyrings (may activate a pending version)', caller: 'session', body: wire.keyringCheckBody, ok: { status: 200, body: responses.keyringChecks } },
   'GET /api/investigator/account/notices': { summary: "Where this member's staff notices go (null: none)", caller: 'session', ok: { status: 200, body: responses.noticeAddress } },

@@ -55,6 +55,8 @@ export const caseSummary = z.strictObject({
   closedDay: day.nullable(),
   /** The member the case is assigned to. */
   assignedTo: f.id.nullable(),
+  /** The day retention deletes the case, under its leading organisation's settings (web/casework/retention.ts). */
+  deletionDay: day,
 });
 const totpEnrolment = z.strictObject({ totp: z.strictObject({ secret: z.string().regex(/^[A-Z2-7]+$/), uri: z.string().startsWith('otpauth://totp/') }) });
 const keyVersionState = z.strictObject({ keyVersion: f.keyVersion, state: z.literal('pending') });
@@ -75,6 +77,8 @@ export const responses = {
     sealSignature: f.signature,
     organisations: z.array(publicOrganisation),
     messages: z.array(threadMessage),
+    /** While the case is closed (closed, no further action): the day it will be deleted. */
+    deletionDay: day.nullable(),
     /** Spaces that make the body one of the fixed sizes (worker/padded-json.ts). */
     padding: z.string().regex(/^ *$/).optional(),
   }),
@@ -185,5 +189,6 @@ export const responses = {
       })),
     })),
   }),
+  organisationSettings: z.strictObject({ ackDays: z.number().int(), feedbackMonths: z.number().int(), keepClosedDays: z.number().int(), keepInactiveDays: z.number().int(), timeZone: z.string() }),
   error: z.strictObject({ error: z.strictObject({ code: z.string(), message: z.string() }) }),
 };

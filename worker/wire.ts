@@ -8,6 +8,9 @@ import { CASE_STATUSES } from '../db/schema.js';
 import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
 import { isFileCipherLength } from '../web/protocol/file-lengths.js';
 import { daysBetween, isDay } from '../web/casework/calendar.js';
+import { DEADLINE_LIMITS } from '../web/casework/deadlines.js';
+import { RETENTION_LIMITS } from '../web/casework/retention.js';
+import { isTimeZone } from '../web/casework/calendar.js';
 
 /** base64url text that decodes to exactly `bytes` bytes (or a length within [min, max]). */
 export function b64(min: number, max: number = min) {
@@ -174,3 +177,18 @@ export const instanceFiguresQuery = z.strictObject(span).refine(...spanRule);
 export const noticeAddressBody = z.strictObject({ email: z.email().max(254).nullable() });
 /** The public figures take the same span. */
 export const publicFiguresQuery = instanceFiguresQuery;
+const within = (limits: { min: number; max: number }) => z.number().int().min(limits.min).max(limits.max);
+/**
+ * An organisation's deadlines, retention and time zone (web/casework). A closed case is never
+ * kept past the ceiling for inactive cases: the shorter rule wins anyway, so a longer one is a mistake.
+ */
+export const organisationSettingsBody = z
+  .strictObject({
+    ackDays: within(DEADLINE_LIMITS.ackDays),
+    feedbackMonths: within(DEADLINE_LIMITS.feedbackMonths),
+    keepClosedDays: within(RETENTION_LIMITS.keepClosedDays),
+    keepInactiveDays: within(RETENTION_LIMITS.keepInactiveDays),
+    timeZone: z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/London'),
+  })
+  .refine((s) => s.keepClosedDays <= s.keepInactiveDays, { message: 'must not be longer than keepInactiveDays', path: ['keepClosedDays'] });
+export type OrganisationSettings = z.infer<typeof organisationSettingsBody>;

@@ -1,11 +1,12 @@
 // Files attached to messages: their rows (declared with the message), the parts held, expiry of
-// unfinished uploads, and deleting a case with everything it holds. Rows are removed before
-// the stored parts: a part that lands meanwhile finds its file gone and removes itself
-// (worker/routes/files.ts), so no part outlives its row.
+// unfinished uploads, and deleting a case with everything it holds. An expired upload's rows
+// are removed before its stored parts: a part that lands meanwhile finds its file gone and
+// removes itself (worker/file-transfer.ts), so no part outlives its row. A deleted case is cut
+// off first (nobody can upload to it), then its parts go before its rows (finishCaseDeletion).
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
-import { cases, caseKeys, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
+import { caseKeys, caseNotes, caseReads, cases, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
 import type { FileStore } from '../../worker/file-store.js';
 
 export type FileRow = typeof files.$inferSelect;
@@ -81,21 +82,51 @@ export async function expireIncompleteFiles(db: ParleyDb, store: FileStore, befo
 }
 
 /**
- * A case and all it holds: messages, sealed keys, offers, its mailbox, its files and every
- * stored part, then the case row (for retention, issue 15). The audit log keeps its entries:
- * they name the case id and never its content.
+ * Deleting a case, step one: nobody can reach it any more. Its mailbox, sealed keys, offers,
+ * internal notes and read markers go in one write (with the audit entry, for retention); the
+ * case row, its messages and its files stay as the mark that the rest must follow. A case
+ * without a mailbox is one being deleted: every case is made with one (db/repo/cases.ts).
  */
-export async function deleteCase(db: ParleyDb, store: FileStore, caseId: string): Promise<void> {
+export function cutOffCaseSteps(db: ParleyDb, caseId: string): WriteStep[] {
+  return [
+    db.delete(caseReads).where(eq(caseReads.caseId, caseId)),
+    db.delete(caseNotes).where(eq(caseNotes.caseId, caseId)),
+    db.delete(caseTransfers).where(eq(caseTransfers.caseId, caseId)),
+    db.delete(caseKeys).where(eq(caseKeys.caseId, caseId)),
+    db.delete(mailboxes).where(eq(mailboxes.caseId, caseId)),
+  ];
+}
+
+/**
+ * Step two, for a case cut off by step one: its files' stored parts, then its rows (files,
+ * messages, the case), then the parts again. Stored parts go before the rows that name them,
+ * so a crash at any point leaves the case row behind and the next run finishes the work
+ * (casesBeingDeleted): no part is left without a row that leads to it. The second pass takes
+ * a part whose upload began before the cut and landed during the first; one landing after the
+ * rows are gone finds its file gone and removes itself (worker/file-transfer.ts).
+ */
+export async function finishCaseDeletion(db: ParleyDb, store: FileStore, caseId: string): Promise<void> {
   const ids = (await db.select({ id: files.id }).from(files).where(eq(files.caseId, caseId)).all()).map((row) => row.id);
+  await removeFiles(store, ids);
   const ofCase = sql`(SELECT ${files.id} FROM ${files} WHERE ${files.caseId} = ${caseId})`;
   await runAtomically(db, [
+    // Only a case already cut off: this never takes a live case's rows.
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${mailboxes} WHERE ${mailboxes.caseId} = ${caseId})`, new Error(`case ${caseId} still has its mailbox`)),
     db.delete(fileParts).where(sql`${fileParts.fileId} IN ${ofCase}`),
     db.delete(files).where(eq(files.caseId, caseId)),
     db.delete(messages).where(eq(messages.caseId, caseId)),
-    db.delete(caseKeys).where(eq(caseKeys.caseId, caseId)),
-    db.delete(caseTransfers).where(eq(caseTransfers.caseId, caseId)),
-    db.delete(mailboxes).where(eq(mailboxes.caseId, caseId)),
     db.delete(cases).where(eq(cases.id, caseId)),
   ]);
   await removeFiles(store, ids);
+}
+
+/**
+ * A case and all it holds: messages, sealed keys, offers, notes, read markers, its mailbox,
+ * its files and every stored part, then the case row (retention, worker/retention.ts, runs the
+ * two steps itself, the first with its audit entry). The audit log keeps its entries: they
+ * name the case id and never its content.
+ */
+export async function deleteCase(db: ParleyDb, store: FileStore, caseId: string): Promise<void> {
+  await runAtomically(db, cutOffCaseSteps(db, caseId));
+  await finishCaseDeletion(db, store, caseId);
 }

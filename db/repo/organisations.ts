@@ -27,3 +27,12 @@ export async function findOrganisations(db: ParleyDb, ids: readonly string[]): P
   return await db.select().from(organisations).where(inArray(organisations.id, [...ids]));
 }
 
+
+/** An organisation's deadlines, retention and time zone (web/casework), as the settings routes give them. */
+export function settingsOf(org: Organisation) {
+  return { ackDays: org.ackDays, feedbackMonths: org.feedbackMonths, keepClosedDays: org.keepClosedDays, keepInactiveDays: org.keepInactiveDays, timeZone: org.timeZone };
+}
+
+export function updateSettingsStatement(db: ParleyDb, orgId: string, settings: ReturnType<typeof settingsOf>) {
+  return db.update(organisations).set(settings).where(eq(organisations.id, orgId));
+}

@@ -10,7 +10,7 @@ import { fetchInstanceConfig, openMailbox, replyFromMailbox } from '../../web/cl
 import { listCases, openCase, replyToCase, setCaseStatus, signIn, signOut } from '../../web/client/investigator.js';
 import {
   acceptInvite, acceptTransfer, cancelRotation, confirmTotp, createInvite, declineTransfer, grantKeyring, listInvites, listMembers, listTransfers,
-  passOnCase, removeMember, revokeInvite, revokeSessions, rotateKeys, setUpFirstOrganisation,
+  organisationSettings, passOnCase, removeMember, revokeInvite, revokeSessions, rotateKeys, saveOrganisationSettings, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { noticeAddress, setNoticeAddress } from '../../web/client/notices.js';
@@ -52,6 +52,7 @@ const AUDITED: Record<string, AuditAction> = {
   'GET /api/investigator/cases/:caseId/files/:fileId/content': 'case_view',
   'GET /api/investigator/figures': 'figures_view',
   'PUT /api/investigator/account/notices': 'notice_settings',
+  'PUT /api/investigator/admin/settings': 'organisation_settings',
 };
 
 /** Routes that change nothing and show no report content, or belong to reporters (never audited: the log is about staff). */
@@ -75,6 +76,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /api/investigator/keyrings': 'the member’s own sealed keyrings',
   'GET /api/investigator/instance/figures': 'counts of days and statuses the server holds; no report content',
   'GET /api/investigator/account/notices': 'the member’s own notice address',
+  'GET /api/investigator/organisation/settings': 'the organisation’s deadlines, retention and time zone; no report content',
   'GET /': 'a page',
   'GET /:lang/': 'a page (the reporter’s, in one language)',
   'GET /:lang': 'a page (the same, without the final slash)',
@@ -180,6 +182,7 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     await rotateKeys(api, admin); // carol holds the keys too: this one waits for her
     await cancelRotation(api, admin);
     await removeMember(api, admin, carol.id);
+    await saveOrganisationSettings(api, admin, { ...(await organisationSettings(api, admin)), keepClosedDays: 400 });
 
     // A second organisation, and a case offered to it twice: declined, then accepted.
     const { token: orgToken } = await createInvite(api, admin, { kind: 'organisation', orgName: 'County Unit' });

@@ -14,10 +14,7 @@ import { sealThreadMessage } from '../../web/client/thread.js';
 import { submitReport } from '../../web/client/reporter.js';
 import { draftReport, type DraftReport } from '../support/reports.js';
 import { declared, partOf, replyingWithFiles, testFile, type TestFile } from '../support/files.js';
-import { nodeTarget, startWorkerdTarget, useTarget, type ApiTarget, type TargetKind } from '../support/targets.js';
-import { runScheduledWork } from '../../worker/scheduled.js';
-import { databaseFileStore } from '../../worker/file-store.js';
-import { TEST_CONFIG } from '../support/test-app.js';
+import { scheduledTargets, useTarget, type ApiTarget } from '../support/targets.js';
 
 /** Two parts: a little over one part of ciphertext. */
 const TWO_PARTS = FILE_PART_BYTES + 5000;
@@ -48,24 +45,7 @@ async function refusal(promise: Promise<unknown>): Promise<{ status: number; cod
   return { status: error.status, code: error.code, message: error.message };
 }
 
-let workerdScheduled: (() => Promise<{ status: number; body: string }>) | undefined;
-const TARGETS: TargetKind[] = [
-  nodeTarget,
-  {
-    name: 'workerd',
-    async start() {
-      const started = await startWorkerdTarget({ testScheduled: true });
-      workerdScheduled = () => started.server.runScheduled();
-      return started;
-    },
-  },
-];
-
-/** The scheduled work, as the cron (workerd) or the Node server's timer runs it. */
-async function runScheduled(t: ApiTarget): Promise<void> {
-  if (t.name === 'node') await runScheduledWork({ db: t.db, config: TEST_CONFIG, files: databaseFileStore(t.db) }, t.now());
-  else expect((await workerdScheduled!()).status).toBe(200);
-}
+const { targets: TARGETS, runScheduled } = scheduledTargets();
 
 describe.each(TARGETS)('files on $name', (target) => {
   let t: ApiTarget;

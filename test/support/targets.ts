@@ -18,6 +18,8 @@ import { totpCodeAt } from '../../worker/totp.js';
 import { issueSetupToken } from '../../worker/setup-token.js';
 import type { ParleyDb } from '../../db/database.js';
 import { startLocalWorker, type WorkerdServer } from '../../scripts/lib/workerd.js';
+import { runScheduledWork } from '../../worker/scheduled.js';
+import { databaseFileStore } from '../../worker/file-store.js';
 
 export type TargetName = 'node' | 'workerd';
 
@@ -237,6 +239,32 @@ export async function startWorkerdTarget(options: WorkerdTargetOptions = {}): Pr
 }
 
 export const workerdTarget: TargetKind = { name: 'workerd', start: () => startWorkerdTarget() };
+
+/**
+ * Both targets with the scheduled work runnable: on Node as its hourly timer runs it (at the
+ * test's clock), on workerd through the cron handler (wrangler's /__scheduled route).
+ */
+export function scheduledTargets(): { targets: TargetKind[]; runScheduled(t: ApiTarget): Promise<void> } {
+  let workerdScheduled: (() => Promise<{ status: number; body: string }>) | undefined;
+  const workerd: TargetKind = {
+    name: 'workerd',
+    async start() {
+      const started = await startWorkerdTarget({ testScheduled: true });
+      workerdScheduled = () => started.server.runScheduled();
+      return started;
+    },
+  };
+  return {
+    targets: [nodeTarget, workerd],
+    async runScheduled(t) {
+      if (t.name === 'node') await runScheduledWork({ db: t.db, config: TEST_CONFIG, files: databaseFileStore(t.db) }, t.now());
+      else {
+        const run = await workerdScheduled!();
+        if (run.status !== 200) throw new Error(`the scheduled run answered ${run.status}: ${run.body}`);
+      }
+    },
+  };
+}
 
 /**
  * The API suite runs against each of these: `describe.each(API_TARGETS)` in every

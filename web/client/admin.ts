@@ -12,9 +12,9 @@ import { decodeB64, openFirstMessage, trustOrganisation } from './thread.js';
 import { requireKdfAtLeast } from './kdf-floor.js';
 import { newMemberCredentials, newOrganisationKeys } from './provision.js';
 import { keyringFor, openCaseForReading, openedCaseKey, refreshKeyrings, sessionHeaders, setCaseStatus, trustedOrganisations, type InvestigatorSession, type ReadableCase } from './investigator.js';
-import type { Invite, MemberList, PublicOrganisation, TotpEnrolmentResponse, TransferOffer } from './wire-types.js';
+import type { Invite, MemberList, OrganisationSettings, PublicOrganisation, TotpEnrolmentResponse, TransferOffer } from './wire-types.js';
 
-export type { Invite, MemberList };
+export type { Invite, MemberList, OrganisationSettings };
 
 /** Shown once to the newcomer: the TOTP secret as text and as an otpauth:// URI for a QR code. */
 export type TotpEnrolment = TotpEnrolmentResponse['totp'];
@@ -124,6 +124,15 @@ export function listMembers(api: ApiClient, session: InvestigatorSession): Promi
   return api.call('GET /api/investigator/admin/members', { headers: sessionHeaders(session) });
 }
 
+/** The organisation's deadlines, retention and time zone: any member may read them. */
+export function organisationSettings(api: ApiClient, session: InvestigatorSession): Promise<OrganisationSettings> {
+  return api.call('GET /api/investigator/organisation/settings', { headers: sessionHeaders(session) });
+}
+
+/** Administrators only; new deadlines apply to reports received afterwards. */
+export function saveOrganisationSettings(api: ApiClient, session: InvestigatorSession, settings: OrganisationSettings): Promise<OrganisationSettings> {
+  return api.call('PUT /api/investigator/admin/settings', { body: settings, headers: sessionHeaders(session) });
+}
 
 export async function listInvites(api: ApiClient, session: InvestigatorSession): Promise<Invite[]> {
   return (await api.call('GET /api/investigator/admin/invites', { headers: sessionHeaders(session) })).invites;

@@ -274,7 +274,7 @@ export type WireFileState = CaseDetail['messages'][number]['files'][number];
 /** The case's summary; its status is the one the organisation's signed messages give, not the server's copy. */
 function openedCase(detail: CaseDetail, caseKey: Uint8Array, status: CaseStatus) {
   const files = new Map(detail.messages.map((m) => [m.id, m.files]));
-  return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, deadlines: detail.deadlines, closedDay: detail.closedDay, assignedTo: detail.assignedTo, caseKey, files };
+  return { id: detail.id, reference: detail.reference, status, receivedDay: detail.receivedDay, lastReporterDay: detail.lastReporterDay, deadlines: detail.deadlines, closedDay: detail.closedDay, assignedTo: detail.assignedTo, deletionDay: detail.deletionDay, caseKey, files };
 }
 
 /** Opens a case; throws if any message fails to verify or decrypt. */

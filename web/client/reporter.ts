@@ -184,6 +184,8 @@ export interface OpenedMailbox {
   lastLink: Uint8Array;
   /** Whether the service holds each file of the thread in full, by file id; a file it no longer has is absent. */
   files: Map<string, { complete: boolean }>;
+  /** The server's word on the day a closed case will be deleted (retention); null while open. */
+  deletionDay: string | null;
 }
 
 /**
@@ -208,7 +210,7 @@ export async function openMailbox(api: ApiClient, keys: MailboxKeys, pinnedAncho
   });
   const opened = openThreadMarkingFailures({ caseId: thread.caseId, caseKey, reporterSignPublicKey: keys.sign.publicKey, organisations }, thread.messages);
   const files = new Map(thread.messages.flatMap((m) => m.files).map((f) => [f.id, { complete: f.complete }]));
-  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, replyBy: thread.replyBy, entries: opened.entries, lastLink: opened.lastLink, files };
+  return { caseId: thread.caseId, caseKey, reference: thread.reference, status: opened.status, receivedDay: thread.receivedDay, replyBy: thread.replyBy, entries: opened.entries, lastLink: opened.lastLink, files, deletionDay: thread.deletionDay };
 }
 
 /**

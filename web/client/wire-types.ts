@@ -27,3 +27,4 @@ export type Invite = z.infer<typeof responses.invites>['invites'][number];
 export type TotpEnrolmentResponse = z.infer<typeof responses.totpEnrolment>;
 export type MemberList = z.infer<typeof responses.members>;
 export type InstanceFiguresResponse = z.infer<typeof responses.instanceFigures>;
+export type OrganisationSettings = z.infer<typeof responses.organisationSettings>;

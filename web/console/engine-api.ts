@@ -75,6 +75,8 @@ export interface CaseRow {
   report: ReportDocument | null;
   /** The report did not verify or decrypt: show a warning, never contents. */
   reportProblem: ProtocolErrorKind | null;
+  /** The day retention deletes the case (docs/RETENTION.md). */
+  deletionDay: string;
 }
 
 /** Which cases the list asks the server for, and in what order (the category is filtered on this device). */
@@ -142,6 +144,8 @@ export interface CaseDetailView {
   receivedDay: string;
   lastReporterDay: string;
   deadlines: CaseDeadlines;
+  /** The day retention deletes the case (docs/RETENTION.md). */
+  deletionDay: string;
   /** In order; the first is normally the report itself. */
   thread: ThreadItem[];
 }
@@ -180,6 +184,9 @@ export interface ConsoleEngine {
   /** Confirms the enrolment made last in this engine. */
   confirmTotp(code: string): Promise<void>;
   listMembers(): Promise<MemberRow[]>;
+  organisationSettings(): Promise<OrganisationSettings>;
+  /** Administrators only; new deadlines apply to reports received afterwards. */
+  saveOrganisationSettings(settings: OrganisationSettings): Promise<OrganisationSettings>;
   listInvites(): Promise<InviteRow[]>;
   revokeInvite(inviteId: string): Promise<void>;
   /** Returns the invitation token; the page makes the link. */
@@ -191,4 +198,13 @@ export interface ConsoleEngine {
   endSessions(memberId: string): Promise<void>;
   otherOrganisations(): Promise<OtherOrganisation[]>;
   passOn(caseId: string, orgId: string, keepAccess: boolean): Promise<void>;
+}
+
+/** The organisation's deadlines, retention and time zone (web/casework). */
+export interface OrganisationSettings {
+  ackDays: number;
+  feedbackMonths: number;
+  keepClosedDays: number;
+  keepInactiveDays: number;
+  timeZone: string;
 }

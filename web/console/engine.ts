@@ -9,7 +9,7 @@ import { fetchFigureFacts, fetchInstanceFigures } from '../client/figures.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
-import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OrganisationSettings, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
 import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
 import { noticeAddress, setNoticeAddress } from '../client/notices.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
@@ -91,6 +91,7 @@ function caseView(opened: ReadableCase): CaseDetailView {
     receivedDay: opened.receivedDay,
     lastReporterDay: opened.lastReporterDay,
     deadlines: opened.deadlines,
+    deletionDay: opened.deletionDay,
     thread: opened.entries.map((e) =>
       e.document
         ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null, attachments: attachmentViews(opened, e.id, e.document) }
@@ -195,6 +196,10 @@ const handlers: ConsoleEngine = {
 
   listInvites: () => withSession((s) => admin.listInvites(api, s)),
 
+  organisationSettings: () => withSession((s) => admin.organisationSettings(api, s)),
+
+  saveOrganisationSettings: (settings: OrganisationSettings) => withSession((s) => admin.saveOrganisationSettings(api, s, settings)),
+
   revokeInvite: (inviteId: string) => withSession((s) => admin.revokeInvite(api, s, inviteId)),
 
   inviteMember: (role: 'admin' | 'investigator') => withSession(async (s) => (await admin.createInvite(api, s, { kind: 'member', role })).token),
@@ -249,7 +254,7 @@ const handlers: ConsoleEngine = {
       return {
         rows: page.cases.map((c) => ({
           id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
-          deadlines: c.deadlines, assignedTo: c.assignedTo, report: c.report, reportProblem: c.reportProblem ?? null,
+          deadlines: c.deadlines, assignedTo: c.assignedTo, report: c.report, reportProblem: c.reportProblem ?? null, deletionDay: c.deletionDay,
         })),
         nextCursor: page.nextCursor,
         today: page.today,

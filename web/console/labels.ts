@@ -4,6 +4,8 @@
 import type { ProtocolErrorKind } from '../protocol/errors.js';
 import { activeLanguage, activeLocale, t, type MessageKey } from '../i18n/i18n.js';
 import type { CaseStatus } from './engine-api.js';
+import { dayIn } from '../casework/calendar.js';
+import { isDeletionNear } from '../casework/retention.js';
 
 // Typed as a Record over CaseStatus, so the compiler catches a status added to or removed from db/schema.ts.
 const STATUS_KEYS: Record<CaseStatus, MessageKey> = {
@@ -103,4 +105,9 @@ export function errorText(error: unknown, context: 'sign-in' | 'account' | 'othe
   if (name === 'ProtocolError') return context === 'sign-in' ? t('error.unverifiedSignIn') : t('error.unverified');
   if (name === 'TypeError') return t('error.unreachable');
   return t('error.other');
+}
+
+/** Whether a case's deletion day is near enough to warn of, counted from this device's own day. */
+export function deletionNear(deletionDay: string): boolean {
+  return isDeletionNear(deletionDay, dayIn(Date.now(), Intl.DateTimeFormat().resolvedOptions().timeZone));
 }

@@ -17,6 +17,7 @@ import { membersView, removeConfirmView } from './views/members.js';
 import { figuresView, foiView, instanceFiguresView, type FiguresSpan } from './views/figures.js';
 import type { CaseFacts } from '../casework/figures.js';
 import { addMonths, addDays } from '../casework/calendar.js';
+import { settingsView } from './views/settings.js';
 import { signInView } from './views/sign-in.js';
 import { noticesView } from './views/notices.js';
 
@@ -197,7 +198,7 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
       await showList(result.error ?? t('list.transfers.declined', { reference: transfer.reference }));
     },
     figures: () => void showFigures(),
-    ...(account.role === 'admin' ? { members: () => void showMembers() } : {}),
+    ...(account.role === 'admin' ? { members: () => void showMembers(), settings: () => void showSettings() } : {}),
   }));
 }
 
@@ -380,6 +381,26 @@ async function showMembers(notice?: string): Promise<void> {
       announce(t('members.sessionsEnded', { username: member.username }));
     },
     copied: () => announce(t('members.copied')),
+    describe: (failure) => errorText(failure, 'other'),
+  }));
+}
+
+async function showSettings(notice?: string): Promise<void> {
+  if (!account) return;
+  const signedIn = account;
+  const loaded = await loadForView(() => engine.organisationSettings());
+  if (!loaded) return;
+  showView(view, ...settingsView({
+    organisationName: signedIn.organisationName,
+    settings: loaded.value,
+    ...(loaded.error ? { error: loaded.error } : {}),
+    ...(notice ? { notice } : {}),
+    back: () => void showList(),
+    save: async (settings) => {
+      await guarded(() => engine.saveOrganisationSettings(settings));
+      await showSettings(t('settings.saved'));
+      announce(t('settings.saved'));
+    },
     describe: (failure) => errorText(failure, 'other'),
   }));
 }

@@ -41,6 +41,8 @@ export interface MailboxView {
   /** The day the unit aims to answer by; null when nothing is owed. */
   replyBy: string | null;
   items: ThreadItem[];
+  /** The day the closed report will be deleted; null unless the unit's signed messages say it is closed. */
+  deletionDay: string | null;
   /** How many messages could not be verified. */
   unverifiable: number;
 }

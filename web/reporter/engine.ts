@@ -8,6 +8,7 @@ import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
 import { ENGINE_ERROR, type AttachmentView, type DerivationNotice, type FileLimits, type MailboxView, type PassphraseCheck, type ReporterEngine } from './engine-api.js';
 import { attachFiles, dropAllFiles, dropFile, fetchAttached, filesOutstanding, prepareFile, sendAttached } from './engine-files.js';
 import { mailboxFileAccess } from '../client/files.js';
+import { CLOSED_STATUSES } from '../casework/retention.js';
 
 class EngineFailure extends Error {
   constructor(
@@ -124,6 +125,8 @@ function toView(mailbox: OpenedMailbox): MailboxView {
     status: mailbox.status,
     receivedDay: mailbox.receivedDay,
     replyBy: mailbox.replyBy,
+    // The server's day, shown only when the signed status agrees the report is closed.
+    deletionDay: (CLOSED_STATUSES as readonly string[]).includes(mailbox.status) ? mailbox.deletionDay : null,
     items: mailbox.entries.map((entry) => ({
       id: entry.id,
       from: entry.role,

@@ -27,10 +27,20 @@ import { publicOrganisationsById } from '../public-organisations.js';
 import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
+import { findOrganisations } from '../../db/repo/organisations.js';
+import type { RetentionSettings } from '../../web/casework/retention.js';
+import { caseDeletionDay } from '../retention.js';
+
+/** The retention settings of the organisations leading these cases (usually the caller's own). */
+async function leadSettings(deps: AppDeps, rows: readonly Pick<CaseRow, 'orgId'>[]): Promise<(caseRow: CaseRow) => RetentionSettings> {
+  const leads = await findOrganisations(deps.db, [...new Set(rows.map((row) => row.orgId))]);
+  return (caseRow) => leads.find((org) => org.id === caseRow.orgId)!;
+}
 
 const DEFAULT_PAGE = 50;
 
-function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
+/** `lead`: the settings of the organisation leading the case, whose retention applies to it. */
+function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow, lead: RetentionSettings) {
   return {
     id: caseRow.id,
     reference: caseRow.reference,
@@ -40,6 +50,7 @@ function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow) {
     deadlines: { ackDueDay: caseRow.ackDueDay, ackDay: caseRow.ackDay, feedbackDueDay: caseRow.feedbackDueDay, feedbackDay: caseRow.feedbackDay },
     closedDay: caseRow.closedDay,
     assignedTo: caseRow.assignedTo,
+    deletionDay: caseDeletionDay(caseRow, lead),
     caseKey: wireCaseKey(caseKey),
   };
 }
@@ -95,8 +106,9 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         detail: { count: rows.length, ...(sort === 'due' ? { sort } : {}), ...(status ? { status } : {}), ...(due ? { due } : {}), ...(assignee ? { assignee } : {}), ...(reference ? { reference } : {}), ...(after ? { after } : {}) },
       });
       const last = rows.at(-1);
+      const settingsOf = await leadSettings(deps, rows.map((row) => row.case));
       return c.json({
-        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
+        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
         nextCursor: rows.length === limit && last ? `${last.sortDay}.${last.case.id}` : null,
         organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
         today,
@@ -167,7 +179,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const investigator = c.get('investigator');
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
       return c.json({
-        ...caseSummary(caseRow, caseKey),
+        ...caseSummary(caseRow, caseKey, (await leadSettings(deps, [caseRow]))(caseRow)),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
         // The thread's signers, and whoever sealed this organisation's key (after a pass-on), with their key chains.
         ...(await threadResponseParts(deps.db, thread, caseKey.sealedByOrg ? [caseKey.sealedByOrg] : [])),

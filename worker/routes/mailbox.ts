@@ -20,6 +20,7 @@ import { mailboxProof, PROOF_FAILED_MESSAGE } from '../middleware/mailbox-proof.
 import { requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseFrom } from '../thread-response.js';
 import { publicOrganisationsFrom } from '../public-organisations.js';
+import { closedCaseDeletionDay } from '../retention.js';
 
 /** Path parameters checked before the proof: a malformed one is named, and spends no challenge. */
 const paramsFirst = (schema: z.ZodType): MiddlewareHandler => async (c, next) => {
@@ -53,6 +54,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
         replyBy: replyBy(caseRow),
         sealedCaseKey: mailbox.sealedCaseKey,
         sealSignature: mailbox.sealSignature,
+        deletionDay: await closedCaseDeletionDay(deps.db, caseRow),
         ...threadResponseFrom(thread, files, publicOrganisationsFrom(organisations, keyVersions)),
       });
     })

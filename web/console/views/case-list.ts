@@ -6,10 +6,10 @@
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { CaseListQuery, CaseRow, CaseStatus, TransferRow } from '../engine-api.js';
-import { categoryLabel } from '../../i18n/labels.js';
+import { categoryLabel, formatDay } from '../../i18n/labels.js';
 import { REPORT_CATEGORIES, type ReportCategory } from '../../protocol/documents.js';
 import { deadlineState, nextDueDay } from '../../casework/deadlines.js';
-import { statusLabel, STATUSES } from '../labels.js';
+import { deletionNear, statusLabel, STATUSES } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 
 const EXCERPT_CHARS = 80;
@@ -47,6 +47,8 @@ export interface CaseListOptions {
   /** Given to administrators only. */
   members?: () => void;
   figures?: () => void;
+  /** Administrators: the organisation's settings. */
+  settings?: () => void;
 }
 
 export interface AssigneeOption {
@@ -80,7 +82,7 @@ function caseRowElement(row: CaseRow, today: string, open: (row: CaseRow) => voi
   const unverified = () => el('strong', { class: 'unverified' }, t('list.unverified'));
   return el('tr', {},
     el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button),
-    cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status))),
+    cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status)), deletionNear(row.deletionDay) ? el('strong', { class: 'warning' }, ' ', t('retention.soon', { day: formatDay(row.deletionDay) })) : ''),
     cell(t('list.col.deadline'), deadlineText(row, today)),
     cell(t('list.col.category'), row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
     cell(t('list.col.received'), dayElement(row.receivedDay)),
@@ -161,12 +163,15 @@ export function caseListView(options: CaseListOptions): Node[] {
   if (members) members.addEventListener('click', () => options.members?.());
   const figures = options.figures ? el('button', { type: 'button', class: 'secondary' }, t('figures.open')) : null;
   if (figures) figures.addEventListener('click', () => options.figures?.());
+  const settings = options.settings ? el('button', { type: 'button', class: 'secondary' }, t('settings.open')) : null;
+  if (settings) settings.addEventListener('click', () => options.settings?.());
   const error = alertLine('case-list-error');
   if (options.error) error.textContent = options.error;
   const rows = options.rows && options.category ? options.rows.filter((row) => row.report?.category === options.category) : options.rows;
   const count = !rows || rows.length === 0 ? '' : t('list.count', { count: rows.length, more: options.hasMore ? 'yes' : 'no' });
   const { status, due, assignee, reference } = options.query;
   const filtered = due !== null || assignee !== null || reference !== null || options.category !== null;
+  const deletingSoon = rows?.filter((row) => deletionNear(row.deletionDay)).length ?? 0;
   return present(
     el('h1', {}, t('list.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
@@ -174,9 +179,10 @@ export function caseListView(options: CaseListOptions): Node[] {
       t('list.hint')),
     transfersSection(options),
     options.summary ? el('p', { class: 'summary' }, t('list.summary', { overdue: options.summary.overdue, week: options.summary.dueThisWeek })) : null,
-    el('div', { class: 'actions list-actions' }, refresh, members ?? '', figures ?? '', el('span', {}, count)),
+    el('div', { class: 'actions list-actions' }, refresh, members ?? '', settings ?? '', figures ?? '', el('span', {}, count)),
     listControls(options),
     error,
+    deletingSoon > 0 ? el('p', { class: 'warning' }, t('retention.soonCount', { count: deletingSoon })) : null,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, filtered ? t('list.filtered.empty')
         : status ? t('list.emptyStatus', { status: statusLabel(status) })

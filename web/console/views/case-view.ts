@@ -7,7 +7,7 @@ import type { ReportDocument } from '../../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../../protocol/labels.js';
 import type { AttachmentView, CaseDetailView, CaseStatus, OtherOrganisation, OutgoingFile, ThreadItem } from '../engine-api.js';
 import { categoryLabel } from '../../i18n/labels.js';
-import { STATUSES, problemLabel, statusLabel, unverifiedText } from '../labels.js';
+import { STATUSES, deletionNear, problemLabel, statusLabel, unverifiedText } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 import { attachmentList, transferProgress, type AttachmentActions } from './attachments.js';
 import { replyFiles } from './reply-files.js';
@@ -299,6 +299,7 @@ export function caseView(options: CaseViewOptions): Node[] {
       ...fact(t('case.status'), el('span', { class: 'status' }, statusLabel(detail.status))),
       ...fact(t('case.received'), dayElement(detail.receivedDay)),
       ...fact(t('case.lastActivity'), dayElement(detail.lastReporterDay), el('span', { class: 'hint' }, t('case.dayOnly'))),
+      ...fact(t('retention.deletionDay'), deletionNear(detail.deletionDay) ? el('strong', { class: 'warning' }, dayElement(detail.deletionDay)) : dayElement(detail.deletionDay)),
     ),
     deadlinesSection(detail, options.today),
     reportSection(firstIsReport ? first : undefined, files),

@@ -79,6 +79,7 @@ function statusCard(view: MailboxView): HTMLElement {
     el('p', {}, status.explanation),
     el('p', { class: 'meta' }, t('mailbox.status.meta', { reference: view.reference, day: formatDay(view.receivedDay) })),
     view.replyBy !== null && el('p', { class: 'reply-by' }, t('mailbox.status.replyBy', { day: formatDay(view.replyBy) })),
+    view.deletionDay !== null && el('p', {}, t('mailbox.deletionDay', { day: formatDay(view.deletionDay) })),
   );
 }
 
