@@ -107,6 +107,11 @@ export const responses = {
   caseDetail: caseSummary.extend({ reporterSignPublicKey: f.publicKey.nullable(), organisations: z.array(publicOrganisation), messages: z.array(threadMessage) }),
   caseMessageReceipt: z.strictObject({ id: f.id }),
   caseStatusReceipt: z.strictObject({ id: f.id, status: caseStatus }),
+  caseAssignee: z.strictObject({ id: f.id, assignedTo: f.id.nullable() }),
+  /** A unit's internal notes on a case, oldest first; never part of the reporter's thread. */
+  caseNotes: z.strictObject({
+    notes: z.array(z.strictObject({ id: f.id, authorId: f.id, authorName: f.username, keyVersion: f.keyVersion, envelope: f.envelope, signature: f.signature, createdAt: ms })),
+  }),
   passOnOffer: z.strictObject({ id: f.id, offeredTo: f.id, state: z.literal('offered') }),
   transferAccepted: z.strictObject({ id: f.id, orgId: f.id, status: z.literal('passed_on') }),
   members: z.strictObject({

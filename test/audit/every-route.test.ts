@@ -15,6 +15,7 @@ import {
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
+import { addNote, assignCase, readNotes } from '../../web/client/case-handling.js';
 import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -38,6 +39,9 @@ const AUDITED: Record<string, AuditAction> = {
   'GET /api/investigator/cases/:caseId': 'case_view',
   'POST /api/investigator/cases/:caseId/messages': 'case_reply',
   'PUT /api/investigator/cases/:caseId/status': 'case_status',
+  'PUT /api/investigator/cases/:caseId/assignee': 'case_assign',
+  'POST /api/investigator/cases/:caseId/notes': 'case_note',
+  'GET /api/investigator/cases/:caseId/notes': 'case_view',
   'POST /api/investigator/cases/:caseId/pass-on': 'case_pass_on',
   'POST /api/investigator/admin/invites': 'member_invite',
   'DELETE /api/investigator/admin/invites/:inviteId': 'invite_revoke',
@@ -141,6 +145,9 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     const opened = await openCase(api, admin, listed!.id);
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
+    await assignCase(api, admin, opened.id, admin.memberId);
+    await addNote(api, admin, opened, 'An internal note');
+    await readNotes(api, admin, opened);
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
 
     // Files both ways: a report's file uploaded and read back by both sides, and one on a reply.

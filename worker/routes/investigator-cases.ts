@@ -26,6 +26,7 @@ import { publicOrganisationsById } from '../public-organisations.js';
 import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
+import { caseHandlingRoutes } from './case-handling.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -232,5 +233,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         throw error;
       }
       return c.json({ id: caseId, offeredTo: target.id, state: 'offered' }, 202);
-    });
+    })
+    // Assignment, notes and read markers: behind the same session check.
+    .route('/', caseHandlingRoutes(deps));
 }
