@@ -86,7 +86,11 @@ export const responses = {
     deviceToken: z.string(),
   }),
   caseList: z.strictObject({
-    cases: z.array(caseSummary.extend({ reporterSignPublicKey: f.publicKey, report: wireMessage.nullable() })),
+    cases: z.array(caseSummary.extend({
+      reporterSignPublicKey: f.publicKey, report: wireMessage.nullable(),
+      /** A reporter message this member has not seen, or a case they have never opened. */
+      unread: z.boolean(),
+    })),
     /** Pass as `after` for the next page; null on the last one. */
     nextCursor: z.string().nullable(),
     organisations: z.array(publicOrganisation),

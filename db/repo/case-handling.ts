@@ -1,10 +1,11 @@
-// Handling cases together (issue 15): who a case is assigned to, and the unit's internal notes.
+// Handling cases together (issue 15): who a case is assigned to, the unit's internal notes, and
+// what each member has seen of each case (for "new message" markers).
 // Each change is a list of write steps for audited(), with its checks as guards, so nothing can
 // change between check and write.
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
-import { caseNotes, cases, members } from '../schema.js';
+import { caseNotes, caseReads, cases, members } from '../schema.js';
 
 export type NoteRow = typeof caseNotes.$inferSelect;
 
@@ -38,4 +39,26 @@ export async function listNotes(db: ParleyDb, caseId: string, orgId: string): Pr
     // Within one millisecond, in the order they were written (rowid), not by their random ids.
     .orderBy(asc(caseNotes.createdAt), sql`${caseNotes}.rowid`);
   return rows.map((row) => ({ ...row.note, authorName: row.authorName }));
+}
+
+/** The member has seen the case's thread up to `seenSeq`: never moves back (an older view landing late changes nothing). */
+export function markSeenSteps(db: ParleyDb, memberId: string, caseId: string, seenSeq: number): WriteStep[] {
+  return [
+    db.insert(caseReads).values({ memberId, caseId, seenSeq })
+      .onConflictDoUpdate({ target: [caseReads.memberId, caseReads.caseId], set: { seenSeq: sql`max(${caseReads.seenSeq}, excluded.seen_seq)` } }),
+  ];
+}
+
+/**
+ * Which of these cases have a reporter message the member has not seen (or were never opened by
+ * them). The ids go as one JSON parameter: D1 allows 100 bound parameters, and a page has up to 100 cases.
+ */
+export async function unreadCaseIds(db: ParleyDb, memberId: string, caseIds: readonly string[]): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .leftJoin(caseReads, and(eq(caseReads.caseId, cases.id), eq(caseReads.memberId, memberId)))
+    .where(and(sql`${cases.id} IN (SELECT value FROM json_each(${JSON.stringify(caseIds)}))`, sql`(${caseReads.seenSeq} IS NULL OR ${cases.lastReporterSeq} > ${caseReads.seenSeq})`));
+  return new Set(rows.map((row) => row.id));
 }

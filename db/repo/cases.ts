@@ -118,7 +118,9 @@ export async function appendMessage(db: ParleyDb, message: Omit<MessageRow, 'seq
 }
 
 export function updateCaseStatement(db: ParleyDb, caseId: string, update: CaseUpdate) {
-  return db.update(cases).set(update).where(eq(cases.id, caseId));
+  // A reporter's message: its seq (the thread's last, written just before in the same write) is what members have news of.
+  const news = 'lastReporterDay' in update ? { lastReporterSeq: sql`(SELECT MAX(${messages.seq}) FROM ${messages} WHERE ${messages.caseId} = ${caseId})` } : {};
+  return db.update(cases).set({ ...update, ...news }).where(eq(cases.id, caseId));
 }
 
 export type TransferRow = typeof caseTransfers.$inferSelect;

@@ -1,12 +1,14 @@
 // Handling cases together (issue 15) over HTTP, on Node and on workerd + D1: assigning a case to
 // a current member of the unit that leads it (or to nobody), and nothing else; internal notes,
-// read back by the unit and never by the reporter, stored only as ciphertext.
+// read back by the unit and never by the reporter, stored only as ciphertext; "new message"
+// markers, per member.
 import { describe, expect, it } from 'vitest';
-import { listCases, openCase, type InvestigatorSession } from '../../web/client/investigator.js';
-import { acceptInvite, createInvite, listMembers, removeMember } from '../../web/client/admin.js';
+import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { acceptInvite, confirmTotp, createInvite, grantKeyring, listMembers, removeMember } from '../../web/client/admin.js';
 import { addNote, assignCase, readNotes } from '../../web/client/case-handling.js';
 import { ApiClient, ApiRequestError } from '../../web/client/api.js';
-import { openMailbox } from '../../web/client/reporter.js';
+import { openMailbox, replyFromMailbox } from '../../web/client/reporter.js';
+import { totpCodeAt } from '../../worker/totp.js';
 import { bytesToB64, encryptNote, newId, signNote, randomBytes, b64ToBytes } from '../../web/protocol/index.js';
 import { signKeyPairFromSeed } from '../../web/protocol/sodium.js';
 import { keyringFor } from '../../web/client/investigator.js';
@@ -150,6 +152,38 @@ describe.each(API_TARGETS)('on $name', (target) => {
       const alice = await t.signIn('alice');
       expect(await refusal(readNotes(t.api, alice, { id: submission.caseId, caseKey: new Uint8Array(32) }))).toBe('404 not_found');
       expect(await refusal(addNote(t.api, alice, { id: submission.caseId, caseKey: new Uint8Array(32) }, 'x'))).toBe('404 not_found');
+    });
+  });
+
+  describe('new-message markers', () => {
+    /** A second member with the organisation's keys, signed in (codes one step apart: each is good once). */
+    async function signedInMember(alice: InvestigatorSession, username: string): Promise<InvestigatorSession> {
+      const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+      const account = await acceptInvite(t.api, token, username, TEST_PASSWORD, TEST_KDF, TEST_KDF);
+      await confirmTotp(t.api, username, account.authKey, totpCodeAt(account.totp.secret, t.now()));
+      await grantKeyring(t.api, alice, (await listMembers(t.api, alice)).members.find((m) => m.username === username)!);
+      return signIn(t.api, { username, password: TEST_PASSWORD, totp: totpCodeAt(account.totp.secret, t.now() + 30_000) }, TEST_KDF);
+    }
+
+    it('are per member: new to each until they open it, not for the unit’s own reply, new again when the reporter writes', async () => {
+      const filed = await fileReport(t.api, 'x');
+      const caseId = filed.submission.caseId;
+      const alice = await t.signIn('alice');
+      const bob = await signedInMember(alice, 'bob');
+      const unread = async () => [(await listCases(t.api, alice))[0]!.unread, (await listCases(t.api, bob))[0]!.unread];
+      expect(await unread()).toEqual([true, true]);
+      const opened = await openCase(t.api, alice, caseId);
+      expect(await unread()).toEqual([false, true]);
+      await replyToCase(t.api, alice, opened, 'A question');
+      expect(await unread()).toEqual([false, true]);
+      await replyFromMailbox(t.api, filed.keys, await openMailbox(t.api, filed.keys), 'An answer');
+      expect(await unread()).toEqual([true, true]);
+      await openCase(t.api, bob, caseId);
+      expect(await unread()).toEqual([true, false]);
+      // What each has seen: the thread's last seq when they opened it (report 1, question 2, answer 3).
+      expect(t.sql<{ member_id: string; seen_seq: number }>('SELECT member_id, seen_seq FROM case_reads ORDER BY seen_seq')).toEqual([
+        { member_id: alice.memberId, seen_seq: 1 }, { member_id: bob.memberId, seen_seq: 3 },
+      ]);
     });
   });
 });

@@ -27,6 +27,7 @@ import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 import { caseHandlingRoutes } from './case-handling.js';
+import { markSeenSteps, unreadCaseIds } from '../../db/repo/case-handling.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -86,11 +87,12 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { status, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
       const rows = await listCasesForOrg(deps.db, investigator.orgId, { status, after: parseCursor(after), limit });
+      const unread = await unreadCaseIds(deps.db, investigator.id, rows.map((row) => row.case.id));
       // Each listed report is one the investigator's device can read: reading in bulk is audited too.
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null, detail: { count: rows.length, ...(status ? { status } : {}), ...(after ? { after } : {}) } });
       const last = rows.at(-1);
       return c.json({
-        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
+        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null, unread: unread.has(row.case.id) })),
         nextCursor: rows.length === limit && last ? cursorOf(last.case) : null,
         organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
       });
@@ -157,7 +159,10 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
       const investigator = c.get('investigator');
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
+      // What this member has now seen lands with the entry that records the view ("new message" markers).
+      const seen = thread.at(-1)?.seq;
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId }, () =>
+        (seen === undefined ? [] : markSeenSteps(deps.db, investigator.id, caseId, seen)));
       return c.json({
         ...caseSummary(caseRow, caseKey),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,
