@@ -169,7 +169,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.getByLabel('Status after sending (optional)').selectOption('investigating');
     await page.getByRole('button', { name: 'Send to the reporter' }).click();
     await page.locator('#view .notice', { hasText: 'Message sent' }).waitFor();
-    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Under investigation');
+    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Being investigated');
     const sent = page.locator('ol.thread li.from-organisation');
     expect(await sent.textContent()).toContain('From Anti-Corruption Unit');
     expect(await sent.textContent()).toContain('Which officer was it? A shoulder number helps.');
@@ -188,7 +188,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.getByLabel('Status', { exact: true }).selectOption('passed_on');
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.locator('#view .notice', { hasText: 'The status is now' }).waitFor();
-    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Passed to another organisation');
+    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Passed on');
     expect((await openMailbox(api, detailed.keys)).status).toBe('passed_on');
     await screenshot(page, 'console-case-thread');
     expect(await seriousAxeViolations(page)).toEqual([]);
