@@ -40,6 +40,7 @@ export const ROUTE_TABLE = {
   'DELETE /api/investigator/sessions/current': { summary: 'Sign out', caller: 'session', ok: { status: 204, body: null } },
   'POST /api/investigator/totp/confirm': { summary: "Confirm a new account's authenticator with its first code", caller: 'work', body: wire.totpConfirmBody, ok: { status: 204, body: null } },
   'GET /api/investigator/cases': { summary: "A page of the organisation's cases, newest first, with each report", caller: 'session', query: wire.caseListQuery, ok: { status: 200, body: responses.caseList } },
+  'GET /api/investigator/cases/assignees': { summary: "Who a case can be assigned to: the organisation's current members, names only", caller: 'session', ok: { status: 200, body: responses.assignees } },
   'GET /api/investigator/cases/transfers': { summary: 'Cases other organisations offer to pass to this one', caller: 'session', ok: { status: 200, body: responses.transfers } },
   'POST /api/investigator/cases/transfers/:caseId/accept': { summary: 'Accept an offered case', caller: 'session', params: wire.caseIdParam, ok: { status: 200, body: responses.transferAccepted } },
   'POST /api/investigator/cases/transfers/:caseId/decline': { summary: 'Decline an offered case', caller: 'session', params: wire.caseIdParam, body: wire.declineTransferBody, ok: { status: 204, body: null } },

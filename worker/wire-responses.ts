@@ -116,6 +116,7 @@ export const responses = {
   caseNotes: z.strictObject({
     notes: z.array(z.strictObject({ id: f.id, authorId: f.id, authorName: f.username, keyVersion: f.keyVersion, envelope: f.envelope, signature: f.signature, createdAt: ms })),
   }),
+  assignees: z.strictObject({ members: z.array(z.strictObject({ id: f.id, username: f.username })) }),
   passOnOffer: z.strictObject({ id: f.id, offeredTo: f.id, state: z.literal('offered') }),
   transferAccepted: z.strictObject({ id: f.id, orgId: f.id, status: z.literal('passed_on') }),
   members: z.strictObject({

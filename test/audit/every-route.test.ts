@@ -15,7 +15,7 @@ import {
 import { ApiClient, type Fetch } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
-import { addNote, assignCase, readNotes } from '../../web/client/case-handling.js';
+import { addNote, assignCase, assignees, readNotes } from '../../web/client/case-handling.js';
 import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -71,6 +71,7 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/invites/inspect': 'reads an invitation; changes nothing',
   'GET /api/investigator/admin/members': 'member names and key states; no report content',
   'GET /api/investigator/admin/invites': 'invitation list; no report content',
+  'GET /api/investigator/cases/assignees': 'member names; no report content',
   'GET /api/investigator/keyrings': 'the member’s own sealed keyrings',
   'GET /': 'a page',
   'GET /:lang/': 'a page (the reporter’s, in one language)',
@@ -145,7 +146,7 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     const opened = await openCase(api, admin, listed!.id);
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
-    await assignCase(api, admin, opened.id, admin.memberId);
+    await assignCase(api, admin, opened.id, (await assignees(api, admin)).find((m) => m.username === 'root')!.id);
     await addNote(api, admin, opened, 'An internal note');
     await readNotes(api, admin, opened);
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');

@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     const rows = page.locator('table.cases tbody tr');
     // Newest day first; within a day by case id, which is random: the order says nothing finer than the day.
     const listed = [brief, broken, detailed].sort((x, y) => (x.caseId < y.caseId ? 1 : -1));
-    expect(await rows.locator('th').allTextContents()).toEqual(listed.map((r) => `Open case ${r.reference}`));
+    expect(await rows.locator('th').allTextContents()).toEqual(listed.map((r) => `Open case ${r.reference} New message`));
     const expectedCategory = (r: SeededReport) => (r === broken ? 'Could not be verified' : label(r.report.kind === 'report' ? r.report.category : 'other'));
     expect(await rows.locator('td[data-label="Category"]').allTextContents()).toEqual(listed.map(expectedCategory));
     expect(await rows.locator('td[data-label="Status"]').allTextContents()).toEqual(['Received', 'Received', 'Received']);

@@ -5,6 +5,11 @@ import type { ApiClient } from './api.js';
 import { keyringFor, sessionHeaders, type InvestigatorSession } from './investigator.js';
 import { decodeB64, trustOrganisation } from './thread.js';
 
+/** Who a case can be assigned to: the organisation's current members. */
+export async function assignees(api: ApiClient, session: InvestigatorSession): Promise<{ id: string; username: string }[]> {
+  return (await api.call('GET /api/investigator/cases/assignees', { headers: sessionHeaders(session) })).members;
+}
+
 /** Assigns the case to a current member of the organisation, or to nobody (null). */
 export function assignCase(api: ApiClient, session: InvestigatorSession, caseId: string, memberId: string | null): Promise<{ id: string; assignedTo: string | null }> {
   return api.call('PUT /api/investigator/cases/:caseId/assignee', { params: { caseId }, body: { memberId }, headers: sessionHeaders(session) });

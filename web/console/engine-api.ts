@@ -61,6 +61,26 @@ export interface CaseRow {
   report: ReportDocument | null;
   /** The report did not verify or decrypt: show a warning, never contents. */
   reportProblem: ProtocolErrorKind | null;
+  /** The member it is assigned to, and their name (null: a former member, or none). */
+  assignedTo: string | null;
+  assigneeName: string | null;
+  /** A message from the reporter this member has not seen, or a case they have never opened. */
+  unread: boolean;
+}
+
+/** A member a case can be assigned to. */
+export interface Assignee {
+  id: string;
+  username: string;
+}
+
+/** An internal note of the unit, as this device read it: its text, or why it could not be checked. */
+export interface NoteView {
+  id: string;
+  authorName: string;
+  createdAt: number;
+  text: string | null;
+  problem: ProtocolErrorKind | null;
 }
 
 export interface CaseListPage {
@@ -115,6 +135,9 @@ export interface CaseDetailView {
   lastReporterDay: string;
   /** In order; the first is normally the report itself. */
   thread: ThreadItem[];
+  assignedTo: string | null;
+  /** The unit's internal notes, oldest first; never the reporter's to see. */
+  notes: NoteView[];
 }
 
 export interface ConsoleEngine {
@@ -136,6 +159,11 @@ export interface ConsoleEngine {
   /** Downloads and decrypts an attachment of a case opened in this session (TransferNotice as it goes). */
   downloadAttachment(caseId: string, fileId: string): Promise<Blob>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
+  /** The members a case can be assigned to. */
+  assignees(): Promise<Assignee[]>;
+  /** memberId null: assigned to nobody. */
+  assignCase(caseId: string, memberId: string | null): Promise<CaseDetailView>;
+  addNote(caseId: string, text: string): Promise<CaseDetailView>;
   signOut(): Promise<void>;
   setUpFirstOrganisation(setupToken: string, orgName: string, username: string, password: string): Promise<Enrolment>;
   inspectInvite(token: string): Promise<InviteSummary>;

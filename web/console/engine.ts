@@ -8,7 +8,8 @@ import { fetchInstanceConfig } from '../client/reporter.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
-import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, Assignee, AttachmentView, CaseDetailView, CaseListPage, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import { addNote, assignCase, assignees, readNotes } from '../client/case-handling.js';
 import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
 
@@ -78,16 +79,20 @@ function attachmentViews(opened: ReadableCase, messageId: string, document: Thre
   });
 }
 
-function caseView(opened: ReadableCase): CaseDetailView {
+/** The case as the page sees it, with the unit's notes read and checked on this device. */
+async function caseView(s: InvestigatorSession, opened: ReadableCase): Promise<CaseDetailView> {
   const previous = openedCaseKeys.get(opened.id);
   if (previous && previous !== opened.caseKey) wipe(previous);
   openedCaseKeys.set(opened.id, opened.caseKey);
+  const notes = await readNotes(api, s, opened);
   return {
     id: opened.id,
     reference: opened.reference,
     status: opened.status,
     receivedDay: opened.receivedDay,
     lastReporterDay: opened.lastReporterDay,
+    assignedTo: opened.assignedTo,
+    notes: notes.map((n) => ({ id: n.id, authorName: n.authorName, createdAt: n.createdAt, text: n.text, problem: n.problem })),
     thread: opened.entries.map((e) =>
       e.document
         ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null, attachments: attachmentViews(opened, e.id, e.document) }
@@ -228,11 +233,12 @@ const handlers: ConsoleEngine = {
     withSession(async (s): Promise<CaseListPage> => {
       // Keys granted or rotated since sign-in are taken (and confirmed) before the list is read.
       if (!after) await refreshKeyrings(api, s);
-      const page = await listCasePage(api, s, { ...(status ? { status } : {}), ...(after ? { after } : {}) });
+      const [page, members] = await Promise.all([listCasePage(api, s, { ...(status ? { status } : {}), ...(after ? { after } : {}) }), assignees(api, s)]);
+      const nameOf = (id: string | null) => members.find((m) => m.id === id)?.username ?? null;
       return {
         rows: page.cases.map((c) => ({
           id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
-          report: c.report, reportProblem: c.reportProblem ?? null,
+          report: c.report, reportProblem: c.reportProblem ?? null, assignedTo: c.assignedTo, assigneeName: nameOf(c.assignedTo), unread: c.unread,
         })),
         nextCursor: page.nextCursor,
       };
@@ -252,20 +258,20 @@ const handlers: ConsoleEngine = {
 
   declineTransfer: (caseId: string) => withSession((s) => admin.declineTransfer(api, s, caseId, 'not_ours')),
 
-  openCase: (caseId: string) => withSession(async (s) => caseView(await openCaseForReading(api, s, caseId))),
+  openCase: (caseId: string) => withSession(async (s) => caseView(s, await openCaseForReading(api, s, caseId))),
 
   reply: (caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[]) =>
     withSession(async (s) => {
       const outgoing = files.map((f) => ({ file: f, secret: newFileSecret(f.bytes.size) }));
       await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined, outgoing.map(({ file, secret }) => descriptorOf(secret, file.name, file.type)));
       await uploadAll(s, caseId, outgoing.map(({ file, secret }) => ({ secret, bytes: file.bytes })));
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   finishUploads: (caseId: string) =>
     withSession(async (s) => {
       await uploadAll(s, caseId, unfinishedUploads.get(caseId) ?? []);
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   downloadAttachment: (caseId: string, fileId: string) =>
@@ -278,7 +284,21 @@ const handlers: ConsoleEngine = {
   setStatus: (caseId: string, status: CaseStatus) =>
     withSession(async (s) => {
       await setCaseStatus(api, s, await currentCase(s, caseId), status);
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
+    }),
+
+  assignees: () => withSession((s): Promise<Assignee[]> => assignees(api, s)),
+
+  assignCase: (caseId: string, memberId: string | null) =>
+    withSession(async (s) => {
+      await assignCase(api, s, caseId, memberId);
+      return caseView(s, await openCaseForReading(api, s, caseId));
+    }),
+
+  addNote: (caseId: string, text: string) =>
+    withSession(async (s) => {
+      await addNote(api, s, await currentCase(s, caseId), text);
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   async signOut(): Promise<void> {

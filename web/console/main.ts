@@ -5,7 +5,7 @@
 import { usePageCatalogue, t } from '../i18n/i18n.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, Assignee, CaseDetailView, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
 import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
@@ -181,10 +181,15 @@ async function loadForView<T>(load: () => Promise<T>): Promise<{ value: T | null
   }
 }
 
+/** The members a case can be assigned to, fetched as a case is opened. */
+let caseAssignees: Assignee[] = [];
+
 async function showCase(row: Pick<CaseRow, 'id' | 'reference'>): Promise<void> {
   announce(t('case.opening', { reference: row.reference }));
   try {
-    renderCase(await guarded(() => engine.openCase(row.id)));
+    const [detail, members] = await guarded(() => Promise.all([engine.openCase(row.id), engine.assignees()]));
+    caseAssignees = members;
+    renderCase(detail);
   } catch (failure) {
     if (isSessionEnded(failure)) return;
     showView(view, ...caseErrorView(row.reference, errorText(failure, 'other'), () => void showList()));
@@ -243,6 +248,19 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
       const done = t('case.status.now', { status: statusLabel(status) });
       renderCase(updated, done);
       announce(done);
+    },
+    assignees: caseAssignees,
+    assign: async (memberId) => {
+      const updated = await guarded(() => engine.assignCase(detail.id, memberId));
+      const name = caseAssignees.find((m) => m.id === memberId)?.username;
+      const done = name ? t('case.assign.done', { username: name }) : t('case.assign.cleared');
+      renderCase(updated, done);
+      announce(done);
+    },
+    addNote: async (text) => {
+      const updated = await guarded(() => engine.addNote(detail.id, text));
+      renderCase(updated, t('case.notes.added'));
+      announce(t('case.notes.added'));
     },
     otherOrganisations: () => guarded(() => engine.otherOrganisations()),
     passOn: async (organisation, keepAccess) => {

@@ -6,6 +6,7 @@
 import { Hono } from 'hono';
 import { assignCaseSteps, insertNoteSteps, listNotes } from '../../db/repo/case-handling.js';
 import { findOrganisation } from '../../db/repo/organisations.js';
+import { listMembers } from '../../db/repo/members.js';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { caseNoteSignedBytes } from '../../web/protocol/signed-bytes.js';
 import { ApiError } from '../errors.js';
@@ -19,6 +20,11 @@ import { audited } from '../audit.js';
 
 export function caseHandlingRoutes(deps: AppDeps) {
   return new Hono<{ Variables: InvestigatorVariables }>()
+    // Who a case can be assigned to: the organisation's current members, names only (any member may assign).
+    .get('/assignees', async (c) => {
+      const members = await listMembers(deps.db, c.get('investigator').orgId);
+      return c.json({ members: members.map((m) => ({ id: m.id, username: m.username })) });
+    })
     .put('/:caseId/assignee', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       const investigator = c.get('investigator');

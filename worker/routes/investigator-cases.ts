@@ -83,6 +83,8 @@ export function investigatorCaseRoutes(deps: AppDeps) {
 
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
+    // Assignment and notes, behind the same session check; first, so /assignees is not taken for a case id.
+    .route('/', caseHandlingRoutes(deps))
     .get('/', async (c) => {
       const { status, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
@@ -238,7 +240,5 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         throw error;
       }
       return c.json({ id: caseId, offeredTo: target.id, state: 'offered' }, 202);
-    })
-    // Assignment, notes and read markers: behind the same session check.
-    .route('/', caseHandlingRoutes(deps));
+    });
 }

@@ -45,9 +45,12 @@ function caseRowElement(row: CaseRow, open: (row: CaseRow) => void): HTMLTableRo
   const button = el('button', { type: 'button', class: 'case-link' }, el('span', { class: 'visually-hidden' }, t('list.openCase')), row.reference);
   button.addEventListener('click', () => open(row));
   const unverified = () => el('strong', { class: 'unverified' }, t('list.unverified'));
+  // In words, not colour alone: read out with the reference.
+  const news = row.unread ? el('strong', { class: 'new-message' }, t('list.newMessage')) : null;
   return el('tr', {},
-    el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button),
+    el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button, ...(news ? [' ', news] : [])),
     cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status))),
+    cell(t('list.col.assignee'), row.assigneeName ?? (row.assignedTo ? t('case.assign.former') : '—')),
     cell(t('list.col.category'), row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
     cell(t('list.col.received'), dayElement(row.receivedDay)),
     cell(t('list.col.lastActivity'), dayElement(row.lastReporterDay)),
@@ -56,7 +59,7 @@ function caseRowElement(row: CaseRow, open: (row: CaseRow) => void): HTMLTableRo
 }
 
 function caseTable(rows: CaseRow[], options: CaseListOptions): HTMLTableElement {
-  const headings = [t('list.col.reference'), t('list.col.status'), t('list.col.category'), t('list.col.received'), t('list.col.lastActivity'), t('list.col.whatHappened')];
+  const headings = [t('list.col.reference'), t('list.col.status'), t('list.col.assignee'), t('list.col.category'), t('list.col.received'), t('list.col.lastActivity'), t('list.col.whatHappened')];
   return el('table', { class: 'cases' },
     el('caption', {}, options.status
       ? t('list.captionStatus', { organisation: options.organisationName, status: statusLabel(options.status) })
@@ -103,6 +106,7 @@ export function caseListView(options: CaseListOptions): Node[] {
   if (options.error) error.textContent = options.error;
   const { rows } = options;
   const count = !rows || rows.length === 0 ? '' : t('list.count', { count: rows.length, more: options.hasMore ? 'yes' : 'no' });
+  const unread = rows?.filter((row) => row.unread).length ?? 0;
   return present(
     el('h1', {}, t('list.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
@@ -110,6 +114,7 @@ export function caseListView(options: CaseListOptions): Node[] {
       t('list.hint')),
     transfersSection(options),
     el('div', { class: 'actions list-actions' }, refresh, members ?? '', statusFilter(options), el('span', {}, count)),
+    unread > 0 ? el('p', { class: 'new-count' }, t('list.newCount', { count: unread })) : null,
     error,
     rows && rows.length === 0
       ? el('p', { class: 'empty' }, options.status
