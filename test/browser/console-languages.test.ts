@@ -98,11 +98,11 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
     expect(await languageLinks(page)).toEqual([['English', 'en', '/console']]);
     await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('Adroddiadau i Anti-Corruption Unit, y diweddaraf yn gyntaf');
     const columns = await page.getByRole('columnheader').allTextContents();
-    expect(columns).toEqual(['Cyfeirnod', 'Statws', 'Categori', 'Wedi dod i law', 'Gweithgarwch diwethaf yr adroddwr', 'Beth ddigwyddodd']);
+    expect(columns).toEqual(['Cyfeirnod', 'Statws', 'Wedi’i neilltuo i', 'Categori', 'Wedi dod i law', 'Gweithgarwch diwethaf yr adroddwr', 'Beth ddigwyddodd']);
     const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: `Agor achos ${seeded.reference}` }) });
     expect(await row.locator('.status').textContent()).toBe('Wedi dod i law');
     expect(await row.locator('time').first().textContent()).toMatch(WELSH_MONTHS);
-    expect(await row.getByRole('cell').nth(1).textContent()).toBe(cy['category.bribery']);
+    expect(await row.getByRole('cell').nth(2).textContent()).toBe(cy['category.bribery']);
     expect(await page.getByText('Un achos.').count()).toBe(1);
     await expectAccessibleAndNarrow(page, 'console-cy-list');
 
