@@ -96,7 +96,11 @@ export const responses = {
     deviceToken: z.string(),
   }),
   caseList: z.strictObject({
-    cases: z.array(caseSummary.extend({ reporterSignPublicKey: f.publicKey, report: wireMessage.nullable() })),
+    cases: z.array(caseSummary.extend({
+      reporterSignPublicKey: f.publicKey, report: wireMessage.nullable(),
+      /** A reporter message this member has not seen, or a case they have never opened. */
+      unread: z.boolean(),
+    })),
     /** Pass as `after` for the next page; null on the last one. */
     nextCursor: z.string().nullable(),
     organisations: z.array(publicOrganisation),
@@ -121,6 +125,12 @@ export const responses = {
   caseDetail: caseSummary.extend({ reporterSignPublicKey: f.publicKey.nullable(), organisations: z.array(publicOrganisation), messages: z.array(threadMessage) }),
   caseMessageReceipt: z.strictObject({ id: f.id }),
   caseStatusReceipt: z.strictObject({ id: f.id, status: caseStatus }),
+  caseAssignee: z.strictObject({ id: f.id, assignedTo: f.id.nullable() }),
+  /** A unit's internal notes on a case, oldest first; never part of the reporter's thread. */
+  caseNotes: z.strictObject({
+    notes: z.array(z.strictObject({ id: f.id, authorId: f.id, authorName: f.username, keyVersion: f.keyVersion, envelope: f.envelope, signature: f.signature, createdAt: ms })),
+  }),
+  assignees: z.strictObject({ members: z.array(z.strictObject({ id: f.id, username: f.username })) }),
   passOnOffer: z.strictObject({ id: f.id, offeredTo: f.id, state: z.literal('offered') }),
   transferAccepted: z.strictObject({ id: f.id, orgId: f.id, status: z.literal('passed_on') }),
   members: z.strictObject({

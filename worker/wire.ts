@@ -137,6 +137,10 @@ export const removeMemberBody = z.strictObject({ rotation: rotationBody });
 export const keyringCheckBody = z.strictObject({ confirmed: z.array(keyVersion).max(1000), rejected: z.array(keyVersion).max(1000) });
 /** sealSignature: by the offering organisation's current signing key over the sealed key. */
 export const passOnBody = z.strictObject({ orgId: id, keyVersion, sealedCaseKey, sealSignature: signature, keepAccess: z.boolean() });
+/** Who a case is assigned to: a current member of the organisation, or nobody. */
+export const assigneeBody = z.strictObject({ memberId: id.nullable() });
+/** An internal note (web/protocol/notes.ts): sealed under the case key, signed by the organisation's signing key. */
+export const noteBody = z.strictObject({ id, envelope, signature });
 export const declineTransferBody = z.strictObject({ reason: z.enum(['does_not_open', 'not_ours']) });
 export const memberIdParam = z.strictObject({ memberId: id });
 /** An invitation is named by the hash of its token (the token itself is never stored). */

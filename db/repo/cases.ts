@@ -250,7 +250,8 @@ export function acceptTransferSteps(db: ParleyDb, t: TransferRow, now: number, g
     requireThat(sql`EXISTS (SELECT 1 FROM ${caseTransfers} WHERE ${caseTransfers.caseId} = ${t.caseId} AND ${caseTransfers.toOrgId} = ${t.toOrgId})`, gone),
     db.delete(caseTransfers).where(and(eq(caseTransfers.caseId, t.caseId), eq(caseTransfers.toOrgId, t.toOrgId))),
     db.insert(caseKeys).values({ caseId: t.caseId, orgId: t.toOrgId, keyVersion: t.keyVersion, sealedCaseKey: t.sealedCaseKey, sealSignature: t.sealSignature, sealedByOrg: t.fromOrgId, sealedByVersion: t.sealedByVersion }),
-    db.update(cases).set({ orgId: t.toOrgId, status: 'passed_on', updatedAt: now }).where(eq(cases.id, t.caseId)),
+    // Its assignee was a member of the unit that passed it on: the receiving unit assigns it afresh.
+    db.update(cases).set({ orgId: t.toOrgId, status: 'passed_on', updatedAt: now, assignedTo: null }).where(eq(cases.id, t.caseId)),
     ...(t.keepAccess ? [] : [db.delete(caseKeys).where(and(eq(caseKeys.caseId, t.caseId), eq(caseKeys.orgId, t.fromOrgId)))]),
   ];
 }

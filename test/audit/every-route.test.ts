@@ -17,6 +17,7 @@ import { noticeAddress, setNoticeAddress } from '../../web/client/notices.js';
 import { caseFileAccess, downloadParts, mailboxFileAccess, uploadParts } from '../../web/client/file-transfer.js';
 import { submitReport } from '../../web/client/reporter.js';
 import { fetchFigureFacts, fetchInstanceFigures } from '../../web/client/figures.js';
+import { addNote, assignCase, assignees, readNotes } from '../../web/client/case-handling.js';
 import { declared, replyingWithFiles, testFile } from '../support/files.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -40,6 +41,9 @@ const AUDITED: Record<string, AuditAction> = {
   'GET /api/investigator/cases/:caseId': 'case_view',
   'POST /api/investigator/cases/:caseId/messages': 'case_reply',
   'PUT /api/investigator/cases/:caseId/status': 'case_status',
+  'PUT /api/investigator/cases/:caseId/assignee': 'case_assign',
+  'POST /api/investigator/cases/:caseId/notes': 'case_note',
+  'GET /api/investigator/cases/:caseId/notes': 'case_view',
   'POST /api/investigator/cases/:caseId/pass-on': 'case_pass_on',
   'POST /api/investigator/admin/invites': 'member_invite',
   'DELETE /api/investigator/admin/invites/:inviteId': 'invite_revoke',
@@ -73,6 +77,7 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /api/invites/inspect': 'reads an invitation; changes nothing',
   'GET /api/investigator/admin/members': 'member names and key states; no report content',
   'GET /api/investigator/admin/invites': 'invitation list; no report content',
+  'GET /api/investigator/cases/assignees': 'member names; no report content',
   'GET /api/investigator/keyrings': 'the member’s own sealed keyrings',
   'GET /api/investigator/instance/figures': 'counts of days and statuses the server holds; no report content',
   'GET /api/investigator/account/notices': 'the member’s own notice address',
@@ -150,6 +155,9 @@ describe.each(API_TARGETS)('every API route, on $name', (target) => {
     const opened = await openCase(api, admin, listed!.id);
     await replyToCase(api, admin, opened, 'A question');
     await setCaseStatus(api, admin, opened, 'assessing');
+    await assignCase(api, admin, opened.id, (await assignees(api, admin)).find((m) => m.username === 'root')!.id);
+    await addNote(api, admin, opened, 'An internal note');
+    await readNotes(api, admin, opened);
     await replyFromMailbox(api, filed.keys, await openMailbox(api, filed.keys), 'An answer');
     await fetchFigureFacts(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);
     await fetchInstanceFigures(api, admin, filed.receipt.receivedDay, filed.receipt.receivedDay);

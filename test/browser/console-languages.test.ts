@@ -98,7 +98,7 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
     expect(await languageLinks(page)).toEqual([['English', 'en', '/console']]);
     await expect.poll(() => page.getByRole('table').locator('caption').textContent()).toBe('Adroddiadau i Anti-Corruption Unit, y diweddaraf yn gyntaf');
     const columns = await page.getByRole('columnheader').allTextContents();
-    expect(columns).toEqual(['Cyfeirnod', 'Statws', 'Terfyn amser nesaf', 'Categori', 'Wedi dod i law', 'Gweithgarwch diwethaf yr adroddwr', 'Beth ddigwyddodd']);
+    expect(columns).toEqual(['Cyfeirnod', 'Statws', 'Terfyn amser nesaf', 'Wedi’i neilltuo i', 'Categori', 'Wedi dod i law', 'Gweithgarwch diwethaf yr adroddwr', 'Beth ddigwyddodd']);
     const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: `Agor achos ${seeded.reference}` }) });
     expect(await row.locator('.status').textContent()).toBe('Wedi dod i law');
     expect(await row.locator('time').first().textContent()).toMatch(WELSH_MONTHS);
@@ -121,10 +121,10 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
     await page.getByRole('button', { name: 'Anfon at yr adroddwr' }).click();
     await expect.poll(() => page.locator('#reply-error').textContent()).toBe('Ysgrifennwch neges yn gyntaf.');
     await page.getByLabel('Neges i’r adroddwr').fill('Diolch. Rydyn ni’n edrych ar hyn.');
-    await page.getByLabel('Statws ar ôl anfon (dewisol)').selectOption({ label: 'Yn cael ei asesu' });
+    await page.getByLabel('Statws ar ôl anfon (dewisol)').selectOption({ label: 'Yn cael ei ystyried' });
     await page.getByRole('button', { name: 'Anfon at yr adroddwr' }).click();
-    await expect.poll(() => page.locator('p.notice').textContent(), { timeout: 30_000 }).toBe('Neges wedi’i hanfon, a’r statws bellach yw “Yn cael ei asesu”.');
-    expect(await page.locator('.case-facts .status').textContent()).toBe('Yn cael ei asesu');
+    await expect.poll(() => page.locator('p.notice').textContent(), { timeout: 30_000 }).toBe('Neges wedi’i hanfon, a’r statws bellach yw “Yn cael ei ystyried”.');
+    expect(await page.locator('.case-facts .status').textContent()).toBe('Yn cael ei ystyried');
     expect(await page.locator('ol.thread li').last().textContent()).toContain('Diolch. Rydyn ni’n edrych ar hyn.');
     await expectAccessibleAndNarrow(page, 'console-cy-case');
 
@@ -162,7 +162,7 @@ describe.skipIf(!browserAvailable)('the console in Welsh and English', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await waitForHeading(page, 'Cases');
     const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: `Open case ${seeded.reference}` }) });
-    expect(await row.locator('.status').textContent()).toBe('Being assessed');
+    expect(await row.locator('.status').textContent()).toBe('Being looked at');
     expect(await row.locator('time').first().textContent()).toMatch(/^\d{1,2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept|Oct|Nov|Dec) \d{4}$/);
     expect(await heading(page).textContent()).toBe('Cases');
     await expectAccessibleAndNarrow(page, 'console-en-list');

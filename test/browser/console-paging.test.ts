@@ -40,7 +40,7 @@ describe.skipIf(!browserAvailable)('console paging', () => {
     expect(await page.getByRole('button', { name: 'Show older cases' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: `Open case ${genuineReference}` }).count()).toBe(1);
 
-    await page.getByLabel('Show').selectOption({ label: 'Under investigation' });
+    await page.getByLabel('Show').selectOption({ label: 'Being investigated' });
     await expect.poll(() => page.locator('.empty').textContent()).toContain('No cases with the status');
     await page.getByLabel('Show').selectOption({ label: 'Received' });
     await expect.poll(() => rows.count()).toBe(50);

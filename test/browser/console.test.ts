@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     const rows = page.locator('table.cases tbody tr');
     // Newest day first; within a day by case id, which is random: the order says nothing finer than the day.
     const listed = [brief, broken, detailed].sort((x, y) => (x.caseId < y.caseId ? 1 : -1));
-    expect(await rows.locator('th').allTextContents()).toEqual(listed.map((r) => `Open case ${r.reference}`));
+    expect(await rows.locator('th').allTextContents()).toEqual(listed.map((r) => `Open case ${r.reference} New message`));
     const expectedCategory = (r: SeededReport) => (r === broken ? 'Could not be verified' : label(r.report.kind === 'report' ? r.report.category : 'other'));
     expect(await rows.locator('td[data-label="Category"]').allTextContents()).toEqual(listed.map(expectedCategory));
     expect(await rows.locator('td[data-label="Status"]').allTextContents()).toEqual(['Received', 'Received', 'Received']);
@@ -169,7 +169,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.getByLabel('Status after sending (optional)').selectOption('investigating');
     await page.getByRole('button', { name: 'Send to the reporter' }).click();
     await page.locator('#view .notice', { hasText: 'Message sent' }).waitFor();
-    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Under investigation');
+    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Being investigated');
     const sent = page.locator('ol.thread li.from-organisation');
     expect(await sent.textContent()).toContain('From Anti-Corruption Unit');
     expect(await sent.textContent()).toContain('Which officer was it? A shoulder number helps.');
@@ -188,7 +188,7 @@ describe.skipIf(!browserAvailable)('investigator console', () => {
     await page.getByLabel('Status', { exact: true }).selectOption('passed_on');
     await page.getByRole('button', { name: 'Change status' }).click();
     await page.locator('#view .notice', { hasText: 'The status is now' }).waitFor();
-    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Passed to another organisation');
+    expect(await page.locator('dl.case-facts .status').textContent()).toBe('Passed on');
     expect((await openMailbox(api, detailed.keys)).status).toBe('passed_on');
     await screenshot(page, 'console-case-thread');
     expect(await seriousAxeViolations(page)).toEqual([]);

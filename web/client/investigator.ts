@@ -173,6 +173,8 @@ export function trustedOrganisations(organisations: readonly SigningOrganisation
 
 export interface CaseListEntry extends CaseSummary {
   report: ReportDocument | null;
+  /** A reporter message this member has not seen (or a case they never opened). */
+  unread: boolean;
   /** Set when the report did not verify or decrypt; its contents are then not given at all. */
   reportProblem?: ProtocolErrorKind;
 }

@@ -77,6 +77,10 @@ export interface CaseRow {
   reportProblem: ProtocolErrorKind | null;
   /** The day retention deletes the case (docs/RETENTION.md). */
   deletionDay: string;
+  /** The assignee's name (null: a former member, or none). */
+  assigneeName: string | null;
+  /** A message from the reporter this member has not seen, or a case they have never opened. */
+  unread: boolean;
 }
 
 /** Which cases the list asks the server for, and in what order (the category is filtered on this device). */
@@ -87,6 +91,21 @@ export interface CaseListQuery {
   /** A member's id, 'me' or 'none'; null: anyone or nobody. */
   assignee: string | null;
   reference: string | null;
+}
+
+/** A member a case can be assigned to. */
+export interface Assignee {
+  id: string;
+  username: string;
+}
+
+/** An internal note of the unit, as this device read it: its text, or why it could not be checked. */
+export interface NoteView {
+  id: string;
+  authorName: string;
+  createdAt: number;
+  text: string | null;
+  problem: ProtocolErrorKind | null;
 }
 
 export interface CaseListPage {
@@ -148,6 +167,9 @@ export interface CaseDetailView {
   deletionDay: string;
   /** In order; the first is normally the report itself. */
   thread: ThreadItem[];
+  assignedTo: string | null;
+  /** The unit's internal notes, oldest first; never the reporter's to see. */
+  notes: NoteView[];
 }
 
 export interface ConsoleEngine {
@@ -174,6 +196,11 @@ export interface ConsoleEngine {
   /** Downloads and decrypts an attachment of a case opened in this session (TransferNotice as it goes). */
   downloadAttachment(caseId: string, fileId: string): Promise<Blob>;
   setStatus(caseId: string, status: CaseStatus): Promise<CaseDetailView>;
+  /** The members a case can be assigned to. */
+  assignees(): Promise<Assignee[]>;
+  /** memberId null: assigned to nobody. */
+  assignCase(caseId: string, memberId: string | null): Promise<CaseDetailView>;
+  addNote(caseId: string, text: string): Promise<CaseDetailView>;
   signOut(): Promise<void>;
   /** The member's own address for e-mail notices (null: none); setting null stops them. */
   noticeAddress(): Promise<string | null>;

@@ -9,7 +9,8 @@ import { fetchFigureFacts, fetchInstanceFigures } from '../client/figures.js';
 import { b64ToBytes, bytesToB64, sodiumReady, wipe, type AttachmentDescriptor, type ThreadDocument } from '../protocol/index.js';
 import { fileCipherLength } from '../protocol/file-lengths.js';
 import { notifyPage, serveEngine } from '../ui/engine-rpc.js';
-import type { Account, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OrganisationSettings, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, Assignee, AttachmentView, CaseDetailView, CaseListPage, CaseListQuery, CaseStatus, ConsoleEngine, Enrolment, MemberRow, OrganisationSettings, OutgoingFile, TransferNotice, TransferRow } from './engine-api.js';
+import { addNote, assignCase, assignees, readNotes } from '../client/case-handling.js';
 import { caseFileAccess, downloadFileAsBlob, uploadFile } from '../client/files.js';
 import { noticeAddress, setNoticeAddress } from '../client/notices.js';
 import { newFileSecret, type FileSecret } from '../protocol/file-crypto.js';
@@ -80,10 +81,12 @@ function attachmentViews(opened: ReadableCase, messageId: string, document: Thre
   });
 }
 
-function caseView(opened: ReadableCase): CaseDetailView {
+/** The case as the page sees it, with the unit's notes read and checked on this device. */
+async function caseView(s: InvestigatorSession, opened: ReadableCase): Promise<CaseDetailView> {
   const previous = openedCaseKeys.get(opened.id);
   if (previous && previous !== opened.caseKey) wipe(previous);
   openedCaseKeys.set(opened.id, opened.caseKey);
+  const notes = await readNotes(api, s, opened);
   return {
     id: opened.id,
     reference: opened.reference,
@@ -92,6 +95,8 @@ function caseView(opened: ReadableCase): CaseDetailView {
     lastReporterDay: opened.lastReporterDay,
     deadlines: opened.deadlines,
     deletionDay: opened.deletionDay,
+    assignedTo: opened.assignedTo,
+    notes: notes.map((n) => ({ id: n.id, authorName: n.authorName, createdAt: n.createdAt, text: n.text, problem: n.problem })),
     thread: opened.entries.map((e) =>
       e.document
         ? { id: e.id, role: e.role, organisationName: e.organisation?.name ?? null, day: e.day, document: e.document, problem: null, attachments: attachmentViews(opened, e.id, e.document) }
@@ -250,11 +255,12 @@ const handlers: ConsoleEngine = {
       if (!after) await refreshKeyrings(api, s);
       // Only what narrows or reorders the list goes on the wire: the default order is the server's own.
       const asked = Object.fromEntries(Object.entries({ ...query, sort: query.sort === 'due' ? 'due' : null, after }).filter(([, value]) => value !== null));
-      const page = await listCasePage(api, s, asked);
+      const [page, members] = await Promise.all([listCasePage(api, s, asked), assignees(api, s)]);
+      const nameOf = (id: string | null) => members.find((m) => m.id === id)?.username ?? null;
       return {
         rows: page.cases.map((c) => ({
           id: c.id, reference: c.reference, status: c.status, receivedDay: c.receivedDay, lastReporterDay: c.lastReporterDay,
-          deadlines: c.deadlines, assignedTo: c.assignedTo, report: c.report, reportProblem: c.reportProblem ?? null, deletionDay: c.deletionDay,
+          deadlines: c.deadlines, assignedTo: c.assignedTo, report: c.report, reportProblem: c.reportProblem ?? null, deletionDay: c.deletionDay, assigneeName: nameOf(c.assignedTo), unread: c.unread,
         })),
         nextCursor: page.nextCursor,
         today: page.today,
@@ -276,20 +282,20 @@ const handlers: ConsoleEngine = {
 
   declineTransfer: (caseId: string) => withSession((s) => admin.declineTransfer(api, s, caseId, 'not_ours')),
 
-  openCase: (caseId: string) => withSession(async (s) => caseView(await openCaseForReading(api, s, caseId))),
+  openCase: (caseId: string) => withSession(async (s) => caseView(s, await openCaseForReading(api, s, caseId))),
 
   reply: (caseId: string, text: string, status: CaseStatus | null, files: OutgoingFile[], feedback: boolean) =>
     withSession(async (s) => {
       const outgoing = files.map((f) => ({ file: f, secret: newFileSecret(f.bytes.size) }));
       await replyToCase(api, s, await currentCase(s, caseId), text, status ?? undefined, outgoing.map(({ file, secret }) => descriptorOf(secret, file.name, file.type)), feedback);
       await uploadAll(s, caseId, outgoing.map(({ file, secret }) => ({ secret, bytes: file.bytes })));
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   finishUploads: (caseId: string) =>
     withSession(async (s) => {
       await uploadAll(s, caseId, unfinishedUploads.get(caseId) ?? []);
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   downloadAttachment: (caseId: string, fileId: string) =>
@@ -302,7 +308,21 @@ const handlers: ConsoleEngine = {
   setStatus: (caseId: string, status: CaseStatus) =>
     withSession(async (s) => {
       await setCaseStatus(api, s, await currentCase(s, caseId), status);
-      return caseView(await openCaseForReading(api, s, caseId));
+      return caseView(s, await openCaseForReading(api, s, caseId));
+    }),
+
+  assignees: () => withSession((s): Promise<Assignee[]> => assignees(api, s)),
+
+  assignCase: (caseId: string, memberId: string | null) =>
+    withSession(async (s) => {
+      await assignCase(api, s, caseId, memberId);
+      return caseView(s, await openCaseForReading(api, s, caseId));
+    }),
+
+  addNote: (caseId: string, text: string) =>
+    withSession(async (s) => {
+      await addNote(api, s, await currentCase(s, caseId), text);
+      return caseView(s, await openCaseForReading(api, s, caseId));
     }),
 
   async signOut(): Promise<void> {

@@ -5,7 +5,7 @@
 import { usePageCatalogue, t } from '../i18n/i18n.js';
 import { byId, el, showView } from '../ui/dom.js';
 import { connectEngine } from '../ui/engine-rpc.js';
-import type { Account, CaseDetailView, CaseListQuery, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
+import type { Account, Assignee, CaseDetailView, CaseListQuery, CaseRow, CaseStatus, ConsoleEngine, Enrolment, MemberRow, TransferNotice, TransferRow } from './engine-api.js';
 import { errorText, statusLabel } from './labels.js';
 import { renderAccount } from './views/account.js';
 import { enrolDoneView, enrolView, joinView, linkProblemView, setUpView } from './views/accounts.js';
@@ -138,10 +138,9 @@ let listCategory: ReportCategory | null = null;
 /** The unit's day and its deadline counts, as the last list gave them (the case view's deadlines count from that day). */
 let listDay: { today: string; summary: { overdue: number; dueThisWeek: number } } | null = null;
 
-/** The members the assignee filter offers by name: administrators' engines know them; others choose "me" or "none". */
+/** The members the assignee filter offers by name: the unit's current members, for every member (GET …/cases/assignees). */
 async function knownMembers(): Promise<AssigneeOption[]> {
-  if (account?.role !== 'admin') return [];
-  return (await engine.listMembers()).map((m) => ({ id: m.id, name: m.username, isMe: m.isMe }));
+  return (await engine.assignees()).map((m) => ({ id: m.id, name: m.username, isMe: m.username === account?.username }));
 }
 
 function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; transfers: TransferRow[]; assignees: AssigneeOption[]; error?: string; notice?: string }): void {
@@ -212,10 +211,15 @@ async function loadForView<T>(load: () => Promise<T>): Promise<{ value: T | null
   }
 }
 
+/** The members a case can be assigned to, fetched as a case is opened. */
+let caseAssignees: Assignee[] = [];
+
 async function showCase(row: Pick<CaseRow, 'id' | 'reference'>): Promise<void> {
   announce(t('case.opening', { reference: row.reference }));
   try {
-    renderCase(await guarded(() => engine.openCase(row.id)));
+    const [detail, members] = await guarded(() => Promise.all([engine.openCase(row.id), engine.assignees()]));
+    caseAssignees = members;
+    renderCase(detail);
   } catch (failure) {
     if (isSessionEnded(failure)) return;
     showView(view, ...caseErrorView(row.reference, errorText(failure, 'other'), () => void showList()));
@@ -275,6 +279,19 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
       const done = t('case.status.now', { status: statusLabel(status) });
       renderCase(updated, done);
       announce(done);
+    },
+    assignees: caseAssignees,
+    assign: async (memberId) => {
+      const updated = await guarded(() => engine.assignCase(detail.id, memberId));
+      const name = caseAssignees.find((m) => m.id === memberId)?.username;
+      const done = name ? t('case.assign.done', { username: name }) : t('case.assign.cleared');
+      renderCase(updated, done);
+      announce(done);
+    },
+    addNote: async (text) => {
+      const updated = await guarded(() => engine.addNote(detail.id, text));
+      renderCase(updated, t('case.notes.added'));
+      announce(t('case.notes.added'));
     },
     otherOrganisations: () => guarded(() => engine.otherOrganisations()),
     passOn: async (organisation, keepAccess) => {

@@ -37,17 +37,25 @@ export function openCaseKey(sealed: Uint8Array, caseId: Uint8Array, recipient: K
 
 /** Frame: version ‖ nonce (24) ‖ XChaCha20-Poly1305(padded plaintext). */
 export function encryptMessage(caseKey: Uint8Array, binding: MessageBinding, plaintext: Uint8Array, nonce: Uint8Array = randomBytes(SIZES.nonce)): Uint8Array {
-  if (nonce.length !== SIZES.nonce) throw new ProtocolError('malformed', 'nonce must be 24 bytes');
-  const cipher = aeadEncrypt(padToBucket(plaintext), messageAssociatedData(binding), nonce, caseKey);
-  return frame(nonce, cipher);
+  return sealPadded(caseKey, messageAssociatedData(binding), plaintext, nonce);
 }
 
 export function decryptMessage(caseKey: Uint8Array, binding: MessageBinding, envelope: Uint8Array): Uint8Array {
-  const { fields, tail } = unframe(envelope, [SIZES.nonce], 'message');
+  return openPadded(caseKey, messageAssociatedData(binding), envelope, 'message', 'message does not decrypt: wrong key, tampered, or bound to another case, message or role');
+}
+
+/** The frame every case-key envelope has (messages, internal notes): what binds it is the associated data the caller gives. */
+export function sealPadded(caseKey: Uint8Array, associatedData: Uint8Array, plaintext: Uint8Array, nonce: Uint8Array = randomBytes(SIZES.nonce)): Uint8Array {
+  if (nonce.length !== SIZES.nonce) throw new ProtocolError('malformed', 'nonce must be 24 bytes');
+  return frame(nonce, aeadEncrypt(padToBucket(plaintext), associatedData, nonce, caseKey));
+}
+
+export function openPadded(caseKey: Uint8Array, associatedData: Uint8Array, envelope: Uint8Array, what: string, failure: string): Uint8Array {
+  const { fields, tail } = unframe(envelope, [SIZES.nonce], what);
   // A real ciphertext is exactly one bucket plus the tag; any other length was cut or padded.
-  if (!(PADDING_BUCKETS as readonly number[]).includes(tail.length - SIZES.aeadTag)) throw new ProtocolError('malformed', 'message is truncated or extended');
-  const padded = aeadDecrypt(tail, messageAssociatedData(binding), fields[0]!, caseKey);
-  if (!padded) throw new ProtocolError('authentication_failed', 'message does not decrypt: wrong key, tampered, or bound to another case, message or role');
+  if (!(PADDING_BUCKETS as readonly number[]).includes(tail.length - SIZES.aeadTag)) throw new ProtocolError('malformed', `${what} is truncated or extended`);
+  const padded = aeadDecrypt(tail, associatedData, fields[0]!, caseKey);
+  if (!padded) throw new ProtocolError('authentication_failed', failure);
   return unpadFromBucket(padded);
 }
 

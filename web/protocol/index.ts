@@ -25,3 +25,4 @@ export {
   FILE_CHUNK_BYTES, FILE_PART_CHUNKS, FILE_PART_BYTES, paddedFileLength, fileCipherLength, isFileCipherLength, filePartCount, filePartLength,
   newFileSecret, encryptFilePart, encryptFilePartBytes, FileDecryptor, attachmentFor, fileSecretOf, type FileSecret,
 } from './file-crypto.js';
+export { encryptNote, decryptNote, signNote, verifyNote, type NoteBinding } from './notes.js';

@@ -28,6 +28,10 @@ export const LABEL = {
   threadLink: 'parley/v2/thread-link',
   // Files (issue 14): each chunk of a file's stream is bound to its file, its place and whether it ends the stream.
   fileChunk: 'parley/v2/file-chunk',
+  // Internal notes (issue 15): sealed under the case key and signed like messages, but under labels
+  // of their own, so a note never opens or verifies as a message of the thread, nor a message as a note.
+  caseNote: 'parley/v2/case-note',
+  caseNoteSignature: 'parley/v2/case-note-signature',
 } as const;
 
 /** Argon2id cost. Production values are the floor the brief sets: 64 MiB, 3 passes. */

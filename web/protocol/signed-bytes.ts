@@ -56,5 +56,26 @@ export function threadLinkInput(messageId: Uint8Array, signature: Uint8Array, en
   return labelled(LABEL.threadLink, exact(messageId, SIZES.messageId, 'message id'), exact(signature, SIZES.signature, 'signature'), envelope);
 }
 
+/** An internal note's place: its case, its id and its author (a member of the organisation). */
+export interface NoteBinding {
+  caseId: Uint8Array;
+  noteId: Uint8Array;
+  authorId: Uint8Array;
+}
+
+function noteBindingParts(binding: NoteBinding): Uint8Array[] {
+  return [exact(binding.caseId, SIZES.caseId, 'case id'), exact(binding.noteId, SIZES.messageId, 'note id'), exact(binding.authorId, SIZES.caseId, 'author id')];
+}
+
+/** The associated data of a note's envelope: under its own label, so no message's envelope opens as a note. */
+export function caseNoteAssociatedData(binding: NoteBinding): Uint8Array {
+  return labelled(LABEL.caseNote, ...noteBindingParts(binding));
+}
+
+/** What a note's signature covers (the organisation's signing key): its binding, then the whole envelope. */
+export function caseNoteSignedBytes(binding: NoteBinding, envelope: Uint8Array): Uint8Array {
+  return labelled(LABEL.caseNoteSignature, ...noteBindingParts(binding), envelope);
+}
+
 /** The first message of a thread (the report) follows this link. */
 export const THREAD_START = new Uint8Array(SIZES.sha256);

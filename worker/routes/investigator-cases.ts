@@ -36,6 +36,8 @@ async function leadSettings(deps: AppDeps, rows: readonly Pick<CaseRow, 'orgId'>
   const leads = await findOrganisations(deps.db, [...new Set(rows.map((row) => row.orgId))]);
   return (caseRow) => leads.find((org) => org.id === caseRow.orgId)!;
 }
+import { caseHandlingRoutes } from './case-handling.js';
+import { markSeenSteps, unreadCaseIds } from '../../db/repo/case-handling.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -88,6 +90,8 @@ export function investigatorCaseRoutes(deps: AppDeps) {
 
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
+    // Assignment and notes, behind the same session check; first, so /assignees is not taken for a case id.
+    .route('/', caseHandlingRoutes(deps))
     .get('/', async (c) => {
       const { status, sort = 'received', due, assignee, reference, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
@@ -100,6 +104,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         listCasesForOrg(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit }),
         deadlineSummary(deps.db, investigator.orgId, today),
       ]);
+      const unread = await unreadCaseIds(deps.db, investigator.id, rows.map((row) => row.case.id));
       // Each listed report is one the investigator's device can read: reading in bulk is audited too.
       await audited(deps.db, deps.clock(), {
         orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null,
@@ -108,7 +113,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const last = rows.at(-1);
       const settingsOf = await leadSettings(deps, rows.map((row) => row.case));
       return c.json({
-        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null })),
+        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null, unread: unread.has(row.case.id) })),
         nextCursor: rows.length === limit && last ? `${last.sortDay}.${last.case.id}` : null,
         organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
         today,
@@ -177,7 +182,10 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
       const investigator = c.get('investigator');
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId });
+      // What this member has now seen lands with the entry that records the view ("new message" markers).
+      const seen = thread.at(-1)?.seq;
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId }, () =>
+        (seen === undefined ? [] : markSeenSteps(deps.db, investigator.id, caseId, seen)));
       return c.json({
         ...caseSummary(caseRow, caseKey, (await leadSettings(deps, [caseRow]))(caseRow)),
         reporterSignPublicKey: mailbox?.signPublicKey ?? null,

@@ -80,10 +80,13 @@ function caseRowElement(row: CaseRow, today: string, open: (row: CaseRow) => voi
   const button = el('button', { type: 'button', class: 'case-link' }, el('span', { class: 'visually-hidden' }, t('list.openCase')), row.reference);
   button.addEventListener('click', () => open(row));
   const unverified = () => el('strong', { class: 'unverified' }, t('list.unverified'));
+  // In words, not colour alone: read out with the reference.
+  const news = row.unread ? el('strong', { class: 'new-message' }, t('list.newMessage')) : null;
   return el('tr', {},
-    el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button),
+    el('th', { scope: 'row', 'data-label': t('list.col.reference') }, button, ...(news ? [' ', news] : [])),
     cell(t('list.col.status'), el('span', { class: 'status' }, statusLabel(row.status)), deletionNear(row.deletionDay) ? el('strong', { class: 'warning' }, ' ', t('retention.soon', { day: formatDay(row.deletionDay) })) : ''),
     cell(t('list.col.deadline'), deadlineText(row, today)),
+    cell(t('list.col.assignee'), row.assigneeName ?? (row.assignedTo ? t('case.assign.former') : '—')),
     cell(t('list.col.category'), row.report ? categoryLabel(row.report.category) : row.reportProblem ? unverified() : '—'),
     cell(t('list.col.received'), dayElement(row.receivedDay)),
     cell(t('list.col.lastActivity'), dayElement(row.lastReporterDay)),
@@ -92,7 +95,7 @@ function caseRowElement(row: CaseRow, today: string, open: (row: CaseRow) => voi
 }
 
 function caseTable(rows: CaseRow[], options: CaseListOptions): HTMLTableElement {
-  const headings = [t('list.col.reference'), t('list.col.status'), t('list.col.deadline'), t('list.col.category'), t('list.col.received'), t('list.col.lastActivity'), t('list.col.whatHappened')];
+  const headings = [t('list.col.reference'), t('list.col.status'), t('list.col.deadline'), t('list.col.assignee'), t('list.col.category'), t('list.col.received'), t('list.col.lastActivity'), t('list.col.whatHappened')];
   return el('table', { class: 'cases' },
     el('caption', {}, options.query.status
       ? t('list.captionStatus', { organisation: options.organisationName, status: statusLabel(options.query.status) })
@@ -172,6 +175,7 @@ export function caseListView(options: CaseListOptions): Node[] {
   const { status, due, assignee, reference } = options.query;
   const filtered = due !== null || assignee !== null || reference !== null || options.category !== null;
   const deletingSoon = rows?.filter((row) => deletionNear(row.deletionDay)).length ?? 0;
+  const unread = rows?.filter((row) => row.unread).length ?? 0;
   return present(
     el('h1', {}, t('list.heading')),
     options.notice ? el('p', { class: 'notice' }, options.notice) : null,
@@ -181,6 +185,7 @@ export function caseListView(options: CaseListOptions): Node[] {
     options.summary ? el('p', { class: 'summary' }, t('list.summary', { overdue: options.summary.overdue, week: options.summary.dueThisWeek })) : null,
     el('div', { class: 'actions list-actions' }, refresh, members ?? '', settings ?? '', figures ?? '', el('span', {}, count)),
     listControls(options),
+    unread > 0 ? el('p', { class: 'new-count' }, t('list.newCount', { count: unread })) : null,
     error,
     deletingSoon > 0 ? el('p', { class: 'warning' }, t('retention.soonCount', { count: deletingSoon })) : null,
     rows && rows.length === 0

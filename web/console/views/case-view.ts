@@ -1,13 +1,14 @@
 // Case view: the decrypted report, its deadlines and their state, the thread with the reporter
 // (each message with its files), a reply box (with files, an optional status change in the same
-// action, and a mark for feedback) and a separate status control.
+// action, and a mark for feedback), a separate status control, who the case is assigned to, and
+// the unit's internal notes.
 import { el } from '../../ui/dom.js';
 import { t, tNodes } from '../../i18n/i18n.js';
 import type { ReportDocument } from '../../protocol/documents.js';
 import { MAX_PLAINTEXT_BYTES } from '../../protocol/labels.js';
-import type { AttachmentView, CaseDetailView, CaseStatus, OtherOrganisation, OutgoingFile, ThreadItem } from '../engine-api.js';
+import type { Assignee, AttachmentView, CaseDetailView, CaseStatus, NoteView, OtherOrganisation, OutgoingFile, ThreadItem } from '../engine-api.js';
 import { categoryLabel } from '../../i18n/labels.js';
-import { STATUSES, deletionNear, problemLabel, statusLabel, unverifiedText } from '../labels.js';
+import { STATUSES, deletionNear, momentLabel, problemLabel, statusLabel, unverifiedText } from '../labels.js';
 import { alertLine, dayElement, present, whileBusy } from './parts.js';
 import { attachmentList, transferProgress, type AttachmentActions } from './attachments.js';
 import { replyFiles } from './reply-files.js';
@@ -39,6 +40,11 @@ export interface CaseViewOptions {
   otherOrganisations(): Promise<OtherOrganisation[]>;
   /** Resolves once the next view is shown. */
   passOn(organisation: OtherOrganisation, keepAccess: boolean): Promise<void>;
+  /** The members the case can be assigned to. */
+  assignees: Assignee[];
+  /** null: to nobody. Resolves once the view has been refreshed. */
+  assign(memberId: string | null): Promise<void>;
+  addNote(text: string): Promise<void>;
 }
 
 function unverifiedWarning(item: Extract<ThreadItem, { problem: string }>): HTMLElement {
@@ -228,6 +234,74 @@ function statusSection(options: CaseViewOptions): HTMLElement {
   return el('section', { class: 'card', 'aria-labelledby': 'status-heading' }, el('h2', { id: 'status-heading' }, t('case.status.heading')), form);
 }
 
+/** Who the case is assigned to: a select of the unit's members (and nobody), and a button. */
+function assignmentForm(options: CaseViewOptions): HTMLElement {
+  const { detail } = options;
+  const known = options.assignees.some((m) => m.id === detail.assignedTo);
+  const select = el('select', { id: 'assignee', name: 'assignee' },
+    el('option', { value: '', selected: detail.assignedTo === null }, t('case.assign.nobody')),
+    // Assigned to someone no longer a member: said so, until someone else is chosen.
+    ...(detail.assignedTo !== null && !known ? [el('option', { value: detail.assignedTo, selected: true }, t('case.assign.former'))] : []),
+    ...options.assignees.map((m) => el('option', { value: m.id, selected: m.id === detail.assignedTo }, m.username)),
+  );
+  const submit = el('button', { type: 'submit', class: 'secondary' }, t('case.assign.submit'));
+  const error = alertLine('assign-error');
+  const form = el('form', { method: 'post', novalidate: true, class: 'assignment' },
+    el('label', { for: 'assignee' }, t('case.assign.label')), select, error, el('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (submit.disabled) return;
+    error.textContent = '';
+    try {
+      await whileBusy(submit, t('case.assign.saving'), () => options.assign(select.value || null));
+    } catch (failure) {
+      error.textContent = options.describe(failure);
+    }
+  });
+  return form;
+}
+
+function noteElement(note: NoteView): HTMLLIElement {
+  return el('li', {},
+    el('p', { class: 'meta' }, t('case.notes.by', { author: note.authorName, moment: momentLabel(note.createdAt) })),
+    note.text !== null
+      ? el('p', { class: 'message-text' }, note.text)
+      : el('p', { class: 'unverified' }, el('strong', {}, t('case.notes.unverified')), t('case.reason', { reason: problemLabel(note.problem ?? 'malformed') })));
+}
+
+/** The unit's internal notes and a form to add one; the reporter never sees them. */
+function notesSection(options: CaseViewOptions): HTMLElement {
+  const { notes } = options.detail;
+  const text = el('textarea', { id: 'note-text', name: 'note', required: true, 'aria-describedby': 'notes-hint' });
+  const add = el('button', { type: 'submit' }, t('case.notes.submit'));
+  const error = alertLine('note-error');
+  const form = el('form', { method: 'post', novalidate: true }, el('label', { for: 'note-text' }, t('case.notes.label')), text, error, el('div', { class: 'actions' }, add));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (add.disabled) return;
+    error.textContent = '';
+    const tooLong = new TextEncoder().encode(JSON.stringify({ kind: 'note', text: text.value })).length > MAX_PLAINTEXT_BYTES;
+    const problem = !text.value.trim() ? t('case.notes.empty') : tooLong ? t('case.notes.tooLong') : null;
+    if (problem) {
+      error.textContent = problem;
+      text.setAttribute('aria-invalid', 'true');
+      text.focus();
+      return;
+    }
+    try {
+      await whileBusy(add, t('case.notes.adding'), () => options.addNote(text.value));
+    } catch (failure) {
+      error.textContent = options.describe(failure);
+    }
+  });
+  return el('section', { class: 'card notes', 'aria-labelledby': 'notes-heading' },
+    el('h2', { id: 'notes-heading' }, t('case.notes.heading')),
+    el('p', { class: 'hint', id: 'notes-hint' }, t('case.notes.hint')),
+    notes.length === 0 ? el('p', {}, t('case.notes.none')) : el('ol', { class: 'notes' }, ...notes.map(noteElement)),
+    form,
+  );
+}
+
 /** Two steps: choose, then confirm in words that say what happens to this organisation's access. */
 function passOnSection(options: CaseViewOptions): HTMLElement {
   const section = el('section', { class: 'card', 'aria-labelledby': 'pass-on-heading' }, el('h2', { id: 'pass-on-heading' }, t('case.passOn.heading')));
@@ -302,9 +376,11 @@ export function caseView(options: CaseViewOptions): Node[] {
       ...fact(t('retention.deletionDay'), deletionNear(detail.deletionDay) ? el('strong', { class: 'warning' }, dayElement(detail.deletionDay)) : dayElement(detail.deletionDay)),
     ),
     deadlinesSection(detail, options.today),
+    assignmentForm(options),
     reportSection(firstIsReport ? first : undefined, files),
     threadSection(firstIsReport ? rest : detail.thread, files),
     replySection(options),
+    notesSection(options),
     statusSection(options),
     passOnSection(options),
   );

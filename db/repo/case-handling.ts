@@ -1,0 +1,64 @@
+// Handling cases together (issue 15): who a case is assigned to, the unit's internal notes, and
+// what each member has seen of each case (for "new message" markers).
+// Each change is a list of write steps for audited(), with its checks as guards, so nothing can
+// change between check and write.
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { ParleyDb } from '../database.js';
+import { requireThat, type WriteStep } from '../atomic.js';
+import { caseNotes, caseReads, cases, members } from '../schema.js';
+
+export type NoteRow = typeof caseNotes.$inferSelect;
+
+/**
+ * Assigns a case to a current member of the organisation that leads it, or to nobody (null).
+ * Guarded in the write: a member removed, or a case passed on, meanwhile refuses it.
+ */
+export function assignCaseSteps(db: ParleyDb, caseId: string, orgId: string, memberId: string | null, refusals: { notMember: Error; notLead: Error }): WriteStep[] {
+  return [
+    requireThat(sql`EXISTS (SELECT 1 FROM ${cases} WHERE ${cases.id} = ${caseId} AND ${cases.orgId} = ${orgId})`, refusals.notLead),
+    ...(memberId === null
+      ? []
+      : [requireThat(sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId} AND ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL)`, refusals.notMember)]),
+    db.update(cases).set({ assignedTo: memberId }).where(eq(cases.id, caseId)),
+  ];
+}
+
+
+/** A note, stored as it came: ciphertext under the case key and its signature (web/protocol/notes.ts). */
+export function insertNoteSteps(db: ParleyDb, note: NoteRow): WriteStep[] {
+  return [db.insert(caseNotes).values(note)];
+}
+
+/** An organisation's notes on a case, oldest first, each with its author's username. Another unit's notes are not its business. */
+export async function listNotes(db: ParleyDb, caseId: string, orgId: string): Promise<(NoteRow & { authorName: string })[]> {
+  const rows = await db
+    .select({ note: caseNotes, authorName: members.username })
+    .from(caseNotes)
+    .innerJoin(members, eq(members.id, caseNotes.authorId))
+    .where(and(eq(caseNotes.caseId, caseId), eq(caseNotes.orgId, orgId)))
+    // Within one millisecond, in the order they were written (rowid), not by their random ids.
+    .orderBy(asc(caseNotes.createdAt), sql`${caseNotes}.rowid`);
+  return rows.map((row) => ({ ...row.note, authorName: row.authorName }));
+}
+
+/** The member has seen the case's thread up to `seenSeq`: never moves back (an older view landing late changes nothing). */
+export function markSeenSteps(db: ParleyDb, memberId: string, caseId: string, seenSeq: number): WriteStep[] {
+  return [
+    db.insert(caseReads).values({ memberId, caseId, seenSeq })
+      .onConflictDoUpdate({ target: [caseReads.memberId, caseReads.caseId], set: { seenSeq: sql`max(${caseReads.seenSeq}, excluded.seen_seq)` } }),
+  ];
+}
+
+/**
+ * Which of these cases have a reporter message the member has not seen (or were never opened by
+ * them). The ids go as one JSON parameter: D1 allows 100 bound parameters, and a page has up to 100 cases.
+ */
+export async function unreadCaseIds(db: ParleyDb, memberId: string, caseIds: readonly string[]): Promise<Set<string>> {
+  if (caseIds.length === 0) return new Set();
+  const rows = await db
+    .select({ id: cases.id })
+    .from(cases)
+    .leftJoin(caseReads, and(eq(caseReads.caseId, cases.id), eq(caseReads.memberId, memberId)))
+    .where(and(sql`${cases.id} IN (SELECT value FROM json_each(${JSON.stringify(caseIds)}))`, sql`(${caseReads.seenSeq} IS NULL OR ${cases.lastReporterSeq} > ${caseReads.seenSeq})`));
+  return new Set(rows.map((row) => row.id));
+}
