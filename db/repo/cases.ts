@@ -1,5 +1,5 @@
 // Cases, their mailboxes, sealed case keys and messages.
-import { and, desc, eq, asc, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, asc, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
@@ -117,15 +117,24 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
       ? sql`(${sortDay} > ${day} OR (${sortDay} = ${day} AND ${cases.id} > ${id}))`
       : or(lt(cases.receivedDay, day), and(eq(cases.receivedDay, day), lt(cases.id, id)))!);
   }
+  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(cases.id)] : [desc(cases.receivedDay), desc(cases.id)], page.limit, sortDay);
+}
+
+/**
+ * One page of the cases an organisation holds a key for (`where` says which), each with its
+ * sealed key, its reporter's signing key and its report (message 1): what a device needs to
+ * verify and open each report. The case list and the figures both read through it.
+ */
+export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: SQL<string> = sql<string>`${cases.receivedDay}`) {
   return await db
     .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
     .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
     .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
-    .where(and(...conditions))
-    .orderBy(...(byDue ? [asc(sortDay), asc(cases.id)] : [desc(cases.receivedDay), desc(cases.id)]))
-    .limit(page.limit);
+    .where(where)
+    .orderBy(...orderBy)
+    .limit(limit);
 }
 
 /** Over all the cases an organisation holds a key for (not one page): how many are overdue, and how many due within the week. */

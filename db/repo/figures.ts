@@ -3,8 +3,8 @@
 // and, for the instance, the day-only bookkeeping the server can count without decrypting.
 import { and, asc, eq, gt, gte, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { caseKeys, cases, mailboxes, messages } from '../schema.js';
-import type { CaseKeyRow, CaseRow, MessageRow } from './cases.js';
+import { caseKeys, cases } from '../schema.js';
+import { heldCasesPage, type CaseKeyRow, type CaseRow, type MessageRow } from './cases.js';
 
 export interface FiguresPage {
   from: string;
@@ -18,15 +18,7 @@ export interface FiguresPage {
 export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: FiguresPage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
   const conditions = [eq(caseKeys.orgId, orgId), gte(cases.receivedDay, page.from), lte(cases.receivedDay, page.to)];
   if (page.after) conditions.push(or(gt(cases.receivedDay, page.after.day), and(eq(cases.receivedDay, page.after.day), gt(cases.id, page.after.id)))!);
-  return await db
-    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages })
-    .from(caseKeys)
-    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
-    .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
-    .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
-    .where(and(...conditions))
-    .orderBy(asc(cases.receivedDay), asc(cases.id))
-    .limit(page.limit);
+  return await heldCasesPage(db, and(...conditions)!, [asc(cases.receivedDay), asc(cases.id)], page.limit);
 }
 
 /** Every case received from `from` to `to`, by the organisation that leads it: days and status only, nothing sealed. */
