@@ -5,11 +5,10 @@
 // Messages are formatted here as the browser formats them (intl-messageformat), then escaped;
 // the operator's free text is escaped too, and marked with its language when it is not the page's.
 import { IntlMessageFormat } from 'intl-messageformat';
+import { escapeHtml } from '../web/ui/escape-html.js';
 import { INFO_PAGES, operatorText, type InfoPage, type OperatorDetails, type OperatorText } from './operator-details.js';
 
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
+export { escapeHtml };
 
 /** One language's messages, and the values every message on its pages may take: `values` as HTML ({operator}, dates…), `choices` as they are (a select's or a plural's argument). */
 export interface PageLanguage {

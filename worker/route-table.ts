@@ -78,6 +78,7 @@ export const ROUTE_TABLE = {
   'GET /': { summary: "The reporter's page", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang/': { summary: "The reporter's page in one of the offered languages (/cy/: Welsh)", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang': { summary: 'The same page without the final slash (/cy)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /figures': { summary: "The instance's suppressed figures per organisation and month for the last 12 months, as a public page, when the operator publishes them (PARLEY_PUBLIC_FIGURES=on; else 404)", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /console': { summary: 'The staff console', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang/console': { summary: 'The staff console in another language (/cy/console: Welsh)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /static/:file': { summary: "The pages' scripts and styles", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },

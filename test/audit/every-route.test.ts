@@ -86,6 +86,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /:lang/': 'a page (the reporter’s, in one language)',
   'GET /:lang': 'a page (the same, without the final slash)',
   'GET /console': 'a page',
+  'GET /figures': 'a page (the public figures: suppressed counts, nothing about the caller)',
   'GET /:lang/console': 'a page (the console, in one language)',
   'GET /:lang/:page': 'a page (staying safe, privacy, accessibility, in one language)',
   'GET /static/:file': 'a script or stylesheet',

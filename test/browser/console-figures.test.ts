@@ -57,7 +57,7 @@ describe.skipIf(!browserAvailable)('console figures', () => {
     expect(column('Reports received')).toBe('6');
     expect(column('Abusing or controlling')).toBe('fewer than 5');
     expect(column('Median days')).toBe('withheld');
-    expect(column('Under investigation')).toBe('0');
+    expect(column('Being investigated')).toBe('0');
 
     await page.getByRole('button', { name: 'Printable page for an FOI request' }).click();
     await waitForHeading(page, 'Figures held by Anti-Corruption Unit');

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { startNodeServer, type RunningServer } from '../../worker/node-server.js';
 import { PRODUCTION_CONFIG } from '../../worker/env-node.js';
+import type { AppConfig } from '../../worker/deps.js';
 import { openNodeDatabase } from '../../db/open-node.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
@@ -34,8 +35,11 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
-/** `webDir`: the built pages to serve (default dist/web); a test that builds its own (e.g. with another language offered) passes its folder. */
-export async function startBrowserHarness(organisations: string[] = ['Anti-Corruption Unit'], options: { webDir?: string } = {}): Promise<BrowserHarness> {
+/**
+ * `webDir`: the built pages to serve (default dist/web); a test that builds its own (e.g. with another language offered) passes its folder.
+ * `config`: the server's (default the production one); e.g. with public figures on.
+ */
+export async function startBrowserHarness(organisations: string[] = ['Anti-Corruption Unit'], options: { webDir?: string; config?: AppConfig } = {}): Promise<BrowserHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-browser-'));
   const dbPath = join(dir, 'parley.sqlite');
   const database = openNodeDatabase(dbPath);
@@ -51,7 +55,7 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
   // The server's clock runs ahead by 30 s for every code handed out, so each sign-in in a
   // test has a TOTP step of its own (a code is accepted only once) without waiting.
   let offsetMs = 0;
-  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs, ...(options.webDir ? { webDir: options.webDir } : {}) });
+  const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: options.config ?? PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs, ...(options.webDir ? { webDir: options.webDir } : {}) });
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],

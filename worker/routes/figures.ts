@@ -62,19 +62,24 @@ async function serverCountedFigures(deps: AppDeps, from: string, to: string) {
   }));
 }
 
+/** The instance's figures as they may be published: per organisation and month, every count and median suppressed. */
+export async function publishedFigures(deps: AppDeps, from: string, to: string) {
+  return (await serverCountedFigures(deps, from, to)).map(({ name, months }) => ({
+    name,
+    months: months.map(suppressFigures).map(({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes }) => ({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes })),
+  }));
+}
+export type PublishedFigures = Awaited<ReturnType<typeof publishedFigures>>;
+
 /**
- * The public figures (off unless PARLEY_PUBLIC_FIGURES=on: then 404, as for no route at all).
+ * The public figures (off unless PARLEY_PUBLIC_FIGURES=on: then 404, as for no route at all):
+ * as JSON here, and as a page at /figures (worker/public-figures-page.ts).
  * Suppressed aggregates only; no cookie is set and nothing about the caller is kept.
  */
 export function publicFiguresRoutes(deps: AppDeps) {
   return new Hono().get('/figures', async (c) => {
     if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such route.');
     const { from, to } = readQuery(c, publicFiguresQuery);
-    return c.json({
-      organisations: (await serverCountedFigures(deps, from, to)).map(({ name, months }) => ({
-        name,
-        months: months.map(suppressFigures).map(({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes }) => ({ period, received, acknowledgedWithin, feedbackWithin, medianDaysToFirstResponse, outcomes })),
-      })),
-    });
+    return c.json({ organisations: await publishedFigures(deps, from, to) });
   });
 }

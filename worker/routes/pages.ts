@@ -3,7 +3,9 @@
 // no eval (only 'wasm-unsafe-eval', which libsodium's WebAssembly needs), no third parties.
 import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
-import type { AppDeps, AssetSource } from '../deps.js';
+import { dayOf, type AppDeps, type AssetSource } from '../deps.js';
+import { publishedFigures } from './figures.js';
+import { assetIntegrity, lastTwelveMonths, publicFiguresPage } from '../public-figures-page.js';
 
 export const PAGE_CSP = [
   "default-src 'none'",
@@ -57,6 +59,13 @@ function infoPage(assets: AssetSource | undefined, language: string, page: strin
 export function pageRoutes(deps: AppDeps) {
   return new Hono()
     .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
+    // The public figures, when the operator publishes them (else no such page); before /:lang, which would take it.
+    .get('/figures', async (c) => {
+      if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such page.');
+      const span = lastTwelveMonths(dayOf(deps.clock()));
+      const [figures, integrity] = await Promise.all([publishedFigures(deps, span.from, span.to), assetIntegrity(deps.assets)]);
+      return new Response(publicFiguresPage(figures, span, integrity), { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' } });
+    })
     .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding'), CONSOLE_CSP))
     // The console in another language (/cy/console: Welsh), built for the offered languages that have a console catalogue.
     .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding'), 'console.html', CONSOLE_CSP))
