@@ -16,7 +16,8 @@ import { ApiError, errorResponse, handleError } from './errors.js';
 import { EnvironmentError } from './config-vars.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { runScheduledWork } from './scheduled.js';
-import { sendStaffNotices } from './notices.js';
+import { sendStaffNotices, type NoticeSender } from './notices.js';
+import { sendEmailMailer } from './mailer-workers.js';
 
 /** wrangler.toml's second cron: staff notices only, every 5 minutes (the first runs all the scheduled work). */
 const NOTICE_CRON = '*/5 * * * *';
@@ -111,7 +112,11 @@ export default {
 
   async scheduled(controller: ScheduledController, env: object): Promise<void> {
     // A misconfiguration throws here, so the cron run is recorded as failed.
-    const { notices } = readWorkersEnv(env);
+    const { noticeBinding } = readWorkersEnv(env);
+    const notices: NoticeSender | undefined = noticeBinding && {
+      mailer: sendEmailMailer(noticeBinding.binding, noticeBinding.from),
+      ...(noticeBinding.consoleUrl ? { consoleUrl: noticeBinding.consoleUrl } : {}),
+    };
     if (controller.cron === NOTICE_CRON) await sendStaffNotices({ db: depsFor(env).db, notices }, controller.scheduledTime);
     else await runScheduledWork({ ...depsFor(env), notices }, controller.scheduledTime);
   },

@@ -4,8 +4,6 @@ import type { D1Database, Fetcher, R2Bucket, SendEmail } from '@cloudflare/worke
 import { z } from 'zod';
 import { parseServerSecret } from './server-secret.js';
 import { appConfigFrom, configVars, EnvironmentError, parseEnvironment } from './config-vars.js';
-import type { NoticeSender } from './notices.js';
-import { sendEmailMailer } from './mailer-workers.js';
 import type { AppConfig } from './deps.js';
 
 const hasMethods = (value: unknown, ...names: string[]) =>
@@ -32,8 +30,12 @@ export interface WorkersEnv {
   config: AppConfig;
   /** Encrypts TOTP secrets at rest (AppDeps.serverSecret). */
   serverSecret: Uint8Array;
-  /** Staff notices through the NOTICES binding; absent: notices are off. */
-  notices?: NoticeSender;
+  /**
+   * Staff notices through the NOTICES binding; absent: notices are off. The entry makes the
+   * mailer (worker/mailer-workers.ts), so this module, which Node's tests read too, never loads
+   * the Workers-only 'cloudflare:email'.
+   */
+  noticeBinding?: { binding: SendEmail; from: string; consoleUrl?: string };
 }
 
 export function readWorkersEnv(env: unknown): WorkersEnv {
@@ -42,7 +44,7 @@ export function readWorkersEnv(env: unknown): WorkersEnv {
     throw new EnvironmentError('Bad environment: PARLEY_NOTICE_FROM is set but the NOTICES send_email binding is missing (wrangler.toml: [[send_email]] name = "NOTICES")');
   }
   const notices = vars.NOTICES && vars.PARLEY_NOTICE_FROM
-    ? { notices: { mailer: sendEmailMailer(vars.NOTICES, vars.PARLEY_NOTICE_FROM), ...(vars.PARLEY_CONSOLE_URL ? { consoleUrl: vars.PARLEY_CONSOLE_URL } : {}) } }
+    ? { noticeBinding: { binding: vars.NOTICES, from: vars.PARLEY_NOTICE_FROM, ...(vars.PARLEY_CONSOLE_URL ? { consoleUrl: vars.PARLEY_CONSOLE_URL } : {}) } }
     : {};
   return { db: vars.DB, assets: vars.ASSETS, files: vars.FILES, config: appConfigFrom(vars), serverSecret: vars.PARLEY_SERVER_SECRET!, ...notices };
 }

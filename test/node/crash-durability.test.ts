@@ -39,7 +39,7 @@ describe('crash durability of the Node server', () => {
       afterKill(dbPath, ledger) {
         removed = ledger.cases.keys().next().value!;
         const sqlite = new Database(dbPath);
-        for (const table of ['messages', 'mailboxes', 'case_keys', 'cases']) sqlite.prepare(`DELETE FROM ${table} WHERE ${table === 'cases' ? 'id' : 'case_id'} = ?`).run(removed);
+        for (const table of ['case_reads', 'case_notes', 'messages', 'mailboxes', 'case_keys', 'cases']) sqlite.prepare(`DELETE FROM ${table} WHERE ${table === 'cases' ? 'id' : 'case_id'} = ?`).run(removed);
         sqlite.close();
       },
     });
