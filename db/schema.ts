@@ -169,7 +169,11 @@ export const cases = sqliteTable('cases', {
   assignedTo: text('assigned_to').references(() => members.id),
   /** The seq of the reporter's last message: a member has news when it is above what they have seen (caseReads). */
   lastReporterSeq: integer('last_reporter_seq').notNull().default(1),
-}, (t) => [uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId)]);
+}, (t) => [
+  uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId),
+  // A member's removal clears their assignments; the instance's figures read a span of received days.
+  index('cases_assigned').on(t.assignedTo), index('cases_received').on(t.receivedDay),
+]);
 
 /**
  * Internal notes of a unit on a case: sealed under the case key (web/protocol/notes.ts), so
@@ -218,7 +222,20 @@ export const caseKeys = sqliteTable('case_keys', {
   sealSignature: text('seal_signature'),
   sealedByOrg: text('sealed_by_org'),
   sealedByVersion: integer('sealed_by_version'),
-}, (t) => [primaryKey({ columns: [t.caseId, t.orgId] }), index('case_keys_org').on(t.orgId)]);
+  /**
+   * The case list's two orders, copied from the case so that one index range gives a page of the
+   * cases a unit holds, whatever their number: the case's received day, and its next open
+   * deadline ('9999-12-31' when none: db/repo/cases.ts NO_DEADLINE_DAY). Set by the database's
+   * triggers (migration 0009) on every insert of a key and every write to its case, never by the
+   * app: no write path can forget them. The defaults stand only until the insert's trigger runs.
+   */
+  receivedDay: text('received_day').notNull().default(''),
+  dueDay: text('due_day').notNull().default('9999-12-31'),
+}, (t) => [
+  primaryKey({ columns: [t.caseId, t.orgId] }),
+  index('case_keys_org_received').on(t.orgId, t.receivedDay, t.caseId),
+  index('case_keys_org_due').on(t.orgId, t.dueDay, t.caseId),
+]);
 
 /**
  * A case offered to another organisation. The sender keeps its access until a member of the

@@ -1,5 +1,5 @@
 // Cases, their mailboxes, sealed case keys and messages.
-import { and, desc, eq, asc, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
@@ -16,7 +16,8 @@ export type CaseKeyRow = typeof caseKeys.$inferSelect;
 export interface NewReport {
   case: typeof cases.$inferInsert;
   mailbox: MailboxRow;
-  orgCaseKey: CaseKeyRow;
+  /** Its list keys (receivedDay, dueDay) are the case's, set by the database (migration 0009). */
+  orgCaseKey: Omit<CaseKeyRow, 'receivedDay' | 'dueDay'>;
   firstMessage: Omit<MessageRow, 'seq'>;
 }
 
@@ -82,19 +83,16 @@ export interface CasePage {
   limit: number;
 }
 
-/** The day that stands for "no open deadline" in the due order: after every real day. */
+/**
+ * The day that stands for "no open deadline" in the due order: after every real day. Each case
+ * key carries its case's next open deadline (web/casework/deadlines.ts nextDueDay) as `due_day`,
+ * this when none is open; the database keeps it so on every write to the case (migration 0009).
+ */
 export const NO_DEADLINE_DAY = '9999-12-31';
 
-/**
- * A case's next open deadline, as web/casework/deadlines.ts nextDueDay counts it (settled: none;
- * the acknowledgement until given; then feedback until given), in SQL so the list can sort,
- * filter and count by it without loading every case. NULL when none is open.
- */
-const nextDueDaySql = sql<string | null>`(CASE WHEN ${cases.status} IN (${sql.join(SETTLED_STATUSES.map((status) => sql`${status}`), sql`, `)}) THEN NULL WHEN ${cases.ackDay} IS NULL THEN ${cases.ackDueDay} WHEN ${cases.feedbackDay} IS NULL THEN ${cases.feedbackDueDay} END)`;
-const dueKeySql = sql<string>`COALESCE(${nextDueDaySql}, ${NO_DEADLINE_DAY})`;
-
+/** On the list keys: NO_DEADLINE_DAY is after every real day, so it is never overdue nor due this week. */
 function dueConditions(due: 'overdue' | 'week', today: string) {
-  return due === 'overdue' ? sql`${nextDueDaySql} < ${today}` : sql`(${nextDueDaySql} >= ${today} AND ${nextDueDaySql} < ${addDays(today, 7)})`;
+  return due === 'overdue' ? lt(caseKeys.dueDay, today) : and(gte(caseKeys.dueDay, today), lt(caseKeys.dueDay, addDays(today, 7)))!;
 }
 
 /**
@@ -105,7 +103,7 @@ function dueConditions(due: 'overdue' | 'week', today: string) {
  */
 export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null; sortDay: string }[]> {
   const byDue = page.sort === 'due';
-  const sortDay = byDue ? dueKeySql : sql<string>`${cases.receivedDay}`;
+  const sortDay = byDue ? caseKeys.dueDay : caseKeys.receivedDay;
   const conditions = [eq(caseKeys.orgId, orgId)];
   if (page.status) conditions.push(eq(cases.status, page.status));
   if (page.due) conditions.push(dueConditions(page.due, page.today));
@@ -114,10 +112,11 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
   if (page.after) {
     const { day, id } = page.after;
     conditions.push(byDue
-      ? sql`(${sortDay} > ${day} OR (${sortDay} = ${day} AND ${cases.id} > ${id}))`
-      : or(lt(cases.receivedDay, day), and(eq(cases.receivedDay, day), lt(cases.id, id)))!);
+      ? or(gt(sortDay, day), and(eq(sortDay, day), gt(caseKeys.caseId, id)))!
+      : or(lt(sortDay, day), and(eq(sortDay, day), lt(caseKeys.caseId, id)))!);
   }
-  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(cases.id)] : [desc(cases.receivedDay), desc(cases.id)], page.limit, sortDay);
+  // Ordered by the index (org, key, case): a page reads its own rows, not the unit's every case.
+  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay);
 }
 
 /**
@@ -125,7 +124,7 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
  * sealed key, its reporter's signing key and its report (message 1): what a device needs to
  * verify and open each report. The case list and the figures both read through it.
  */
-export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: SQL<string> = sql<string>`${cases.receivedDay}`) {
+export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: typeof caseKeys.receivedDay | typeof caseKeys.dueDay = caseKeys.receivedDay) {
   return await db
     .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay })
     .from(caseKeys)
@@ -137,17 +136,14 @@ export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], li
     .limit(limit);
 }
 
-/** Over all the cases an organisation holds a key for (not one page): how many are overdue, and how many due within the week. */
+/**
+ * Over all the cases an organisation holds a key for (not one page): how many are overdue, and
+ * how many due within the week. Two ranges of the due index: the work grows with the cases that
+ * have a deadline in them, not with the unit's closed and answered ones.
+ */
 export async function deadlineSummary(db: ParleyDb, orgId: string, today: string): Promise<{ overdue: number; dueThisWeek: number }> {
-  const row = await db
-    .select({
-      overdue: sql<number>`COALESCE(SUM(CASE WHEN ${dueConditions('overdue', today)} THEN 1 ELSE 0 END), 0)`,
-      dueThisWeek: sql<number>`COALESCE(SUM(CASE WHEN ${dueConditions('week', today)} THEN 1 ELSE 0 END), 0)`,
-    })
-    .from(caseKeys)
-    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
-    .where(eq(caseKeys.orgId, orgId))
-    .get();
+  const count = (due: 'overdue' | 'week') => sql<number>`(SELECT COUNT(*) FROM ${caseKeys} WHERE ${and(eq(caseKeys.orgId, orgId), dueConditions(due, today))})`;
+  const row = await db.select({ overdue: count('overdue'), dueThisWeek: count('week') }).from(sql`(SELECT 1)`).get();
   return { overdue: Number(row?.overdue ?? 0), dueThisWeek: Number(row?.dueThisWeek ?? 0) };
 }
 

@@ -16,9 +16,10 @@ export interface FiguresPage {
 
 /** The cases an organisation holds a key for, received from `from` to `to` (both included), oldest first, each with its report. */
 export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: FiguresPage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
-  const conditions = [eq(caseKeys.orgId, orgId), gte(cases.receivedDay, page.from), lte(cases.receivedDay, page.to)];
-  if (page.after) conditions.push(or(gt(cases.receivedDay, page.after.day), and(eq(cases.receivedDay, page.after.day), gt(cases.id, page.after.id)))!);
-  return await heldCasesPage(db, and(...conditions)!, [asc(cases.receivedDay), asc(cases.id)], page.limit);
+  // On the case keys' copy of the received day: one range of their (org, day, case) index.
+  const conditions = [eq(caseKeys.orgId, orgId), gte(caseKeys.receivedDay, page.from), lte(caseKeys.receivedDay, page.to)];
+  if (page.after) conditions.push(or(gt(caseKeys.receivedDay, page.after.day), and(eq(caseKeys.receivedDay, page.after.day), gt(caseKeys.caseId, page.after.id)))!);
+  return await heldCasesPage(db, and(...conditions)!, [asc(caseKeys.receivedDay), asc(caseKeys.caseId)], page.limit);
 }
 
 /** Every case received from `from` to `to`, by the organisation that leads it: days and status only, nothing sealed. */

@@ -1,9 +1,8 @@
 // Staff notices' bookkeeping: who wants them and where, what each was last told, and whether a
 // unit has a deadline near. Nothing here says which case: notices carry no reference.
-import { and, eq, isNotNull, isNull, notInArray, or, sql } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { cases, members, organisations, staffNotices } from '../schema.js';
-import { SETTLED_STATUSES } from '../../web/casework/deadlines.js';
+import { caseKeys, cases, members, organisations, staffNotices } from '../schema.js';
 
 export interface NoticeRecipient {
   memberId: string;
@@ -37,20 +36,14 @@ export async function noticeRecipients(db: ParleyDb): Promise<NoticeRecipient[]>
 
 /**
  * Whether a case the organisation leads has its next open deadline (web/casework/deadlines.ts
- * nextDueDay: acknowledgement until the unit has written, then feedback) on or before `lastDay`.
+ * nextDueDay, kept on the case's keys as `due_day`) on or before `lastDay`: a range of the due index.
  */
 export async function hasDeadlineBy(db: ParleyDb, orgId: string, lastDay: string): Promise<boolean> {
   const found = await db
-    .select({ id: cases.id })
-    .from(cases)
-    .where(and(
-      eq(cases.orgId, orgId),
-      notInArray(cases.status, [...SETTLED_STATUSES]),
-      or(
-        and(isNull(cases.ackDay), sql`${cases.ackDueDay} <= ${lastDay}`),
-        and(isNotNull(cases.ackDay), isNull(cases.feedbackDay), sql`${cases.feedbackDueDay} <= ${lastDay}`),
-      ),
-    ))
+    .select({ id: caseKeys.caseId })
+    .from(caseKeys)
+    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .where(and(eq(caseKeys.orgId, orgId), lte(caseKeys.dueDay, lastDay), eq(cases.orgId, orgId)))
     .limit(1)
     .all();
   return found.length > 0;

@@ -2,38 +2,21 @@
 // acknowledgement day (the unit's first message), its closing day and its reporter's last
 // message; organisations get the default settings and their reporter-activity count. Nothing
 // else changes.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, expect, it } from 'vitest';
-import { MIGRATIONS_DIR } from '../../db/open-node.js';
 import { DEFAULT_DEADLINES, dueDays } from '../../web/casework/deadlines.js';
+import { migrateAll, migrateBefore } from '../support/migrations.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const before0008 = (name: string) => !/^\d{4}_/.test(name) || Number(name.slice(0, 4)) < 8;
-
-function migrateUpTo0007(path: string): void {
-  const older = join(dir, 'migrations-0007');
-  cpSync(MIGRATIONS_DIR, older, { recursive: true });
-  for (const name of readdirSync(older)) if (!before0008(name)) rmSync(join(older, name));
-  const journal = join(older, 'meta', '_journal.json');
-  const meta = JSON.parse(readFileSync(journal, 'utf8')) as { entries: { tag: string }[] };
-  meta.entries = meta.entries.filter((e) => before0008(e.tag));
-  writeFileSync(journal, JSON.stringify(meta));
-  const sqlite = new Database(path);
-  migrate(drizzle(sqlite), { migrationsFolder: older });
-  sqlite.close();
-}
-
 it('backfills the casework columns of existing cases as the shared day arithmetic counts them', () => {
   dir = mkdtempSync(join(tmpdir(), 'parley-0008-'));
   const path = join(dir, 'parley.sqlite');
-  migrateUpTo0007(path);
+  migrateBefore(dir, path, 8);
   const sqlite = new Database(path);
   sqlite.prepare("INSERT INTO organisations (id, name, box_public_key, sign_public_key, key_version, created_at) VALUES ('org1', 'Unit', 'b', 's', 1, 0)").run();
   const insertCase = sqlite.prepare("INSERT INTO cases (id, reference, org_id, status, received_day, last_reporter_day, updated_at) VALUES (?, ?, 'org1', ?, ?, ?, ?)");
@@ -48,9 +31,7 @@ it('backfills the casework columns of existing cases as the shared day arithmeti
   insertMessage.run('m5', 'closed', 1, 'reporter', null, '2026-01-31');
   sqlite.close();
 
-  // The current migrations, as the server applies them at start.
-  const upgraded = new Database(path);
-  migrate(drizzle(upgraded), { migrationsFolder: MIGRATIONS_DIR });
+  const upgraded = migrateAll(path);
   const rows = upgraded.prepare('SELECT id, ack_due_day, feedback_due_day, ack_day, feedback_day, closed_day, last_reporter_seq, assigned_to FROM cases ORDER BY id').all();
   expect(rows).toEqual([
     { id: 'closed', ...snake(dueDays('2026-01-31', DEFAULT_DEADLINES)), ack_day: null, feedback_day: null, closed_day: '2026-06-15', last_reporter_seq: 1, assigned_to: null },
