@@ -1,6 +1,7 @@
 // The one drizzle schema, applied on Node (better-sqlite3) and on Workers (D1).
 // Binary values are stored as base64url text. Nothing here identifies a reporter: no IP,
 // no user agent, and reporter activity is dated to the day (see docs/PROTOCOL.md).
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, blob, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Instance-wide values made once on first start (e.g. the public mailbox KDF salt). */
@@ -169,10 +170,18 @@ export const cases = sqliteTable('cases', {
   assignedTo: text('assigned_to').references(() => members.id),
   /** The seq of the reporter's last message: a member has news when it is above what they have seen (caseReads). */
   lastReporterSeq: integer('last_reporter_seq').notNull().default(1),
+  /**
+   * Set by the first step of a deletion (db/repo/files.ts cutOffCaseSteps), in the write that
+   * takes the mailbox and keys: the scheduled work finds cases a crash left half deleted by it.
+   */
+  cutOff: integer('cut_off', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [
   uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId),
   // A member's removal clears their assignments; the instance's figures read a span of received days.
   index('cases_assigned').on(t.assignedTo), index('cases_received').on(t.receivedDay),
+  // Retention (db/repo/retention.ts): each rule's due cases are one range per organisation.
+  index('cases_org_closed').on(t.orgId, t.closedDay), index('cases_org_reporter').on(t.orgId, t.lastReporterDay),
+  index('cases_cut_off').on(t.id).where(sql`${t.cutOff} = 1`),
 ]);
 
 /**

@@ -6,9 +6,9 @@
 import { cutOffCaseSteps, finishCaseDeletion } from '../db/repo/files.js';
 import { caseKeyHolders, casesBeingDeleted, retentionCandidates, stillAsJudged, type RetentionCandidate } from '../db/repo/retention.js';
 import type { CaseRow } from '../db/repo/cases.js';
-import { findOrganisation } from '../db/repo/organisations.js';
+import { findOrganisation, listOrganisations } from '../db/repo/organisations.js';
 import type { ParleyDb } from '../db/database.js';
-import { addDays, dayIn } from '../web/casework/calendar.js';
+import { dayIn } from '../web/casework/calendar.js';
 import { CLOSED_STATUSES, deletionDay, deletionReason, isDueForDeletion, type RetentionFacts, type RetentionSettings } from '../web/casework/retention.js';
 import { audited } from './audit.js';
 import { dayOf, type AppDeps } from './deps.js';
@@ -60,16 +60,13 @@ export async function deleteDueCases(deps: Pick<AppDeps, 'db' | 'files'>, now: n
     await finishCaseDeletion(deps.db, deps.files, caseId);
     done++;
   }
-  // No organisation's day is later than tomorrow in UTC: the SQL finds a superset, the rules decide.
-  const latestToday = addDays(dayOf(now), 1);
-  for (let after = ''; done < limit;) {
-    const page = await retentionCandidates(deps.db, latestToday, after, limit);
-    for (const c of page) {
-      if (done >= limit) break;
-      if (isDueForDeletion(retentionFacts(c), c, dayIn(now, c.timeZone)) && (await deleteDueCase(deps, c, now))) done++;
+  // Each organisation by its own day: the SQL finds exactly the due cases; the shared rules check each again.
+  for (const unit of await listOrganisations(deps.db)) {
+    if (done >= limit) break;
+    const today = dayIn(now, unit.timeZone);
+    for (const c of await retentionCandidates(deps.db, unit, today, limit - done)) {
+      if (isDueForDeletion(retentionFacts(c), c, today) && (await deleteDueCase(deps, c, now))) done++;
     }
-    if (page.length < limit) break;
-    after = page.at(-1)!.id;
   }
   return done;
 }

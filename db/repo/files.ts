@@ -94,6 +94,8 @@ export function cutOffCaseSteps(db: ParleyDb, caseId: string): WriteStep[] {
     db.delete(caseTransfers).where(eq(caseTransfers.caseId, caseId)),
     db.delete(caseKeys).where(eq(caseKeys.caseId, caseId)),
     db.delete(mailboxes).where(eq(mailboxes.caseId, caseId)),
+    // Marked, so the next run finds a deletion a crash interrupted without looking at every case.
+    db.update(cases).set({ cutOff: true }).where(eq(cases.id, caseId)),
   ];
 }
 

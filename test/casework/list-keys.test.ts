@@ -2,8 +2,8 @@
 // `due_day` equal to the case's received day and its next open deadline as the shared rule
 // (web/casework/deadlines.ts nextDueDay) counts it, for every status and every state of the
 // acknowledgement and feedback, on a new key, after any write to the case, and for the keys a
-// database had before 0009. And the list, the deadline summary, the figures and the staff
-// notices read them through an index: no statement scans a table of cases or sorts them all.
+// database had before 0009. And the list, the deadline summary, the figures, the staff notices
+// and retention read through an index: no statement scans a table of cases or sorts them all.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
 import { deadlineSummary, listCasesForOrg, NO_DEADLINE_DAY } from '../../db/repo/cases.js';
 import { casesReceivedBetween } from '../../db/repo/figures.js';
 import { hasDeadlineBy } from '../../db/repo/notices.js';
+import { casesBeingDeleted, retentionCandidates } from '../../db/repo/retention.js';
 import { CASE_STATUSES } from '../../db/schema.js';
 import { nextDueDay } from '../../web/casework/deadlines.js';
 import { migrateAll, migrateBefore } from '../support/migrations.js';
@@ -101,7 +102,7 @@ it('migration 0009 gives the keys a database already had their case’s values',
   }
 });
 
-describe('the reads of the list, the summary, the figures and the notices', () => {
+describe('the reads of the list, the summary, the figures, the notices and retention', () => {
   it('use an index for every table of cases, and never sort all the cases a unit holds', async () => {
     const database = openNodeDatabase(join(dir, 'plans.sqlite'));
     try {
@@ -120,8 +121,16 @@ describe('the reads of the list, the summary, the figures and the notices', () =
       await casesReceivedBetween(db, 'org1', { from: '2026-03-01', to: '2026-03-31', limit: 50 });
       await casesReceivedBetween(db, 'org1', { from: '2026-03-01', to: '2026-03-31', limit: 50, after: { day: '2026-03-02', id: 'c3' } });
       await hasDeadlineBy(db, 'org1', today);
+      const retentionFrom = statements.length;
+      await retentionCandidates(db, { id: 'org1', keepClosedDays: 365, keepInactiveDays: 2190, timeZone: 'Europe/London' }, today, 25);
+      await casesBeingDeleted(db, 25);
       const ran = [...statements]; // the EXPLAINs below are recorded too
-      expect(ran.length).toBe(12);
+      expect(ran.length).toBe(15);
+      // Retention's ranges: the closed rule by closing day (the reporter-day index would hold nearly every case), the interrupted deletions by their mark.
+      const indexOf = (i: number) => (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${ran[i]!.source}`).all(...ran[i]!.params) as { detail: string }[]).map((row) => row.detail).join('\n');
+      expect(indexOf(retentionFrom)).toMatch(/USING INDEX cases_org_closed \(org_id=\? AND closed_day<\?\)/);
+      expect(indexOf(retentionFrom + 1)).toMatch(/USING INDEX cases_org_reporter \(org_id=\? AND last_reporter_day<\?\)/);
+      expect(indexOf(retentionFrom + 2)).toMatch(/USING (COVERING )?INDEX cases_cut_off/);
       for (const { source, params } of ran) {
         const plan = (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[]).map((row) => row.detail);
         // A full pass over a table that grows with the cases, or a sort of what it returns. A
