@@ -70,7 +70,20 @@ export class RouteMeter {
   /** Filed with each sample; set around the calls of one kind of run. */
   tag = '';
 
-  constructor(private readonly processes: readonly WorkerdProcess[]) {}
+  private readonly startCpu: number[];
+
+  constructor(private readonly processes: readonly WorkerdProcess[]) {
+    this.startCpu = this.cpuNow();
+  }
+
+  /**
+   * How much of the runtime process's CPU since the meter began fell inside the request windows:
+   * what ran after a request's last byte (or between requests) is in no sample.
+   */
+  coverage(): { windowsMs: number; totalMs: number } {
+    const i = this.processes.findIndex((p) => p.role === 'runtime');
+    return { windowsMs: this.samples.reduce((sum, s) => sum + s.cpuMs.runtime, 0), totalMs: this.cpuNow()[i]! - this.startCpu[i]! };
+  }
 
   private cpuNow(): number[] {
     return this.processes.map((p) => processCpuMs(p.pid));

@@ -46,12 +46,6 @@ const BUDGET_MS = 10;
 /** Routes this bench does not drive, and why. */
 const NOT_DRIVEN: Partial<Record<RouteKey, string>> = {
   'POST /api/setup': 'once per instance, before any organisation exists; the bench founds its units as `npm run setup` does',
-  'PUT /api/mailbox/files/:fileId/parts/:part': 'file transfer (R2) is not driven here yet',
-  'GET /api/mailbox/files/:fileId': 'file transfer (R2) is not driven here yet',
-  'GET /api/mailbox/files/:fileId/content': 'file transfer (R2) is not driven here yet',
-  'PUT /api/investigator/cases/:caseId/files/:fileId/parts/:part': 'file transfer (R2) is not driven here yet',
-  'GET /api/investigator/cases/:caseId/files/:fileId': 'file transfer (R2) is not driven here yet',
-  'GET /api/investigator/cases/:caseId/files/:fileId/content': 'file transfer (R2) is not driven here yet',
 };
 
 interface Row {
@@ -92,10 +86,12 @@ async function main(): Promise<void> {
   const bundle = await measureBundle();
   const started = performance.now();
   const f = await startFixture({ assetsDir, largeCases: LARGE_CASES });
+  let coverage: ReturnType<typeof f.meter.coverage>;
   try {
     await driveRoutes(f, ROUNDS, assetsDir);
     await f.meter.tagged(removalTag('large', LARGE_CASES), () => driveLargeUnit(f, ROUNDS));
     await driveRemovals(f, ROUNDS);
+    coverage = f.meter.coverage();
   } finally {
     await f.close();
   }
@@ -139,7 +135,9 @@ from just before the request to its last byte. That process runs the worker *and
 process), the assets and HTTP parsing, so the figure is an upper bound on what Cloudflare bills as the worker's CPU
 time (its JavaScript only; D1 runs elsewhere). *Proxy* is wrangler's workerd in front of it (not billed; shown for
 completeness). *Wall* is the client's time to the last byte, through both. The first ${WARM_UP} requests of each kind are
-left out (workerd compiling, D1's first statements); *n* is what remains. Client-side work (Argon2id at test cost,
+left out (workerd compiling, D1's first statements); *n* is what remains. The windows held
+${((coverage.windowsMs / coverage.totalMs) * 100).toFixed(1)} % of the runtime process's CPU over the run (${fmt(coverage.windowsMs / 1000)} of ${fmt(coverage.totalMs / 1000)} s); the rest ran
+between requests (after a last byte, or idle). Client-side work (Argon2id at test cost,
 sealing, signing, decrypting) is in no figure. Proof of work is off (\`workBits\` 0, the default).
 
 **Over 10 ms at the median: ${over.length === 0 ? 'none' : over.map((r) => `\`${r.route}\``).join(', ')}.**${overAtP95.length > 0 ? ` Over at p95 only: ${overAtP95.map((r) => `\`${r.route}\``).join(', ')}.` : ''}

@@ -1,9 +1,10 @@
 // The routes of worker/route-table.ts driven through the real clients (web/client/*), round after
 // round, so each request the console and the reporter's page make is metered in workerd many
 // times over: reporting and the mailbox, signing in and out, the case list and view, replies,
-// status, assignment, notes, figures, members, invitations, keys and rotation, settings, notices,
+// status, assignment, notes, files both ways, figures, members, invitations, keys and rotation, settings, notices,
 // passing a case on and taking it, and the pages and their static files. A round touches a fresh
 // case where a route changes one (a reply, a status, a pass-on), so the thread stays short.
+import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import {
   acceptTransfer, cancelRotation, createInvite, declineTransfer, inspectInvite, listInvites, listMembers, listTransfers, organisationSettings, passOnCase, revokeInvite,
@@ -14,9 +15,23 @@ import { fetchFigureFacts, fetchInstanceFigures } from '../web/client/figures.js
 import { listCasePage, openCase, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut } from '../web/client/investigator.js';
 import { noticeAddress, setNoticeAddress } from '../web/client/notices.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../web/client/reporter.js';
-import { generatePassphrase, type MailboxKeys } from '../web/protocol/index.js';
+import { caseFileAccess, downloadFile, mailboxFileAccess, uploadFile } from '../web/client/files.js';
+import type { ThreadEntry } from '../web/client/thread.js';
+import { attachmentFor, fileSecretOf, newFileSecret } from '../web/protocol/file-crypto.js';
+import { fileCipherLength } from '../web/protocol/file-lengths.js';
+import { bytesToB64, generatePassphrase, type AttachmentDescriptor, type MailboxKeys, type ThreadDocument } from '../web/protocol/index.js';
 import { totpCodeAt } from '../worker/totp.js';
 import { forgetTotpStep, joinWithKeys, KDF, PASSWORD, type Fixture } from './workers-fixture.js';
+
+/** Each file: one upload part (a part is 1 MiB of content). */
+const FILE_BYTES = 100_000;
+const readFileContent = async (start: number, end: number) => new Uint8Array(randomBytes(end - start));
+
+function onlyAttachment(document: ThreadDocument): AttachmentDescriptor {
+  const attachment = document.kind === 'status' ? undefined : document.attachments?.[0];
+  if (!attachment) throw new Error('the message carries no attachment');
+  return attachment;
+}
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -37,12 +52,14 @@ export async function driveRoutes(f: Fixture, rounds: number, assetsDir: string)
   // A second holder of the keys, so a rotation stays pending (and can be cancelled) as in a real unit.
   const witness = await joinWithKeys(api, alice, 'wendy');
 
-  // One report per round, each with its own mailbox.
+  // One report per round, each with its own mailbox and a file the reporter attached and uploaded.
   const reporters: { keys: MailboxKeys; caseId: string }[] = [];
   for (let i = 0; i < rounds; i++) {
     const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
-    const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800) });
+    const file = newFileSecret(FILE_BYTES);
+    const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800), attachments: [attachmentFor(file, 'ledger.pdf', 'application/pdf')] }, [{ id: bytesToB64(file.id), bytes: fileCipherLength(file.size) }]);
     await submitReport(api, submission);
+    await uploadFile(api, mailboxFileAccess(keys), file, readFileContent);
     reporters.push({ keys, caseId: submission.caseId });
   }
 
@@ -54,8 +71,13 @@ export async function driveRoutes(f: Fixture, rounds: number, assetsDir: string)
     // The unit writes, the reporter answers.
     await listCasePage(api, alice);
     const opened = await openCase(api, alice, caseId);
-    await replyToCase(api, alice, opened, 'Which station was this?');
+    await downloadFile(api, caseFileAccess(alice, caseId), fileSecretOf(onlyAttachment(opened.entries[0]!.document)), () => {});
+    // The unit's reply carries a form to fill in, which the reporter downloads.
+    const form = newFileSecret(FILE_BYTES);
+    await replyToCase(api, alice, opened, 'Which station was this? Please fill in the form.', undefined, [attachmentFor(form, 'form.odt', 'application/vnd.oasis.opendocument.text')]);
+    await uploadFile(api, caseFileAccess(alice, caseId), form, readFileContent);
     const mailbox = await openMailbox(api, keys);
+    await downloadFile(api, mailboxFileAccess(keys), fileSecretOf(onlyAttachment((mailbox.entries.at(-1) as ThreadEntry).document)), () => {});
     await replyFromMailbox(api, keys, mailbox, 'The one on the high street.');
     await setCaseStatus(api, alice, await openCaseForReading(api, alice, caseId), 'investigating');
     await assignees(api, alice);
