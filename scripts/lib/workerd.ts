@@ -139,7 +139,14 @@ export interface LocalWorker {
  * worker vars, static assets from `assetsDir` (by default an empty directory: API only), and
  * better-sqlite3 opened on the D1 file. close() stops workerd and removes the directory.
  */
-export async function startLocalWorker(options: { vars: Record<string, string>; assetsDir?: string; logLevel?: WorkerdOptions['logLevel']; testScheduled?: boolean }): Promise<LocalWorker> {
+export async function startLocalWorker(options: {
+  vars: Record<string, string>;
+  assetsDir?: string;
+  logLevel?: WorkerdOptions['logLevel'];
+  testScheduled?: boolean;
+  /** Runs on the migrated D1 file before workerd opens it (e.g. bulk seeding, which wants the file to itself). */
+  beforeStart?: (d1File: string) => Promise<void>;
+}): Promise<LocalWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-workerd-'));
   const persistTo = join(dir, 'state');
   const assetsDir = options.assetsDir ?? join(dir, 'assets');
@@ -147,6 +154,7 @@ export async function startLocalWorker(options: { vars: Record<string, string>; 
   let server: WorkerdServer | undefined;
   try {
     await applyD1Migrations(persistTo);
+    await options.beforeStart?.(d1DatabaseFile(persistTo));
     server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false });
     const sqlite = new Database(d1DatabaseFile(persistTo));
     sqlite.pragma('busy_timeout = 5000');

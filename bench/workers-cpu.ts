@@ -1,0 +1,117 @@
+// CPU time of the workerd processes per request, by route of worker/route-table.ts: a fetch for
+// ApiClient (and for pages) that reads each workerd process's CPU just before a request and just
+// after its last byte, and files the difference under the route the request was for. Clients
+// send one request at a time, so each window holds that request's work and nothing else of ours.
+// CPU comes from /proc/<pid>/task/*/schedstat (nanoseconds, every thread), not /proc/<pid>/stat,
+// whose 10 ms ticks would round most single requests to 0 or 10 ms.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import type { Fetch } from '../web/client/api.js';
+import { routeFor } from '../worker/route-table.js';
+
+export interface WorkerdProcess {
+  pid: number;
+  /** The runtime holds the D1 file open (worker, local D1 and the assets); the other one is wrangler's proxy in front of it. */
+  role: 'runtime' | 'proxy';
+}
+
+/** The workerd processes wrangler started for this process, told apart by which holds the D1 files under `persistTo`. */
+export function childWorkerds(persistTo: string): WorkerdProcess[] {
+  const found = readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .flatMap((name) => {
+      try {
+        const stat = readFileSync(`/proc/${name}/stat`, 'utf8').trim();
+        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat)!;
+        if (comm !== 'workerd' || Number(rest!.split(' ')[1]) !== process.pid) return [];
+        const holdsD1 = readdirSync(`/proc/${name}/fd`).some((fd) => {
+          try {
+            return readlinkSync(`/proc/${name}/fd/${fd}`).startsWith(persistTo);
+          } catch {
+            return false;
+          }
+        });
+        return [{ pid: Number(name), role: holdsD1 ? 'runtime' : 'proxy' } as WorkerdProcess];
+      } catch {
+        return [];
+      }
+    });
+  if (!found.some((p) => p.role === 'runtime')) throw new Error('could not find the workerd process holding D1');
+  return found.sort((a, b) => a.role.localeCompare(b.role));
+}
+
+/** CPU time of every thread of a process so far, in ms (ns precision). */
+export function processCpuMs(pid: number): number {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return ns / 1e6;
+}
+
+export interface RequestSample {
+  /** The route-table key ("GET /api/investigator/cases/:caseId"), or method and path for a request no route takes. */
+  route: string;
+  /** What the run was doing (e.g. "10,000 cases"); '' for the plain rows. */
+  tag: string;
+  status: number;
+  wallMs: number;
+  /** By process role. */
+  cpuMs: Record<WorkerdProcess['role'], number>;
+}
+
+const NULL_BODY = new Set([101, 204, 205, 304]);
+
+export class RouteMeter {
+  readonly samples: RequestSample[] = [];
+  /** Filed with each sample; set around the calls of one kind of run. */
+  tag = '';
+
+  private readonly startCpu: number[];
+
+  constructor(private readonly processes: readonly WorkerdProcess[]) {
+    this.startCpu = this.cpuNow();
+  }
+
+  /**
+   * How much of the runtime process's CPU since the meter began fell inside the request windows:
+   * what ran after a request's last byte (or between requests) is in no sample.
+   */
+  coverage(): { windowsMs: number; totalMs: number } {
+    const i = this.processes.findIndex((p) => p.role === 'runtime');
+    return { windowsMs: this.samples.reduce((sum, s) => sum + s.cpuMs.runtime, 0), totalMs: this.cpuNow()[i]! - this.startCpu[i]! };
+  }
+
+  private cpuNow(): number[] {
+    return this.processes.map((p) => processCpuMs(p.pid));
+  }
+
+  /** For `new ApiClient(url, meter.fetch)`: sends, reads the whole answer inside the window, then hands the client an equal Response. */
+  readonly fetch: Fetch = async (input, init) => {
+    const method = init.method ?? 'GET';
+    const path = new URL(input).pathname;
+    const before = this.cpuNow();
+    const start = performance.now();
+    const res = await fetch(input, init);
+    const body = await res.arrayBuffer();
+    const wallMs = performance.now() - start;
+    const after = this.cpuNow();
+    const cpuMs = Object.fromEntries(this.processes.map((p, i) => [p.role, after[i]! - before[i]!])) as RequestSample['cpuMs'];
+    this.samples.push({ route: routeFor(method, path)?.key ?? `${method} ${path}`, tag: this.tag, status: res.status, wallMs, cpuMs });
+    return new Response(NULL_BODY.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
+  };
+
+  /** Runs `calls` with every sample tagged. */
+  async tagged<T>(tag: string, calls: () => Promise<T>): Promise<T> {
+    const previous = this.tag;
+    this.tag = tag;
+    try {
+      return await calls();
+    } finally {
+      this.tag = previous;
+    }
+  }
+}
