@@ -6,7 +6,7 @@
 import { cutOffCaseSteps, finishCaseDeletion } from '../db/repo/files.js';
 import { caseKeyHolders, casesBeingDeleted, retentionCandidates, stillAsJudged, type RetentionCandidate } from '../db/repo/retention.js';
 import type { CaseRow } from '../db/repo/cases.js';
-import { findOrganisation, listOrganisations } from '../db/repo/organisations.js';
+import { listOrganisations } from '../db/repo/organisations.js';
 import type { ParleyDb } from '../db/database.js';
 import { dayIn } from '../web/casework/calendar.js';
 import { CLOSED_STATUSES, deletionDay, deletionReason, isDueForDeletion, type RetentionFacts, type RetentionSettings } from '../web/casework/retention.js';
@@ -29,10 +29,10 @@ export function caseDeletionDay(c: Pick<CaseRow, 'status' | 'closedDay' | 'lastR
 /**
  * For the reporter's mailbox: the day a closed case will be deleted, null while it is open (an
  * open case's day moves with every message, and telling the reporter would only alarm them).
+ * `lead` is the leading organisation as the mailbox's own read loaded it: no read of its own.
  */
-export async function closedCaseDeletionDay(db: ParleyDb, c: CaseRow): Promise<string | null> {
+export function closedCaseDeletionDay(c: CaseRow, lead: RetentionSettings | undefined): string | null {
   if (!(CLOSED_STATUSES as readonly string[]).includes(c.status)) return null;
-  const lead = await findOrganisation(db, c.orgId);
   return lead ? caseDeletionDay(c, lead) : null;
 }
 

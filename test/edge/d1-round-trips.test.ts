@@ -15,7 +15,7 @@ import { webCryptoRandomBytes } from '../../worker/deps.js';
 import { databaseFileStore } from '../../worker/file-store.js';
 import { ApiClient } from '../../web/client/api.js';
 import { openMailbox } from '../../web/client/reporter.js';
-import { listCases, openCase, replyToCase, signIn } from '../../web/client/investigator.js';
+import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
@@ -73,17 +73,31 @@ describe('D1 round trips (Miniflare D1)', () => {
     api = new ApiClient('http://parley.test', async (input, init) => app.request(new Request(input, init)), Date.now);
   }, 120_000);
   afterAll(async () => mf?.dispose());
+  // One sign-in for the file: a TOTP code works once.
+  let session: Promise<InvestigatorSession> | undefined;
+  const signedIn = () => (session ??= signIn(api, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }, TEST_KDF));
 
   it('opens a mailbox in at most 3 round trips, the challenge spend included', async () => {
     const { keys } = await fileReport(api, 'a report');
     // A reply signed by the organisation, so the answer needs its keys too.
-    const session = await signIn(api, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }, TEST_KDF);
+    const session = await signedIn();
     const [listed] = await listCases(api, session);
     await replyToCase(api, session, await openCase(api, session, listed!.id), 'a question');
     const before = counter.calls();
     const opened = await openMailbox(api, keys);
     const trips = counter.calls() - before;
     expect(opened.entries.map((e) => [e.role, e.document === null ? 'unreadable' : 'read'])).toEqual([['reporter', 'read'], ['organisation', 'read']]);
+    expect(trips).toBeLessThanOrEqual(3);
+  });
+
+  it('opens a closed case’s mailbox in at most 3 round trips too (its deletion day from the same read)', async () => {
+    const { keys, submission } = await fileReport(api, 'a report to close');
+    const session = await signedIn();
+    await replyToCase(api, session, await openCase(api, session, submission.caseId), 'closing it', 'closed');
+    const before = counter.calls();
+    const opened = await openMailbox(api, keys);
+    const trips = counter.calls() - before;
+    expect(opened.deletionDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(trips).toBeLessThanOrEqual(3);
   });
 });

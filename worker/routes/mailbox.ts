@@ -54,7 +54,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
         replyBy: replyBy(caseRow),
         sealedCaseKey: mailbox.sealedCaseKey,
         sealSignature: mailbox.sealSignature,
-        deletionDay: await closedCaseDeletionDay(deps.db, caseRow),
+        deletionDay: closedCaseDeletionDay(caseRow, organisations.find((o) => o.id === caseRow.orgId)),
         ...threadResponseFrom(thread, files, publicOrganisationsFrom(organisations, keyVersions)),
       });
     })
