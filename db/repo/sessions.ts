@@ -1,7 +1,8 @@
 // Investigator sessions, looked up by the hash of their bearer token.
-import { eq, lte, or } from 'drizzle-orm';
+import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { sessions } from '../schema.js';
+import { members, sessions } from '../schema.js';
+import type { Member } from './members.js';
 import type { WriteStep } from '../atomic.js';
 
 export type Session = typeof sessions.$inferSelect;
@@ -15,8 +16,17 @@ export function deleteSessionStatements(db: ParleyDb, tokenHash: string): WriteS
   return [db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))];
 }
 
-export async function findSession(db: ParleyDb, tokenHash: string): Promise<Session | undefined> {
-  return db.select().from(sessions).where(eq(sessions.tokenHash, tokenHash)).get();
+/**
+ * A session with its member, in one read (on Workers, one D1 round trip for every console
+ * request): `member` is null when the member has been removed since.
+ */
+export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null } | undefined> {
+  return db
+    .select({ session: sessions, member: members })
+    .from(sessions)
+    .leftJoin(members, and(eq(members.id, sessions.memberId), isNull(members.removedAt)))
+    .where(eq(sessions.tokenHash, tokenHash))
+    .get();
 }
 
 export async function touchSession(db: ParleyDb, tokenHash: string, now: number): Promise<void> {

@@ -17,6 +17,7 @@ import { ApiClient } from '../../web/client/api.js';
 import { openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
+import { noticeAddress } from '../../web/client/notices.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
@@ -88,6 +89,13 @@ describe('D1 round trips (Miniflare D1)', () => {
     const trips = counter.calls() - before;
     expect(opened.entries.map((e) => [e.role, e.document === null ? 'unreadable' : 'read'])).toEqual([['reporter', 'read'], ['organisation', 'read']]);
     expect(trips).toBeLessThanOrEqual(3);
+  });
+
+  it('checks a console session, its member included, in one round trip: reading a notice address (held on the member row) takes 1 in all', async () => {
+    const session = await signedIn();
+    const before = counter.calls();
+    expect(await noticeAddress(api, session)).toBeNull();
+    expect(counter.calls() - before).toBe(1);
   });
 
   it('opens a closed case’s mailbox in at most 3 round trips too (its deletion day from the same read)', async () => {

@@ -4,7 +4,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { findSession, touchSession, deleteSession } from '../../db/repo/sessions.js';
-import { findMember, type Member } from '../../db/repo/members.js';
+import type { Member } from '../../db/repo/members.js';
 import { ApiError } from '../errors.js';
 import { sha256B64 } from '../server-crypto.js';
 import type { AppDeps } from '../deps.js';
@@ -22,14 +22,14 @@ export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variable
     const token = match ? b64ToBytes(match[1]!) : null;
     if (!token || token.length !== SESSION_TOKEN_BYTES) throw new ApiError('unauthorised', 'Sign in to continue.');
     const tokenHash = await sha256B64(token);
-    const session = await findSession(deps.db, tokenHash);
+    const found = await findSession(deps.db, tokenHash);
     const now = deps.clock();
-    if (!session) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    if (!found) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    const { session, member: investigator } = found;
     if (now >= session.expiresAt || now - session.lastUsedAt >= deps.config.sessionIdleMs) {
       await deleteSession(deps.db, tokenHash);
       throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     }
-    const investigator = await findMember(deps.db, session.memberId);
     if (!investigator) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     // Reading needs no write: the idle clock is moved at most once a minute, and a full or
     // busy disk that refuses the move does not refuse the read (the session may end a little sooner).
