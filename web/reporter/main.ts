@@ -72,7 +72,4 @@ void engineFailed.then(() => {
     el('p', {}, t('page.stopped.text'))));
 });
 
-// Fetch the configuration now, so a returning reporter's typo check and the form need no
-// request later. A failure here is shown where the configuration is needed.
-engine.loadConfig().catch(() => undefined);
 app.go.landing();
