@@ -115,15 +115,15 @@ function landingSection(rows: LandingRow[] | undefined, problem: string): string
         const m = landingMedians(r);
         const reference = rows.find((o) => o.form === r.form && o.slowdown === r.slowdown && o.build === BUILDS[0]!.label);
         const ratio = reference && reference !== r ? ` (this checkout takes ${fmt(landingMedians(reference).usableMs / m.usableMs, 2)}× this)` : '';
-        return `| ${r.form === 'report' ? 'report form' : 'mailbox (passphrase form)'} | ${r.slowdown}× | ${r.build} | ${fmt(m.firstViewMs)} | ${fmt(m.engineReadyMs)} | **${fmt(m.usableMs)}**${ratio} | ${r.loads.map((l) => fmt(l.usableMs)).join(', ')} |`;
+        return `| ${r.form === 'report' ? 'report form' : 'mailbox (passphrase form)'} | ${r.slowdown}× | ${r.build} | ${fmt(m.engineAskedMs)} | ${fmt(m.firstViewMs)} | ${fmt(m.engineReadyMs)} | **${fmt(m.usableMs)}**${ratio} | ${r.loads.map((l) => fmt(l.usableMs)).join(', ')} |`;
       }).join('\n')
-    : `| ${problem || 'not measured'} | | | | | | |`;
+    : `| ${problem || 'not measured'} | | | | | | | |`;
   return `### Landing to a usable form
 
-The real reporter page (a build of web/ by scripts/build-web.ts, served by the Node server on 127.0.0.1 with its no-store headers) in headless Chromium at ${LANDING_VIEWPORT.width} × ${LANDING_VIEWPORT.height} px, the CPU slowed 4× (DevTools \`Emulation.setCPUThrottlingRate\`, which slows the page's thread) and unslowed; ${LOADS} cold loads each (a fresh browser context per load, nothing cached), interleaved round by round${BUILDS.length > 1 ? ' with the reference build' : ''}; medians, ms from navigation start (the page's time origin). The reporter clicks the first view's button ("Make a report" / "I have a passphrase") as soon as it is drawn. **Usable** is the later of: the form's first field (unit choice / passphrase) and its submit button ("Continue" / "Open my report") rendered, visible and enabled; and the engine ready, i.e. its first request (the configuration, which the engine sends only once libsodium's WebAssembly is compiled and running) answered. The report form is drawn from that configuration, so there the two coincide; the passphrase form is drawn at once, and Open would otherwise wait for the engine.
+The real reporter page (a build of web/ by scripts/build-web.ts, served by the Node server on 127.0.0.1 with its no-store headers) in headless Chromium at ${LANDING_VIEWPORT.width} × ${LANDING_VIEWPORT.height} px, the CPU slowed 4× (DevTools \`Emulation.setCPUThrottlingRate\`) and unslowed. Chromium slows only the page's own thread that way: it refuses the same command for a worker ("only supported for pages"), so the engine's download, compile and start run at this machine's speed in every row and the 4× rows understate a slow phone's engine start. ${LOADS} cold loads each (a fresh browser context per load, nothing cached), interleaved round by round${BUILDS.length > 1 ? ' with the reference build' : ''}; medians, ms from navigation start (the page's time origin). "Engine asked for": the request for reporter-engine.js starts. The reporter clicks the first view's button ("Make a report" / "I have a passphrase") as soon as it is drawn. **Usable** is the later of: the form's first field (unit choice / passphrase) and its submit button ("Continue" / "Open my report") rendered, visible and enabled; and the engine ready, i.e. its first request (the configuration, which the engine sends only once libsodium's WebAssembly is compiled and running) answered. The report form is drawn from that configuration, so there the two coincide; the passphrase form is drawn at once, and Open would otherwise wait for the engine.
 
-| form | CPU | build | first view drawn | engine ready | usable | usable, each load |
-|---|---|---|---|---|---|---|
+| form | CPU | build | engine asked for | first view drawn | engine ready | usable | usable, each load |
+|---|---|---|---|---|---|---|---|
 ${table}`;
 }
 
