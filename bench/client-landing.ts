@@ -18,6 +18,15 @@ import { median } from './report.js';
 
 export const LANDING_VIEWPORT = { width: 360, height: 800 };
 
+/** DevTools' "Slow 4G" preset: 150 ms latency, 1.6 Mbit/s down (200 kB/s, the issue's slow-link figure), 750 kbit/s up. */
+export const SLOW_4G = { latency: 150, downloadThroughput: 200_000, uploadThroughput: 93_750 };
+
+/** How a load is slowed: the CPU (1: not at all) and the link (local: 127.0.0.1 as it is). */
+export interface LandingSetting {
+  slowdown: number;
+  link: 'local' | 'slow 4G';
+}
+
 /**
  * The two ways in from the first view: the button that opens the form, the form's field and its
  * submit button (as the English catalogue words them).
@@ -72,12 +81,16 @@ function usableForm(words: InPage): false | { firstView: number; form: number } 
  * is usable when usableForm says so and the engine is ready (for the report form, which the page
  * draws from the configuration, the first implies the second).
  */
-export async function timeLanding(browser: Browser, baseUrl: string, form: LandingForm, slowdown: number): Promise<LandingTimes> {
+export async function timeLanding(browser: Browser, baseUrl: string, form: LandingForm, { slowdown, link }: LandingSetting): Promise<LandingTimes> {
   const context = await browser.newContext({ viewport: LANDING_VIEWPORT });
   try {
     const page: Page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: slowdown });
+    if (link === 'slow 4G') {
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...SLOW_4G });
+    }
     const engineAsked = page.waitForRequest((r) => r.url() === `${baseUrl}/static/reporter-engine.js`, { timeout: 60_000 });
     const configAnswered = page.waitForResponse((r) => r.url() === `${baseUrl}/api/config`, { timeout: 60_000 });
     const en = readCatalogue('en').messages;
@@ -105,10 +118,9 @@ export interface LandingBuild {
   webDir?: string;
 }
 
-export interface LandingRow {
+export interface LandingRow extends LandingSetting {
   build: string;
   form: LandingForm;
-  slowdown: number;
   loads: LandingTimes[];
 }
 
@@ -123,11 +135,11 @@ export function landingMedians(row: LandingRow): LandingTimes {
 }
 
 /**
- * `loads` cold loads of each build × form × slowdown, interleaved round by round (so a noisy
+ * `loads` cold loads of each build × form × setting, interleaved round by round (so a noisy
  * moment of this shared machine falls on all of them alike), against one Node server per build
  * over one database with one organisation.
  */
-export async function timeLandings(browser: Browser, builds: LandingBuild[], slowdowns: number[], loads: number): Promise<LandingRow[]> {
+export async function timeLandings(browser: Browser, builds: LandingBuild[], settings: LandingSetting[], loads: number): Promise<LandingRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-landing-'));
   const servers: RunningServer[] = [];
   try {
@@ -145,11 +157,11 @@ export async function timeLandings(browser: Browser, builds: LandingBuild[], slo
       servers.push(await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: PRODUCTION_CONFIG, webDir }));
     }
     const rows: LandingRow[] = [];
-    for (const form of Object.keys(LANDING_FORMS) as LandingForm[]) for (const slowdown of slowdowns) for (const build of builds) rows.push({ build: build.label, form, slowdown, loads: [] });
+    for (const form of Object.keys(LANDING_FORMS) as LandingForm[]) for (const setting of settings) for (const build of builds) rows.push({ build: build.label, form, ...setting, loads: [] });
     for (let round = 0; round < loads; round++) {
       for (const row of rows) {
         const server = servers[builds.findIndex((b) => b.label === row.build)]!;
-        row.loads.push(await timeLanding(browser, server.url, row.form, row.slowdown));
+        row.loads.push(await timeLanding(browser, server.url, row.form, row));
       }
     }
     return rows;

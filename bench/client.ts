@@ -14,7 +14,7 @@ import { DEFAULT_CONFIG } from '../worker/deps.js';
 import { timeClientOperations, timeFirstDerivation, type ClientTimings, type TimingOptions } from './crypto-timings.js';
 import { fmt, machineLine, median, noteLine, publish } from './report.js';
 import { bundleBenchPage } from './page-bundle.js';
-import { LANDING_VIEWPORT, landingMedians, timeLandings, type LandingBuild, type LandingRow } from './client-landing.js';
+import { LANDING_VIEWPORT, landingMedians, timeLandings, type LandingBuild, type LandingRow, type LandingSetting, SLOW_4G } from './client-landing.js';
 
 const { values } = parseArgs({
   options: {
@@ -32,8 +32,8 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BROWSER_TIMEOUT_MS = 10 * 60 * 1000;
 const DERIVE_TARGET_MS = 1000;
-/** The issue's slowed CPU (a modest phone), and unslowed for reference. */
-const SLOWDOWNS = [4, 1];
+/** The issue's slowed CPU (a modest phone), on a slow link and on 127.0.0.1, and unslowed for reference. */
+const SETTINGS: LandingSetting[] = [{ slowdown: 4, link: 'slow 4G' }, { slowdown: 4, link: 'local' }, { slowdown: 1, link: 'local' }];
 const LOADS = Number(values.loads);
 const BUILDS: LandingBuild[] = [{ label: 'this checkout' }, ...(values.baseline ? [{ label: values['baseline-label'], webDir: values.baseline }] : [])];
 
@@ -103,7 +103,7 @@ async function timeInChromium(): Promise<{ timings: ClientTimings; coldDeriveMs:
 async function landingsInChromium(): Promise<LandingRow[]> {
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    return await timeLandings(browser, BUILDS, SLOWDOWNS, LOADS);
+    return await timeLandings(browser, BUILDS, SETTINGS, LOADS);
   } finally {
     await browser.close();
   }
@@ -113,17 +113,17 @@ function landingSection(rows: LandingRow[] | undefined, problem: string): string
   const table = rows
     ? rows.map((r) => {
         const m = landingMedians(r);
-        const reference = rows.find((o) => o.form === r.form && o.slowdown === r.slowdown && o.build === BUILDS[0]!.label);
+        const reference = rows.find((o) => o.form === r.form && o.slowdown === r.slowdown && o.link === r.link && o.build === BUILDS[0]!.label);
         const ratio = reference && reference !== r ? ` (this checkout takes ${fmt(landingMedians(reference).usableMs / m.usableMs, 2)}× this)` : '';
-        return `| ${r.form === 'report' ? 'report form' : 'mailbox (passphrase form)'} | ${r.slowdown}× | ${r.build} | ${fmt(m.engineAskedMs)} | ${fmt(m.firstViewMs)} | ${fmt(m.engineReadyMs)} | **${fmt(m.usableMs)}**${ratio} | ${r.loads.map((l) => fmt(l.usableMs)).join(', ')} |`;
+        return `| ${r.form === 'report' ? 'report form' : 'mailbox (passphrase form)'} | ${r.slowdown}× | ${r.link} | ${r.build} | ${fmt(m.engineAskedMs)} | ${fmt(m.firstViewMs)} | ${fmt(m.engineReadyMs)} | **${fmt(m.usableMs)}**${ratio} | ${r.loads.map((l) => fmt(l.usableMs)).join(', ')} |`;
       }).join('\n')
-    : `| ${problem || 'not measured'} | | | | | | | |`;
+    : `| ${problem || 'not measured'} | | | | | | | | |`;
   return `### Landing to a usable form
 
-The real reporter page (a build of web/ by scripts/build-web.ts, served by the Node server on 127.0.0.1 with its no-store headers) in headless Chromium at ${LANDING_VIEWPORT.width} × ${LANDING_VIEWPORT.height} px, the CPU slowed 4× (DevTools \`Emulation.setCPUThrottlingRate\`) and unslowed. Chromium slows only the page's own thread that way: it refuses the same command for a worker ("only supported for pages"), so the engine's download, compile and start run at this machine's speed in every row and the 4× rows understate a slow phone's engine start. ${LOADS} cold loads each (a fresh browser context per load, nothing cached), interleaved round by round${BUILDS.length > 1 ? ' with the reference build' : ''}; medians, ms from navigation start (the page's time origin). "Engine asked for": the request for reporter-engine.js starts. The reporter clicks the first view's button ("Make a report" / "I have a passphrase") as soon as it is drawn. **Usable** is the later of: the form's first field (unit choice / passphrase) and its submit button ("Continue" / "Open my report") rendered, visible and enabled; and the engine ready, i.e. its first request (the configuration, which the engine sends only once libsodium's WebAssembly is compiled and running) answered. The report form is drawn from that configuration, so there the two coincide; the passphrase form is drawn at once, and Open would otherwise wait for the engine.
+The real reporter page (a build of web/ by scripts/build-web.ts, served by the Node server on 127.0.0.1 with its no-store headers) in headless Chromium at ${LANDING_VIEWPORT.width} × ${LANDING_VIEWPORT.height} px, the CPU slowed 4× (DevTools \`Emulation.setCPUThrottlingRate\`), on 127.0.0.1 as it is and on a link shaped like DevTools' "Slow 4G" (\`Network.emulateNetworkConditions\`: ${SLOW_4G.latency} ms latency, ${SLOW_4G.downloadThroughput / 1000} kB/s down, ${SLOW_4G.uploadThroughput / 1000} kB/s up), and unslowed on 127.0.0.1 for reference. Chromium slows only the page's own thread that way: it refuses the same command for a worker ("only supported for pages"), so the engine's download, compile and start run at this machine's speed in every row and the 4× rows understate a slow phone's engine start. ${LOADS} cold loads each (a fresh browser context per load, nothing cached), interleaved round by round${BUILDS.length > 1 ? ' with the reference build' : ''}; medians, ms from navigation start (the page's time origin). "Engine asked for": the request for reporter-engine.js starts. The reporter clicks the first view's button ("Make a report" / "I have a passphrase") as soon as it is drawn. **Usable** is the later of: the form's first field (unit choice / passphrase) and its submit button ("Continue" / "Open my report") rendered, visible and enabled; and the engine ready, i.e. its first request (the configuration, which the engine sends only once libsodium's WebAssembly is compiled and running) answered. The report form is drawn from that configuration, so there the two coincide; the passphrase form is drawn at once, and Open would otherwise wait for the engine.
 
-| form | CPU | build | engine asked for | first view drawn | engine ready | usable | usable, each load |
-|---|---|---|---|---|---|---|---|
+| form | CPU | link | build | engine asked for | first view drawn | engine ready | usable | usable, each load |
+|---|---|---|---|---|---|---|---|---|
 ${table}`;
 }
 
@@ -160,7 +160,7 @@ async function main() {
   let landings: LandingRow[] | undefined;
   let landingProblem = '';
   if (existsSync(CHROMIUM_PATH)) {
-    console.log(`client: landing to a usable form (${LOADS} loads × ${BUILDS.length * SLOWDOWNS.length * 2})`);
+    console.log(`client: landing to a usable form (${LOADS} loads × ${BUILDS.length * SETTINGS.length * 2})`);
     try {
       landings = await landingsInChromium();
     } catch (error) {
