@@ -41,6 +41,8 @@ export type LandingForm = keyof typeof LANDING_FORMS;
 export interface LandingTimes {
   /** The engine's script is asked for. */
   engineAskedMs: number;
+  /** The engine's script asked for, less the page's main script (reporter.js) received: negative when the engine's download starts first. */
+  engineAfterMainMs: number;
   /** The first view is drawn (its buttons are there): the page's main script has run. */
   firstViewMs: number;
   /** The engine's first request (the configuration, which it sends once its crypto engine is up) is answered. */
@@ -91,6 +93,7 @@ export async function timeLanding(browser: Browser, baseUrl: string, form: Landi
       await cdp.send('Network.enable');
       await cdp.send('Network.emulateNetworkConditions', { offline: false, ...SLOW_4G });
     }
+    const mainReceived = page.waitForResponse((r) => r.url() === `${baseUrl}/static/reporter.js`, { timeout: 60_000 });
     const engineAsked = page.waitForRequest((r) => r.url() === `${baseUrl}/static/reporter-engine.js`, { timeout: 60_000 });
     const configAnswered = page.waitForResponse((r) => r.url() === `${baseUrl}/api/config`, { timeout: 60_000 });
     const en = readCatalogue('en').messages;
@@ -106,7 +109,11 @@ export async function timeLanding(browser: Browser, baseUrl: string, form: Landi
     const engineRequest = await engineAsked;
     await (await engineRequest.response())?.finished();
     const engineAskedMs = engineRequest.timing().startTime - timeOrigin;
-    return { engineAskedMs, firstViewMs: firstView, engineReadyMs, usableMs: Math.max(formMs, engineReadyMs) };
+    const main = await mainReceived;
+    await main.finished();
+    const mainTiming = main.request().timing();
+    const engineAfterMainMs = engineRequest.timing().startTime - (mainTiming.startTime + mainTiming.responseEnd);
+    return { engineAskedMs, engineAfterMainMs, firstViewMs: firstView, engineReadyMs, usableMs: Math.max(formMs, engineReadyMs) };
   } finally {
     await context.close();
   }
@@ -128,6 +135,7 @@ export interface LandingRow extends LandingSetting {
 export function landingMedians(row: LandingRow): LandingTimes {
   return {
     engineAskedMs: median(row.loads.map((l) => l.engineAskedMs)),
+    engineAfterMainMs: median(row.loads.map((l) => l.engineAfterMainMs)),
     firstViewMs: median(row.loads.map((l) => l.firstViewMs)),
     engineReadyMs: median(row.loads.map((l) => l.engineReadyMs)),
     usableMs: median(row.loads.map((l) => l.usableMs)),

@@ -16,7 +16,7 @@ import { confirmView } from './views/confirm.js';
 import { sentView } from './views/sent.js';
 import { unlockView } from './views/unlock.js';
 import { mailboxView } from './views/mailbox.js';
-// The engine was started by the page's first script (engine-start.ts): in the page build this
+// The engine was started by the page's other script (engine-start.ts, run as soon as it arrived): in the page build this
 // import is that file, /static/reporter-start.js, not a copy of it.
 import { engineFailed, engineWorker } from './engine-start.js';
 
