@@ -1,7 +1,10 @@
 // `npm run bench:client`: the reporter's client-side costs in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) and, for comparison, in Node: passphrase →
 // keys with Argon2id at production cost (64 MiB, 3 passes), sealing and opening a 4 KiB
-// message, generating a passphrase, solving a proof of work. Medians of runs. Writes the "client" section of bench/RESULTS.md.
+// message, generating a passphrase, solving a proof of work. Medians of runs. Then landing to a
+// usable form on the real reporter page, at 360 px, CPU slowed 4× and not (client-landing.ts);
+// `--baseline <dist/web> --baseline-label <text>` loads another build in the same rounds for reference.
+// Writes the "client" section of bench/RESULTS.md.
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -11,11 +14,15 @@ import { DEFAULT_CONFIG } from '../worker/deps.js';
 import { timeClientOperations, timeFirstDerivation, type ClientTimings, type TimingOptions } from './crypto-timings.js';
 import { fmt, machineLine, median, noteLine, publish } from './report.js';
 import { bundleBenchPage } from './page-bundle.js';
+import { LANDING_VIEWPORT, landingMedians, timeLandings, type LandingBuild, type LandingRow, type LandingSetting, SLOW_4G } from './client-landing.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '5' },
     batch: { type: 'string', default: '200' },
+    loads: { type: 'string', default: '5' },
+    baseline: { type: 'string' },
+    'baseline-label': { type: 'string', default: 'baseline' },
     note: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
   },
@@ -25,6 +32,10 @@ const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const BROWSER_TIMEOUT_MS = 10 * 60 * 1000;
 const DERIVE_TARGET_MS = 1000;
+/** The issue's slowed CPU (a modest phone), on a slow link and on 127.0.0.1, and unslowed for reference. */
+const SETTINGS: LandingSetting[] = [{ slowdown: 4, link: 'slow 4G' }, { slowdown: 4, link: 'local' }, { slowdown: 1, link: 'local' }];
+const LOADS = Number(values.loads);
+const BUILDS: LandingBuild[] = [{ label: 'this checkout' }, ...(values.baseline ? [{ label: values['baseline-label'], webDir: values.baseline }] : [])];
 
 interface BenchPage {
   parleyBench: { timeClientOperations: typeof timeClientOperations; timeFirstDerivation: typeof timeFirstDerivation; readyAtMs: () => Promise<number> };
@@ -89,6 +100,33 @@ async function timeInChromium(): Promise<{ timings: ClientTimings; coldDeriveMs:
   }
 }
 
+async function landingsInChromium(): Promise<LandingRow[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  try {
+    return await timeLandings(browser, BUILDS, SETTINGS, LOADS);
+  } finally {
+    await browser.close();
+  }
+}
+
+function landingSection(rows: LandingRow[] | undefined, problem: string): string {
+  const table = rows
+    ? rows.map((r) => {
+        const m = landingMedians(r);
+        const reference = rows.find((o) => o.form === r.form && o.slowdown === r.slowdown && o.link === r.link && o.build === BUILDS[0]!.label);
+        const ratio = reference && reference !== r ? ` (this checkout takes ${fmt(landingMedians(reference).usableMs / m.usableMs, 2)}× this)` : '';
+        return `| ${r.form === 'report' ? 'report form' : 'mailbox (passphrase form)'} | ${r.slowdown}× | ${r.link} | ${r.build} | ${fmt(m.engineAskedMs)} | ${fmt(m.engineAfterMainMs)} | ${fmt(m.firstViewMs)} | ${fmt(m.engineReadyMs)} | **${fmt(m.usableMs)}**${ratio} | ${r.loads.map((l) => fmt(l.usableMs)).join(', ')} |`;
+      }).join('\n')
+    : `| ${problem || 'not measured'} | | | | | | | | | |`;
+  return `### Landing to a usable form
+
+The real reporter page (a build of web/ by scripts/build-web.ts, served by the Node server on 127.0.0.1 with its no-store headers) in headless Chromium at ${LANDING_VIEWPORT.width} × ${LANDING_VIEWPORT.height} px, the CPU slowed 4× (DevTools \`Emulation.setCPUThrottlingRate\`), on 127.0.0.1 as it is and on a link shaped like DevTools' "Slow 4G" (\`Network.emulateNetworkConditions\`: ${SLOW_4G.latency} ms latency, ${SLOW_4G.downloadThroughput / 1000} kB/s down, ${SLOW_4G.uploadThroughput / 1000} kB/s up), and unslowed on 127.0.0.1 for reference. Chromium slows only the page's own thread that way: it refuses the same command for a worker ("only supported for pages"), so the engine's download, compile and start run at this machine's speed in every row and the 4× rows understate a slow phone's engine start. ${LOADS} cold loads each (a fresh browser context per load, nothing cached), interleaved round by round${BUILDS.length > 1 ? ' with the reference build' : ''}; medians, ms from navigation start (the page's time origin). "Engine asked for": the request for reporter-engine.js starts; the next column takes from it when reporter.js (the page's main script) was received, within the same load, so it is steadier than the times: negative, the engine's download started before the main script was in. The reporter clicks the first view's button ("Make a report" / "I have a passphrase") as soon as it is drawn. **Usable** is the later of: the form's first field (unit choice / passphrase) and its submit button ("Continue" / "Open my report") rendered, visible and enabled; and the engine ready, i.e. its first request (the configuration, which the engine sends only once libsodium's WebAssembly is compiled and running) answered. The report form is drawn from that configuration, so there the two coincide; the passphrase form is drawn at once, and Open would otherwise wait for the engine.
+
+| form | CPU | link | build | engine asked for | … less main script received | first view drawn | engine ready | usable | usable, each load |
+|---|---|---|---|---|---|---|---|---|---|
+${table}`;
+}
+
 function row(label: string, node: number[], browser: number[] | undefined): string {
   return `| ${label} | ${browser ? fmt(median(browser)) : 'n/a'} | ${fmt(median(node))} |`;
 }
@@ -119,11 +157,21 @@ async function main() {
   } else {
     browserProblem = `no Chromium at ${CHROMIUM_PATH}; only Node figures`;
   }
+  let landings: LandingRow[] | undefined;
+  let landingProblem = '';
+  if (existsSync(CHROMIUM_PATH)) {
+    console.log(`client: landing to a usable form (${LOADS} loads × ${BUILDS.length * SETTINGS.length * 2})`);
+    try {
+      landings = await landingsInChromium();
+    } catch (error) {
+      landingProblem = `Chromium landing run failed: ${String(error)}`;
+    }
+  }
   const b = browser?.timings;
   const derive = b ? median(b.deriveKeysMs) : Number.NaN;
   const markdown = `## Client: the reporter's costs in the browser
 
-Command: \`npm run bench:client\` (also part of \`npm run bench\`)${noteLine(values.note)}
+Command: \`npm run bench:client${values.baseline ? ` -- --baseline <${values['baseline-label']}'s dist/web> --baseline-label ${values['baseline-label']}` : ''}\` (also part of \`npm run bench\`)${noteLine(values.note)}
 
 Machine: ${machineLine()}${browser ? `; Chromium ${browser.version} headless` : ''}
 
@@ -141,6 +189,8 @@ ${row('generatePassphrase', node.generatePassphraseMs, b?.generatePassphraseMs)}
 Target: passphrase → keys ≤ ${DERIVE_TARGET_MS} ms in headless Chromium, warm: ${b ? `${fmt(derive)} ms (${derive <= DERIVE_TARGET_MS ? 'met' : 'not met'}; runs ${b.deriveKeysMs.map((x) => fmt(x)).join(', ')} ms)` : 'not measured'}.
 
 ${proofOfWorkLine(node, b)}
+
+${landingSection(landings, landingProblem)}
 
 Whole command: ${fmt((performance.now() - started) / 1000)} s.`;
   publish('client', markdown, values);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { precompressWeb } from './lib/precompress.js';
 import { buildNobleBundle, loadNobleFromItsBundle, NOBLE_BUNDLE, nobleBundleDefine } from './lib/noble-bundle.js';
 import { buildLazyBundle, lazyBundleDefine, swapImport } from './lib/lazy-bundle.js';
+import { importByUrl } from './lib/page-module.js';
 import { INFO_PAGES, operatorText, parseOperatorDetails, PLACEHOLDER_WARNING, readOperatorDetails, type OperatorDetailsInput } from './operator-details.js';
 import { escapeHtml, footerHtml, infoPage, pageLanguage } from './reporter-info-pages.js';
 
@@ -20,6 +21,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = join(ROOT, 'dist', 'web');
 
 const SCRIPTS = {
+  'reporter-start.js': 'web/reporter/engine-start.ts',
   'reporter.js': 'web/reporter/main.ts',
   'reporter-engine.js': 'web/reporter/engine.ts',
   'console.js': 'web/console/main.ts',
@@ -186,7 +188,8 @@ export async function buildWeb(outDir: string = WEB_DIST, anchors: Record<string
     absWorkingDir: ROOT,
     entryPoints: Object.fromEntries(Object.entries({ ...SCRIPTS, ...STYLES }).map(([out, src]) => [out.replace(/\.(js|css)$/, ''), src])),
     outdir: outDir,
-    plugins: [loadNobleFromItsBundle(ROOT)],
+    // The reporter's engine is started by reporter-start.js, which the page runs first; reporter.js takes it from there.
+    plugins: [loadNobleFromItsBundle(ROOT), importByUrl(ROOT, 'web/reporter', './engine-start.js', '/static/reporter-start.js')],
     // Sorted, so the same anchors always give the same bytes (a reproducible, comparable bundle).
     define: {
       __PARLEY_PINNED_ANCHORS__: JSON.stringify(Object.fromEntries(Object.entries(anchors).sort(([a], [b]) => a.localeCompare(b)))),

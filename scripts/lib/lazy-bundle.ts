@@ -2,7 +2,7 @@
 // (the noble engine, the file cleaners): each is built with the other scripts' options, its
 // SHA-384 pinned into whatever imports it (web/protocol/import-checked.ts checks it first), and
 // the Node import of it swapped, in the page build, for a module that fetches it.
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type OnResolveResult, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 
 /** One bundle's bytes, built from `entry` (a path under `root`) with the same options as the other scripts. */
@@ -18,12 +18,17 @@ export function lazyBundleDefine(name: string, file: string, integrity: string):
 
 /** Puts `dir`/`replacement` where a module in `dir` imports `specifier` (e.g. ./noble-load.js → noble-load-page.ts). */
 export function swapImport(root: string, dir: string, specifier: string, replacement: string): Plugin {
+  return redirectImport(root, dir, specifier, { path: join(root, dir, replacement) });
+}
+
+/** Resolves `specifier` to `result` where a module in `dir` imports it. */
+export function redirectImport(root: string, dir: string, specifier: string, result: OnResolveResult): Plugin {
   const folder = join(root, dir);
   const filter = new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
   return {
-    name: `swap-${specifier}`,
+    name: `redirect-${specifier}`,
     setup(plugin) {
-      plugin.onResolve({ filter }, (args) => (args.resolveDir === folder ? { path: join(folder, replacement) } : undefined));
+      plugin.onResolve({ filter }, (args) => (args.resolveDir === folder ? result : undefined));
     },
   };
 }

@@ -44,8 +44,8 @@ afterAll(async () => {
 });
 
 describe('the reporter’s first visit on Node', () => {
-  it('loads the page, two styles, the script and its engine', () => {
-    expect(firstVisit.map((f) => f.path)).toEqual(['/en/', '/static/parley.css', '/static/reporter-styles.css', '/static/reporter.js', '/static/reporter-engine.js']);
+  it('loads the page, two styles, the script that starts the engine, the main script and the engine', () => {
+    expect(firstVisit.map((f) => f.path)).toEqual(['/en/', '/static/parley.css', '/static/reporter-styles.css', '/static/reporter-start.js', '/static/reporter.js', '/static/reporter-engine.js']);
   });
 
   it('sends each file brotli-compressed to a browser that accepts it, within the measured bound, no-store kept and SRI over the decoded bytes', async () => {

@@ -56,6 +56,11 @@ function instanceConfig(): Promise<VerifiedConfig> {
   return config;
 }
 
+// Fetch the configuration as soon as the crypto engine is up, without waiting for the page to ask
+// (its script may still be on the way): the form and a returning reporter's unlock then need no
+// request later. A failure here is shown where the configuration is needed, which asks again.
+instanceConfig().catch(() => undefined);
+
 function wipeKeys(keys: MailboxKeys): void {
   wipe(keys.locator);
   wipe(keys.sign.privateKey);

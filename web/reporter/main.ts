@@ -1,4 +1,4 @@
-// The reporter's page: starts the engine (a Web Worker), installs the quick exit and swaps
+// The reporter's page: talks to the engine (a Web Worker, started by engine-start.ts), installs the quick exit and swaps
 // views inside <main>. It never touches the URL, the title or history, so there is nothing
 // to go back to and the passphrase can never appear in an address bar or a tab title.
 // Its language is the one its address names (/cy/ → Welsh): the build made one page per offered
@@ -16,10 +16,12 @@ import { confirmView } from './views/confirm.js';
 import { sentView } from './views/sent.js';
 import { unlockView } from './views/unlock.js';
 import { mailboxView } from './views/mailbox.js';
+// The engine was started by the page's other script (engine-start.ts, run as soon as it arrived): in the page build this
+// import is that file, /static/reporter-start.js, not a copy of it.
+import { engineFailed, engineWorker } from './engine-start.js';
 
 usePageCatalogue();
-const worker = new Worker('/static/reporter-engine.js', { type: 'module' });
-const engine = connectEngine<ReporterEngine>(worker);
+const engine = connectEngine<ReporterEngine>(engineWorker);
 const view = byId('view');
 const quickExitButton = byId('quick-exit');
 
@@ -64,13 +66,10 @@ window.addEventListener('pageshow', (event) => {
 });
 
 // If the engine cannot start or breaks, nothing can be encrypted: say so rather than wait for ever.
-worker.addEventListener('error', () => {
+void engineFailed.then(() => {
   show(el('section', { class: 'card' },
     el('h1', {}, t('page.stopped.heading')),
     el('p', {}, t('page.stopped.text'))));
 });
 
-// Fetch the configuration now, so a returning reporter's typo check and the form need no
-// request later. A failure here is shown where the configuration is needed.
-engine.loadConfig().catch(() => undefined);
 app.go.landing();
