@@ -6,7 +6,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
-import { instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
+import { cases, instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
 export type KeyVersionRow = typeof orgKeyVersions.$inferSelect;
@@ -121,11 +121,13 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
 
 /**
  * A member leaves: their sessions, the keyrings sealed to them and the invitations they made
- * go; their row stays (marked removed) so the audit trail keeps their name and the id is never
- * reused. The caller adds a rotation in the same write.
+ * go, and the cases assigned to them go back to nobody (a range of cases_assigned: bounded by
+ * their own cases, not the unit's); their row stays (marked removed) so the audit trail keeps
+ * their name and the id is never reused. The caller adds a rotation in the same write.
  */
 export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number): WriteStep[] {
   return [
+    db.update(cases).set({ assignedTo: null }).where(eq(cases.assignedTo, memberId)),
     db.delete(sessions).where(eq(sessions.memberId, memberId)),
     db.delete(orgKeyrings).where(eq(orgKeyrings.memberId, memberId)),
     db.delete(invites).where(eq(invites.createdBy, memberId)),

@@ -57,6 +57,16 @@ describe.each(API_TARGETS)('on $name', (target) => {
       ]);
     });
 
+    it('goes back to nobody when the member assigned is removed from the unit', async () => {
+      const { submission } = await fileReport(t.api, 'x');
+      const alice = await t.signIn('alice');
+      const erin = await joinedMember(alice, 'erin');
+      await assignCase(t.api, alice, submission.caseId, erin);
+      await removeMember(t.api, alice, erin);
+      expect((await openCase(t.api, alice, submission.caseId)).assignedTo).toBeNull();
+      expect((await listCases(t.api, alice, { assignee: 'none' })).map((c) => c.id)).toContain(submission.caseId);
+    });
+
     it('refuses a removed member, a member of another unit and an unknown id as not found, changing nothing', async () => {
       const { submission } = await fileReport(t.api, 'x');
       const alice = await t.signIn('alice');
