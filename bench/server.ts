@@ -17,7 +17,7 @@ import { openLocalApp } from '../scripts/lib/local-app.js';
 import { b64ToBytes } from '../web/protocol/encoding.js';
 import { BENCH_CONFIG } from './instance.js';
 import { limitRoutes } from './limit.js';
-import { jobRoutes, LOOP_DELAY_RESOLUTION_MS } from './scale-jobs.js';
+import { jobRoutes, watchLoop, LOOP_DELAY_RESOLUTION_MS, type LoopBlocks } from './scale-jobs.js';
 
 export interface ServerStats {
   cpuUserMicros: number;
@@ -29,6 +29,8 @@ export interface ServerStats {
   maxRssBytes: number;
   /** The longest the event loop waited to run a timer since the last ?reset=1 (ms; at least LOOP_DELAY_RESOLUTION_MS). */
   eventLoopMaxDelayMs: number;
+  /** The longest gaps between turns of the event loop since the last ?reset=1, in wall and CPU time (scale-jobs.ts watchLoop). */
+  loopBlocks: LoopBlocks;
 }
 
 const { values } = parseArgs({ options: { 'max-seconds': { type: 'string', default: '3600' } } });
@@ -47,6 +49,7 @@ setInterval(() => (windowPeakRss = Math.max(windowPeakRss, process.memoryUsage.r
 // Whatever blocks this process (a request's synchronous work, a long query) delays this timer.
 const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
 loopDelay.enable();
+const loopBlocks = watchLoop(LOOP_DELAY_RESOLUTION_MS);
 
 /** The bare upload's parts, by upload id then part number. */
 const bareParts = new Map<string, Uint8Array[]>();
@@ -75,10 +78,12 @@ const bench = new Hono()
     const stats: ServerStats = {
       cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024,
       eventLoopMaxDelayMs: loopDelay.max / 1e6,
+      loopBlocks: loopBlocks.read(),
     };
     if (c.req.query('reset')) {
       windowPeakRss = rss;
       loopDelay.reset();
+      loopBlocks.reset();
     }
     return c.json(stats);
   })
