@@ -117,6 +117,8 @@ export function seedReports(dbPath: string, options: SeedOptions): { seconds: nu
     sqlite.pragma('cache_size = -1048576');
     const insertCase = sqlite.prepare(`INSERT INTO cases (id, reference, org_id, status, received_day, last_reporter_day, updated_at, ack_due_day, feedback_due_day, ack_day, feedback_day, closed_day, assigned_to)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    // The key's copies of the list's sort keys (received_day, due_day: migration 0009) are filled
+    // by the database's own trigger from its case, which is why the case goes in first.
     const insertCaseKey = sqlite.prepare('INSERT INTO case_keys (case_id, org_id, key_version, sealed_case_key) VALUES (?, ?, ?, ?)');
     const insertMailbox = sqlite.prepare('INSERT INTO mailboxes (locator_hash, case_id, sign_public_key, box_public_key, sealed_case_key) VALUES (?, ?, ?, ?, ?)');
     const insertMessage = sqlite.prepare("INSERT INTO messages (id, case_id, seq, role, org_id, envelope, signature, day) VALUES (?, ?, 1, 'reporter', NULL, ?, ?, ?)");

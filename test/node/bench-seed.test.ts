@@ -3,10 +3,10 @@
 // retention is to delete. A seeder that drifts from the server measures a different database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
-import { deadlineSummary } from '../../db/repo/cases.js';
+import { deadlineSummary, NO_DEADLINE_DAY } from '../../db/repo/cases.js';
 import { createBenchDatabase, type BenchDatabase } from '../../bench/instance.js';
 import { seedAuditChain, seedReports } from '../../bench/seed.js';
-import { dueDays, DEFAULT_DEADLINES, SETTLED_STATUSES } from '../../web/casework/deadlines.js';
+import { dueDays, nextDueDay, DEFAULT_DEADLINES, SETTLED_STATUSES } from '../../web/casework/deadlines.js';
 import { CLOSED_STATUSES } from '../../web/casework/retention.js';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { verifyAuditChain } from '../../worker/audit.js';
@@ -49,6 +49,14 @@ describe('bench seeder', () => {
   it('fixes every case’s due days from its received day, as the server does', () => {
     expect(rows).toHaveLength(COUNT);
     for (const row of rows) expect({ ackDueDay: row.ack_due_day, feedbackDueDay: row.feedback_due_day }).toEqual(dueDays(row.received_day, DEFAULT_DEADLINES));
+  });
+
+  it('gives each case key its case’s received day and next open deadline (migration 0009’s trigger fills them on insert)', () => {
+    const keys = new Map((database.sqlite.prepare('SELECT case_id, received_day, due_day FROM case_keys').all() as { case_id: string; received_day: string; due_day: string }[]).map((k) => [k.case_id, k]));
+    for (const row of rows) {
+      const next = nextDueDay({ status: row.status, ackDueDay: row.ack_due_day, ackDay: row.ack_day, feedbackDueDay: row.feedback_due_day, feedbackDay: row.feedback_day });
+      expect(keys.get(row.id)).toEqual({ case_id: row.id, received_day: row.received_day, due_day: next?.day ?? NO_DEADLINE_DAY });
+    }
   });
 
   it('makes casework consistent with the deadlines: work after receipt, feedback after acknowledgement, closed days only on closed cases', () => {
