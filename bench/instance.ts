@@ -51,6 +51,8 @@ export interface BenchDatabase {
   org: PublicOrganisation;
   /** Seals the administrator's TOTP secret; `npm start`'s entry point needs it (PARLEY_SERVER_SECRET). */
   serverSecret: Uint8Array;
+  /** The organisation's administrator, to sign in as (web/client/investigator.ts signIn). */
+  admin: { memberId: string; username: string; password: string; totpSecret: string };
   remove(): void;
 }
 
@@ -62,10 +64,11 @@ export async function createBenchDatabase(prefix = 'parley-bench-'): Promise<Ben
   const database = openNodeDatabase(dbPath);
   try {
     const serverSecret = crypto.getRandomValues(new Uint8Array(32));
-    const { orgId } = await createOrganisation(database.db, { orgName: 'Bench Anti-Corruption Unit', username: 'bench', password: 'bench password, not secret', kdf: BENCH_KDF, now: Date.now(), serverSecret });
+    const credentials = { username: 'bench', password: 'bench password, not secret' };
+    const { orgId, memberId, totpSecret } = await createOrganisation(database.db, { orgName: 'Bench Anti-Corruption Unit', ...credentials, kdf: BENCH_KDF, now: Date.now(), serverSecret });
     const row = (await findOrganisation(database.db, orgId))!;
     const org = verifiedOrganisation((await publicOrganisations(database.db, [row]))[0]!);
-    return { dir, dbPath, orgId, org, serverSecret, remove };
+    return { dir, dbPath, orgId, org, serverSecret, admin: { memberId, ...credentials, totpSecret }, remove };
   } catch (error) {
     remove();
     throw error;
@@ -89,7 +92,8 @@ export interface BenchInstance {
 /** The bench server over the database; BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") passes Node flags to it. */
 export async function startBenchInstance(db: BenchDatabase, maxSeconds = 3600): Promise<BenchInstance> {
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const started = await startServerProcess(db.dbPath, {}, { script: join('bench', 'server.ts'), args: ['--max-seconds', String(maxSeconds)], nodeArgs });
+  // The database's own server secret, so the administrator's sealed TOTP secret opens and they can sign in.
+  const started = await startServerProcess(db.dbPath, { PARLEY_SERVER_SECRET: bytesToB64(db.serverSecret) }, { script: join('bench', 'server.ts'), args: ['--max-seconds', String(maxSeconds)], nodeArgs });
   // A fresh connection each time: a pooled one may have been closed by the server as idle.
   const stats = async (reset = false) => (await (await fetch(`${started.url}/bench/stats${reset ? '?reset=1' : ''}`, { headers: { connection: 'close' } })).json()) as ServerStats;
   const server: BenchServer = { ...started, stats };

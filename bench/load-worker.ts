@@ -14,7 +14,8 @@ import { junkRequest, type Challenges, type JunkKind } from './junk-requests.js'
 import { forkTs, nextMessage, stopChild, stopWithParent } from './load.js';
 import { percentile } from './report.js';
 
-export type LoadVariant = { headers?: Record<string, string>; body?: string };
+/** One request's own headers, body and path (with its query; the job's url gives the rest). */
+export type LoadVariant = { headers?: Record<string, string>; body?: string; path?: string };
 
 export type FeederSpec = { config: InstanceConfig; org: PublicOrganisation; plaintextBytes: number };
 
@@ -116,7 +117,7 @@ async function runJob(job: LoadJob): Promise<LoadResult> {
   // Which kind of request the next 'response' event is about (onResponse runs just before it).
   let responding: 'main' | 'challenge' = 'main';
   const challengeStatus: Record<string, number> = {};
-  const withVariant = (req: AutocannonRequest, variant: LoadVariant) => ({ ...req, headers: { ...req.headers, ...variant.headers }, ...(variant.body !== undefined ? { body: variant.body } : {}) });
+  const withVariant = (req: AutocannonRequest, variant: LoadVariant) => ({ ...req, headers: { ...req.headers, ...variant.headers }, ...(variant.body !== undefined ? { body: variant.body } : {}), ...(variant.path !== undefined ? { path: variant.path } : {}) });
   const requests: AutocannonRequest[] = [];
   if (feeder) {
     // The reporter's flow, as submitReport does it: a fresh challenge, then the report that

@@ -4,15 +4,20 @@
 // against; /bench/limit/*, the same stack doing only each hot route's irreducible work
 // (limit.ts); /bench/parts, bare file parts kept in memory (PUT a part, GET them all back,
 // DELETE), to compare the file routes against; /bench/page, a page bundle named by
-// BENCH_PAGE_BUNDLE, served from the API's own origin; and /bench/stats, this process's CPU time
-// and memory. Binds 127.0.0.1; stops on SIGTERM, when its parent goes, or after --max-seconds.
+// BENCH_PAGE_BUNDLE, served from the API's own origin; /bench/stats, this process's CPU time,
+// memory and longest event-loop delay; and /bench/job/*, one run of work that is not a request
+// (audit verification, retention, staff notices) in this process, timed (scale-jobs.ts).
+// Binds 127.0.0.1; stops on SIGTERM, when its parent goes, or after --max-seconds.
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { openLocalApp } from '../scripts/lib/local-app.js';
+import { b64ToBytes } from '../web/protocol/encoding.js';
 import { BENCH_CONFIG } from './instance.js';
 import { limitRoutes } from './limit.js';
+import { jobRoutes, watchLoop, LOOP_DELAY_RESOLUTION_MS, type LoopBlocks } from './scale-jobs.js';
 
 export interface ServerStats {
   cpuUserMicros: number;
@@ -22,11 +27,15 @@ export interface ServerStats {
   windowPeakRssBytes: number;
   /** The kernel's peak RSS for the whole process life. */
   maxRssBytes: number;
+  /** The longest the event loop waited to run a timer since the last ?reset=1 (ms; at least LOOP_DELAY_RESOLUTION_MS). */
+  eventLoopMaxDelayMs: number;
+  /** The longest gaps between turns of the event loop since the last ?reset=1, in wall and CPU time (scale-jobs.ts watchLoop). */
+  loopBlocks: LoopBlocks;
 }
 
 const { values } = parseArgs({ options: { 'max-seconds': { type: 'string', default: '3600' } } });
-// A fresh server secret: it only encrypts investigators' TOTP secrets, which no bench request touches.
-const local = openLocalApp(BENCH_CONFIG, { dbPath: process.env.PARLEY_DB! });
+// The database's server secret (it seals investigators' TOTP secrets, which signing in opens).
+const local = openLocalApp(BENCH_CONFIG, { dbPath: process.env.PARLEY_DB!, serverSecret: b64ToBytes(process.env.PARLEY_SERVER_SECRET!)! });
 // Diagnosis only, never the default: BENCH_SQLITE_SYNCHRONOUS=NORMAL shows what the per-commit
 // fsync of synchronous=FULL (set by db/open-node.ts) costs. Results say when it was used.
 const synchronous = process.env.BENCH_SQLITE_SYNCHRONOUS;
@@ -37,6 +46,10 @@ if (synchronous) {
 
 let windowPeakRss = process.memoryUsage.rss();
 setInterval(() => (windowPeakRss = Math.max(windowPeakRss, process.memoryUsage.rss())), 50).unref();
+// Whatever blocks this process (a request's synchronous work, a long query) delays this timer.
+const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+loopDelay.enable();
+const loopBlocks = watchLoop(LOOP_DELAY_RESOLUTION_MS);
 
 /** The bare upload's parts, by upload id then part number. */
 const bareParts = new Map<string, Uint8Array[]>();
@@ -62,11 +75,20 @@ const bench = new Hono()
   .get('/bench/stats', (c) => {
     const cpu = process.cpuUsage();
     const rss = process.memoryUsage.rss();
-    const stats: ServerStats = { cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
-    if (c.req.query('reset')) windowPeakRss = rss;
+    const stats: ServerStats = {
+      cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024,
+      eventLoopMaxDelayMs: loopDelay.max / 1e6,
+      loopBlocks: loopBlocks.read(),
+    };
+    if (c.req.query('reset')) {
+      windowPeakRss = rss;
+      loopDelay.reset();
+      loopBlocks.reset();
+    }
     return c.json(stats);
   })
-  .route('/', limitRoutes(local.database.sqlite, local.serverSecret));
+  .route('/', limitRoutes(local.database.sqlite, local.serverSecret))
+  .route('/', jobRoutes(local));
 
 // One fetch handler for both apps, so the bare route pays the same server and dispatch cost.
 const fetch = (request: Request, env: unknown) => (new URL(request.url).pathname.startsWith('/bench/') ? bench.fetch(request, env) : local.app.fetch(request, env));
