@@ -73,7 +73,7 @@ export async function startFixture(options: { assetsDir: string; largeCases: num
       } finally {
         sqlite.close();
       }
-      seedSeconds = seedReports(d1File, { orgId: created.large.orgId, keyVersion: 1, count: options.largeCases, known: [] }).seconds;
+      seedSeconds = seedReports(d1File, { orgId: created.large.orgId, keyVersion: 1, count: options.largeCases, known: [], assignee: created.large.memberId, dueForDeletion: 0 }).seconds;
     },
   });
   try {
