@@ -17,6 +17,7 @@ import { casesBeingDeleted, retentionCandidates } from '../../db/repo/retention.
 import { CASE_STATUSES } from '../../db/schema.js';
 import { nextDueDay } from '../../web/casework/deadlines.js';
 import { migrateAll, migrateBefore } from '../support/migrations.js';
+import { recordStatements, type RecordedStatement } from '../support/recorded-statements.js';
 
 let dir: string;
 beforeEach(() => {
@@ -108,7 +109,8 @@ describe('the reads of the list, the summary, the figures, the notices and reten
     try {
       addOrg(database.sqlite, 'org1');
       STATES.forEach((s, i) => addCase(database.sqlite, `c${i}`, '2026-03-02', s));
-      const statements = recordStatements(database.sqlite);
+      const statements: RecordedStatement[] = [];
+      recordStatements(database.sqlite, (statement) => statements.push(statement));
       const db = database.db;
       const today = '2026-03-10';
       for (const sort of ['received', 'due'] as const) {
@@ -144,25 +146,3 @@ describe('the reads of the list, the summary, the figures, the notices and reten
     }
   });
 });
-
-/** The SQL and parameters of every statement run on the connection from now on. */
-function recordStatements(sqlite: Database.Database): { source: string; params: unknown[] }[] {
-  const seen: { source: string; params: unknown[] }[] = [];
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    const statement = prepare(source);
-    const recorded: Database.Statement = new Proxy(statement, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...params: unknown[]) => {
-          if (['all', 'get', 'run', 'iterate'].includes(String(key))) seen.push({ source, params });
-          const result = (value as (...a: unknown[]) => unknown).apply(target, params);
-          return result === target ? recorded : result; // chained setters (raw, pluck) keep the recording
-        };
-      },
-    });
-    return recorded;
-  }) as typeof sqlite.prepare;
-  return seen;
-}

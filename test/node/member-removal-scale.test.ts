@@ -11,6 +11,7 @@ import { ApiClient } from '../../web/client/api.js';
 import { acceptInvite, confirmTotp, createInvite, listMembers, removeMember } from '../../web/client/admin.js';
 import type { InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
+import { recordStatements } from '../support/recorded-statements.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 const CASES = 10_000;
@@ -36,7 +37,7 @@ async function unit(cases: number): Promise<Unit> {
   const removalSql = new Set<string>();
   let removing = false;
   const rows = { total: 0 };
-  recordStatements(t.database.sqlite, (source, n) => {
+  recordStatements(t.database.sqlite, ({ source, rows: n }) => {
     if (!removing) return;
     removalSql.add(source);
     rows.total += n;
@@ -53,28 +54,6 @@ async function unit(cases: number): Promise<Unit> {
     return response;
   }, () => t.clock.now);
   return { t, admin: await signInAs(t, 'alice', org.totpSecret), removalCpu, removalSql, rows, api };
-}
-
-/** Calls `seen` with the SQL of each statement the connection runs, however it was prepared, and the rows it returned or changed. */
-function recordStatements(sqlite: Database.Database, seen: (source: string, rows: number) => void): void {
-  const prepare = sqlite.prepare.bind(sqlite);
-  sqlite.prepare = ((source: string) => {
-    const statement = prepare(source);
-    const recorded: Database.Statement = new Proxy(statement, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-          if (key === 'run') seen(source, (result as Database.RunResult).changes);
-          if (key === 'all') seen(source, (result as unknown[]).length);
-          if (key === 'get' || key === 'iterate') seen(source, result === undefined ? 0 : 1);
-          return result === target ? recorded : result; // chained setters (raw, pluck) keep the recording
-        };
-      },
-    });
-    return recorded;
-  }) as typeof sqlite.prepare;
 }
 
 /** `count` cases of the organisation, each with its sealed key, mailbox and first message (placeholder bytes: nothing here opens them). */
