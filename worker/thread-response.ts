@@ -3,10 +3,8 @@
 // signed before a key rotation still verifies against the key it was signed with (from the
 // organisation's key chain; pending versions sign nothing and are not in it), and each
 // message's files with whether they have finished uploading.
-import type { ParleyDb } from '../db/database.js';
 import type { CaseKeyRow, MessageRow } from '../db/repo/cases.js';
-import { publicOrganisationsById } from './public-organisations.js';
-import { filesOfMessages, type FileRow } from '../db/repo/files.js';
+import type { FileRow } from '../db/repo/files.js';
 import { fileSummaries } from './file-transfer.js';
 
 /** A sealed case key as sent: null `sealedBy`, sealed by the reporter's mailbox key; otherwise by that organisation's signing key of that version. */
@@ -18,10 +16,6 @@ export function wireMessage(m: MessageRow) {
   return { id: m.id, role: m.role, orgId: m.orgId, keyVersion: m.keyVersion, day: m.day, envelope: m.envelope, signature: m.signature };
 }
 
-export async function threadResponseParts(db: ParleyDb, thread: readonly MessageRow[], alsoOrgIds: readonly string[] = []) {
-  const orgIds = [...alsoOrgIds, ...thread.flatMap((m) => (m.orgId ? [m.orgId] : []))];
-  return threadResponseFrom(thread, await filesOfMessages(db, thread.map((m) => m.id)), await publicOrganisationsById(db, orgIds));
-}
 
 /** The same from rows already read: the thread's files, and its organisations as clients receive them. */
 export function threadResponseFrom<Org>(thread: readonly MessageRow[], fileRows: readonly FileRow[], organisations: Org[]) {

@@ -49,16 +49,3 @@ export function markSeenSteps(db: ParleyDb, memberId: string, caseId: string, se
   ];
 }
 
-/**
- * Which of these cases have a reporter message the member has not seen (or were never opened by
- * them). The ids go as one JSON parameter: D1 allows 100 bound parameters, and a page has up to 100 cases.
- */
-export async function unreadCaseIds(db: ParleyDb, memberId: string, caseIds: readonly string[]): Promise<Set<string>> {
-  if (caseIds.length === 0) return new Set();
-  const rows = await db
-    .select({ id: cases.id })
-    .from(cases)
-    .leftJoin(caseReads, and(eq(caseReads.caseId, cases.id), eq(caseReads.memberId, memberId)))
-    .where(and(sql`${cases.id} IN (SELECT value FROM json_each(${JSON.stringify(caseIds)}))`, sql`(${caseReads.seenSeq} IS NULL OR ${cases.lastReporterSeq} > ${caseReads.seenSeq})`));
-  return new Set(rows.map((row) => row.id));
-}

@@ -6,7 +6,7 @@ import { preparedOnce } from '../prepared.js';
 import { CLOSED_STATUSES } from '../../web/casework/retention.js';
 import { SETTLED_STATUSES } from '../../web/casework/deadlines.js';
 import { addDays } from '../../web/casework/calendar.js';
-import { caseKeys, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
+import { caseKeys, caseReads as readMarkers, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
 
 export type CaseRow = typeof cases.$inferSelect;
 export type MailboxRow = typeof mailboxes.$inferSelect;
@@ -53,12 +53,20 @@ export async function findMailbox(db: ParleyDb, locatorHash: string): Promise<Ma
   return caseReads(db).mailbox.get({ locatorHash });
 }
 
-export async function findMailboxByCase(db: ParleyDb, caseId: string): Promise<MailboxRow | undefined> {
-  return db.select().from(mailboxes).where(eq(mailboxes.caseId, caseId)).get();
-}
 
-export async function findCase(db: ParleyDb, caseId: string): Promise<CaseRow | undefined> {
-  return caseReads(db).case.get({ caseId });
+
+/**
+ * A case with the organisation's key to it and its reporter's signing key, in one read:
+ * undefined unless the organisation holds a key (the reporter's key: null once deletion began).
+ */
+export async function findHeldCase(db: ParleyDb, caseId: string, orgId: string): Promise<{ caseRow: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string | null } | undefined> {
+  return db
+    .select({ caseRow: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey })
+    .from(caseKeys)
+    .innerJoin(cases, eq(cases.id, caseKeys.caseId))
+    .leftJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
+    .where(and(eq(caseKeys.caseId, caseId), eq(caseKeys.orgId, orgId)))
+    .get();
 }
 
 export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): Promise<CaseKeyRow | undefined> {
@@ -81,6 +89,8 @@ export interface CasePage {
   /** Cases after this one in list order (its sort key, then id). */
   after?: { day: string; id: string };
   limit: number;
+  /** The member reading the list: each case says whether the reporter wrote since they last opened it. */
+  reader: string;
 }
 
 /**
@@ -101,7 +111,7 @@ function dueConditions(due: 'overdue' | 'week', today: string) {
  * which is random: the order says nothing finer than the day); or by the next open deadline,
  * nearest first, cases with none last. Keyset paging: every case is reachable however many arrive.
  */
-export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null; sortDay: string }[]> {
+export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null; sortDay: string; unread: boolean }[]> {
   const byDue = page.sort === 'due';
   const sortDay = byDue ? caseKeys.dueDay : caseKeys.receivedDay;
   const conditions = [eq(caseKeys.orgId, orgId)];
@@ -116,24 +126,30 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
       : or(lt(sortDay, day), and(eq(sortDay, day), lt(caseKeys.caseId, id)))!);
   }
   // Ordered by the index (org, key, case): a page reads its own rows, not the unit's every case.
-  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay);
+  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay, page.reader);
 }
 
 /**
  * One page of the cases an organisation holds a key for (`where` says which), each with its
  * sealed key, its reporter's signing key and its report (message 1): what a device needs to
- * verify and open each report. The case list and the figures both read through it.
+ * verify and open each report. The case list and the figures both read through it. With a
+ * `reader`, `unread` says whether the reporter wrote since that member last opened the case
+ * (never opened: unread), in the same read.
  */
-export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: typeof caseKeys.receivedDay | typeof caseKeys.dueDay = caseKeys.receivedDay) {
-  return await db
-    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay })
+export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: typeof caseKeys.receivedDay | typeof caseKeys.dueDay = caseKeys.receivedDay, reader?: string) {
+  const unread = reader === undefined ? sql<number>`0` : sql<number>`(${readMarkers.seenSeq} IS NULL OR ${cases.lastReporterSeq} > ${readMarkers.seenSeq})`;
+  const rows = await db
+    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay, unread })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
     .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
     .leftJoin(messages, and(eq(messages.caseId, caseKeys.caseId), eq(messages.seq, 1)))
+    // No reader: the join finds nothing ('' is no member's id), and `unread` is 0.
+    .leftJoin(readMarkers, and(eq(readMarkers.caseId, caseKeys.caseId), eq(readMarkers.memberId, reader ?? '')))
     .where(where)
     .orderBy(...orderBy)
     .limit(limit);
+  return rows.map((row) => ({ ...row, unread: Boolean(row.unread) }));
 }
 
 /**
@@ -147,9 +163,6 @@ export async function deadlineSummary(db: ParleyDb, orgId: string, today: string
   return { overdue: Number(row?.overdue ?? 0), dueThisWeek: Number(row?.dueThisWeek ?? 0) };
 }
 
-export async function listMessages(db: ParleyDb, caseId: string): Promise<MessageRow[]> {
-  return await caseReads(db).thread.all({ caseId });
-}
 
 /**
  * One more reporter message (a report or an answer) to the organisation leading the case: staff

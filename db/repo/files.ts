@@ -48,11 +48,6 @@ export async function recordPart(db: ParleyDb, file: FileRow, part: number, gone
   ]);
 }
 
-/** The files of these messages, for the thread responses. */
-export async function filesOfMessages(db: ParleyDb, messageIds: readonly string[]): Promise<FileRow[]> {
-  if (messageIds.length === 0) return [];
-  return await db.select().from(files).where(inArray(files.messageId, [...messageIds])).all();
-}
 
 async function removeFiles(store: FileStore, ids: readonly string[]): Promise<void> {
   for (const id of ids) await store.deleteFile(id);

@@ -1,8 +1,9 @@
 // Investigator sessions, looked up by the hash of their bearer token.
 import { and, eq, isNull, lte, or } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { members, sessions } from '../schema.js';
+import { members, organisations, sessions } from '../schema.js';
 import type { Member } from './members.js';
+import type { Organisation } from './organisations.js';
 import type { WriteStep } from '../atomic.js';
 
 export type Session = typeof sessions.$inferSelect;
@@ -17,14 +18,16 @@ export function deleteSessionStatements(db: ParleyDb, tokenHash: string): WriteS
 }
 
 /**
- * A session with its member, in one read (on Workers, one D1 round trip for every console
- * request): `member` is null when the member has been removed since.
+ * A session with its member and the member's organisation, in one read (on Workers, one D1
+ * round trip for every console request, which most routes then need no other for the unit's
+ * keys and settings): `member` is null when the member has been removed since.
  */
-export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null } | undefined> {
+export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null; organisation: Organisation | null } | undefined> {
   return db
-    .select({ session: sessions, member: members })
+    .select({ session: sessions, member: members, organisation: organisations })
     .from(sessions)
     .leftJoin(members, and(eq(members.id, sessions.memberId), isNull(members.removedAt)))
+    .leftJoin(organisations, eq(organisations.id, members.orgId))
     .where(eq(sessions.tokenHash, tokenHash))
     .get();
 }

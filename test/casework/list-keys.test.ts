@@ -114,10 +114,10 @@ describe('the reads of the list, the summary, the figures, the notices and reten
       const db = database.db;
       const today = '2026-03-10';
       for (const sort of ['received', 'due'] as const) {
-        await listCasesForOrg(db, 'org1', { sort, today, limit: 50 });
-        await listCasesForOrg(db, 'org1', { sort, today, limit: 50, after: { day: '2026-03-09', id: 'c3' } });
-        await listCasesForOrg(db, 'org1', { sort, today, limit: 50, due: 'overdue' });
-        await listCasesForOrg(db, 'org1', { sort, today, limit: 50, due: 'week' });
+        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50 });
+        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, after: { day: '2026-03-09', id: 'c3' } });
+        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'overdue' });
+        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'week' });
       }
       await deadlineSummary(db, 'org1', today);
       await casesReceivedBetween(db, 'org1', { from: '2026-03-01', to: '2026-03-31', limit: 50 });

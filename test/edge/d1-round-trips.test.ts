@@ -98,6 +98,24 @@ describe('D1 round trips (Miniflare D1)', () => {
     expect(counter.calls() - before).toBe(1);
   });
 
+  it('serves the console’s hot reads in few round trips: a case list page, a case view, a reply', async () => {
+    const { submission } = await fileReport(api, 'a report to list');
+    const session = await signedIn();
+    const trips = async (call: () => Promise<unknown>) => {
+      const before = counter.calls();
+      await call();
+      return counter.calls() - before;
+    };
+    const opened = await openCase(api, session, submission.caseId);
+    const counted = {
+      list: await trips(() => listCases(api, session)),
+      view: await trips(() => openCase(api, session, submission.caseId)),
+      reply: await trips(() => replyToCase(api, session, opened, 'a question')),
+    };
+    console.log('D1 round trips', counted);
+    expect(counted).toEqual({ list: 5, view: 5, reply: 4 });
+  });
+
   it('opens a closed case’s mailbox in at most 3 round trips too (its deletion day from the same read)', async () => {
     const { keys, submission } = await fileReport(api, 'a report to close');
     const session = await signedIn();

@@ -5,12 +5,14 @@ import type { MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { findSession, touchSession, deleteSession } from '../../db/repo/sessions.js';
 import type { Member } from '../../db/repo/members.js';
+import type { Organisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { sha256B64 } from '../server-crypto.js';
 import type { AppDeps } from '../deps.js';
 import { storageFault } from '../storage-faults.js';
 
-export type InvestigatorVariables = { investigator: Member; sessionTokenHash: string };
+/** `organisation`: the member's own, as the session's read found it (its keys and settings). */
+export type InvestigatorVariables = { investigator: Member; organisation: Organisation; sessionTokenHash: string };
 
 export const SESSION_TOKEN_BYTES = 32;
 
@@ -25,12 +27,12 @@ export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variable
     const found = await findSession(deps.db, tokenHash);
     const now = deps.clock();
     if (!found) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
-    const { session, member: investigator } = found;
+    const { session, member: investigator, organisation } = found;
     if (now >= session.expiresAt || now - session.lastUsedAt >= deps.config.sessionIdleMs) {
       await deleteSession(deps.db, tokenHash);
       throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     }
-    if (!investigator) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
+    if (!investigator || !organisation) throw new ApiError('unauthorised', 'Your session has ended. Sign in again.');
     // Reading needs no write: the idle clock is moved at most once a minute, and a full or
     // busy disk that refuses the move does not refuse the read (the session may end a little sooner).
     if (now - session.lastUsedAt >= TOUCH_EVERY_MS) {
@@ -39,6 +41,7 @@ export function investigatorSession(deps: AppDeps): MiddlewareHandler<{ Variable
       });
     }
     c.set('investigator', investigator);
+    c.set('organisation', organisation);
     c.set('sessionTokenHash', tokenHash);
     await next();
   };

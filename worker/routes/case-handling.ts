@@ -5,7 +5,6 @@
 // against the organisation's current key, so a stolen session without the key stores none.
 import { Hono } from 'hono';
 import { assignCaseSteps, insertNoteSteps, listNotes } from '../../db/repo/case-handling.js';
-import { findOrganisation } from '../../db/repo/organisations.js';
 import { listMembers } from '../../db/repo/members.js';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { caseNoteSignedBytes } from '../../web/protocol/signed-bytes.js';
@@ -45,7 +44,7 @@ export function caseHandlingRoutes(deps: AppDeps) {
       const investigator = c.get('investigator');
       await loadCaseForOrg(deps, caseId, investigator.orgId);
       const body = await readJson(c, noteBody);
-      const org = (await findOrganisation(deps.db, investigator.orgId))!;
+      const org = c.get('organisation');
       // The schema has checked every field decodes to its length; the author is the signed-in member.
       const binding = { caseId: b64ToBytes(caseId)!, noteId: b64ToBytes(body.id)!, authorId: b64ToBytes(investigator.id)! };
       await requireSigned('signature', body.signature, org.signPublicKey, caseNoteSignedBytes(binding, b64ToBytes(body.envelope)!));

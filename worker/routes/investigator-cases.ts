@@ -7,10 +7,10 @@
 // key go, if it chose so). An offer that does not open is declined and changes nothing.
 import { Hono } from 'hono';
 import {
-  acceptTransferSteps, appendMessageSteps, deadlineSummary, declineTransferStatements, findMailboxByCase, findTransfer, listCasesForOrg, listMessages,
+  acceptTransferSteps, appendMessageSteps, deadlineSummary, declineTransferStatements, findTransfer, listCasesForOrg,
   offerTransferStatements, transfersTo, findCaseKey,
 } from '../../db/repo/cases.js';
-import { findOrganisation } from '../../db/repo/organisations.js';
+import { findOrganisation, findOrganisations, type Organisation } from '../../db/repo/organisations.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
@@ -22,22 +22,31 @@ import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { loadCaseForOrg } from '../case-access.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
-import { threadResponseParts, wireCaseKey, wireMessage } from '../thread-response.js';
-import { publicOrganisationsById } from '../public-organisations.js';
+import { threadResponseFrom, wireCaseKey, wireMessage } from '../thread-response.js';
+import { publicOrganisationsById, publicOrganisationsFrom } from '../public-organisations.js';
+import { caseThread } from '../../db/repo/mailbox-open.js';
+import type { ParleyDb } from '../../db/database.js';
 import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
-import { findOrganisations } from '../../db/repo/organisations.js';
 import type { RetentionSettings } from '../../web/casework/retention.js';
 import { caseDeletionDay } from '../retention.js';
 
-/** The retention settings of the organisations leading these cases (usually the caller's own). */
-async function leadSettings(deps: AppDeps, rows: readonly Pick<CaseRow, 'orgId'>[]): Promise<(caseRow: CaseRow) => RetentionSettings> {
-  const leads = await findOrganisations(deps.db, [...new Set(rows.map((row) => row.orgId))]);
+/** The retention settings of the organisations leading these cases: the caller's own (`own`, from its session) needs no read. */
+async function leadSettings(deps: AppDeps, own: Organisation, rows: readonly Pick<CaseRow, 'orgId'>[]): Promise<(caseRow: CaseRow) => RetentionSettings> {
+  const others = [...new Set(rows.map((row) => row.orgId))].filter((id) => id !== own.id);
+  const leads = [own, ...(others.length ? await findOrganisations(deps.db, others) : [])];
   return (caseRow) => leads.find((org) => org.id === caseRow.orgId)!;
 }
 import { caseHandlingRoutes } from './case-handling.js';
-import { markSeenSteps, unreadCaseIds } from '../../db/repo/case-handling.js';
+import { markSeenSteps } from '../../db/repo/case-handling.js';
+
+/** The organisations a case view names, and the one that sealed the caller's key if it is not among them (a unit that passed the case on without writing). */
+async function withSealer(db: ParleyDb, named: PublicOrganisationRow[], sealedByOrg: string | null): Promise<PublicOrganisationRow[]> {
+  if (!sealedByOrg || named.some((org) => org.id === sealedByOrg)) return named;
+  return [...named, ...(await publicOrganisationsById(db, [sealedByOrg]))];
+}
+type PublicOrganisationRow = ReturnType<typeof publicOrganisationsFrom>[number];
 
 const DEFAULT_PAGE = 50;
 
@@ -68,9 +77,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
    * organisation's current signing key and the thread's last link; the message, the status it
    * brings and its audit entry land together, only if it follows the thread's last message.
    */
-  async function appendOrganisationMessage(investigator: Member, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
-    const org = await findOrganisation(deps.db, investigator.orgId);
-    if (!org) throw new ApiError('not_found', 'No such organisation.');
+  async function appendOrganisationMessage(investigator: Member, org: Organisation, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
     const link = await requireValidMessageSignature({ caseId, ...body }, b64ToBytes(body.prev)!, 'organisation', org.signPublicKey);
     const now = deps.clock();
     const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now), link };
@@ -95,25 +102,23 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     .get('/', async (c) => {
       const { status, sort = 'received', due, assignee, reference, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
-      const org = await findOrganisation(deps.db, investigator.orgId);
-      if (!org) throw new ApiError('not_found', 'No such organisation.');
+      const org = c.get('organisation');
       // The unit's own day: "overdue" and "this week" as the people in it count days.
       const today = dayIn(deps.clock(), org.timeZone);
       const filters = { ...(status ? { status } : {}), ...(due ? { due } : {}), ...(reference ? { reference } : {}), ...(assignee === undefined ? {} : { assignee: assignee === 'me' ? investigator.id : assignee === 'none' ? null : assignee }) };
       const [rows, summary] = await Promise.all([
-        listCasesForOrg(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit }),
+        listCasesForOrg(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit, reader: investigator.id }),
         deadlineSummary(deps.db, investigator.orgId, today),
       ]);
-      const unread = await unreadCaseIds(deps.db, investigator.id, rows.map((row) => row.case.id));
       // Each listed report is one the investigator's device can read: reading in bulk is audited too.
       await audited(deps.db, deps.clock(), {
         orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null,
         detail: { count: rows.length, ...(sort === 'due' ? { sort } : {}), ...(status ? { status } : {}), ...(due ? { due } : {}), ...(assignee ? { assignee } : {}), ...(reference ? { reference } : {}), ...(after ? { after } : {}) },
       });
       const last = rows.at(-1);
-      const settingsOf = await leadSettings(deps, rows.map((row) => row.case));
+      const settingsOf = await leadSettings(deps, c.get('organisation'), rows.map((row) => row.case));
       return c.json({
-        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null, unread: unread.has(row.case.id) })),
+        cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null, unread: row.unread })),
         nextCursor: rows.length === limit && last ? `${last.sortDay}.${last.case.id}` : null,
         organisations: await publicOrganisationsById(deps.db, rows.flatMap((r) => (r.caseKey.sealedByOrg ? [r.caseKey.sealedByOrg] : []))),
         today,
@@ -179,25 +184,26 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     })
     .get('/:caseId', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
-      const { caseRow, caseKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
-      const [thread, mailbox] = await Promise.all([listMessages(deps.db, caseId), findMailboxByCase(deps.db, caseId)]);
+      const { caseRow, caseKey, reporterSignPublicKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      // The thread, its files and its signers' key chains in one trip (the mailbox open's read).
+      const { thread, files, organisations, keyVersions } = await caseThread(deps.db, caseId);
       const investigator = c.get('investigator');
       // What this member has now seen lands with the entry that records the view ("new message" markers).
       const seen = thread.at(-1)?.seq;
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId }, () =>
         (seen === undefined ? [] : markSeenSteps(deps.db, investigator.id, caseId, seen)));
       return c.json({
-        ...caseSummary(caseRow, caseKey, (await leadSettings(deps, [caseRow]))(caseRow)),
-        reporterSignPublicKey: mailbox?.signPublicKey ?? null,
+        ...caseSummary(caseRow, caseKey, (await leadSettings(deps, c.get('organisation'), [caseRow]))(caseRow)),
+        reporterSignPublicKey,
         // The thread's signers, and whoever sealed this organisation's key (after a pass-on), with their key chains.
-        ...(await threadResponseParts(deps.db, thread, caseKey.sealedByOrg ? [caseKey.sealedByOrg] : [])),
+        ...threadResponseFrom(thread, files, await withSealer(deps.db, publicOrganisationsFrom(organisations, keyVersions), caseKey.sealedByOrg)),
       });
     })
     .post('/:caseId/messages', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       const body = await readJson(c, investigatorReplyBody);
-      await appendOrganisationMessage(c.get('investigator'), caseId, body, 'case_reply');
+      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_reply');
       return c.json({ id: body.id }, 201);
     })
     // Files: only on cases the organisation holds; the download of a file's content is a read of the case, audited as one.
@@ -224,7 +230,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
       // A status change is a signed message (kind "status"): the reporter's client reads the status from the thread.
       const body = await readJson(c, statusBody);
-      await appendOrganisationMessage(c.get('investigator'), caseId, body, 'case_status');
+      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_status');
       return c.json({ id: caseId, status: body.status });
     })
     .post('/:caseId/pass-on', async (c) => {
@@ -238,7 +244,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         throw new ApiError('already_shared', 'That organisation has this case already, or has been offered it.');
       }
       // Signed by the offering organisation's current signing key: the receiver's device checks it against that organisation's key chain.
-      const from = (await findOrganisation(deps.db, investigator.orgId))!;
+      const from = c.get('organisation');
       await requireSigned('sealSignature', body.sealSignature, from.signPublicKey, sealedCaseKeyBytes(b64ToBytes(caseId)!, b64ToBytes(target.boxPublicKey)!, b64ToBytes(body.sealedCaseKey)!));
       const now = deps.clock();
       const transfer = {

@@ -14,7 +14,7 @@ import {
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
 import { listMembers, findMember, keyringsOfOrg } from '../../db/repo/members.js';
-import { findOrganisation } from '../../db/repo/organisations.js';
+import type { Organisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams } from '../validate.js';
 import { createInviteBody, grantKeyringsBody, inviteIdParam, memberIdParam, removeMemberBody, rotationBody } from '../wire.js';
@@ -50,8 +50,7 @@ export function memberRoutes(deps: AppDeps) {
    * A rotation must give the new keyring to every remaining member who holds the current one
    * (so the unit is not quietly narrowed to the administrator) and to no one outside it.
    */
-  async function checkRotation(me: Member, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
-    const org = (await findOrganisation(deps.db, me.orgId))!;
+  async function checkRotation(me: Member, org: Organisation, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
     if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
     // The next link of the organisation's key chain: signed by the current signing key.
     await requireSigned('endorsement', rotation.endorsement, org.signPublicKey, orgKeyVersionBytes(b64ToBytes(org.id)!, rotation.fromVersion + 1, b64ToBytes(rotation.boxPublicKey)!, b64ToBytes(rotation.signPublicKey)!));
@@ -71,7 +70,7 @@ export function memberRoutes(deps: AppDeps) {
     .use('*', investigatorSession(deps), requireAdmin())
     .get('/members', async (c) => {
       const me = c.get('investigator');
-      const org = (await findOrganisation(deps.db, me.orgId))!;
+      const org = c.get('organisation');
       const [members, keyrings, versions] = await Promise.all([listMembers(deps.db, me.orgId), keyringsOfOrg(deps.db, me.orgId), keyVersionsOf(deps.db, me.orgId)]);
       return c.json({
         keyVersion: org.keyVersion,
@@ -121,7 +120,7 @@ export function memberRoutes(deps: AppDeps) {
         createdBy: me.id,
         expiresAt,
         // The invitation's secret (in the link, never sent here) is made from this version's signing seed.
-        keyVersion: (await findOrganisation(deps.db, me.orgId))!.keyVersion,
+        keyVersion: c.get('organisation').keyVersion,
       };
       const detail: Record<string, string> = body.kind === 'member' ? { invite: tokenHash, role: body.role } : { invite: tokenHash, organisation: body.orgName };
       await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'member_invite', subject: null, detail }, () => insertInviteStatements(deps.db, invite));
@@ -162,7 +161,7 @@ export function memberRoutes(deps: AppDeps) {
       const { rotation } = await readJson(c, removeMemberBody);
       if (memberId === me.id) throw new ApiError('cannot_remove_self', 'Ask another administrator to remove you.');
       await memberOfOwnOrg(me.orgId, memberId);
-      await checkRotation(me, rotation, memberId);
+      await checkRotation(me, c.get('organisation'), rotation, memberId);
       const now = deps.clock();
       await audited(
         deps.db,
@@ -178,7 +177,7 @@ export function memberRoutes(deps: AppDeps) {
     .post('/rotation', async (c) => {
       const me = c.get('investigator');
       const rotation = await readJson(c, rotationBody);
-      await checkRotation(me, rotation, null);
+      await checkRotation(me, c.get('organisation'), rotation, null);
       const now = deps.clock();
       await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: rotation.fromVersion + 1, keyrings: rotation.keyrings.length } }, () =>
         rotationSteps(me, rotation, now),

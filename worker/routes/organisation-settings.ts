@@ -2,7 +2,7 @@
 // are fixed on arrival), how long it keeps cases, and its time zone. Every member may read them
 // (the console counts days with them); only an administrator changes them, audited with the values.
 import { Hono } from 'hono';
-import { findOrganisation, settingsOf, updateSettingsStatement } from '../../db/repo/organisations.js';
+import { settingsOf, updateSettingsStatement } from '../../db/repo/organisations.js';
 import { audited } from '../audit.js';
 import type { AppDeps } from '../deps.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
@@ -18,7 +18,7 @@ export function organisationSettingsRoutes(deps: AppDeps) {
   const session = investigatorSession(deps);
   return new Hono<{ Variables: InvestigatorVariables }>()
     .get('/organisation/settings', session, async (c) => {
-      const org = (await findOrganisation(deps.db, c.get('investigator').orgId))!;
+      const org = c.get('organisation');
       return c.json(settingsOf(org));
     })
     .put('/admin/settings', session, requireAdmin(), async (c) => {
