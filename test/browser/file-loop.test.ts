@@ -205,8 +205,10 @@ describe.skipIf(!browserAvailable)('evidence files, reporter to investigator (is
       }
     })).toBe('SecurityError');
     // It did show the image: the frame holds an image document of the photo's size.
-    const shown = page.frames().find((f) => f.url().startsWith('blob:'));
-    expect(shown).toBeDefined();
+    // The element is there before its frame has navigated to the blob: URL (a loaded machine shows the gap): wait for the frame.
+    const blobFrame = () => page.frames().find((f) => f.url().startsWith('blob:'));
+    await expect.poll(() => blobFrame() !== undefined, { timeout: 30_000 }).toBe(true);
+    const shown = blobFrame();
     expect(await shown!.evaluate(() => [document.images[0]?.naturalWidth, document.images[0]?.naturalHeight, document.domain, origin])).toEqual([96, 64, '', 'null']);
 
     // Viewing the photo after downloading it did not fetch or decrypt it again: one content request per file.
