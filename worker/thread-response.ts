@@ -16,7 +16,6 @@ export function wireMessage(m: MessageRow) {
   return { id: m.id, role: m.role, orgId: m.orgId, keyVersion: m.keyVersion, day: m.day, envelope: m.envelope, signature: m.signature };
 }
 
-
 /** The same from rows already read: the thread's files, and its organisations as clients receive them. */
 export function threadResponseFrom<Org>(thread: readonly MessageRow[], fileRows: readonly FileRow[], organisations: Org[]) {
   const files = fileSummaries(fileRows);

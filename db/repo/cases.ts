@@ -53,8 +53,6 @@ export async function findMailbox(db: ParleyDb, locatorHash: string): Promise<Ma
   return caseReads(db).mailbox.get({ locatorHash });
 }
 
-
-
 /**
  * A case with the organisation's key to it and its reporter's signing key, in one read:
  * undefined unless the organisation holds a key (the reporter's key: null once deletion began).
@@ -162,7 +160,6 @@ export async function deadlineSummary(db: ParleyDb, orgId: string, today: string
   const row = await db.select({ overdue: count('overdue'), dueThisWeek: count('week') }).from(sql`(SELECT 1)`).get();
   return { overdue: Number(row?.overdue ?? 0), dueThisWeek: Number(row?.dueThisWeek ?? 0) };
 }
-
 
 /**
  * One more reporter message (a report or an answer) to the organisation leading the case: staff

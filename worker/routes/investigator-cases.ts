@@ -116,7 +116,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
         detail: { count: rows.length, ...(sort === 'due' ? { sort } : {}), ...(status ? { status } : {}), ...(due ? { due } : {}), ...(assignee ? { assignee } : {}), ...(reference ? { reference } : {}), ...(after ? { after } : {}) },
       });
       const last = rows.at(-1);
-      const settingsOf = await leadSettings(deps, c.get('organisation'), rows.map((row) => row.case));
+      const settingsOf = await leadSettings(deps, org, rows.map((row) => row.case));
       return c.json({
         cases: rows.map((row) => ({ ...caseSummary(row.case, row.caseKey, settingsOf(row.case)), reporterSignPublicKey: row.reporterSignPublicKey, report: row.report ? wireMessage(row.report) : null, unread: row.unread })),
         nextCursor: rows.length === limit && last ? `${last.sortDay}.${last.case.id}` : null,
