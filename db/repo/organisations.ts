@@ -6,8 +6,13 @@ import { organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 
+export const organisationReads = preparedOnce((db) => ({
+  all: db.select().from(organisations).orderBy(asc(organisations.name)).prepare(),
+}));
+
+/** Every organisation, by name. */
 export async function listOrganisations(db: ParleyDb): Promise<Organisation[]> {
-  return await db.select().from(organisations).orderBy(asc(organisations.name)).all();
+  return organisationReads(db).all.all({});
 }
 
 // On every report and every thread: compiled once.

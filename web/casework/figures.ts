@@ -58,35 +58,39 @@ export function median(values: readonly number[]): number | null {
 
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
+/** What a period's figures are made from: its counts, and the whole days to the first response of each case answered. */
+export interface PeriodTally extends Omit<PeriodFigures, 'medianDaysToFirstResponse' | 'responded'> {
+  firstResponseDays: number[];
+}
+
+export const emptyTally = (period: string): PeriodTally => ({
+  period, received: 0, byCategory: zeroes(CATEGORY_IDS), unreadable: 0, acknowledgedWithin: 0, feedbackWithin: 0, firstResponseDays: [], outcomes: zeroes(OUTCOME_STATUSES),
+});
+
+/** The figures of a tally: the one place a median is taken and the responses counted. */
+export function figuresOf({ firstResponseDays, ...counts }: PeriodTally): PeriodFigures {
+  return { ...counts, medianDaysToFirstResponse: median(firstResponseDays), responded: firstResponseDays.length };
+}
+
 /** Figures per period, oldest first; a period with no reports is absent. */
 export function computeFigures(cases: readonly CaseFacts[], period: FiguresPeriod): PeriodFigures[] {
-  const groups = new Map<string, CaseFacts[]>();
+  const tallies = new Map<string, PeriodTally>();
   for (const c of cases) {
     const key = periodOf(c.receivedDay, period);
-    groups.set(key, [...(groups.get(key) ?? []), c]);
-  }
-  return [...groups.keys()].sort().map((key) => {
-    const group = groups.get(key)!;
-    const byCategory = zeroes(CATEGORY_IDS);
-    const outcomes = zeroes(OUTCOME_STATUSES);
-    const firstResponse: number[] = [];
-    let unreadable = 0, acknowledgedWithin = 0, feedbackWithin = 0;
-    for (const c of group) {
-      if (c.category === null) unreadable++;
-      else byCategory[c.category]++;
-      const { ackDueDay, ackDay, feedbackDueDay, feedbackDay } = c.deadlines;
-      if (ackDay !== null) {
-        firstResponse.push(daysBetween(c.receivedDay, ackDay));
-        if (ackDueDay !== null && ackDay <= ackDueDay) acknowledgedWithin++;
-      }
-      if (feedbackDay !== null && feedbackDueDay !== null && feedbackDay <= feedbackDueDay) feedbackWithin++;
-      if ((OUTCOME_STATUSES as readonly string[]).includes(c.status)) outcomes[c.status as OutcomeStatus]++;
+    let tally = tallies.get(key);
+    if (tally === undefined) tallies.set(key, (tally = emptyTally(key)));
+    tally.received++;
+    if (c.category === null) tally.unreadable++;
+    else tally.byCategory[c.category]++;
+    const { ackDueDay, ackDay, feedbackDueDay, feedbackDay } = c.deadlines;
+    if (ackDay !== null) {
+      tally.firstResponseDays.push(daysBetween(c.receivedDay, ackDay));
+      if (ackDueDay !== null && ackDay <= ackDueDay) tally.acknowledgedWithin++;
     }
-    return {
-      period: key, received: group.length, byCategory, unreadable, acknowledgedWithin, feedbackWithin,
-      medianDaysToFirstResponse: median(firstResponse), responded: firstResponse.length, outcomes,
-    };
-  });
+    if (feedbackDay !== null && feedbackDueDay !== null && feedbackDay <= feedbackDueDay) tally.feedbackWithin++;
+    if ((OUTCOME_STATUSES as readonly string[]).includes(c.status)) tally.outcomes[c.status as OutcomeStatus]++;
+  }
+  return [...tallies.keys()].sort().map((key) => figuresOf(tallies.get(key)!));
 }
 
 /** Below this, a count is shown as "fewer than 5" and a median over so few cases is withheld. */

@@ -3,8 +3,7 @@
 // what the server can count without decrypting (days and status), for instance administrators.
 // Reading the unit's reports in bulk is audited.
 import { Hono } from 'hono';
-import { caseDaysBetween, casesReceivedBetween } from '../../db/repo/figures.js';
-import { listOrganisations } from '../../db/repo/organisations.js';
+import { casesReceivedBetween, serverTallies } from '../../db/repo/figures.js';
 import { readQuery } from '../validate.js';
 import { CASE_PAGE_MAX, figuresQuery, instanceFiguresQuery, publicFiguresQuery } from '../wire.js';
 import type { AppDeps } from '../deps.js';
@@ -13,7 +12,7 @@ import { audited } from '../audit.js';
 import { ApiError } from '../errors.js';
 import { publicOrganisationsById } from '../public-organisations.js';
 import { wireCaseKey, wireMessage } from '../thread-response.js';
-import { computeFigures, suppressFigures } from '../../web/casework/figures.js';
+import { emptyTally, figuresOf, suppressFigures } from '../../web/casework/figures.js';
 
 /** Cursor: the last case of a page, as "received day.case id" (the case list's form). */
 const parseCursor = (cursor: string | undefined) => (cursor ? { day: cursor.slice(0, 10), id: cursor.slice(11) } : undefined);
@@ -53,12 +52,18 @@ export function figuresRoutes(deps: AppDeps) {
 
 /** What the server can count without decrypting, per organisation (the one leading each case) and month. */
 async function serverCountedFigures(deps: AppDeps, from: string, to: string) {
-  const [rows, organisations] = await Promise.all([caseDaysBetween(deps.db, from, to), listOrganisations(deps.db)]);
-  // The same counting as the units' own, over facts with no category: the server has none.
+  const { months, responseDays, organisations } = await serverTallies(deps.db, from, to);
+  // The same tallies as the units' own, with no category: the server has none, so every case counts as unreadable.
+  const tallies = new Map(months.map(({ orgId, period, received, acknowledgedWithin, feedbackWithin, outcomes }) =>
+    [`${orgId} ${period}`, { ...emptyTally(period), received, unreadable: received, acknowledgedWithin, feedbackWithin, outcomes }]));
+  for (const { orgId, period, days, cases } of responseDays) {
+    const tally = tallies.get(`${orgId} ${period}`)!;
+    for (let i = 0; i < cases; i++) tally.firstResponseDays.push(days);
+  }
   return organisations.map((org) => ({
     id: org.id,
     name: org.name,
-    months: computeFigures(rows.filter((r) => r.orgId === org.id).map((r) => ({ ...r, deadlines: r, category: null })), 'month'),
+    months: months.filter((m) => m.orgId === org.id).map((m) => m.period).sort().map((period) => figuresOf(tallies.get(`${org.id} ${period}`)!)),
   }));
 }
 
