@@ -6,7 +6,7 @@
 // write, with the claim of its code's time step and the clearing of the throttle: one commit.
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { SIZES } from '../web/protocol/labels.js';
-import { claimTotpStepSteps, findMemberWithOrganisation, type Member } from '../db/repo/members.js';
+import { claimTotpStepSteps, memberSigningIn, type Member } from '../db/repo/members.js';
 import type { Organisation } from '../db/repo/organisations.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
@@ -15,6 +15,7 @@ import { openWithServerSecret } from './server-secret.js';
 import { acceptTotp } from './totp.js';
 import { recordSuccessSteps, reserveAttempt, throttleKey } from './attempt-throttle.js';
 import { isDeviceToken } from './device-token.js';
+import type { ReadHead } from './audit.js';
 import type { AppDeps } from './deps.js';
 
 
@@ -46,6 +47,8 @@ export interface CheckedCredentials {
   investigator: Member;
   /** The member's own organisation, read with them. */
   organisation: Organisation;
+  /** Its audit chain's head, read with them too: the write that lands the attempt is audited (audited()'s readHeads). */
+  auditHead: ReadHead;
   /**
    * The code's time step claimed (the write is refused with `refused` if a racing request
    * claimed it first: each code is accepted once) and the throttle cleared.
@@ -60,7 +63,7 @@ export async function checkCredentials(deps: AppDeps, attempt: CredentialAttempt
   const throttle = await throttleKey(knownDevice ? 'sign_in_known_device' : 'sign_in', attempt.username);
   await reserveAttempt(deps.db, throttle, now, deps.config.signInThrottle);
 
-  const found = await findMemberWithOrganisation(deps.db, attempt.username);
+  const found = await memberSigningIn(deps.db, attempt.username);
   const investigator = found?.member;
   // Unknown users are compared with a stand-in hash, so both paths do the same work.
   const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
@@ -87,5 +90,5 @@ export async function checkCredentials(deps: AppDeps, attempt: CredentialAttempt
   if (step === null) throw options.refused;
   // An authenticator not yet confirmed is confirmed by the step that lands.
   const landingSteps = [...claimTotpStepSteps(deps.db, investigator!.id, step, !options.totpConfirmed, options.refused), ...recordSuccessSteps(deps.db, throttle)];
-  return { investigator: investigator!, organisation: found!.organisation, landingSteps };
+  return { investigator: investigator!, organisation: found!.organisation, auditHead: { orgId: found!.organisation.id, last: found!.auditHead }, landingSteps };
 }

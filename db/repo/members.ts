@@ -1,29 +1,41 @@
 // Investigator accounts, their wrapped personal keys and the organisation keyrings sealed to them.
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { members, organisations, orgKeyrings } from '../schema.js';
+import { auditLog, members, organisations, orgKeyrings } from '../schema.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
-import { readAll, readTogether } from '../read-together.js';
+import { readAll, readOne, readTogether } from '../read-together.js';
+import type { AuditRow } from './audit.js';
 import { keyVersionReads, type KeyVersionRow } from './accounts.js';
 import type { Organisation } from './organisations.js';
 
 export type Member = typeof members.$inferSelect;
 export type OrgKeyringRow = typeof orgKeyrings.$inferSelect;
 
+// What a prelogin and a sign-in read, by the username alone, so a sign-in's come in one trip
+// (separate reads, not a join: D1's batch answers rows keyed by column name, and these tables share names).
+const username = sql.placeholder('username');
+const orgOfUsername = sql`(SELECT ${members.orgId} FROM ${members} WHERE ${members.username} = ${username} AND ${members.removedAt} IS NULL)`;
+const signInReads = preparedOnce((db) => ({
+  member: db.select().from(members).where(and(eq(members.username, username), isNull(members.removedAt))).prepare(),
+  organisation: db.select().from(organisations).where(eq(organisations.id, orgOfUsername)).prepare(),
+  auditHead: db.select().from(auditLog).where(eq(auditLog.orgId, orgOfUsername)).orderBy(desc(auditLog.seq)).limit(1).prepare(),
+}));
+
 /** A current member by username; removed members are not found (their names stay taken). */
-export async function findMemberByUsername(db: ParleyDb, username: string): Promise<Member | undefined> {
-  return db.select().from(members).where(and(eq(members.username, username), isNull(members.removedAt))).get();
+export async function findMemberByUsername(db: ParleyDb, name: string): Promise<Member | undefined> {
+  return signInReads(db).member.get({ username: name });
 }
 
-/** A current member by username with their organisation, in one read (sign-in needs both). */
-export async function findMemberWithOrganisation(db: ParleyDb, username: string): Promise<{ member: Member; organisation: Organisation } | undefined> {
-  return db
-    .select({ member: members, organisation: organisations })
-    .from(members)
-    .innerJoin(organisations, eq(organisations.id, members.orgId))
-    .where(and(eq(members.username, username), isNull(members.removedAt)))
-    .get();
+/**
+ * A current member by username with what landing their sign-in needs, in one trip: their
+ * organisation, and the head of its audit chain (the audited write starts from it).
+ */
+export async function memberSigningIn(db: ParleyDb, name: string): Promise<{ member: Member; organisation: Organisation; auditHead: AuditRow | undefined } | undefined> {
+  const reads = signInReads(db);
+  const values = { username: name };
+  const [member, organisation, auditHead] = await readTogether(db, [readOne(reads.member, values), readOne(reads.organisation, values), readOne(reads.auditHead, values)]);
+  return member && organisation ? { member, organisation, auditHead } : undefined;
 }
 
 /** A current member by id; removed members are not found. */

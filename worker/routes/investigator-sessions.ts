@@ -42,17 +42,19 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
       const attempt = await readJson(c, signInBody);
       const now = deps.clock();
       const refused = new ApiError('unauthorised', SIGN_IN_REFUSED);
-      const { investigator, organisation, landingSteps } = await checkCredentials(deps, attempt, { totpConfirmed: true, refused });
+      const { investigator, organisation, auditHead, landingSteps } = await checkCredentials(deps, attempt, { totpConfirmed: true, refused });
       const token = deps.randomBytes(SESSION_TOKEN_BYTES);
       const expiresAt = now + deps.config.sessionAbsoluteMs;
       const session = { tokenHash: await sha256B64(token), memberId: investigator.id, createdAt: now, lastUsedAt: now, expiresAt };
       // The session lands with the code's claim (a code a racing request used first gets none)
       // and only for a member not removed since their password was checked.
-      await audited(deps.db, now, { orgId: organisation.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id }, () => [
-        requireThat(memberStillPresent(investigator.id), refused),
-        ...landingSteps,
-        ...insertSessionStatements(deps.db, session),
-      ]);
+      await audited(
+        deps.db,
+        now,
+        { orgId: organisation.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id },
+        () => [requireThat(memberStillPresent(investigator.id), refused), ...landingSteps, ...insertSessionStatements(deps.db, session)],
+        [auditHead],
+      );
       const { keyrings, keyVersions } = await keyringsWithVersions(deps.db, investigator.id, organisation.id);
       return c.json(
         {
@@ -72,8 +74,8 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
       const attempt = await readJson(c, totpConfirmBody);
       const refused = new ApiError('unauthorised', 'That code did not confirm the account. Check the time on your phone and try the newest code.');
       // The step is claimed in the audited write: of two racing requests with one code, one lands.
-      const { investigator, landingSteps } = await checkCredentials(deps, attempt, { totpConfirmed: false, refused });
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => landingSteps);
+      const { investigator, auditHead, landingSteps } = await checkCredentials(deps, attempt, { totpConfirmed: false, refused });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'totp_confirm', subject: investigator.id }, () => landingSteps, [auditHead]);
       return c.body(null, 204);
     })
     .delete('/sessions/current', investigatorSession(deps), async (c) => {
