@@ -2,6 +2,8 @@
 // the database, so they go in one db.batch: one trip however many reads (issue 16). On
 // better-sqlite3 a read is a function call, and each runs by itself. Each read is a statement
 // prepared once (db/prepared.ts) and its values, so a query is written once for both runtimes.
+// No joins of tables that share a column name: D1's batch answers rows keyed by column name,
+// so one of the two columns would be lost; read such tables as separate reads of the batch.
 import { fillPlaceholders } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
 

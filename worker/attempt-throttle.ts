@@ -17,7 +17,8 @@ import { sql } from 'drizzle-orm';
 import { utf8ToBytes } from '../web/protocol/encoding.js';
 import type { ParleyDb } from '../db/database.js';
 import { attemptThrottle } from '../db/schema.js';
-import { clearThrottle, findThrottle, saveThrottle, type ThrottleRow } from '../db/repo/throttle.js';
+import { clearThrottle, clearThrottleStatement, findThrottle, saveThrottle, type ThrottleRow } from '../db/repo/throttle.js';
+import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
 import { sha256B64 } from './server-crypto.js';
 
@@ -75,7 +76,7 @@ function delaySql(failures: ReturnType<typeof sql>, policy: ThrottlePolicy) {
 /**
  * Counts one attempt before it is checked, atomically: the count goes up and the wait is set
  * as if it will fail, unless a wait is running, in which case nothing changes and the attempt
- * is refused. recordSuccess() clears it when the attempt succeeds.
+ * is refused. The write of a successful attempt clears it (recordSuccessSteps).
  */
 export async function reserveAttempt(db: ParleyDb, keyHash: string, now: number, policy: ThrottlePolicy): Promise<void> {
   const failures = sql`${attemptThrottle.failures}`;
@@ -94,4 +95,9 @@ export async function reserveAttempt(db: ParleyDb, keyHash: string, now: number,
 
 export function recordSuccess(db: ParleyDb, keyHash: string): Promise<void> {
   return clearThrottle(db, keyHash);
+}
+
+/** recordSuccess as a step of the successful attempt's own write: cleared only if that lands. */
+export function recordSuccessSteps(db: ParleyDb, keyHash: string): WriteStep[] {
+  return [clearThrottleStatement(db, keyHash)];
 }

@@ -34,13 +34,24 @@ function isAuditCollision(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A chain's last entry as the caller read it already (sign-in reads it with the member): the
+ * first try starts from it. One gone stale only collides with the entry that followed it, and
+ * the retry reads the head afresh.
+ */
+export interface ReadHead {
+  orgId: string;
+  last: AuditRow | undefined;
+}
+
 /** The next entries of each chain the events touch (an event may name another organisation: a pass-on). */
-async function nextEntries(db: ParleyDb, now: number, events: readonly AuditEvent[]): Promise<AuditRow[]> {
+async function nextEntries(db: ParleyDb, now: number, events: readonly AuditEvent[], readHeads: readonly ReadHead[]): Promise<AuditRow[]> {
   const heads = new Map<string, { seq: number; hash: string }>();
   const rows: AuditRow[] = [];
   for (const event of events) {
     if (!heads.has(event.orgId)) {
-      const last = await lastAuditEntry(db, event.orgId);
+      const read = readHeads.find((h) => h.orgId === event.orgId);
+      const last = read ? read.last : await lastAuditEntry(db, event.orgId);
       heads.set(event.orgId, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH });
     }
     const head = heads.get(event.orgId)!;
@@ -66,10 +77,16 @@ async function nextEntries(db: ParleyDb, now: number, events: readonly AuditEven
  * entries run as one atomic write, so no change lands without its entry and no entry
  * without its change. `change` is called again on each retry.
  */
-export async function audited(db: ParleyDb, now: number, events: AuditEvent | readonly AuditEvent[], change: () => WriteStep[] = () => []): Promise<AuditRow[]> {
+export async function audited(
+  db: ParleyDb,
+  now: number,
+  events: AuditEvent | readonly AuditEvent[],
+  change: () => WriteStep[] = () => [],
+  readHeads: readonly ReadHead[] = [],
+): Promise<AuditRow[]> {
   const list = Array.isArray(events) ? (events as readonly AuditEvent[]) : [events as AuditEvent];
   for (let attempt = 1; ; attempt++) {
-    const rows = await nextEntries(db, now, list);
+    const rows = await nextEntries(db, now, list, attempt === 1 ? readHeads : []);
     try {
       await runAtomically(db, [...change(), ...rows.map((row) => insertAuditStatement(db, row))]);
       return rows;

@@ -2,16 +2,20 @@
 // confirming a new account's authenticator. The route has had the proof of work paid before it
 // read the body (requireWorkPaid: no write before it); then the attempt is reserved against the
 // username's throttle (atomic, so guesses stay bounded under any concurrency), then the account
-// is checked. Every wrong part gets one answer.
+// is checked. Every wrong part gets one answer. A good attempt lands in the route's own audited
+// write, with the claim of its code's time step and the clearing of the throttle: one commit.
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { SIZES } from '../web/protocol/labels.js';
-import { findMemberByUsername, type Member } from '../db/repo/members.js';
+import { claimTotpStepSteps, memberSigningIn, type Member } from '../db/repo/members.js';
+import type { Organisation } from '../db/repo/organisations.js';
+import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
 import { secretsEqual, sha256 } from './server-crypto.js';
 import { openWithServerSecret } from './server-secret.js';
 import { acceptTotp } from './totp.js';
-import { recordSuccess, reserveAttempt, throttleKey } from './attempt-throttle.js';
+import { recordSuccessSteps, reserveAttempt, throttleKey } from './attempt-throttle.js';
 import { isDeviceToken } from './device-token.js';
+import type { ReadHead } from './audit.js';
 import type { AppDeps } from './deps.js';
 
 
@@ -38,19 +42,29 @@ function clockSkew(skewMs: number): ApiError {
   );
 }
 
-export async function withCheckedCredentials<T>(
-  deps: AppDeps,
-  attempt: CredentialAttempt,
-  options: { totpConfirmed: boolean; refused: ApiError },
-  land: (investigator: Member, step: number) => Promise<T>,
-): Promise<T> {
+/** An attempt whose password and code are right, and what its write must carry to land it. */
+export interface CheckedCredentials {
+  investigator: Member;
+  /** The member's own organisation, read with them. */
+  organisation: Organisation;
+  /** Its audit chain's head, read with them too: the write that lands the attempt is audited (audited()'s readHeads). */
+  auditHead: ReadHead;
+  /**
+   * The code's time step claimed (the write is refused with `refused` if a racing request
+   * claimed it first: each code is accepted once) and the throttle cleared.
+   */
+  landingSteps: WriteStep[];
+}
+
+export async function checkCredentials(deps: AppDeps, attempt: CredentialAttempt, options: { totpConfirmed: boolean; refused: ApiError }): Promise<CheckedCredentials> {
   const now = deps.clock();
   const knownDevice = await isDeviceToken(deps.serverSecret, attempt.username, attempt.deviceToken);
   // By a hash of the name, known or not: no record of who tried.
   const throttle = await throttleKey(knownDevice ? 'sign_in_known_device' : 'sign_in', attempt.username);
   await reserveAttempt(deps.db, throttle, now, deps.config.signInThrottle);
 
-  const investigator = await findMemberByUsername(deps.db, attempt.username);
+  const found = await memberSigningIn(deps.db, attempt.username);
+  const investigator = found?.member;
   // Unknown users are compared with a stand-in hash, so both paths do the same work.
   const expectedHash = b64ToBytes(investigator?.authKeyHash ?? bytesToB64(new Uint8Array(SIZES.sha256)))!;
   const keyMatches = await secretsEqual(await sha256(b64ToBytes(attempt.authKey)!), expectedHash);
@@ -74,7 +88,7 @@ export async function withCheckedCredentials<T>(
   if (codeSpent) throw new ApiError('code_used', 'That code has been used already, and each code works once. Wait for the next code, then try again.');
   // A step is only ever accepted for a member who was found (see `step` above).
   if (step === null) throw options.refused;
-  const landed = await land(investigator!, step);
-  await recordSuccess(deps.db, throttle);
-  return landed;
+  // An authenticator not yet confirmed is confirmed by the step that lands.
+  const landingSteps = [...claimTotpStepSteps(deps.db, investigator!.id, step, !options.totpConfirmed, options.refused), ...recordSuccessSteps(deps.db, throttle)];
+  return { investigator: investigator!, organisation: found!.organisation, auditHead: { orgId: found!.organisation.id, last: found!.auditHead }, landingSteps };
 }

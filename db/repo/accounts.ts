@@ -73,8 +73,8 @@ export function addKeyringStatements(db: ParleyDb, rows: readonly (typeof orgKey
   return rows.map((row) => db.insert(orgKeyrings).values({ ...row, confirmed: false }).onConflictDoNothing());
 }
 
-// On every report and every thread: compiled once.
-const keyVersionReads = preparedOnce((db) => ({
+// On every report, every thread and every sign-in: compiled once.
+export const keyVersionReads = preparedOnce((db) => ({
   ofOrg: db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, sql.placeholder('orgId'))).orderBy(asc(orgKeyVersions.keyVersion)).prepare(),
   one: db.select().from(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, sql.placeholder('orgId')), eq(orgKeyVersions.keyVersion, sql.placeholder('keyVersion')))).prepare(),
 }));

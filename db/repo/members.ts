@@ -1,15 +1,41 @@
 // Investigator accounts, their wrapped personal keys and the organisation keyrings sealed to them.
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { members, orgKeyrings } from '../schema.js';
+import { auditLog, members, organisations, orgKeyrings } from '../schema.js';
 import { requireThat, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
+import { readAll, readOne, readTogether } from '../read-together.js';
+import type { AuditRow } from './audit.js';
+import { keyVersionReads, type KeyVersionRow } from './accounts.js';
+import type { Organisation } from './organisations.js';
 
 export type Member = typeof members.$inferSelect;
 export type OrgKeyringRow = typeof orgKeyrings.$inferSelect;
 
+// What a prelogin and a sign-in read, by the username alone, so a sign-in's come in one trip
+// (separate reads, not a join: D1's batch answers rows keyed by column name, and these tables share names).
+const username = sql.placeholder('username');
+const orgOfUsername = sql`(SELECT ${members.orgId} FROM ${members} WHERE ${members.username} = ${username} AND ${members.removedAt} IS NULL)`;
+const signInReads = preparedOnce((db) => ({
+  member: db.select().from(members).where(and(eq(members.username, username), isNull(members.removedAt))).prepare(),
+  organisation: db.select().from(organisations).where(eq(organisations.id, orgOfUsername)).prepare(),
+  auditHead: db.select().from(auditLog).where(eq(auditLog.orgId, orgOfUsername)).orderBy(desc(auditLog.seq)).limit(1).prepare(),
+}));
+
 /** A current member by username; removed members are not found (their names stay taken). */
-export async function findMemberByUsername(db: ParleyDb, username: string): Promise<Member | undefined> {
-  return db.select().from(members).where(and(eq(members.username, username), isNull(members.removedAt))).get();
+export async function findMemberByUsername(db: ParleyDb, name: string): Promise<Member | undefined> {
+  return signInReads(db).member.get({ username: name });
+}
+
+/**
+ * A current member by username with what landing their sign-in needs, in one trip: their
+ * organisation, and the head of its audit chain (the audited write starts from it).
+ */
+export async function memberSigningIn(db: ParleyDb, name: string): Promise<{ member: Member; organisation: Organisation; auditHead: AuditRow | undefined } | undefined> {
+  const reads = signInReads(db);
+  const values = { username: name };
+  const [member, organisation, auditHead] = await readTogether(db, [readOne(reads.member, values), readOne(reads.organisation, values), readOne(reads.auditHead, values)]);
+  return member && organisation ? { member, organisation, auditHead } : undefined;
 }
 
 /** A current member by id; removed members are not found. */
@@ -17,8 +43,24 @@ export async function findMember(db: ParleyDb, id: string): Promise<Member | und
   return db.select().from(members).where(and(eq(members.id, id), isNull(members.removedAt))).get();
 }
 
+// On every sign-in: compiled once.
+const keyringsOfMember = preparedOnce((db) =>
+  db
+    .select()
+    .from(orgKeyrings)
+    .where(and(eq(orgKeyrings.memberId, sql.placeholder('memberId')), eq(orgKeyrings.orgId, sql.placeholder('orgId'))))
+    .orderBy(asc(orgKeyrings.keyVersion))
+    .prepare(),
+);
+
 export async function listKeyrings(db: ParleyDb, memberId: string, orgId: string): Promise<OrgKeyringRow[]> {
-  return await db.select().from(orgKeyrings).where(and(eq(orgKeyrings.memberId, memberId), eq(orgKeyrings.orgId, orgId))).orderBy(asc(orgKeyrings.keyVersion)).all();
+  return await keyringsOfMember(db).all({ memberId, orgId });
+}
+
+/** A member's keyrings and their organisation's key versions (which the device checks them by), in one read. */
+export async function keyringsWithVersions(db: ParleyDb, memberId: string, orgId: string): Promise<{ keyrings: OrgKeyringRow[]; keyVersions: KeyVersionRow[] }> {
+  const [keyrings, keyVersions] = await readTogether(db, [readAll(keyringsOfMember(db), { memberId, orgId }), readAll(keyVersionReads(db).ofOrg, { orgId })]);
+  return { keyrings, keyVersions };
 }
 
 /** Every keyring of the organisation, for the members view and rotation checks. */
@@ -32,19 +74,9 @@ export function memberStillPresent(id: string) {
 }
 
 /**
- * Records a TOTP step as used, only if it is later than the last one: of two requests
- * racing with the same code, exactly one succeeds.
+ * Records a TOTP step as used, as steps of the audited write it lets through: the guard
+ * refuses a step not later than the last, so of two requests racing with one code, exactly one lands.
  */
-export async function claimTotpStep(db: ParleyDb, memberId: string, step: number, confirm: boolean): Promise<boolean> {
-  const updated = await db
-    .update(members)
-    .set(confirm ? { totpLastStep: step, totpConfirmed: true } : { totpLastStep: step })
-    .where(and(eq(members.id, memberId), lt(members.totpLastStep, step)))
-    .returning({ id: members.id });
-  return updated.length === 1;
-}
-
-/** The same claim as one step of an audited write: the guard refuses a step not later than the last. */
 export function claimTotpStepSteps(db: ParleyDb, memberId: string, step: number, confirm: boolean, refusal: Error): WriteStep[] {
   return [
     requireThat(sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId} AND ${members.totpLastStep} < ${step})`, refusal),

@@ -17,8 +17,13 @@ export async function saveThrottle(db: ParleyDb, row: ThrottleRow): Promise<void
   await db.insert(attemptThrottle).values(row).onConflictDoUpdate({ target: attemptThrottle.keyHash, set: { failures: row.failures, blockedUntil: row.blockedUntil, lastFailureAt: row.lastFailureAt } });
 }
 
+/** The delete as a statement, for a write that clears the counter as it lands (sign-in). */
+export function clearThrottleStatement(db: ParleyDb, keyHash: string) {
+  return db.delete(attemptThrottle).where(eq(attemptThrottle.keyHash, keyHash));
+}
+
 export async function clearThrottle(db: ParleyDb, keyHash: string): Promise<void> {
-  await db.delete(attemptThrottle).where(eq(attemptThrottle.keyHash, keyHash));
+  await clearThrottleStatement(db, keyHash);
 }
 
 export async function deleteStaleThrottles(db: ParleyDb, olderThan: number): Promise<void> {

@@ -7,7 +7,7 @@ import {
 } from '../../web/protocol/index.js';
 import { ApiClient, ApiRequestError, type Fetch } from '../../web/client/api.js';
 import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, submitReport } from '../../web/client/reporter.js';
-import { listCasePage, listCases, openCase, refreshKeyrings, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
+import { listCasePage, listCases, openCase, refreshKeyrings, replyToCase, setCaseStatus, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import {
   acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listInvites, listMembers, listTransfers, passOnCase, removeMember, revokeInvite, rotateKeys, setUpFirstOrganisation,
 } from '../../web/client/admin.js';
@@ -207,6 +207,18 @@ describe('one-time tokens', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 404, code: 'token_invalid' });
     expect(t.database.sqlite.prepare("SELECT COUNT(*) AS n FROM investigators WHERE username LIKE 'racer%'").get()).toEqual({ n: 1 });
+  });
+
+  it('a TOTP code sent by five sign-ins at once opens one session', async () => {
+    t = makeTestApp();
+    const a = await addOrganisation(t, 'Unit A', 'alice');
+    t.clock.now += 30_000;
+    const code = totpCodeAt(a.totpSecret, t.clock.now);
+    // Five: the throttle's free attempts, so every one is checked rather than made to wait.
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => signIn(t.api, { username: 'alice', password: TEST_PASSWORD, totp: code }, TEST_KDF)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(ApiRequestError);
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM sessions').get()).toEqual({ n: 1 });
   });
 
   it('the first-run setup link used three times at once makes one organisation and one administrator', async () => {

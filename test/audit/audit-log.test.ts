@@ -4,7 +4,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { sodiumReady } from '../../web/protocol/index.js';
 import { listCases, openCase, replyToCase, setCaseStatus, signOut } from '../../web/client/investigator.js';
-import { auditEntryHash, verifyAuditChain } from '../../worker/audit.js';
+import { audited, auditEntryHash, verifyAuditChain } from '../../worker/audit.js';
+import { auditEntries } from '../../db/repo/audit.js';
 import { addOrganisation, makeTestApp, signInAs, type TestApp } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
 
@@ -56,6 +57,14 @@ describe('audit log', () => {
     // The 12, the question and the status change made before each test.
     expect(t.database.sqlite.prepare("SELECT COUNT(*) AS n FROM messages WHERE role = 'organisation'").get()).toEqual({ n: 14 });
     expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true });
+  });
+
+  it('starts from a chain head its caller read earlier (sign-in reads it with the member); one gone stale costs a retry, not the chain', async () => {
+    const [oldest] = await auditEntries(t.database.db, orgId, 0, 1);
+    const memberId = (t.database.sqlite.prepare('SELECT id FROM investigators').get() as { id: string }).id;
+    const [landed] = await audited(t.database.db, t.clock.now, { orgId, actorId: memberId, action: 'sign_out', subject: memberId }, () => [], [{ orgId, last: oldest }]);
+    expect(landed!.seq).toBe(10);
+    expect(await verifyAuditChain(t.database.db, orgId)).toMatchObject({ ok: true, entries: 10 });
   });
 
   it('is append-only in the database', () => {

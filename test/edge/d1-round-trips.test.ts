@@ -59,6 +59,7 @@ describe('D1 round trips (Miniflare D1)', () => {
   let counter: ReturnType<typeof countingD1>;
   let api: ApiClient;
   let totpSecret: string;
+  let app: ReturnType<typeof createApp>;
   beforeAll(async () => {
     mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response(null, { status: 404 }); } }', d1Databases: ['DB'] });
     const raw = (await mf.getD1Database('DB')) as unknown as D1Database;
@@ -70,7 +71,7 @@ describe('D1 round trips (Miniflare D1)', () => {
     const db = drizzle(counter.d1, { schema }) as unknown as ParleyDb;
     const serverSecret = webCryptoRandomBytes(32);
     ({ totpSecret } = await createOrganisation(db, { orgName: 'Unit', username: 'admin', password: TEST_PASSWORD, kdf: TEST_KDF, now: Date.now(), serverSecret }));
-    const app = createApp({ db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: TEST_CONFIG, serverSecret, files: databaseFileStore(db) });
+    app = createApp({ db, clock: Date.now, randomBytes: webCryptoRandomBytes, config: TEST_CONFIG, serverSecret, files: databaseFileStore(db) });
     api = new ApiClient('http://parley.test', async (input, init) => app.request(new Request(input, init)), Date.now);
   }, 120_000);
   afterAll(async () => mf?.dispose());
@@ -96,6 +97,24 @@ describe('D1 round trips (Miniflare D1)', () => {
     const before = counter.calls();
     expect(await noticeAddress(api, session)).toBeNull();
     expect(counter.calls() - before).toBe(1);
+  });
+
+  it('signs in (POST /sessions) in 5 round trips: the challenge spent, the throttle reserved, the member with their unit and its audit chain’s head, one write, the keyrings with the key chain', async () => {
+    // The file's sign-in spent the code of this time step: this one uses the next step's, which
+    // the server accepts (a phone's clock may run up to one step ahead).
+    await signedIn();
+    const tripsByRoute: { route: string; trips: number }[] = [];
+    const counting = new ApiClient('http://parley.test', async (input, init) => {
+      const request = new Request(input, init);
+      const before = counter.calls();
+      const response = await app.request(request);
+      tripsByRoute.push({ route: `${request.method} ${new URL(request.url).pathname}`, trips: counter.calls() - before });
+      return response;
+    }, Date.now);
+    const signed = await signIn(counting, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now() + 30_000) }, TEST_KDF);
+    expect(signed.keyrings.size).toBe(1);
+    console.log('D1 round trips of a sign-in', tripsByRoute);
+    expect(tripsByRoute.filter((r) => r.route === 'POST /api/investigator/sessions').map((r) => r.trips)).toEqual([5]);
   });
 
   it('serves the console’s hot reads in few round trips: a case list page, a case view, a reply', async () => {

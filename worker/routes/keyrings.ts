@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import {
   abandonStatements, activateStatements, confirmKeyringStatements, keyVersionsOf, rejectKeyringStatements, type KeyVersionRow,
 } from '../../db/repo/accounts.js';
-import { keyringsOfOrg, listKeyrings, listMembers } from '../../db/repo/members.js';
+import { keyringsOfOrg, keyringsWithVersions, listKeyrings, listMembers, type OrgKeyringRow } from '../../db/repo/members.js';
 import type { WriteStep } from '../../db/atomic.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
@@ -21,16 +21,18 @@ export function publicKeyVersion(v: KeyVersionRow) {
   return { keyVersion: v.keyVersion, state: v.state, boxPublicKey: v.boxPublicKey, signPublicKey: v.signPublicKey, createdBy: v.createdBy, endorsement: v.endorsement ?? '' };
 }
 
+/** A keyring as its holder receives it (here and at sign-in). */
+export function heldKeyring(k: OrgKeyringRow) {
+  return { keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring, confirmed: k.confirmed };
+}
+
 export function keyringRoutes(deps: AppDeps) {
   return new Hono<{ Variables: InvestigatorVariables }>()
     .use('*', investigatorSession(deps))
     .get('/', async (c) => {
       const me = c.get('investigator');
-      const [keyrings, versions] = await Promise.all([listKeyrings(deps.db, me.id, me.orgId), keyVersionsOf(deps.db, me.orgId)]);
-      return c.json({
-        keyrings: keyrings.map((k) => ({ keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring, confirmed: k.confirmed })),
-        keyVersions: versions.map(publicKeyVersion),
-      });
+      const { keyrings, keyVersions } = await keyringsWithVersions(deps.db, me.id, me.orgId);
+      return c.json({ keyrings: keyrings.map(heldKeyring), keyVersions: keyVersions.map(publicKeyVersion) });
     })
     .post('/checks', async (c) => {
       const me = c.get('investigator');
