@@ -3,6 +3,9 @@ import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type SQL } from 'driz
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
+import { readOne, readTogether } from '../read-together.js';
+import { organisationReads } from './organisations.js';
+import { auditReads } from './audit.js';
 import { CLOSED_STATUSES } from '../../web/casework/retention.js';
 import { SETTLED_STATUSES } from '../../web/casework/deadlines.js';
 import { addDays } from '../../web/casework/calendar.js';
@@ -67,8 +70,29 @@ export async function findHeldCase(db: ParleyDb, caseId: string, orgId: string):
     .get();
 }
 
+const sharingReads = preparedOnce((db) => ({
+  caseKey: db.select().from(caseKeys).where(and(eq(caseKeys.caseId, sql.placeholder('caseId')), eq(caseKeys.orgId, sql.placeholder('orgId')))).prepare(),
+  transfer: db.select().from(caseTransfers).where(and(eq(caseTransfers.caseId, sql.placeholder('caseId')), eq(caseTransfers.toOrgId, sql.placeholder('orgId')))).prepare(),
+}));
+
 export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): Promise<CaseKeyRow | undefined> {
-  return db.select().from(caseKeys).where(and(eq(caseKeys.caseId, caseId), eq(caseKeys.orgId, orgId))).get();
+  return sharingReads(db).caseKey.get({ caseId, orgId });
+}
+
+/**
+ * What offering a case to another organisation checks, in one trip: the receiver, whether it
+ * holds a key to the case or has been offered it already, and the heads of both organisations'
+ * audit chains (the offer is audited in each; audited() starts from them).
+ */
+export async function passOnChecks(db: ParleyDb, caseId: string, fromOrgId: string, toOrgId: string) {
+  const [receiver, heldKey, offer, fromHead, toHead] = await readTogether(db, [
+    readOne(organisationReads(db).byId, { id: toOrgId }),
+    readOne(sharingReads(db).caseKey, { caseId, orgId: toOrgId }),
+    readOne(sharingReads(db).transfer, { caseId, orgId: toOrgId }),
+    readOne(auditReads(db).head, { orgId: fromOrgId }),
+    readOne(auditReads(db).head, { orgId: toOrgId }),
+  ]);
+  return { receiver, alreadyShared: heldKey !== undefined || offer !== undefined, auditHeads: [{ orgId: fromOrgId, last: fromHead }, { orgId: toOrgId, last: toHead }] };
 }
 
 /** How the case list is ordered: newest received first, or the nearest open deadline first. */
@@ -240,7 +264,7 @@ export function offerTransferStatements(db: ParleyDb, transfer: TransferRow, key
 }
 
 export async function findTransfer(db: ParleyDb, caseId: string, toOrgId: string): Promise<TransferRow | undefined> {
-  return db.select().from(caseTransfers).where(and(eq(caseTransfers.caseId, caseId), eq(caseTransfers.toOrgId, toOrgId))).get();
+  return sharingReads(db).transfer.get({ caseId, orgId: toOrgId });
 }
 
 /** Offers made to an organisation, each with what its device needs to check the key opens the report. */

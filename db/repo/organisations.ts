@@ -6,8 +6,10 @@ import { organisations } from '../schema.js';
 
 export type Organisation = typeof organisations.$inferSelect;
 
+// On every report and every thread: compiled once.
 export const organisationReads = preparedOnce((db) => ({
   all: db.select().from(organisations).orderBy(asc(organisations.name)).prepare(),
+  byId: db.select().from(organisations).where(eq(organisations.id, sql.placeholder('id'))).prepare(),
 }));
 
 /** Every organisation, by name. */
@@ -15,11 +17,8 @@ export async function listOrganisations(db: ParleyDb): Promise<Organisation[]> {
   return organisationReads(db).all.all({});
 }
 
-// On every report and every thread: compiled once.
-const byId = preparedOnce((db) => db.select().from(organisations).where(eq(organisations.id, sql.placeholder('id'))).prepare());
-
 export async function findOrganisation(db: ParleyDb, id: string): Promise<Organisation | undefined> {
-  return byId(db).get({ id });
+  return organisationReads(db).byId.get({ id });
 }
 
 export async function findOrganisations(db: ParleyDb, ids: readonly string[]): Promise<Organisation[]> {

@@ -8,9 +8,9 @@
 import { Hono } from 'hono';
 import {
   acceptTransferSteps, appendMessageSteps, deadlineSummary, declineTransferStatements, findTransfer, listCasesForOrg,
-  offerTransferStatements, transfersTo, findCaseKey,
+  offerTransferStatements, passOnChecks, transfersTo, findCaseKey,
 } from '../../db/repo/cases.js';
-import { findOrganisation, findOrganisations, type Organisation } from '../../db/repo/organisations.js';
+import { findOrganisations, type Organisation } from '../../db/repo/organisations.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
@@ -238,11 +238,9 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const investigator = c.get('investigator');
       await loadCaseForOrg(deps, caseId, investigator.orgId);
       const body = await readJson(c, passOnBody);
-      const target = await findOrganisation(deps.db, body.orgId);
+      const { receiver: target, alreadyShared, auditHeads } = await passOnChecks(deps.db, caseId, investigator.orgId, body.orgId);
       if (!target || target.id === investigator.orgId) throw new ApiError('not_found', 'No such other organisation.');
-      if ((await findCaseKey(deps.db, caseId, target.id)) || (await findTransfer(deps.db, caseId, target.id))) {
-        throw new ApiError('already_shared', 'That organisation has this case already, or has been offered it.');
-      }
+      if (alreadyShared) throw new ApiError('already_shared', 'That organisation has this case already, or has been offered it.');
       // Signed by the offering organisation's current signing key: the receiver's device checks it against that organisation's key chain.
       const from = c.get('organisation');
       await requireSigned('sealSignature', body.sealSignature, from.signPublicKey, sealedCaseKeyBytes(b64ToBytes(caseId)!, b64ToBytes(target.boxPublicKey)!, b64ToBytes(body.sealedCaseKey)!));
@@ -261,6 +259,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
             { orgId: target.id, actorId: investigator.id, action: 'case_pass_on', subject: caseId, detail: { from: investigator.orgId } },
           ],
           () => offerTransferStatements(deps.db, transfer, keyChanged, new ApiError('already_shared', 'This case is on offer to an organisation already; wait for its answer.')),
+          auditHeads,
         );
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('already_shared', 'That organisation has been offered this case already.');
