@@ -177,8 +177,11 @@ export const cases = sqliteTable('cases', {
   cutOff: integer('cut_off', { mode: 'boolean' }).notNull().default(false),
 }, (t) => [
   uniqueIndex('cases_reference').on(t.reference), index('cases_org').on(t.orgId),
-  // A member's removal clears their assignments; the instance's figures read a span of received days.
-  index('cases_assigned').on(t.assignedTo), index('cases_received').on(t.receivedDay),
+  // A member's removal clears their assignments.
+  index('cases_assigned').on(t.assignedTo),
+  // The instance's figures count a span of received days from this index alone (db/repo/figures.ts):
+  // every fact they count is in it, so no case row is read (issue 16: a third of their CPU in workerd).
+  index('cases_received_facts').on(t.receivedDay, t.orgId, t.status, t.ackDay, t.ackDueDay, t.feedbackDay, t.feedbackDueDay),
   // Retention (db/repo/retention.ts): each rule's due cases are one range per organisation.
   index('cases_org_closed').on(t.orgId, t.closedDay), index('cases_org_reporter').on(t.orgId, t.lastReporterDay),
   index('cases_cut_off').on(t.id).where(sql`${t.cutOff} = 1`),
