@@ -1,5 +1,5 @@
 // Cases, their mailboxes, sealed case keys and messages.
-import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
@@ -123,8 +123,8 @@ export interface CasePage {
 export const NO_DEADLINE_DAY = '9999-12-31';
 
 /** On the list keys: NO_DEADLINE_DAY is after every real day, so it is never overdue nor due this week. */
-function dueConditions(due: 'overdue' | 'week', today: string) {
-  return due === 'overdue' ? lt(caseKeys.dueDay, today) : and(gte(caseKeys.dueDay, today), lt(caseKeys.dueDay, addDays(today, 7)))!;
+function dueConditions(due: 'overdue' | 'week', days: { today: string | Placeholder; weekEnd: string | Placeholder }) {
+  return due === 'overdue' ? lt(caseKeys.dueDay, days.today) : and(gte(caseKeys.dueDay, days.today), lt(caseKeys.dueDay, days.weekEnd))!;
 }
 
 /**
@@ -138,7 +138,7 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
   const sortDay = byDue ? caseKeys.dueDay : caseKeys.receivedDay;
   const conditions = [eq(caseKeys.orgId, orgId)];
   if (page.status) conditions.push(eq(cases.status, page.status));
-  if (page.due) conditions.push(dueConditions(page.due, page.today));
+  if (page.due) conditions.push(dueConditions(page.due, { today: page.today, weekEnd: addDays(page.today, 7) }));
   if (page.assignee !== undefined) conditions.push(page.assignee === null ? isNull(cases.assignedTo) : eq(cases.assignedTo, page.assignee));
   if (page.reference) conditions.push(eq(cases.reference, page.reference));
   if (page.after) {
@@ -179,10 +179,26 @@ export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], li
  * how many due within the week. Two ranges of the due index: the work grows with the cases that
  * have a deadline in them, not with the unit's closed and answered ones.
  */
+const summaryReads = preparedOnce((db) => {
+  const count = (due: 'overdue' | 'week', name: string) =>
+    sql<number>`(SELECT COUNT(*) FROM ${caseKeys} WHERE ${and(eq(caseKeys.orgId, sql.placeholder('orgId')), dueConditions(due, { today: sql.placeholder('today'), weekEnd: sql.placeholder('weekEnd') }))})`.mapWith(Number).as(name);
+  return { deadlines: db.select({ overdue: count('overdue', 'overdue'), dueThisWeek: count('week', 'due_this_week') }).from(sql`(SELECT 1)`).prepare() };
+});
+
+const summaryValues = (orgId: string, today: string) => ({ orgId, today, weekEnd: addDays(today, 7) });
+const summaryOf = (row: { overdue: number; dueThisWeek: number } | undefined) => ({ overdue: row?.overdue ?? 0, dueThisWeek: row?.dueThisWeek ?? 0 });
+
 export async function deadlineSummary(db: ParleyDb, orgId: string, today: string): Promise<{ overdue: number; dueThisWeek: number }> {
-  const count = (due: 'overdue' | 'week') => sql<number>`(SELECT COUNT(*) FROM ${caseKeys} WHERE ${and(eq(caseKeys.orgId, orgId), dueConditions(due, today))})`;
-  const row = await db.select({ overdue: count('overdue'), dueThisWeek: count('week') }).from(sql`(SELECT 1)`).get();
-  return { overdue: Number(row?.overdue ?? 0), dueThisWeek: Number(row?.dueThisWeek ?? 0) };
+  return summaryOf(await summaryReads(db).deadlines.get(summaryValues(orgId, today)));
+}
+
+/**
+ * What the case list reads beside its page, in one trip: the deadline summary, and the head of
+ * the unit's audit chain (the listing is audited; audited() starts from it).
+ */
+export async function caseListSideReads(db: ParleyDb, orgId: string, today: string) {
+  const [deadlines, head] = await readTogether(db, [readOne(summaryReads(db).deadlines, summaryValues(orgId, today)), readOne(auditReads(db).head, { orgId })]);
+  return { summary: summaryOf(deadlines), auditHead: { orgId, last: head } };
 }
 
 /**
