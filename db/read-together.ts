@@ -3,8 +3,9 @@
 // better-sqlite3 a read is a function call, and each runs by itself. Each read is a statement
 // prepared once (db/prepared.ts) and its values, so a query is written once for both runtimes.
 // No joins of tables that share a column name: D1's batch answers rows keyed by column name,
-// so one of the two columns would be lost; read such tables as separate reads of the batch.
-import { fillPlaceholders } from 'drizzle-orm';
+// so one of the two columns would be lost. Select such tables' columns under names of their own
+// (prefixedColumns), or read them as separate reads of the batch.
+import { fillPlaceholders, getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
 
 type Values = Record<string, unknown>;
@@ -23,6 +24,17 @@ export interface Read<T> {
 /** The first row, or undefined. */
 export const readOne = <T>(statement: { get(values: Values): T | Promise<T> }, values: Values): Read<T> => ({ statement, values, mode: 'get' });
 export const readAll = <T>(statement: { all(values: Values): T | Promise<T> }, values: Values): Read<T> => ({ statement, values, mode: 'all' });
+
+/**
+ * A table's columns selected as `<prefix>_<column>`, each decoded as its column decodes it: a
+ * join of tables that share column names can then be one read of a batch. A left-joined table
+ * that found no row comes back with every field null (drizzle nulls only a table selected whole).
+ */
+export function prefixedColumns<T extends Table>(table: T, prefix: string): { [K in keyof InferSelectModel<T>]: SQL.Aliased<InferSelectModel<T>[K]> } {
+  return Object.fromEntries(
+    Object.entries(getTableColumns(table)).map(([key, column]) => [key, sql`${column}`.mapWith(column).as(`${prefix}_${column.name}`)]),
+  ) as { [K in keyof InferSelectModel<T>]: SQL.Aliased<InferSelectModel<T>[K]> };
+}
 
 /** What drizzle's D1 prepared query keeps: the bound D1 statement, its parameters and its row mapping. */
 interface D1Prepared {

@@ -3,7 +3,7 @@ import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type Placeholder, typ
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
-import { readOne, readTogether } from '../read-together.js';
+import { prefixedColumns, readAll, readOne, readTogether } from '../read-together.js';
 import { organisationReads } from './organisations.js';
 import { auditReads } from './audit.js';
 import { CLOSED_STATUSES } from '../../web/casework/retention.js';
@@ -133,7 +133,7 @@ function dueConditions(due: 'overdue' | 'week', days: { today: string | Placehol
  * which is random: the order says nothing finer than the day); or by the next open deadline,
  * nearest first, cases with none last. Keyset paging: every case is reachable however many arrive.
  */
-export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null; sortDay: string; unread: boolean }[]> {
+function caseListRead(db: ParleyDb, orgId: string, page: CasePage) {
   const byDue = page.sort === 'due';
   const sortDay = byDue ? caseKeys.dueDay : caseKeys.receivedDay;
   const conditions = [eq(caseKeys.orgId, orgId)];
@@ -148,20 +148,51 @@ export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePag
       : or(lt(sortDay, day), and(eq(sortDay, day), lt(caseKeys.caseId, id)))!);
   }
   // Ordered by the index (org, key, case): a page reads its own rows, not the unit's every case.
-  return await heldCasesPage(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay, page.reader);
+  return heldCasesRead(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay, page.reader);
+}
+
+export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<HeldCase[]> {
+  const [rows] = await readTogether(db, [caseListRead(db, orgId, page)]);
+  return heldCases(rows);
+}
+
+/**
+ * A page of the case list and what the list reads beside it, in one trip: the deadline summary
+ * and the head of the unit's audit chain (the listing is audited; audited() starts from it).
+ */
+export async function caseListWithSideReads(db: ParleyDb, orgId: string, page: CasePage) {
+  const [rows, deadlines, head] = await readTogether(db, [
+    caseListRead(db, orgId, page),
+    readOne(summaryReads(db).deadlines, summaryValues(orgId, page.today)),
+    readOne(auditReads(db).head, { orgId }),
+  ]);
+  return { rows: heldCases(rows), summary: summaryOf(deadlines), auditHead: { orgId, last: head } };
+}
+
+export interface HeldCase {
+  case: CaseRow;
+  caseKey: CaseKeyRow;
+  reporterSignPublicKey: string;
+  report: MessageRow | null;
+  sortDay: string;
+  unread: boolean;
 }
 
 /**
  * One page of the cases an organisation holds a key for (`where` says which), each with its
  * sealed key, its reporter's signing key and its report (message 1): what a device needs to
- * verify and open each report. The case list and the figures both read through it. With a
- * `reader`, `unread` says whether the reporter wrote since that member last opened the case
- * (never opened: unread), in the same read.
+ * verify and open each report. The case list and the figures both read through it, as one read
+ * of a batch (its rows go through heldCases). With a `reader`, `unread` says whether the reporter
+ * wrote since that member last opened the case (never opened: unread), in the same read.
  */
-export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: typeof caseKeys.receivedDay | typeof caseKeys.dueDay = caseKeys.receivedDay, reader?: string) {
+export function heldCasesRead(db: ParleyDb, where: SQL, orderBy: SQL[], limit: number, sortDay: typeof caseKeys.receivedDay | typeof caseKeys.dueDay = caseKeys.receivedDay, reader?: string) {
   const unread = reader === undefined ? sql<number>`0` : sql<number>`(${readMarkers.seenSeq} IS NULL OR ${cases.lastReporterSeq} > ${readMarkers.seenSeq})`;
-  const rows = await db
-    .select({ case: cases, caseKey: caseKeys, reporterSignPublicKey: mailboxes.signPublicKey, report: messages, sortDay, unread })
+  const query = db
+    // Each table under column names of its own: they share some (id, case_id, org_id), and a batch keys rows by name.
+    .select({
+      case: prefixedColumns(cases, 'c'), caseKey: prefixedColumns(caseKeys, 'k'), reporterSignPublicKey: sql<string>`${mailboxes.signPublicKey}`.as('reporter_sign_public_key'),
+      report: prefixedColumns(messages, 'm'), sortDay: sql<string>`${sortDay}`.as('sort_day'), unread: unread.as('unread'),
+    })
     .from(caseKeys)
     .innerJoin(cases, eq(cases.id, caseKeys.caseId))
     .innerJoin(mailboxes, eq(mailboxes.caseId, caseKeys.caseId))
@@ -170,8 +201,14 @@ export async function heldCasesPage(db: ParleyDb, where: SQL, orderBy: SQL[], li
     .leftJoin(readMarkers, and(eq(readMarkers.caseId, caseKeys.caseId), eq(readMarkers.memberId, reader ?? '')))
     .where(where)
     .orderBy(...orderBy)
-    .limit(limit);
-  return rows.map((row) => ({ ...row, unread: Boolean(row.unread) }));
+    .limit(limit)
+    .prepare();
+  return readAll(query, {});
+}
+
+/** heldCasesRead's rows as cases: a report the left join did not find is null. */
+export function heldCases(rows: readonly { case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow; sortDay: string; unread: number }[]): HeldCase[] {
+  return rows.map((row) => ({ ...row, report: (row.report.id as string | null) === null ? null : row.report, unread: Boolean(row.unread) }));
 }
 
 /**
@@ -190,15 +227,6 @@ const summaryOf = (row: { overdue: number; dueThisWeek: number } | undefined) =>
 
 export async function deadlineSummary(db: ParleyDb, orgId: string, today: string): Promise<{ overdue: number; dueThisWeek: number }> {
   return summaryOf(await summaryReads(db).deadlines.get(summaryValues(orgId, today)));
-}
-
-/**
- * What the case list reads beside its page, in one trip: the deadline summary, and the head of
- * the unit's audit chain (the listing is audited; audited() starts from it).
- */
-export async function caseListSideReads(db: ParleyDb, orgId: string, today: string) {
-  const [deadlines, head] = await readTogether(db, [readOne(summaryReads(db).deadlines, summaryValues(orgId, today)), readOne(auditReads(db).head, { orgId })]);
-  return { summary: summaryOf(deadlines), auditHead: { orgId, last: head } };
 }
 
 /**

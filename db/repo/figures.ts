@@ -5,10 +5,11 @@ import { and, asc, eq, gt, gte, isNotNull, lte, or, sql, type SQL } from 'drizzl
 import type { ParleyDb } from '../database.js';
 import { caseKeys, cases } from '../schema.js';
 import { preparedOnce } from '../prepared.js';
-import { readAll, readTogether } from '../read-together.js';
+import { readAll, readOne, readTogether } from '../read-together.js';
+import { auditReads, type AuditRow } from './audit.js';
 import { organisationReads } from './organisations.js';
 import { OUTCOME_STATUSES, type OutcomeStatus } from '../../web/casework/figures.js';
-import { heldCasesPage, type CaseKeyRow, type CaseRow, type MessageRow } from './cases.js';
+import { heldCases, heldCasesRead, type HeldCase } from './cases.js';
 
 export interface FiguresPage {
   from: string;
@@ -18,12 +19,20 @@ export interface FiguresPage {
   limit: number;
 }
 
-/** The cases an organisation holds a key for, received from `from` to `to` (both included), oldest first, each with its report. */
-export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: FiguresPage): Promise<{ case: CaseRow; caseKey: CaseKeyRow; reporterSignPublicKey: string; report: MessageRow | null }[]> {
+/**
+ * The cases an organisation holds a key for, received from `from` to `to` (both included), oldest
+ * first, each with its report; and, in the same trip, the head of the organisation's audit chain
+ * (reading them is audited; audited() starts from it).
+ */
+export async function casesReceivedBetween(db: ParleyDb, orgId: string, page: FiguresPage): Promise<{ rows: HeldCase[]; auditHead: { orgId: string; last: AuditRow | undefined } }> {
   // On the case keys' copy of the received day: one range of their (org, day, case) index.
   const conditions = [eq(caseKeys.orgId, orgId), gte(caseKeys.receivedDay, page.from), lte(caseKeys.receivedDay, page.to)];
   if (page.after) conditions.push(or(gt(caseKeys.receivedDay, page.after.day), and(eq(caseKeys.receivedDay, page.after.day), gt(caseKeys.caseId, page.after.id)))!);
-  return await heldCasesPage(db, and(...conditions)!, [asc(caseKeys.receivedDay), asc(caseKeys.caseId)], page.limit);
+  const [rows, head] = await readTogether(db, [
+    heldCasesRead(db, and(...conditions)!, [asc(caseKeys.receivedDay), asc(caseKeys.caseId)], page.limit),
+    readOne(auditReads(db).head, { orgId }),
+  ]);
+  return { rows: heldCases(rows), auditHead: { orgId, last: head } };
 }
 
 /**

@@ -19,6 +19,7 @@ import { passOnCase } from '../../web/client/admin.js';
 import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { noticeAddress } from '../../web/client/notices.js';
+import { fetchFigureFacts } from '../../web/client/figures.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
@@ -134,9 +135,26 @@ describe('D1 round trips (Miniflare D1)', () => {
       view: await trips(() => openCase(api, session, submission.caseId)),
       reply: await trips(() => replyToCase(api, session, opened, 'a question')),
     };
-    console.log('D1 round trips', counted);
-    // The list: the session; the page beside one batch of the deadline summary and the audit chain's head; the audited write.
-    expect(counted).toEqual({ list: 4, view: 5, reply: 4 });
+    const today = new Date().toISOString().slice(0, 10);
+    const figuresPage = await trips(() => fetchFigureFacts(api, session, today, today));
+    console.log('D1 round trips', counted, { figuresPage });
+    // The list and a page of the figures: the session; one batch of the page, the audit chain's
+    // head (and the list's deadline summary); the audited write.
+    expect({ ...counted, figuresPage }).toEqual({ list: 3, view: 5, reply: 4, figuresPage: 3 });
+  });
+
+  it('reads a page of cases whole in one D1 batch: every table under its own column names, so none is lost to another of the same name', async () => {
+    const { submission, receipt } = await fileReport(api, 'a report read through a batch', { category: 'bribery' });
+    const session = await signedIn();
+    const listed = (await listCases(api, session)).find((c) => c.id === submission.caseId)!;
+    expect(listed.reportProblem).toBeUndefined();
+    expect({ reference: listed.reference, receivedDay: listed.receivedDay, status: listed.status, unread: listed.unread, category: listed.report?.category, whatHappened: listed.report?.whatHappened })
+      .toEqual({ reference: receipt.reference, receivedDay: receipt.receivedDay, status: 'received', unread: true, category: 'bribery', whatHappened: 'a report read through a batch' });
+    expect(listed.deadlines.ackDueDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const facts = await fetchFigureFacts(api, session, receipt.receivedDay, receipt.receivedDay);
+    expect(facts.map((f) => f.category)).toContain('bribery');
+    await openCase(api, session, submission.caseId);
+    expect((await listCases(api, session)).find((c) => c.id === submission.caseId)!.unread).toBe(false);
   });
 
   it('opens a closed case’s mailbox in at most 3 round trips too (its deletion day from the same read)', async () => {

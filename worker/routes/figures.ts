@@ -24,9 +24,9 @@ export function figuresRoutes(deps: AppDeps) {
     .get('/figures', session, async (c) => {
       const { from, to, after, limit = CASE_PAGE_MAX } = readQuery(c, figuresQuery);
       const investigator = c.get('investigator');
-      const rows = await casesReceivedBetween(deps.db, investigator.orgId, { from, to, after: parseCursor(after), limit });
+      const { rows, auditHead } = await casesReceivedBetween(deps.db, investigator.orgId, { from, to, after: parseCursor(after), limit });
       // The span and the count only: what was counted stays on the device.
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'figures_view', subject: null, detail: { from, to, count: rows.length, ...(after ? { after } : {}) } });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'figures_view', subject: null, detail: { from, to, count: rows.length, ...(after ? { after } : {}) } }, undefined, [auditHead]);
       const last = rows.at(-1);
       return c.json({
         cases: rows.map(({ case: row, caseKey, reporterSignPublicKey, report }) => ({

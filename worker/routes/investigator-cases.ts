@@ -7,7 +7,7 @@
 // key go, if it chose so). An offer that does not open is declined and changes nothing.
 import { Hono } from 'hono';
 import {
-  acceptTransferSteps, appendMessageSteps, caseListSideReads, declineTransferStatements, findTransfer, listCasesForOrg,
+  acceptTransferSteps, appendMessageSteps, caseListWithSideReads, declineTransferStatements, findTransfer,
   offerTransferStatements, passOnChecks, transfersTo, findCaseKey,
 } from '../../db/repo/cases.js';
 import { findOrganisations, type Organisation } from '../../db/repo/organisations.js';
@@ -106,10 +106,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       // The unit's own day: "overdue" and "this week" as the people in it count days.
       const today = dayIn(deps.clock(), org.timeZone);
       const filters = { ...(status ? { status } : {}), ...(due ? { due } : {}), ...(reference ? { reference } : {}), ...(assignee === undefined ? {} : { assignee: assignee === 'me' ? investigator.id : assignee === 'none' ? null : assignee }) };
-      const [rows, { summary, auditHead }] = await Promise.all([
-        listCasesForOrg(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit, reader: investigator.id }),
-        caseListSideReads(deps.db, investigator.orgId, today),
-      ]);
+      const { rows, summary, auditHead } = await caseListWithSideReads(deps.db, investigator.orgId, { ...filters, sort, today, after: parseCursor(after), limit, reader: investigator.id });
       // Each listed report is one the investigator's device can read: reading in bulk is audited too.
       await audited(deps.db, deps.clock(), {
         orgId: investigator.orgId, actorId: investigator.id, action: 'case_list', subject: null,
