@@ -145,7 +145,12 @@ export const declineTransferBody = z.strictObject({ reason: z.enum(['does_not_op
 export const memberIdParam = z.strictObject({ memberId: id });
 /** An invitation is named by the hash of its token (the token itself is never stored). */
 export const inviteIdParam = z.strictObject({ inviteId: b64(32) });
-export const CASE_PAGE_MAX = 100;
+/**
+ * The most cases a page of the case list or the figures holds, and how many it holds unless asked
+ * for fewer. Each comes with its report (about 2 KiB): 50 keep a request inside a Worker's 10 ms
+ * of CPU (bench/RESULTS.md, Workers / D1), and the device pages on by the cursor.
+ */
+export const CASE_PAGE_MAX = 50;
 /** A report's reference as people type it: any case, the dash optional; the canonical "ABCD-1234" out. */
 const reference = z.string().max(9).regex(/^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$/, 'a reference like ABCD-1234')
   .transform((text) => { const plain = text.replace('-', '').toUpperCase(); return `${plain.slice(0, 4)}-${plain.slice(4)}`; });

@@ -16,7 +16,7 @@ import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { sealedCaseKeyBytes } from '../../web/protocol/signed-bytes.js';
 import type { Member } from '../../db/repo/members.js';
 import { readJson, readParams, readQuery, isUniqueViolation } from '../validate.js';
-import { caseFileParam, caseFilePartParam, caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
+import { CASE_PAGE_MAX, caseFileParam, caseFilePartParam, caseIdParam, caseListQuery, declineTransferBody, investigatorReplyBody, passOnBody, statusBody, type InvestigatorReplyBody } from '../wire.js';
 import { dayOf, type AppDeps } from '../deps.js';
 import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
@@ -47,8 +47,6 @@ async function withSealer(db: ParleyDb, named: PublicOrganisationRow[], sealedBy
   return [...named, ...(await publicOrganisationsById(db, [sealedByOrg]))];
 }
 type PublicOrganisationRow = ReturnType<typeof publicOrganisationsFrom>[number];
-
-const DEFAULT_PAGE = 50;
 
 /** `lead`: the settings of the organisation leading the case, whose retention applies to it. */
 function caseSummary(caseRow: CaseRow, caseKey: CaseKeyRow, lead: RetentionSettings) {
@@ -100,7 +98,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     // Assignment and notes, behind the same session check; first, so /assignees is not taken for a case id.
     .route('/', caseHandlingRoutes(deps))
     .get('/', async (c) => {
-      const { status, sort = 'received', due, assignee, reference, after, limit = DEFAULT_PAGE } = readQuery(c, caseListQuery);
+      const { status, sort = 'received', due, assignee, reference, after, limit = CASE_PAGE_MAX } = readQuery(c, caseListQuery);
       const investigator = c.get('investigator');
       const org = c.get('organisation');
       // The unit's own day: "overdue" and "this week" as the people in it count days.
