@@ -6,7 +6,8 @@ import type { ParleyDb } from '../database.js';
 import { preparedOnce } from '../prepared.js';
 import { readAll, readOne, readTogether } from '../read-together.js';
 import { cases, files, messages, organisations, orgKeyVersions } from '../schema.js';
-import { caseReads } from './cases.js';
+import { caseReads, heldCaseReads } from './cases.js';
+import { auditReads } from './audit.js';
 import { throttleByKey } from './throttle.js';
 
 const caseId = sql.placeholder('caseId');
@@ -33,16 +34,28 @@ export async function mailboxAndThrottle(db: ParleyDb, locatorHash: string, thro
   return { mailbox, throttle };
 }
 
+/** What a case's answer shows beside the case: its thread, its files, and the organisations (with their key versions) it names. */
+function threadOf(db: ParleyDb, values: { caseId: string }) {
+  const reads = threadReads(db);
+  return [readAll(caseReads(db).thread, values), readAll(reads.files, values), readAll(reads.organisations, values), readAll(reads.keyVersions, values)] as const;
+}
+
 /** A case with its thread, its files and the organisations (with their key versions) the answer names. */
 export async function caseThread(db: ParleyDb, id: string) {
-  const reads = threadReads(db);
   const values = { caseId: id };
-  const [caseRow, thread, fileRows, orgs, keyVersions] = await readTogether(db, [
-    readOne(caseReads(db).case, values),
-    readAll(caseReads(db).thread, values),
-    readAll(reads.files, values),
-    readAll(reads.organisations, values),
-    readAll(reads.keyVersions, values),
-  ]);
+  const [caseRow, thread, fileRows, orgs, keyVersions] = await readTogether(db, [readOne(caseReads(db).case, values), ...threadOf(db, values)]);
   return { caseRow, thread, files: fileRows, organisations: orgs, keyVersions };
+}
+
+/**
+ * A case as its unit opens it, in one trip: the case with the unit's key to it (none: not the
+ * unit's, and nothing else read is shown), its thread, files and organisations, and the head of
+ * the unit's audit chain (the view is audited; audited() starts from it).
+ */
+export async function heldCaseThread(db: ParleyDb, id: string, orgId: string) {
+  const values = { caseId: id };
+  const [held, thread, fileRows, orgs, keyVersions, head] = await readTogether(db, [
+    readOne(heldCaseReads(db).held, { caseId: id, orgId }), ...threadOf(db, values), readOne(auditReads(db).head, { orgId }),
+  ]);
+  return { held, thread, files: fileRows, organisations: orgs, keyVersions, auditHead: { orgId, last: head } };
 }

@@ -20,11 +20,11 @@ import { CASE_PAGE_MAX, caseFileParam, caseFilePartParam, caseIdParam, caseListQ
 import { dayOf, type AppDeps } from '../deps.js';
 import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
-import { loadCaseForOrg } from '../case-access.js';
+import { heldOrRefused, loadCaseForOrg } from '../case-access.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseFrom, wireCaseKey, wireMessage } from '../thread-response.js';
 import { publicOrganisationsById, publicOrganisationsFrom } from '../public-organisations.js';
-import { caseThread } from '../../db/repo/mailbox-open.js';
+import { heldCaseThread } from '../../db/repo/mailbox-open.js';
 import type { ParleyDb } from '../../db/database.js';
 import { audited } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
@@ -179,14 +179,14 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     })
     .get('/:caseId', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
-      const { caseRow, caseKey, reporterSignPublicKey } = await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
-      // The thread, its files and its signers' key chains in one trip (the mailbox open's read).
-      const { thread, files, organisations, keyVersions } = await caseThread(deps.db, caseId);
       const investigator = c.get('investigator');
+      // The case, its thread, files and signers' key chains, and the audit chain's head: one trip.
+      const { held, thread, files, organisations, keyVersions, auditHead } = await heldCaseThread(deps.db, caseId, investigator.orgId);
+      const { caseRow, caseKey, reporterSignPublicKey } = heldOrRefused(held);
       // What this member has now seen lands with the entry that records the view ("new message" markers).
       const seen = thread.at(-1)?.seq;
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId }, () =>
-        (seen === undefined ? [] : markSeenSteps(deps.db, investigator.id, caseId, seen)));
+        (seen === undefined ? [] : markSeenSteps(deps.db, investigator.id, caseId, seen)), [auditHead]);
       return c.json({
         ...caseSummary(caseRow, caseKey, (await leadSettings(deps, c.get('organisation'), [caseRow]))(caseRow)),
         reporterSignPublicKey,
