@@ -77,6 +77,12 @@ export async function findHeldCase(db: ParleyDb, caseId: string, orgId: string):
   return heldCaseReads(db).held.get({ caseId, orgId });
 }
 
+/** A held case and the head of its unit's audit chain, in one trip (audited() starts from it). */
+export async function findHeldCaseWithHead(db: ParleyDb, caseId: string, orgId: string) {
+  const [held, head] = await readTogether(db, [readOne(heldCaseReads(db).held, { caseId, orgId }), readOne(auditReads(db).head, { orgId })]);
+  return { held, auditHead: { orgId, last: head } };
+}
+
 const sharingReads = preparedOnce((db) => ({
   caseKey: db.select().from(caseKeys).where(and(eq(caseKeys.caseId, sql.placeholder('caseId')), eq(caseKeys.orgId, sql.placeholder('orgId')))).prepare(),
   transfer: db.select().from(caseTransfers).where(and(eq(caseTransfers.caseId, sql.placeholder('caseId')), eq(caseTransfers.toOrgId, sql.placeholder('orgId')))).prepare(),

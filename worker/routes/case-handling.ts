@@ -14,7 +14,7 @@ import { assigneeBody, caseIdParam, noteBody } from '../wire.js';
 import { requireSigned } from '../message-signature.js';
 import type { AppDeps } from '../deps.js';
 import type { InvestigatorVariables } from '../middleware/investigator-session.js';
-import { loadCaseForOrg } from '../case-access.js';
+import { loadCaseForAudit } from '../case-access.js';
 import { audited } from '../audit.js';
 
 export function caseHandlingRoutes(deps: AppDeps) {
@@ -27,7 +27,7 @@ export function caseHandlingRoutes(deps: AppDeps) {
     .put('/:caseId/assignee', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       const investigator = c.get('investigator');
-      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, investigator.orgId);
       const { memberId } = await readJson(c, assigneeBody);
       // One assignee per case, chosen by the unit that leads it (one that kept access after passing it on does not).
       const refusals = {
@@ -35,14 +35,14 @@ export function caseHandlingRoutes(deps: AppDeps) {
         notLead: new ApiError('forbidden', 'Only the unit that leads this case can assign it.'),
       };
       await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_assign', subject: caseId, detail: { to: memberId ?? 'nobody' } }, () =>
-        assignCaseSteps(deps.db, caseId, investigator.orgId, memberId, refusals),
+        assignCaseSteps(deps.db, caseId, investigator.orgId, memberId, refusals), [auditHead],
       );
       return c.json({ id: caseId, assignedTo: memberId });
     })
     .post('/:caseId/notes', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       const investigator = c.get('investigator');
-      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, investigator.orgId);
       const body = await readJson(c, noteBody);
       const org = c.get('organisation');
       // The schema has checked every field decodes to its length; the author is the signed-in member.
@@ -51,7 +51,7 @@ export function caseHandlingRoutes(deps: AppDeps) {
       const now = deps.clock();
       const note = { id: body.id, caseId, orgId: org.id, authorId: investigator.id, envelope: body.envelope, signature: body.signature, keyVersion: org.keyVersion, createdAt: now };
       try {
-        await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_note', subject: caseId, detail: { note: body.id } }, () => insertNoteSteps(deps.db, note));
+        await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action: 'case_note', subject: caseId, detail: { note: body.id } }, () => insertNoteSteps(deps.db, note), [auditHead]);
       } catch (error) {
         if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A note with this id exists already.');
         throw error;
@@ -61,10 +61,10 @@ export function caseHandlingRoutes(deps: AppDeps) {
     .get('/:caseId/notes', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
       const investigator = c.get('investigator');
-      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, investigator.orgId);
       const notes = await listNotes(deps.db, caseId, investigator.orgId);
       // Notes are case content the member's device can read: a read of the case.
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId, detail: { notes: notes.length } });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId, detail: { notes: notes.length } }, undefined, [auditHead]);
       return c.json({
         notes: notes.map((n) => ({ id: n.id, authorId: n.authorId, authorName: n.authorName, keyVersion: n.keyVersion, envelope: n.envelope, signature: n.signature, createdAt: n.createdAt })),
       });

@@ -20,13 +20,13 @@ import { CASE_PAGE_MAX, caseFileParam, caseFilePartParam, caseIdParam, caseListQ
 import { dayOf, type AppDeps } from '../deps.js';
 import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
-import { heldOrRefused, loadCaseForOrg } from '../case-access.js';
+import { heldOrRefused, loadCaseForAudit, loadCaseForOrg } from '../case-access.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseFrom, wireCaseKey, wireMessage } from '../thread-response.js';
 import { publicOrganisationsById, publicOrganisationsFrom } from '../public-organisations.js';
 import { heldCaseThread } from '../../db/repo/mailbox-open.js';
 import type { ParleyDb } from '../../db/database.js';
-import { audited } from '../audit.js';
+import { audited, type ReadHead } from '../audit.js';
 import { declareFiles, fileContent, fileStatus, putFilePart } from '../file-transfer.js';
 import type { CaseKeyRow, CaseRow } from '../../db/repo/cases.js';
 import type { RetentionSettings } from '../../web/casework/retention.js';
@@ -75,7 +75,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
    * organisation's current signing key and the thread's last link; the message, the status it
    * brings and its audit entry land together, only if it follows the thread's last message.
    */
-  async function appendOrganisationMessage(investigator: Member, org: Organisation, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status'): Promise<void> {
+  async function appendOrganisationMessage(investigator: Member, org: Organisation, caseId: string, body: InvestigatorReplyBody, action: 'case_reply' | 'case_status', auditHead: ReadHead): Promise<void> {
     const link = await requireValidMessageSignature({ caseId, ...body }, b64ToBytes(body.prev)!, 'organisation', org.signPublicKey);
     const now = deps.clock();
     const message = { id: body.id, caseId, role: 'organisation' as const, orgId: org.id, keyVersion: org.keyVersion, envelope: body.envelope, signature: body.signature, day: dayOf(now), link };
@@ -85,7 +85,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     const detail: Record<string, string | boolean> = { message: body.id, ...(body.status ? { status: body.status } : {}), ...(body.feedback ? { feedback: true } : {}) };
     try {
       await audited(deps.db, now, { orgId: org.id, actorId: investigator.id, action, subject: caseId, detail }, () =>
-        [...appendMessageSteps(deps.db, message, body.prev, update, threadMoved()), ...files],
+        [...appendMessageSteps(deps.db, message, body.prev, update, threadMoved()), ...files], [auditHead],
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new ApiError('duplicate_id', 'A message or file with this id exists already.');
@@ -196,9 +196,9 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     })
     .post('/:caseId/messages', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
-      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, c.get('investigator').orgId);
       const body = await readJson(c, investigatorReplyBody);
-      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_reply');
+      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_reply', auditHead);
       return c.json({ id: body.id }, 201);
     })
     // Files: only on cases the organisation holds; the download of a file's content is a read of the case, audited as one.
@@ -215,17 +215,17 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     .get('/:caseId/files/:fileId/content', async (c) => {
       const { caseId, fileId } = readParams(c, caseFileParam);
       const investigator = c.get('investigator');
-      await loadCaseForOrg(deps, caseId, investigator.orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, investigator.orgId);
       const response = await fileContent(deps, c, caseId, fileId);
-      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId, detail: { file: fileId } });
+      await audited(deps.db, deps.clock(), { orgId: investigator.orgId, actorId: investigator.id, action: 'case_view', subject: caseId, detail: { file: fileId } }, undefined, [auditHead]);
       return response;
     })
     .put('/:caseId/status', async (c) => {
       const { caseId } = readParams(c, caseIdParam);
-      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
+      const { auditHead } = await loadCaseForAudit(deps, caseId, c.get('investigator').orgId);
       // A status change is a signed message (kind "status"): the reporter's client reads the status from the thread.
       const body = await readJson(c, statusBody);
-      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_status');
+      await appendOrganisationMessage(c.get('investigator'), c.get('organisation'), caseId, body, 'case_status', auditHead);
       return c.json({ id: caseId, status: body.status });
     })
     .post('/:caseId/pass-on', async (c) => {
