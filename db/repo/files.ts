@@ -6,6 +6,9 @@
 import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
+import { readOne, readTogether } from '../read-together.js';
+import { caseKeyRead } from './cases.js';
 import { caseKeys, caseNotes, caseReads, cases, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
 import type { FileStore } from '../../worker/file-store.js';
 
@@ -22,8 +25,14 @@ export function declareFilesSteps(db: ParleyDb, rows: readonly FileRow[], caseFi
   ];
 }
 
+// Every part's upload runs these: compiled once.
+const fileReads = preparedOnce((db) => ({
+  file: db.select().from(files).where(eq(files.id, sql.placeholder('fileId'))).prepare(),
+  part: db.select({ part: fileParts.part }).from(fileParts).where(and(eq(fileParts.fileId, sql.placeholder('fileId')), eq(fileParts.part, sql.placeholder('part')))).prepare(),
+}));
+
 export async function findFile(db: ParleyDb, fileId: string): Promise<FileRow | undefined> {
-  return db.select().from(files).where(eq(files.id, fileId)).get();
+  return fileReads(db).file.get({ fileId });
 }
 
 export async function heldParts(db: ParleyDb, fileId: string): Promise<number[]> {
@@ -31,8 +40,20 @@ export async function heldParts(db: ParleyDb, fileId: string): Promise<number[]>
   return rows.map((row) => row.part);
 }
 
-export async function partHeld(db: ParleyDb, fileId: string, part: number): Promise<boolean> {
-  return (await db.select({ part: fileParts.part }).from(fileParts).where(and(eq(fileParts.fileId, fileId), eq(fileParts.part, part))).get()) !== undefined;
+/**
+ * What storing a part reads, in one trip (issue 16): the file, whether the part is held already
+ * and, for a unit's member (`holder`), the unit's key to the case: the same check as
+ * loadCaseForOrg's, since a key's case row exists while the key does (a foreign key, and a
+ * deletion removes the keys first).
+ */
+export async function partUploadReads(db: ParleyDb, fileId: string, part: number, holder?: { caseId: string; orgId: string }) {
+  const reads = fileReads(db);
+  const [file, held, caseKey] = await readTogether(db, [
+    readOne(reads.file, { fileId }),
+    readOne(reads.part, { fileId, part }),
+    ...(holder ? [caseKeyRead(db, holder.caseId, holder.orgId)] : []),
+  ]);
+  return { file, partHeld: held !== undefined, caseKey };
 }
 
 /**

@@ -23,38 +23,9 @@ import { fetchFigureFacts } from '../../web/client/figures.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
+import { countingD1 } from '../support/counting-d1.js';
 
 const MIGRATIONS = join(import.meta.dirname, '../../db/migrations');
-
-/** The binding with a count of the calls that reach the database: each statement run alone, each batch, each exec. */
-function countingD1(d1: D1Database): { d1: D1Database; calls: () => number } {
-  let calls = 0;
-  const counted = <F extends (...args: never[]) => unknown>(f: F, self: object): F =>
-    ((...args: Parameters<F>) => {
-      calls++;
-      return f.apply(self, args);
-    }) as F;
-  const statement = (s: object): object =>
-    new Proxy(s, {
-      get(target, key) {
-        const value = Reflect.get(target, key, target) as unknown;
-        if (typeof value !== 'function') return value;
-        if (key === 'bind') return (...args: unknown[]) => statement((value as (...a: unknown[]) => object).apply(target, args));
-        if (key === 'all' || key === 'run' || key === 'first' || key === 'raw') return counted(value as (...a: never[]) => unknown, target);
-        return (value as (...a: unknown[]) => unknown).bind(target);
-      },
-    });
-  const db = new Proxy(d1, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target) as unknown;
-      if (typeof value !== 'function') return value;
-      if (key === 'prepare') return (query: string) => statement((value as (q: string) => object).call(target, query));
-      if (key === 'batch' || key === 'exec') return counted(value as (...a: never[]) => unknown, target);
-      return (value as (...a: unknown[]) => unknown).bind(target);
-    },
-  });
-  return { d1: db, calls: () => calls };
-}
 
 describe('D1 round trips (Miniflare D1)', () => {
   let mf: Miniflare;

@@ -225,6 +225,12 @@ describe.each(TARGETS)('files on $name', (target) => {
     const reporter = mailboxFileAccess(report.keys);
     expect(await refusal(reporter.send(t.api, { method: 'PUT', path: `/api/mailbox/files/${file.id}/parts/0`, bodyBytes: partOf(file, 0), contentType: 'application/octet-stream' }, 'json'))).toMatchObject({ status: 403, code: 'forbidden' });
     const investigator = caseFileAccess(session, report.caseId);
+    // Another organisation's investigator, though it is an organisation's file: the case itself is not found, and nothing is stored.
+    await t.addOrganisation('Other Unit', 'olga');
+    const olga = caseFileAccess(await t.signIn('olga'), report.caseId);
+    expect(await refusal(olga.send(t.api, { method: 'PUT', path: `/api/investigator/cases/${report.caseId}/files/${file.id}/parts/0`, bodyBytes: partOf(file, 0), contentType: 'application/octet-stream' }, 'json')))
+      .toEqual({ status: 404, code: 'not_found', message: 'No such case for your organisation.' });
+    expect((await fileStatusOf(t.api, investigator, file.id)).missing).toEqual([0, 1]);
     await uploadParts(t.api, investigator, file.id, async (part) => partOf(file, part), undefined, FAST_RETRY);
     expectSameBytes(await download(t, reporter, file.id), file.cipher);
     expectSameBytes(await download(t, investigator, file.id), file.cipher);

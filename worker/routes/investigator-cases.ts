@@ -204,8 +204,8 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     // Files: only on cases the organisation holds; the download of a file's content is a read of the case, audited as one.
     .put('/:caseId/files/:fileId/parts/:part', async (c) => {
       const { caseId, fileId, part } = readParams(c, caseFilePartParam);
-      await loadCaseForOrg(deps, caseId, c.get('investigator').orgId);
-      return putFilePart(deps, c, caseId, 'organisation', fileId, part);
+      // The unit's hold on the case is read with the file, in putFilePart's one trip.
+      return putFilePart(deps, c, caseId, { side: 'organisation', orgId: c.get('investigator').orgId }, fileId, part);
     })
     .get('/:caseId/files/:fileId', async (c) => {
       const { caseId, fileId } = readParams(c, caseFileParam);

@@ -82,7 +82,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
     })
     .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), proof, async (c) => {
       const { fileId, part } = readParams(c, mailboxFilePartParam);
-      return putFilePart(deps, c, c.get('mailbox').caseId, 'reporter', fileId, part);
+      return putFilePart(deps, c, c.get('mailbox').caseId, { side: 'reporter' }, fileId, part);
     })
     .get('/files/:fileId', paramsFirst(mailboxFileParam), proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
     .get('/files/:fileId/content', paramsFirst(mailboxFileParam), proof, async (c) => fileContent(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId));
