@@ -2,8 +2,6 @@
 // database (a batch is one), so a reporter's wait grows with their count (issue 16: at most 3).
 // The app runs in this process over a real D1 (Miniflare's, SQLite in workerd); a counter
 // around the binding sees each call it makes.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import type { D1Database } from '@cloudflare/workers-types/latest';
 import { drizzle } from 'drizzle-orm/d1';
@@ -23,9 +21,8 @@ import { fetchFigureFacts } from '../../web/client/figures.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
-import { countingD1 } from '../support/counting-d1.js';
+import { countingD1, migrateD1 } from '../support/counting-d1.js';
 
-const MIGRATIONS = join(import.meta.dirname, '../../db/migrations');
 
 describe('D1 round trips (Miniflare D1)', () => {
   let mf: Miniflare;
@@ -38,10 +35,7 @@ describe('D1 round trips (Miniflare D1)', () => {
   beforeAll(async () => {
     mf = new Miniflare({ modules: true, script: 'export default { fetch() { return new Response(null, { status: 404 }); } }', d1Databases: ['DB'] });
     const raw = (await mf.getD1Database('DB')) as unknown as D1Database;
-    for (const file of readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort()) {
-      const statements = readFileSync(join(MIGRATIONS, file), 'utf8').split('--> statement-breakpoint').map((s) => s.trim()).filter(Boolean);
-      for (const s of statements) await raw.prepare(s).run();
-    }
+    await migrateD1(raw);
     counter = countingD1(raw);
     db = drizzle(counter.d1, { schema }) as unknown as ParleyDb;
     serverSecret = webCryptoRandomBytes(32);
