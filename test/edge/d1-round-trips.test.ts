@@ -23,7 +23,6 @@ import { TEST_CONFIG, TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
 import { fileReport } from '../support/reports.js';
 import { countingD1, migrateD1 } from '../support/counting-d1.js';
 
-
 describe('D1 round trips (Miniflare D1)', () => {
   let mf: Miniflare;
   let counter: ReturnType<typeof countingD1>;
