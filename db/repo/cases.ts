@@ -167,11 +167,6 @@ function caseListRead(db: ParleyDb, orgId: string, page: CasePage) {
   return heldCasesRead(db, and(...conditions)!, byDue ? [asc(sortDay), asc(caseKeys.caseId)] : [desc(sortDay), desc(caseKeys.caseId)], page.limit, sortDay, page.reader);
 }
 
-export async function listCasesForOrg(db: ParleyDb, orgId: string, page: CasePage): Promise<HeldCase[]> {
-  const [rows] = await readTogether(db, [caseListRead(db, orgId, page)]);
-  return heldCases(rows);
-}
-
 /**
  * A page of the case list and what the list reads beside it, in one trip: the deadline summary
  * and the head of the unit's audit chain (the listing is audited; audited() starts from it).
@@ -240,10 +235,6 @@ const summaryReads = preparedOnce((db) => {
 
 const summaryValues = (orgId: string, today: string) => ({ orgId, today, weekEnd: addDays(today, 7) });
 const summaryOf = (row: { overdue: number; dueThisWeek: number } | undefined) => ({ overdue: row?.overdue ?? 0, dueThisWeek: row?.dueThisWeek ?? 0 });
-
-export async function deadlineSummary(db: ParleyDb, orgId: string, today: string): Promise<{ overdue: number; dueThisWeek: number }> {
-  return summaryOf(await summaryReads(db).deadlines.get(summaryValues(orgId, today)));
-}
 
 /**
  * One more reporter message (a report or an answer) to the organisation leading the case: staff

@@ -1,6 +1,7 @@
 // What a mailbox open reads, in two trips to the database (with the challenge's spend, three:
 // issue 16): the mailbox and its throttle counter by what the request carries, then, once
-// the proof holds, the case and everything its answer needs, by the case's id alone.
+// the proof holds, the case and everything its answer needs, by the case's id alone. The
+// unit's case view reads the same thread in one trip with its hold on the case (heldCaseThread).
 import { asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { preparedOnce } from '../prepared.js';

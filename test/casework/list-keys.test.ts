@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openNodeDatabase, type NodeDatabase } from '../../db/open-node.js';
-import { deadlineSummary, listCasesForOrg, NO_DEADLINE_DAY } from '../../db/repo/cases.js';
+import { caseListWithSideReads, NO_DEADLINE_DAY } from '../../db/repo/cases.js';
 import { casesReceivedBetween } from '../../db/repo/figures.js';
 import { hasDeadlineBy } from '../../db/repo/notices.js';
 import { casesBeingDeleted, retentionCandidates } from '../../db/repo/retention.js';
@@ -114,12 +114,11 @@ describe('the reads of the list, the summary, the figures, the notices and reten
       const db = database.db;
       const today = '2026-03-10';
       for (const sort of ['received', 'due'] as const) {
-        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50 });
-        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, after: { day: '2026-03-09', id: 'c3' } });
-        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'overdue' });
-        await listCasesForOrg(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'week' });
+        await caseListWithSideReads(db, 'org1', { sort, today, reader: 'm1', limit: 50 });
+        await caseListWithSideReads(db, 'org1', { sort, today, reader: 'm1', limit: 50, after: { day: '2026-03-09', id: 'c3' } });
+        await caseListWithSideReads(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'overdue' });
+        await caseListWithSideReads(db, 'org1', { sort, today, reader: 'm1', limit: 50, due: 'week' });
       }
-      await deadlineSummary(db, 'org1', today);
       await casesReceivedBetween(db, 'org1', { from: '2026-03-01', to: '2026-03-31', limit: 50 });
       await casesReceivedBetween(db, 'org1', { from: '2026-03-01', to: '2026-03-31', limit: 50, after: { day: '2026-03-02', id: 'c3' } });
       await hasDeadlineBy(db, 'org1', today);
@@ -127,7 +126,7 @@ describe('the reads of the list, the summary, the figures, the notices and reten
       await retentionCandidates(db, { id: 'org1', keepClosedDays: 365, keepInactiveDays: 2190, timeZone: 'Europe/London' }, today, 25);
       await casesBeingDeleted(db, 25);
       const ran = [...statements]; // the EXPLAINs below are recorded too
-      expect(ran.length).toBe(17); // the figures' two pages read their audit chain's head with them
+      expect(ran.length).toBe(32); // each list page with its deadline summary and audit chain head (3 × 8), each figures page with its head (2 × 2), then 4 more
       // Retention's ranges: the closed rule by closing day (the reporter-day index would hold nearly every case), the interrupted deletions by their mark.
       const indexOf = (i: number) => (database.sqlite.prepare(`EXPLAIN QUERY PLAN ${ran[i]!.source}`).all(...ran[i]!.params) as { detail: string }[]).map((row) => row.detail).join('\n');
       expect(indexOf(retentionFrom)).toMatch(/USING INDEX cases_org_closed \(org_id=\? AND closed_day<\?\)/);

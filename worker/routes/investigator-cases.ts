@@ -181,6 +181,7 @@ export function investigatorCaseRoutes(deps: AppDeps) {
       const { caseId } = readParams(c, caseIdParam);
       const investigator = c.get('investigator');
       // The case, its thread, files and signers' key chains, and the audit chain's head: one trip.
+      // A case the unit does not hold is refused before anything read is used: the same 404, with nothing of it.
       const { held, thread, files, organisations, keyVersions, auditHead } = await heldCaseThread(deps.db, caseId, investigator.orgId);
       const { caseRow, caseKey, reporterSignPublicKey } = heldOrRefused(held);
       // What this member has now seen lands with the entry that records the view ("new message" markers).
