@@ -5,8 +5,6 @@ import type { ReadHead } from './audit.js';
 import { ApiError } from './errors.js';
 import type { AppDeps } from './deps.js';
 
-export const noSuchCaseForOrg = () => new ApiError('not_found', 'No such case for your organisation.');
-
 export async function loadCaseForOrg(deps: AppDeps, caseId: string, orgId: string): Promise<HeldCaseRow> {
   // One read: the case with the organisation's key to it (none: not theirs, or no such case).
   return heldOrRefused(await findHeldCase(deps.db, caseId, orgId));
@@ -14,7 +12,7 @@ export async function loadCaseForOrg(deps: AppDeps, caseId: string, orgId: strin
 
 /** A held case as read (with other reads, in one trip), or "not found". */
 export function heldOrRefused(held: HeldCaseRow | undefined): HeldCaseRow {
-  if (!held) throw noSuchCaseForOrg();
+  if (!held) throw new ApiError('not_found', 'No such case for your organisation.');
   return held;
 }
 

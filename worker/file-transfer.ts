@@ -9,7 +9,7 @@ import { FILE_PART_BYTES, filePartCount, filePartLength } from '../web/protocol/
 import { findFile, heldParts, partUploadReads, recordPart, declareFilesSteps, type FileRow } from '../db/repo/files.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
-import { noSuchCaseForOrg } from './case-access.js';
+import { heldOrRefused } from './case-access.js';
 import { requestBody } from './request-body.js';
 import type { AppDeps } from './deps.js';
 import type { FileDeclarations } from './wire.js';
@@ -58,8 +58,8 @@ export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sen
   // One trip to the database for every check before the bytes are stored (issue 16); the unit's
   // hold on the case is checked first, as every case route does (loadCaseForOrg).
   const holder = sender.side === 'organisation' ? { caseId, orgId: sender.orgId } : undefined;
-  const { file: found, partHeld, caseKey } = await partUploadReads(deps.db, fileId, part, holder);
-  if (holder && !caseKey) throw noSuchCaseForOrg();
+  const { file: found, partHeld, heldCase } = await partUploadReads(deps.db, fileId, part, holder);
+  if (holder) heldOrRefused(heldCase);
   if (!/^application\/octet-stream\s*(;|$)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('unsupported_media_type', 'Send a file part as application/octet-stream.');
   const file = ofCase(found, caseId);
   if (file.role !== sender.side) throw new ApiError('forbidden', 'This file was attached by the other side; only its sender uploads it.');

@@ -92,9 +92,6 @@ export async function findCaseKey(db: ParleyDb, caseId: string, orgId: string): 
   return sharingReads(db).caseKey.get({ caseId, orgId });
 }
 
-/** findCaseKey as one read of a batch (readTogether). */
-export const caseKeyRead = (db: ParleyDb, caseId: string, orgId: string) => readOne(sharingReads(db).caseKey, { caseId, orgId });
-
 /**
  * What offering a case to another organisation checks, in one trip: the receiver, whether it
  * holds a key to the case or has been offered it already, and the heads of both organisations'
@@ -103,7 +100,7 @@ export const caseKeyRead = (db: ParleyDb, caseId: string, orgId: string) => read
 export async function passOnChecks(db: ParleyDb, caseId: string, fromOrgId: string, toOrgId: string) {
   const [receiver, heldKey, offer, fromHead, toHead] = await readTogether(db, [
     readOne(organisationReads(db).byId, { id: toOrgId }),
-    caseKeyRead(db, caseId, toOrgId),
+    readOne(sharingReads(db).caseKey, { caseId, orgId: toOrgId }),
     readOne(sharingReads(db).transfer, { caseId, orgId: toOrgId }),
     readOne(auditReads(db).head, { orgId: fromOrgId }),
     readOne(auditReads(db).head, { orgId: toOrgId }),

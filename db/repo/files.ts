@@ -8,7 +8,7 @@ import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
 import { readOne, readTogether } from '../read-together.js';
-import { caseKeyRead } from './cases.js';
+import { heldCaseReads } from './cases.js';
 import { caseKeys, caseNotes, caseReads, cases, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
 import type { FileStore } from '../../worker/file-store.js';
 
@@ -42,18 +42,16 @@ export async function heldParts(db: ParleyDb, fileId: string): Promise<number[]>
 
 /**
  * What storing a part reads, in one trip (issue 16): the file, whether the part is held already
- * and, for a unit's member (`holder`), the unit's key to the case: the same check as
- * loadCaseForOrg's, since a key's case row exists while the key does (a foreign key, and a
- * deletion removes the keys first).
+ * and, for a unit's member (`holder`), the unit's hold on the case (loadCaseForOrg's read).
  */
 export async function partUploadReads(db: ParleyDb, fileId: string, part: number, holder?: { caseId: string; orgId: string }) {
   const reads = fileReads(db);
-  const [file, held, caseKey] = await readTogether(db, [
+  const [file, held, heldCase] = await readTogether(db, [
     readOne(reads.file, { fileId }),
     readOne(reads.part, { fileId, part }),
-    ...(holder ? [caseKeyRead(db, holder.caseId, holder.orgId)] : []),
+    ...(holder ? [readOne(heldCaseReads(db).held, holder)] : []),
   ]);
-  return { file, partHeld: held !== undefined, caseKey };
+  return { file, partHeld: held !== undefined, heldCase };
 }
 
 /**
