@@ -1,6 +1,7 @@
-// Reads that do not depend on each other, made in one go. On D1 every call is a round trip to
-// the database, so they go in one db.batch: one trip however many reads (issue 16). On
-// better-sqlite3 a read is a function call, and each runs by itself. Each read is a prepared
+// Reads that do not depend on each other, made in one go (and, with writeThenRead, after a write
+// whose answer they go with). On D1 every call is a round trip to the database, so they go in one
+// db.batch: one trip however many reads (issue 16). On better-sqlite3 a read is a function call,
+// and each runs by itself. Each read is a prepared
 // statement (once, db/prepared.ts, unless its shape varies by request) and its values, so a query
 // is written once for both runtimes.
 // No joins of tables that share a column name: D1's batch answers rows keyed by column name,
@@ -8,6 +9,7 @@
 // (prefixedColumns), or read them as separate reads of the batch.
 import { fillPlaceholders, getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
+import { inOneCommit } from './atomic.js';
 
 type Values = Record<string, unknown>;
 
@@ -47,20 +49,47 @@ interface D1Prepared {
 
 const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapGetResult === 'function';
 
-type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
+export type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
+
+type D1Client = { batch(statements: unknown[]): Promise<{ results: unknown[] }[]> };
+
+/** D1's client, if this is D1 and every read is a prepared D1 statement (else each runs by itself). */
+function d1Client(db: ParleyDb, reads: readonly Read<unknown>[]): D1Client | null {
+  const client = (db as unknown as { $client?: Partial<D1Client> }).$client;
+  return typeof client?.batch === 'function' && reads.every((r) => isD1Prepared(r.statement as object)) ? (client as D1Client) : null;
+}
+
+async function inOneBatch(client: D1Client, reads: readonly Read<unknown>[]): Promise<unknown[]> {
+  const prepared = reads.map((r) => r.statement as object as D1Prepared);
+  const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
+  return results.map((result, i) => {
+    if (reads[i]!.mode === 'all') return prepared[i]!.mapAllResult(result, true);
+    return result.results.length === 0 ? undefined : prepared[i]!.mapGetResult(result, true);
+  });
+}
+
+const oneByOne = (read: Read<unknown>) => (read.mode === 'get' ? read.statement.get!(read.values) : read.statement.all!(read.values));
 
 export async function readTogether<const R extends readonly Read<unknown>[]>(db: ParleyDb, reads: R): Promise<Results<R>> {
-  const client = (db as unknown as { $client?: { batch?: (statements: unknown[]) => Promise<{ results: unknown[] }[]> } }).$client;
-  const statements = reads.map((r) => r.statement as object);
-  if (typeof client?.batch === 'function' && statements.every(isD1Prepared)) {
-    const prepared = statements as D1Prepared[];
-    const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
-    return results.map((result, i) => {
-      if (reads[i]!.mode === 'all') return prepared[i]!.mapAllResult(result, true);
-      return result.results.length === 0 ? undefined : prepared[i]!.mapGetResult(result, true);
-    }) as Results<R>;
-  }
+  const client = d1Client(db, reads);
+  if (client) return (await inOneBatch(client, reads)) as Results<R>;
   const out: unknown[] = [];
-  for (const r of reads) out.push(await (r.mode === 'get' ? r.statement.get!(r.values) : r.statement.all!(r.values)));
+  for (const r of reads) out.push(await oneByOne(r));
   return out as Results<R>;
+}
+
+/**
+ * A write that answers rows (INSERT … RETURNING), then reads, in one trip on D1: a batch runs its
+ * statements in order, in one transaction, so the reads see the write, and a write that fails
+ * fails them all. On better-sqlite3 the write goes into the next group commit (answered once it
+ * is on disk, db/atomic.ts) and the reads follow it.
+ */
+export async function writeThenRead<W, const R extends readonly Read<unknown>[]>(db: ParleyDb, write: Read<W>, reads: R): Promise<[W, Results<R>]> {
+  const client = d1Client(db, [write, ...reads]);
+  if (client) {
+    const [written, ...read] = await inOneBatch(client, [write, ...reads]);
+    return [written as W, read as Results<R>];
+  }
+  const written = (await inOneCommit(db, () => oneByOne(write))) as W;
+  return [written, await readTogether(db, reads)];
 }

@@ -9,7 +9,8 @@
 // kept in the database would date each report finer than the day (issue 11).
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
-import { challengeSpent, recordSpentChallenge, spendChallengeSteps, type SpentChallenge } from '../db/repo/challenges.js';
+import { challengeSpent, spendChallenge, spendChallengeSteps, type SpentChallenge } from '../db/repo/challenges.js';
+import { readTogether, writeThenRead, type Read, type Results } from '../db/read-together.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
 import { storageFault } from './storage-faults.js';
@@ -91,6 +92,8 @@ export interface WorkGate {
   check(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<({ ok: true; spent: SpentChallenge } & WorkPaid) | { ok: false; refusal: SpendRefusal }>;
   /** Remembers a checked challenge as spent; false if it was spent before. */
   remember(spent: SpentChallenge): Promise<boolean>;
+  /** remember, with reads made in the same trip to the database (after the spend, on D1 in its batch). */
+  rememberWith<const R extends readonly Read<unknown>[]>(spent: SpentChallenge, reads: R): Promise<{ fresh: boolean; results: Results<R> }>;
   /** Spends a challenge if it is live, unspent and carries enough work for the load now (check, then remember). */
   spend(challenge: Uint8Array | null, nonceHeader: string | undefined): Promise<({ ok: true } & WorkPaid) | { ok: false; refusal: SpendRefusal }>;
   /** Whether work is asked at all (PARLEY_WORK_BITS=0 turns it off). */
@@ -122,12 +125,18 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       return { ok: true, zeroBits, askedBits, spent: { challengeHash: await sha256B64(challenge!), keepUntil: dayStartMs(terms.expiresAtMs) + DAY_MS, workBits: terms.workBits } };
     },
     async remember(spent) {
-      // With the disk full the spend cannot be remembered; reporters still get in (a replay then
-      // reuses work, no more), and anything that must be written is refused by its own write.
-      return recordSpentChallenge(deps.db, spent).catch((error: unknown) => {
-        if (storageFault(error)?.code === 'storage_full') return true;
-        throw error;
-      });
+      return (await this.rememberWith(spent, [])).fresh;
+    },
+    async rememberWith(spent, reads) {
+      try {
+        const [inserted, results] = await writeThenRead(deps.db, spendChallenge(deps.db, spent), reads);
+        return { fresh: inserted.length === 1, results };
+      } catch (error) {
+        // With the disk full the spend cannot be remembered; reporters still get in (a replay then
+        // reuses work, no more), and anything that must be written is refused by its own write.
+        if (storageFault(error)?.code !== 'storage_full') throw error;
+        return { fresh: true, results: await readTogether(deps.db, reads) };
+      }
     },
     async spend(challenge, nonceHeader) {
       const checked = await this.check(challenge, nonceHeader);

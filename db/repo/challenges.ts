@@ -3,7 +3,8 @@
 // expires in, so it cannot be spent twice. The row holds a hash of random bytes and an expiry: nothing about who spent it.
 import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { inOneCommit, requireThat, type WriteStep } from '../atomic.js';
+import { requireThat, type WriteStep } from '../atomic.js';
+import { readAll, type Read } from '../read-together.js';
 import { preparedOnce } from '../prepared.js';
 import { challenges } from '../schema.js';
 
@@ -26,12 +27,8 @@ const statements = preparedOnce((db) => ({
   spent: db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare(),
 }));
 
-/** True the first time a challenge is spent; false if it was spent before. */
-export async function recordSpentChallenge(db: ParleyDb, spent: SpentChallenge): Promise<boolean> {
-  const record = statements(db).record;
-  const inserted = await inOneCommit(db, () => record.all({ ...spent }));
-  return inserted.length === 1;
-}
+/** The spend as a statement that answers a row the first time a challenge is spent, none if it was spent before (writeThenRead). */
+export const spendChallenge = (db: ParleyDb, spent: SpentChallenge): Read<{ challengeHash: string }[]> => readAll(statements(db).record, { ...spent });
 
 export async function challengeSpent(db: ParleyDb, challengeHash: string): Promise<boolean> {
   return (await statements(db).spent.get({ challengeHash })) !== undefined;

@@ -1,5 +1,5 @@
-// What a mailbox open reads, in two trips to the database (with the challenge's spend, three:
-// issue 16): the mailbox and its throttle counter by what the request carries, then, once
+// What a mailbox open reads, in two trips to the database (issue 16): the mailbox and its
+// throttle counter by what the request carries, with the challenge's spend, then, once
 // the proof holds, the case and everything its answer needs, by the case's id alone. The
 // unit's case view reads the same thread in one trip with its hold on the case (heldCaseThread).
 import { asc, eq, inArray, or, sql } from 'drizzle-orm';
@@ -30,9 +30,8 @@ const threadReads = preparedOnce((db) => ({
 }));
 
 /** The mailbox a locator's hash names and the throttle counter kept for it (either may be absent). */
-export async function mailboxAndThrottle(db: ParleyDb, locatorHash: string, throttleKeyHash: string) {
-  const [mailbox, throttle] = await readTogether(db, [readOne(caseReads(db).mailbox, { locatorHash }), readOne(throttleByKey(db), { keyHash: throttleKeyHash })]);
-  return { mailbox, throttle };
+export function mailboxAndThrottle(db: ParleyDb, locatorHash: string, throttleKeyHash: string) {
+  return [readOne(caseReads(db).mailbox, { locatorHash }), readOne(throttleByKey(db), { keyHash: throttleKeyHash })] as const;
 }
 
 /** What a case's answer shows beside the case: its thread, its files, and the organisations (with their key versions) it names. */
