@@ -2,22 +2,18 @@
 // transfer actions — store a part, say which parts are missing, stream the whole ciphertext —
 // shared by the mailbox routes (the reporter) and the investigator's case routes. The caller's
 // route has already established the case (mailbox proof, or a session holding the case key;
-// a part's upload reads the key with the file, in one trip); here a file of another case is
+// a part's upload reads the file and its held parts in the same trip); here a file of another case is
 // the same 404 as a file that does not exist, so file ids found elsewhere reveal nothing.
 import type { Context } from 'hono';
 import { FILE_PART_BYTES, filePartCount, filePartLength } from '../web/protocol/file-lengths.js';
-import { findFile, heldParts, partUploadReads, recordPart, declareFilesSteps, type FileRow } from '../db/repo/files.js';
+import { findFile, heldParts, recordPart, declareFilesSteps, type FileRow, type PartUpload } from '../db/repo/files.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
-import { heldOrRefused } from './case-access.js';
 import { requestBody } from './request-body.js';
 import type { AppDeps } from './deps.js';
 import type { FileDeclarations } from './wire.js';
 
 export type Side = FileRow['role'];
-
-/** Who sends a part: the reporter (the mailbox proof established the case), or a unit's member, whose unit must hold the case. */
-export type PartSender = { side: 'reporter' } | { side: 'organisation'; orgId: string };
 
 const noSuchFile = () => new ApiError('not_found', 'No such file in this case.');
 const caseTooFull = () => new ApiError('file_too_large', 'These files would take the case past the space it may use. Send fewer or smaller files.');
@@ -52,17 +48,13 @@ const fileOfCase = async (deps: AppDeps, caseId: string, fileId: string) => ofCa
  * One part, exactly its length; only the side whose message declared the file sends parts.
  * A part held already is not written again (204 all the same), so a resumed upload that sends
  * a part twice changes nothing. The bytes are stored before the part is recorded: a file whose
- * row went meanwhile (expired, case deleted) has this part removed again.
+ * row went meanwhile (expired, case deleted) has this part removed again. `upload` is the file
+ * and whether the part is held, read by the route in one trip with what it checks first.
  */
-export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sender: PartSender, fileId: string, part: number): Promise<Response> {
-  // One trip to the database for every check before the bytes are stored (issue 16); the unit's
-  // hold on the case is checked first, as every case route does (loadCaseForOrg).
-  const holder = sender.side === 'organisation' ? { caseId, orgId: sender.orgId } : undefined;
-  const { file: found, partHeld, heldCase } = await partUploadReads(deps.db, fileId, part, holder);
-  if (holder) heldOrRefused(heldCase);
+export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sender: Side, part: number, { file: found, partHeld }: PartUpload): Promise<Response> {
   if (!/^application\/octet-stream\s*(;|$)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('unsupported_media_type', 'Send a file part as application/octet-stream.');
   const file = ofCase(found, caseId);
-  if (file.role !== sender.side) throw new ApiError('forbidden', 'This file was attached by the other side; only its sender uploads it.');
+  if (file.role !== sender) throw new ApiError('forbidden', 'This file was attached by the other side; only its sender uploads it.');
   if (part >= file.parts) throw new ApiError('invalid_parameter', `part: this file has parts 0 to ${file.parts - 1}.`);
   // The one read of the body: the mailbox proof has hashed the same bytes (worker/request-body.ts).
   const bytes = await requestBody(c);

@@ -7,7 +7,7 @@ import { and, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
-import { readOne, readTogether } from '../read-together.js';
+import { readOne, readTogether, type Results } from '../read-together.js';
 import { heldCaseReads } from './cases.js';
 import { caseKeys, caseNotes, caseReads, cases, caseTransfers, fileParts, files, mailboxes, messages } from '../schema.js';
 import type { FileStore } from '../../worker/file-store.js';
@@ -41,17 +41,23 @@ export async function heldParts(db: ParleyDb, fileId: string): Promise<number[]>
 }
 
 /**
- * What storing a part reads, in one trip (issue 16): the file, whether the part is held already
- * and, for a unit's member (`holder`), the unit's hold on the case (loadCaseForOrg's read).
+ * What storing a part reads: the file and whether the part is held already. In one trip with
+ * what else the route reads first (issue 16): the reporter's mailbox proof, or the unit's hold
+ * on the case (partUploadForUnit).
  */
-export async function partUploadReads(db: ParleyDb, fileId: string, part: number, holder?: { caseId: string; orgId: string }) {
+export function partUploadReads(db: ParleyDb, fileId: string, part: number) {
   const reads = fileReads(db);
-  const [file, held, heldCase] = await readTogether(db, [
-    readOne(reads.file, { fileId }),
-    readOne(reads.part, { fileId, part }),
-    ...(holder ? [readOne(heldCaseReads(db).held, holder)] : []),
-  ]);
-  return { file, partHeld: held !== undefined, heldCase };
+  return [readOne(reads.file, { fileId }), readOne(reads.part, { fileId, part })] as const;
+}
+
+/** The part upload's reads as putFilePart takes them. */
+export type PartUpload = { file: FileRow | undefined; partHeld: boolean };
+export const partUploadOf = ([file, held]: Results<ReturnType<typeof partUploadReads>>): PartUpload => ({ file, partHeld: held !== undefined });
+
+/** A unit's part upload: its hold on the case (loadCaseForOrg's read) with the file, in one trip. */
+export async function partUploadForUnit(db: ParleyDb, fileId: string, part: number, holder: { caseId: string; orgId: string }) {
+  const [file, held, heldCase] = await readTogether(db, [...partUploadReads(db, fileId, part), readOne(heldCaseReads(db).held, holder)]);
+  return { upload: partUploadOf([file, held]), heldCase };
 }
 
 /**

@@ -6,12 +6,13 @@
 // Cheapest first (issue 11): the challenge's MAC and the proof of work are checked before the
 // body is read, before any lookup and before the signature; nothing is written until the
 // work has checked out.
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { mailboxProofMessage, PROOF_HEADERS } from '../../web/protocol/proof-message.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import type { MailboxRow } from '../../db/repo/cases.js';
 import { mailboxAndThrottle } from '../../db/repo/mailbox-open.js';
+import type { Read } from '../../db/read-together.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
 import { challengeFromHeader, type WorkGate, type WorkPaid } from '../proof-of-work.js';
@@ -20,8 +21,11 @@ import { recordFailure, recordSuccess, refuseWhileWaiting, throttleKey } from '.
 import type { AppDeps } from '../deps.js';
 import { requestBody } from '../request-body.js';
 
-/** The mailbox the proof opened, and what its challenge's work paid (a message with files may need more). */
-export type MailboxVariables = { mailbox: MailboxRow; work: WorkPaid };
+/**
+ * The mailbox the proof opened, what its challenge's work paid (a message with files may need
+ * more), and what the route asked to be read with the mailbox (`alongside`), in the same trip.
+ */
+export type MailboxVariables = { mailbox: MailboxRow; work: WorkPaid; alongside: readonly unknown[] };
 
 export const PROOF_FAILED_MESSAGE = 'That passphrase did not open a mailbox, or the request expired. Check the passphrase and try again.';
 
@@ -37,7 +41,12 @@ function headerBytes(value: string | undefined, length: number): Uint8Array | nu
 // WebCrypto refuses sooner, and the difference in time would tell an unknown mailbox apart.
 const STAND_IN_PUBLIC_KEY = Uint8Array.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'.match(/../g)!, (h) => parseInt(h, 16));
 
-export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{ Variables: MailboxVariables }> {
+/**
+ * `alongside`: reads the route makes anyway, by what the request names (its checked path), put
+ * in the proof's one trip to the database. Made whether or not the proof holds, so they cost the
+ * same either way; their results reach the route only once it holds.
+ */
+export function mailboxProof(deps: AppDeps, work: WorkGate, alongside: (c: Context) => readonly Read<unknown>[] = () => []): MiddlewareHandler<{ Variables: MailboxVariables }> {
   return async function mailboxProofMiddleware(c, next) {
     const challenge = challengeFromHeader(c.req.header(PROOF_HEADERS.challenge));
     const checked = await work.check(challenge, c.req.header(WORK_HEADER));
@@ -54,11 +63,11 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     // The spend, then the mailbox and its throttle counter, in one trip to the database (on D1,
     // where each is a round trip, one batch; issue 16). A challenge spent before opens nothing. No
     // locator reads under a hash no mailbox or counter has, so the request costs the same.
-    const { fresh, results } = await work.rememberWith(checked.spent, mailboxAndThrottle(deps.db, locatorHash ?? '', throttle ?? ''));
+    const { fresh, results } = await work.rememberWith(checked.spent, [...mailboxAndThrottle(deps.db, locatorHash ?? '', throttle ?? ''), ...alongside(c)]);
     if (!fresh) throw new ApiError('mailbox_proof_failed', PROOF_FAILED_MESSAGE);
-    const found = locatorHash ? results : undefined;
-    const hadFailures = found ? refuseWhileWaiting(found[1], now, deps.config.mailboxThrottle) : false;
-    const mailbox = found?.[0];
+    const [foundMailbox, foundThrottle, ...routeReads] = results;
+    const hadFailures = locatorHash ? refuseWhileWaiting(foundThrottle, now, deps.config.mailboxThrottle) : false;
+    const mailbox = locatorHash ? foundMailbox : undefined;
     const publicKey = mailbox ? b64ToBytes(mailbox.signPublicKey)! : STAND_IN_PUBLIC_KEY;
     const body = await requestBody(c);
     const message = mailboxProofMessage(challenge!, c.req.method, new URL(c.req.url).pathname, await sha256(body));
@@ -72,6 +81,7 @@ export function mailboxProof(deps: AppDeps, work: WorkGate): MiddlewareHandler<{
     if (hadFailures) await recordSuccess(deps.db, throttle!);
     c.set('mailbox', mailbox);
     c.set('work', { zeroBits: checked.zeroBits, askedBits: checked.askedBits });
+    c.set('alongside', routeReads);
     await next();
   };
 }

@@ -21,6 +21,7 @@ import { dayOf, type AppDeps } from '../deps.js';
 import { dayIn } from '../../web/casework/calendar.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
 import { heldOrRefused, loadCaseForAudit, loadCaseForOrg } from '../case-access.js';
+import { partUploadForUnit } from '../../db/repo/files.js';
 import { requireSigned, requireValidMessageSignature } from '../message-signature.js';
 import { threadResponseFrom, wireCaseKey, wireMessage } from '../thread-response.js';
 import { publicOrganisationsById, publicOrganisationsFrom } from '../public-organisations.js';
@@ -205,8 +206,9 @@ export function investigatorCaseRoutes(deps: AppDeps) {
     // Files: only on cases the organisation holds; the download of a file's content is a read of the case, audited as one.
     .put('/:caseId/files/:fileId/parts/:part', async (c) => {
       const { caseId, fileId, part } = readParams(c, caseFilePartParam);
-      // The unit's hold on the case is read with the file, in putFilePart's one trip.
-      return putFilePart(deps, c, caseId, { side: 'organisation', orgId: c.get('investigator').orgId }, fileId, part);
+      const { upload, heldCase } = await partUploadForUnit(deps.db, fileId, part, { caseId, orgId: c.get('investigator').orgId });
+      heldOrRefused(heldCase);
+      return putFilePart(deps, c, caseId, 'organisation', part, upload);
     })
     .get('/:caseId/files/:fileId', async (c) => {
       const { caseId, fileId } = readParams(c, caseFileParam);

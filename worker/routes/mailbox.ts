@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { appendMessage, type CaseRow } from '../../db/repo/cases.js';
 import { caseThread } from '../../db/repo/mailbox-open.js';
+import { partUploadOf, partUploadReads } from '../../db/repo/files.js';
+import type { Results } from '../../db/read-together.js';
 import { nextDueDay } from '../../web/casework/deadlines.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
@@ -37,6 +39,11 @@ function replyBy(caseRow: CaseRow): string | null {
 
 export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
   const proof = mailboxProof(deps, work);
+  // A part's file and whether the part is held, read in the proof's trip (issue 16).
+  const partProof = mailboxProof(deps, work, (c) => {
+    const { fileId, part } = readParams(c, mailboxFilePartParam);
+    return partUploadReads(deps.db, fileId, part);
+  });
   return new Hono()
     // Writes nothing: the challenge carries its own authenticated terms.
     .post('/challenge', async (c) => c.json(await work.issue()))
@@ -80,9 +87,9 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
       }
       return c.json({ id: body.id, day: dayOf(now) }, 201);
     })
-    .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), proof, async (c) => {
-      const { fileId, part } = readParams(c, mailboxFilePartParam);
-      return putFilePart(deps, c, c.get('mailbox').caseId, { side: 'reporter' }, fileId, part);
+    .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), partProof, async (c) => {
+      const upload = partUploadOf(c.get('alongside') as Results<ReturnType<typeof partUploadReads>>);
+      return putFilePart(deps, c, c.get('mailbox').caseId, 'reporter', readParams(c, mailboxFilePartParam).part, upload);
     })
     .get('/files/:fileId', paramsFirst(mailboxFileParam), proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
     .get('/files/:fileId/content', paramsFirst(mailboxFileParam), proof, async (c) => fileContent(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId));
