@@ -6,6 +6,8 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
+import { readOne, readTogether } from '../read-together.js';
+import { organisationReads } from './organisations.js';
 import { cases, instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
@@ -83,8 +85,10 @@ export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVer
   return await keyVersionReads(db).ofOrg.all({ orgId });
 }
 
-export async function findKeyVersion(db: ParleyDb, orgId: string, keyVersion: number): Promise<KeyVersionRow | undefined> {
-  return keyVersionReads(db).one.get({ orgId, keyVersion });
+/** An organisation and one of its key versions, in one trip: a report is checked against the version its case key is sealed to. */
+export async function organisationWithKeyVersion(db: ParleyDb, orgId: string, keyVersion: number) {
+  const [organisation, version] = await readTogether(db, [readOne(organisationReads(db).byId, { id: orgId }), readOne(keyVersionReads(db).one, { orgId, keyVersion })]);
+  return { organisation, version };
 }
 
 export async function keyVersionsOfOrgs(db: ParleyDb, orgIds: readonly string[]): Promise<KeyVersionRow[]> {

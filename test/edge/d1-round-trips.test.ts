@@ -43,6 +43,18 @@ describe('D1 round trips (Miniflare D1)', () => {
     api = new ApiClient('http://parley.test', async (input, init) => app.request(new Request(input, init)), Date.now);
   }, 120_000);
   afterAll(async () => mf?.dispose());
+  /** A client whose every request is filed with the D1 calls it made. */
+  function countingClient() {
+    const trips: { route: string; trips: number }[] = [];
+    const client = new ApiClient('http://parley.test', async (input, init) => {
+      const request = new Request(input, init);
+      const before = counter.calls();
+      const response = await app.request(request);
+      trips.push({ route: `${request.method} ${new URL(request.url).pathname}`, trips: counter.calls() - before });
+      return response;
+    }, Date.now);
+    return { api: client, trips, tripsOf: (route: string) => trips.filter((t) => t.route === route).map((t) => t.trips) };
+  }
   // One sign-in for the file: a TOTP code works once.
   let session: Promise<InvestigatorSession> | undefined;
   const signedIn = () => (session ??= signIn(api, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now()) }, TEST_KDF));
@@ -71,18 +83,18 @@ describe('D1 round trips (Miniflare D1)', () => {
     // The file's sign-in spent the code of this time step: this one uses the next step's, which
     // the server accepts (a phone's clock may run up to one step ahead).
     await signedIn();
-    const tripsByRoute: { route: string; trips: number }[] = [];
-    const counting = new ApiClient('http://parley.test', async (input, init) => {
-      const request = new Request(input, init);
-      const before = counter.calls();
-      const response = await app.request(request);
-      tripsByRoute.push({ route: `${request.method} ${new URL(request.url).pathname}`, trips: counter.calls() - before });
-      return response;
-    }, Date.now);
-    const signed = await signIn(counting, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now() + 30_000) }, TEST_KDF);
+    const counting = countingClient();
+    const signed = await signIn(counting.api, { username: 'admin', password: TEST_PASSWORD, totp: totpCodeAt(totpSecret, Date.now() + 30_000) }, TEST_KDF);
     expect(signed.keyrings.size).toBe(1);
-    console.log('D1 round trips of a sign-in', tripsByRoute);
-    expect(tripsByRoute.filter((r) => r.route === 'POST /api/investigator/sessions').map((r) => r.trips)).toEqual([5]);
+    console.log('D1 round trips of a sign-in', counting.trips);
+    expect(counting.tripsOf('POST /api/investigator/sessions')).toEqual([5]);
+  });
+
+  it('files a report in 3 round trips: whether its challenge was spent, the organisation with the key version its case key is sealed to, then one write', async () => {
+    const counting = countingClient();
+    await fileReport(counting.api, 'a report whose trips are counted');
+    console.log('D1 round trips of a report', counting.trips);
+    expect(counting.tripsOf('POST /api/reports')).toEqual([3]);
   });
 
   it('serves the console’s hot reads in few round trips: a case list page, a case view, a reply', async () => {
