@@ -71,6 +71,7 @@ async function inOneBatch(client: D1Client, reads: readonly Read<unknown>[]): Pr
 const oneByOne = (read: Read<unknown>) => (read.mode === 'get' ? read.statement.get!(read.values) : read.statement.all!(read.values));
 
 export async function readTogether<const R extends readonly Read<unknown>[]>(db: ParleyDb, reads: R): Promise<Results<R>> {
+  if (reads.length === 0) return [] as unknown as Results<R>;
   const client = d1Client(db, reads);
   if (client) return (await inOneBatch(client, reads)) as Results<R>;
   const out: unknown[] = [];

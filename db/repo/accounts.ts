@@ -6,7 +6,7 @@ import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
-import { readOne, readTogether } from '../read-together.js';
+import { readAll, readOne, readTogether } from '../read-together.js';
 import { organisationReads } from './organisations.js';
 import { cases, instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
@@ -79,6 +79,7 @@ export function addKeyringStatements(db: ParleyDb, rows: readonly (typeof orgKey
 export const keyVersionReads = preparedOnce((db) => ({
   ofOrg: db.select().from(orgKeyVersions).where(eq(orgKeyVersions.orgId, sql.placeholder('orgId'))).orderBy(asc(orgKeyVersions.keyVersion)).prepare(),
   one: db.select().from(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, sql.placeholder('orgId')), eq(orgKeyVersions.keyVersion, sql.placeholder('keyVersion')))).prepare(),
+  all: db.select().from(orgKeyVersions).orderBy(asc(orgKeyVersions.orgId), asc(orgKeyVersions.keyVersion)).prepare(),
 }));
 
 export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVersionRow[]> {
@@ -91,9 +92,16 @@ export async function organisationWithKeyVersion(db: ParleyDb, orgId: string, ke
   return { organisation, version };
 }
 
+/** The key versions of these organisations, in one trip however many they are. */
 export async function keyVersionsOfOrgs(db: ParleyDb, orgIds: readonly string[]): Promise<KeyVersionRow[]> {
-  const rows = await Promise.all(orgIds.map((id) => keyVersionsOf(db, id)));
+  const rows = await readTogether(db, orgIds.map((orgId) => readAll(keyVersionReads(db).ofOrg, { orgId })));
   return rows.flat();
+}
+
+/** Every organisation, by name, and every key version, in one trip (the config lists them all, on every reporter's visit). */
+export async function allOrganisationsWithKeyVersions(db: ParleyDb) {
+  const [organisations, keyVersions] = await readTogether(db, [readAll(organisationReads(db).all, {}), readAll(keyVersionReads(db).all, {})]);
+  return { organisations, keyVersions };
 }
 
 export interface Rotation {

@@ -158,4 +158,17 @@ describe('D1 round trips (Miniflare D1)', () => {
     // The session, the case with the unit's key to it, the one read, the audited write.
     expect(counter.calls() - before).toBe(4);
   });
+
+  it('answers the instance’s config in 1 round trip however many organisations it serves (every unit and every key version in one read)', async () => {
+    for (const name of ['Alpha Force', 'Bravo Force', 'Charlie Force']) {
+      await createOrganisation(db, { orgName: name, username: name.toLowerCase().replace(' ', '-'), password: TEST_PASSWORD, kdf: TEST_KDF, now: Date.now(), serverSecret });
+    }
+    const counting = countingClient();
+    const config = await fetchInstanceConfig(counting.api);
+    expect(config.organisations.length).toBeGreaterThanOrEqual(4);
+    await fetchInstanceConfig(counting.api);
+    console.log('D1 round trips of the config', counting.trips);
+    // The mailbox KDF's salt is read once a process (the first answer reads it too).
+    expect(counting.tripsOf('GET /api/config').at(-1)).toBe(1);
+  });
 });
