@@ -14,27 +14,39 @@ export interface WorkerdProcess {
   role: 'runtime' | 'proxy';
 }
 
+/** The workerd processes this process started (by their parent). */
+export function childWorkerdPids(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(readFileSync(`/proc/${pid}/stat`, 'utf8').trim())!;
+        return comm === 'workerd' && Number(rest!.split(' ')[1]) === process.pid;
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** The workerd processes wrangler started for this process, told apart by which holds the D1 files under `persistTo`. */
 export function childWorkerds(persistTo: string): WorkerdProcess[] {
-  const found = readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .flatMap((name) => {
+  const found = childWorkerdPids().map((pid): WorkerdProcess => {
+    const holdsD1 = (() => {
       try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8').trim();
-        const [, comm, rest] = /^\d+ \((.*)\) (.*)$/.exec(stat)!;
-        if (comm !== 'workerd' || Number(rest!.split(' ')[1]) !== process.pid) return [];
-        const holdsD1 = readdirSync(`/proc/${name}/fd`).some((fd) => {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => {
           try {
-            return readlinkSync(`/proc/${name}/fd/${fd}`).startsWith(persistTo);
+            return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(persistTo);
           } catch {
             return false;
           }
         });
-        return [{ pid: Number(name), role: holdsD1 ? 'runtime' : 'proxy' } as WorkerdProcess];
       } catch {
-        return [];
+        return false;
       }
-    });
+    })();
+    return { pid, role: holdsD1 ? 'runtime' : 'proxy' };
+  });
   if (!found.some((p) => p.role === 'runtime')) throw new Error('could not find the workerd process holding D1');
   return found.sort((a, b) => a.role.localeCompare(b.role));
 }
