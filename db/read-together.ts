@@ -83,14 +83,31 @@ export async function readTogether<const R extends readonly Read<unknown>[]>(db:
  * A write that answers rows (INSERT … RETURNING), then reads, in one trip on D1: a batch runs its
  * statements in order, in one transaction, so the reads see the write, and a write that fails
  * fails them all. On better-sqlite3 the write goes into the next group commit (answered once it
- * is on disk, db/atomic.ts) and the reads follow it.
+ * is on disk, db/atomic.ts) and the reads follow it, so a read that fails there leaves the write
+ * done. `ifWriteFails` may answer for a failed write (or rethrow): the reads are then made alone.
+ * On D1 it sees the batch's error, which a failing read could have caused.
  */
-export async function writeThenRead<W, const R extends readonly Read<unknown>[]>(db: ParleyDb, write: Read<W>, reads: R): Promise<[W, Results<R>]> {
+export async function writeThenRead<W, const R extends readonly Read<unknown>[]>(
+  db: ParleyDb,
+  write: Read<W>,
+  reads: R,
+  ifWriteFails: (error: unknown) => W,
+): Promise<[W, Results<R>]> {
   const client = d1Client(db, [write, ...reads]);
+  let written: W;
   if (client) {
-    const [written, ...read] = await inOneBatch(client, [write, ...reads]);
-    return [written as W, read as Results<R>];
+    try {
+      const [first, ...read] = await inOneBatch(client, [write, ...reads]);
+      return [first as W, read as Results<R>];
+    } catch (error) {
+      written = ifWriteFails(error);
+    }
+  } else {
+    try {
+      written = (await inOneCommit(db, () => oneByOne(write))) as W;
+    } catch (error) {
+      written = ifWriteFails(error);
+    }
   }
-  const written = (await inOneCommit(db, () => oneByOne(write))) as W;
   return [written, await readTogether(db, reads)];
 }

@@ -2,7 +2,8 @@
 // transfer actions — store a part, say which parts are missing, stream the whole ciphertext —
 // shared by the mailbox routes (the reporter) and the investigator's case routes. The caller's
 // route has already established the case (mailbox proof, or a session holding the case key;
-// a part's upload reads the file and its held parts in the same trip); here a file of another case is
+// a part's upload reads the file and whether the part is held in one trip with the proof, or
+// with the unit's hold on the case); here a file of another case is
 // the same 404 as a file that does not exist, so file ids found elsewhere reveal nothing.
 import type { Context } from 'hono';
 import { FILE_PART_BYTES, filePartCount, filePartLength } from '../web/protocol/file-lengths.js';
@@ -49,7 +50,10 @@ const fileOfCase = async (deps: AppDeps, caseId: string, fileId: string) => ofCa
  * A part held already is not written again (204 all the same), so a resumed upload that sends
  * a part twice changes nothing. The bytes are stored before the part is recorded: a file whose
  * row went meanwhile (expired, case deleted) has this part removed again. `upload` is the file
- * and whether the part is held, read by the route in one trip with what it checks first.
+ * and whether the part is held, read by the route in one trip with what it checks first (for the
+ * reporter, before the body arrives): two uploads of the same part at once may both store it, the
+ * later bytes kept. Only the side that holds the file's key can send them, and each chunk is
+ * authenticated, so bytes other than the sender's own fail to decrypt on the device.
  */
 export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sender: Side, part: number, { file: found, partHeld }: PartUpload): Promise<Response> {
   if (!/^application\/octet-stream\s*(;|$)/i.test(c.req.header('content-type') ?? '')) throw new ApiError('unsupported_media_type', 'Send a file part as application/octet-stream.');

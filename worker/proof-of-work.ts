@@ -10,7 +10,7 @@
 import { b64ToBytes, bytesToB64 } from '../web/protocol/encoding.js';
 import { leadingZeroBits, workInput, WORK_NONCE_BYTES } from '../web/protocol/work-puzzle.js';
 import { challengeSpent, spendChallenge, spendChallengeSteps, type SpentChallenge } from '../db/repo/challenges.js';
-import { readTogether, writeThenRead, type Read, type Results } from '../db/read-together.js';
+import { writeThenRead, type Read, type Results } from '../db/read-together.js';
 import type { WriteStep } from '../db/atomic.js';
 import { ApiError } from './errors.js';
 import { storageFault } from './storage-faults.js';
@@ -128,15 +128,13 @@ export function workGate(deps: AppDeps, gauge = new IntakeGauge()): WorkGate {
       return (await this.rememberWith(spent, [])).fresh;
     },
     async rememberWith(spent, reads) {
-      try {
-        const [inserted, results] = await writeThenRead(deps.db, spendChallenge(deps.db, spent), reads);
-        return { fresh: inserted.length === 1, results };
-      } catch (error) {
+      const [inserted, results] = await writeThenRead(deps.db, spendChallenge(deps.db, spent), reads, (error) => {
         // With the disk full the spend cannot be remembered; reporters still get in (a replay then
         // reuses work, no more), and anything that must be written is refused by its own write.
-        if (storageFault(error)?.code !== 'storage_full') throw error;
-        return { fresh: true, results: await readTogether(deps.db, reads) };
-      }
+        if (storageFault(error)?.code === 'storage_full') return [{ challengeHash: spent.challengeHash }];
+        throw error;
+      });
+      return { fresh: inserted.length === 1, results };
     },
     async spend(challenge, nonceHeader) {
       const checked = await this.check(challenge, nonceHeader);

@@ -77,6 +77,12 @@ describe.each(API_TARGETS)('on $name', (target) => {
       expect(replay.status).toBe(401);
     });
 
+    it('opens the mailbox once for the same proof sent twice at once: the challenge is spent by one of them', async () => {
+      const headers = mailboxProofHeaders(keys, await challenge(), 'GET', '/api/mailbox', new Uint8Array(0));
+      const both = await Promise.all([t.request('/api/mailbox', { headers }), t.request('/api/mailbox', { headers })]);
+      expect(both.map((res) => res.status).sort()).toEqual([200, 401]);
+    });
+
     it('refuses a stale challenge', async () => {
       const c = await challenge();
       await t.letChallengesExpire();

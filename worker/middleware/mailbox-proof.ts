@@ -12,7 +12,7 @@ import { mailboxProofMessage, PROOF_HEADERS } from '../../web/protocol/proof-mes
 import { SIZES } from '../../web/protocol/labels.js';
 import type { MailboxRow } from '../../db/repo/cases.js';
 import { mailboxAndThrottle } from '../../db/repo/mailbox-open.js';
-import type { Read } from '../../db/read-together.js';
+import type { Read, Results } from '../../db/read-together.js';
 import { ApiError } from '../errors.js';
 import { sha256, sha256B64, verifyEd25519 } from '../server-crypto.js';
 import { challengeFromHeader, type WorkGate, type WorkPaid } from '../proof-of-work.js';
@@ -25,7 +25,7 @@ import { requestBody } from '../request-body.js';
  * The mailbox the proof opened, what its challenge's work paid (a message with files may need
  * more), and what the route asked to be read with the mailbox (`alongside`), in the same trip.
  */
-export type MailboxVariables = { mailbox: MailboxRow; work: WorkPaid; alongside: readonly unknown[] };
+export type MailboxVariables<Alongside extends readonly unknown[] = readonly []> = { mailbox: MailboxRow; work: WorkPaid; alongside: Alongside };
 
 export const PROOF_FAILED_MESSAGE = 'That passphrase did not open a mailbox, or the request expired. Check the passphrase and try again.';
 
@@ -41,12 +41,20 @@ function headerBytes(value: string | undefined, length: number): Uint8Array | nu
 // WebCrypto refuses sooner, and the difference in time would tell an unknown mailbox apart.
 const STAND_IN_PUBLIC_KEY = Uint8Array.from('d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a'.match(/../g)!, (h) => parseInt(h, 16));
 
+const NOTHING_ALONGSIDE = () => [] as const;
+
 /**
- * `alongside`: reads the route makes anyway, by what the request names (its checked path), put
- * in the proof's one trip to the database. Made whether or not the proof holds, so they cost the
- * same either way; their results reach the route only once it holds.
+ * `alongside`: reads the route makes anyway, by what the request names, put in the proof's one
+ * trip to the database. Made whether or not the proof holds (and for a replayed challenge too), so
+ * they cost the same either way; their results reach the route, typed, only once it holds. They
+ * read the path's parameters: the route checks those before the proof (paramsFirst), so a
+ * malformed one is named and spends nothing.
  */
-export function mailboxProof(deps: AppDeps, work: WorkGate, alongside: (c: Context) => readonly Read<unknown>[] = () => []): MiddlewareHandler<{ Variables: MailboxVariables }> {
+export function mailboxProof<const R extends readonly Read<unknown>[] = readonly []>(
+  deps: AppDeps,
+  work: WorkGate,
+  alongside: (c: Context) => R = NOTHING_ALONGSIDE as unknown as (c: Context) => R,
+): MiddlewareHandler<{ Variables: MailboxVariables<Results<R>> }> {
   return async function mailboxProofMiddleware(c, next) {
     const challenge = challengeFromHeader(c.req.header(PROOF_HEADERS.challenge));
     const checked = await work.check(challenge, c.req.header(WORK_HEADER));
@@ -81,7 +89,7 @@ export function mailboxProof(deps: AppDeps, work: WorkGate, alongside: (c: Conte
     if (hadFailures) await recordSuccess(deps.db, throttle!);
     c.set('mailbox', mailbox);
     c.set('work', { zeroBits: checked.zeroBits, askedBits: checked.askedBits });
-    c.set('alongside', routeReads);
+    c.set('alongside', routeReads as unknown as Results<R>);
     await next();
   };
 }

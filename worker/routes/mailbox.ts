@@ -7,7 +7,6 @@ import { b64ToBytes } from '../../web/protocol/encoding.js';
 import { appendMessage, type CaseRow } from '../../db/repo/cases.js';
 import { caseThread } from '../../db/repo/mailbox-open.js';
 import { partUploadOf, partUploadReads } from '../../db/repo/files.js';
-import type { Results } from '../../db/read-together.js';
 import { nextDueDay } from '../../web/casework/deadlines.js';
 import { ApiError, threadMoved } from '../errors.js';
 import { readJson, readParams, isUniqueViolation } from '../validate.js';
@@ -88,7 +87,7 @@ export function mailboxRoutes(deps: AppDeps, work: WorkGate) {
       return c.json({ id: body.id, day: dayOf(now) }, 201);
     })
     .put('/files/:fileId/parts/:part', paramsFirst(mailboxFilePartParam), partProof, async (c) => {
-      const upload = partUploadOf(c.get('alongside') as Results<ReturnType<typeof partUploadReads>>);
+      const upload = partUploadOf(c.get('alongside'));
       return putFilePart(deps, c, c.get('mailbox').caseId, 'reporter', readParams(c, mailboxFilePartParam).part, upload);
     })
     .get('/files/:fileId', paramsFirst(mailboxFileParam), proof, async (c) => fileStatus(deps, c, c.get('mailbox').caseId, readParams(c, mailboxFileParam).fileId))
