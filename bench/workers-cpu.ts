@@ -29,24 +29,24 @@ export function childWorkerdPids(): number[] {
     });
 }
 
-/** The workerd processes wrangler started for this process, told apart by which holds the D1 files under `persistTo`. */
-export function childWorkerds(persistTo: string): WorkerdProcess[] {
-  const found = childWorkerdPids().map((pid): WorkerdProcess => {
-    const holdsD1 = (() => {
+/** Whether a process holds a file open under `prefix` (false if it has gone). */
+function holdsFileUnder(pid: number, prefix: string): boolean {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
       try {
-        return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-          try {
-            return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(persistTo);
-          } catch {
-            return false;
-          }
-        });
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(prefix);
       } catch {
         return false;
       }
-    })();
-    return { pid, role: holdsD1 ? 'runtime' : 'proxy' };
-  });
+    });
+  } catch {
+    return false;
+  }
+}
+
+/** The workerd processes wrangler started for this process, told apart by which holds the D1 files under `persistTo`. */
+export function childWorkerds(persistTo: string): WorkerdProcess[] {
+  const found = childWorkerdPids().map((pid): WorkerdProcess => ({ pid, role: holdsFileUnder(pid, persistTo) ? 'runtime' : 'proxy' }));
   if (!found.some((p) => p.role === 'runtime')) throw new Error('could not find the workerd process holding D1');
   return found.sort((a, b) => a.role.localeCompare(b.role));
 }

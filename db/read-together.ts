@@ -1,9 +1,8 @@
 // Reads that do not depend on each other, made in one go (and, with writeThenRead, after a write
 // whose answer they go with). On D1 every call is a round trip to the database, so they go in one
 // db.batch: one trip however many reads (issue 16). On better-sqlite3 a read is a function call,
-// and each runs by itself. Each read is a prepared
-// statement (once, db/prepared.ts, unless its shape varies by request) and its values, so a query
-// is written once for both runtimes.
+// and each runs by itself. Each read is a prepared statement (once, db/prepared.ts, unless its
+// shape varies by request) and its values, so a query is written once for both runtimes.
 // No joins of tables that share a column name: D1's batch answers rows keyed by column name,
 // so one of the two columns would be lost. Select such tables' columns under names of their own
 // (prefixedColumns), or read them as separate reads of the batch.
