@@ -7,5 +7,8 @@ export default defineConfig({
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // A browser that crashed is the one failure retried, once, in a browser the harness launches
+    // anew (test/browser/harness.ts, chromium-crash.test.ts); every other failure stands.
+    retry: { count: 1, condition: /Target page, context or browser has been closed/ },
   },
 });

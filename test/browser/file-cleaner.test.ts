@@ -115,7 +115,7 @@ describe.skipIf(!browserAvailable)('cleanFile in Chromium', () => {
       },
       bundle: true, platform: 'browser', format: 'iife', write: false, logLevel: 'silent',
     });
-    const page = await harness.browser.newPage();
+    const page = await (await harness.liveBrowser()).newPage();
     await page.evaluate((source) => {
       const worker = new Worker(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
       (globalThis as unknown as { runClean: unknown }).runClean = (bytes: Uint8Array, type: string) => new Promise((resolve) => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import ExifReader from 'exifreader';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNodeDatabase } from '../../db/open-node.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
@@ -30,7 +30,7 @@ import { gpsRationals, plantedJpeg, scanData, type Planted } from '../support/pl
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
 import { overflowsHorizontally, signInThroughPage, tabTo, waitForHeading } from './console-helpers.js';
 import { firefoxAvailable, launchFirefox } from './firefox.js';
-import { browserAvailable, CHROMIUM_PATH, INVESTIGATOR, screenshot, seriousAxeViolations, type BrowserHarness } from './harness.js';
+import { browserAvailable, INVESTIGATOR, relaunchingChromium, screenshot, seriousAxeViolations, type BrowserHarness, type ChromiumLauncher } from './harness.js';
 import { confirmWords, EN, openReporter, shownWords } from './reporter-steps.js';
 
 const PLANTED: Planted = {
@@ -47,7 +47,7 @@ const ORIGINAL_NAMES = ['IMG_20260301_jane-smith-home.jpg', 'jane-smith-diary.tx
 let dir: string;
 let dbPath: string;
 let server: ServerProcess;
-let browser: Browser;
+let browsers: ChromiumLauncher;
 let totpSecret: string;
 let lastCode = '';
 const CY = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'web', 'i18n', 'console', 'cy.json'), 'utf8')) as { messages: Record<string, string> }).messages;
@@ -72,18 +72,18 @@ beforeAll(async () => {
   database.close();
   totpSecret = created.totpSecret;
   server = await startServerProcess(dbPath);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browsers = await relaunchingChromium();
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await browsers?.close();
   await server?.kill();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** A context whose every request body (the page's and its engine's) is kept; third-party addresses are answered locally. */
 async function recordedContext(bodies: { url: string; method: string; body: Buffer }[], viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await (await browsers.live()).newContext({ viewport, acceptDownloads: true });
   context.on('request', (request) => {
     bodies.push({ url: request.url(), method: request.method(), body: request.postDataBuffer() ?? Buffer.alloc(0) });
   });

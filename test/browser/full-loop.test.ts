@@ -4,12 +4,12 @@
 // comes back with the passphrase typed differently, reads and answers; the investigator
 // sees the answer and sets a status; the reporter sees it.
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
 import { totpCodeAt } from '../../worker/totp.js';
 import { startWorkerdTarget } from '../support/targets.js';
-import { browserAvailable, CHROMIUM_PATH, INVESTIGATOR, startBrowserHarness, type BrowserHarness } from './harness.js';
+import { browserAvailable, INVESTIGATOR, relaunchingChromium, startBrowserHarness, type BrowserHarness, type ChromiumLauncher } from './harness.js';
 import { makeReport, openMailboxWith, openReporter, typedCarelessly } from './reporter-steps.js';
 import { signInThroughPage, waitForHeading } from './console-helpers.js';
 // The workerd target's organisation uses TEST_PASSWORD; the Node harness's uses INVESTIGATOR.password.
@@ -27,7 +27,7 @@ async function nodeRuntime(): Promise<Runtime> {
   return { name: 'node (npm start)', harness, close: () => harness.close() };
 }
 
-async function workerdRuntime(browser: Browser): Promise<Runtime> {
+async function workerdRuntime(browsers: ChromiumLauncher): Promise<Runtime> {
   const target = await startWorkerdTarget({ assetsDir: join(import.meta.dirname, '..', '..', 'dist', 'web'), kdf: PRODUCTION_KDF });
   const { totpSecret } = await target.addOrganisation('Anti-Corruption Unit', INVESTIGATOR.username);
   // The console signs in once per test here, so the current code (real clock) is enough.
@@ -35,7 +35,7 @@ async function workerdRuntime(browser: Browser): Promise<Runtime> {
     server: { url: target.baseUrl },
     totpCode: () => totpCodeAt(totpSecret, Date.now()),
     newPage: async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const context = await (await browsers.live()).newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       return { page, context, requests: [] };
     },
@@ -43,11 +43,11 @@ async function workerdRuntime(browser: Browser): Promise<Runtime> {
   return { name: 'workerd + D1 (wrangler dev)', harness, close: () => target.close() };
 }
 
-let browser: Browser;
+let browsers: ChromiumLauncher;
 beforeAll(async () => {
-  if (browserAvailable) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  if (browserAvailable) browsers = await relaunchingChromium();
 });
-afterAll(async () => browser?.close());
+afterAll(async () => browsers?.close());
 
 async function consoleCase(page: Page, reference: string): Promise<void> {
   await waitForHeading(page, 'Cases');
@@ -57,7 +57,7 @@ async function consoleCase(page: Page, reference: string): Promise<void> {
 
 describe.skipIf(!browserAvailable).each([
   { name: 'node', start: () => nodeRuntime(), password: INVESTIGATOR.password },
-  { name: 'workerd', start: () => workerdRuntime(browser), password: TEST_PASSWORD },
+  { name: 'workerd', start: () => workerdRuntime(browsers), password: TEST_PASSWORD },
 ])('the full loop in the browser on $name', ({ start, password }) => {
   let runtime: Runtime;
   beforeAll(async () => {
@@ -66,6 +66,7 @@ describe.skipIf(!browserAvailable).each([
   afterAll(async () => runtime?.close());
 
   it('report → passphrase → question → answer → status, all through the pages', async () => {
+    const browser = await browsers.live();
     const reporterContext = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const reporter = await reporterContext.newPage();
     const consoleContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });

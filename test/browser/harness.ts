@@ -24,7 +24,8 @@ export const INVESTIGATOR = { username: 'alice', password: 'a long investigator 
 
 export interface BrowserHarness {
   server: RunningServer;
-  browser: Browser;
+  /** The harness's Chromium, launched anew if the last one crashed (CI once saw Chromium crash mid-test). */
+  liveBrowser(): Promise<Browser>;
   dbPath: string;
   /** A current, never-used TOTP code for an administrator the harness made. */
   totpCode(username?: string): string;
@@ -56,12 +57,10 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
   // test has a TOTP step of its own (a code is accepted only once) without waiting.
   let offsetMs = 0;
   const server = await startNodeServer({ host: '127.0.0.1', port: 0, dbPath, config: options.config ?? PRODUCTION_CONFIG, clock: () => Date.now() + offsetMs, ...(options.webDir ? { webDir: options.webDir } : {}) });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const browsers = await relaunchingChromium();
   return {
-    server, browser, dbPath,
+    server, dbPath,
+    liveBrowser: browsers.live,
     totpCode(username = INVESTIGATOR.username) {
       offsetMs += 30_000;
       return totpCodeAt(totpSecrets.get(username)!, Date.now() + offsetMs);
@@ -71,7 +70,7 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
       return totpCodeAt(secret, Date.now() + offsetMs);
     },
     async newPage(viewport = { width: 1280, height: 900 }) {
-      const context = await browser.newContext({ viewport });
+      const context = await (await browsers.live()).newContext({ viewport });
       const page = await context.newPage();
       const requests: Request[] = [];
       page.on('request', (r) => requests.push(r));
@@ -80,9 +79,41 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
       return { page, context, requests };
     },
     async close() {
-      await browser.close();
+      await browsers.close();
       await server.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ChromiumLauncher {
+  /** The browser, launched anew first if the last one crashed. */
+  live(): Promise<Browser>;
+  close(): Promise<void>;
+}
+
+/**
+ * Debian's Chromium, launched again when asked for after it crashed. A crash fails the call in
+ * flight with "Target page, context or browser has been closed"; vitest.config.ts retries a test
+ * once on exactly that message, and the retry gets a new browser here. Nothing else is retried,
+ * so a page that fails is still a failure.
+ */
+export async function relaunchingChromium(extraArgs: string[] = []): Promise<ChromiumLauncher> {
+  const launch = () => chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
+  });
+  let current = launch();
+  await current; // a browser that will not start fails here, not in the first test
+  return {
+    async live() {
+      const asked = current;
+      // Only the first caller to find it gone launches another.
+      if (!(await asked).isConnected() && current === asked) current = launch();
+      return current;
+    },
+    async close() {
+      await (await current).close();
     },
   };
 }

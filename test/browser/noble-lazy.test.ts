@@ -6,10 +6,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Request } from 'playwright-core';
+import type { Browser, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOBLE_BUNDLE } from '../../scripts/lib/noble-bundle.js';
-import { browserAvailable, CHROMIUM_PATH, startBrowserHarness, type BrowserHarness } from './harness.js';
+import { browserAvailable, relaunchingChromium, startBrowserHarness, type BrowserHarness, type ChromiumLauncher } from './harness.js';
 
 const DIST = join(import.meta.dirname, '..', '..', 'dist', 'web');
 
@@ -33,7 +33,7 @@ const nobleRequests = (requests: Request[]) => requests.filter((r) => new URL(r.
 describe.skipIf(!browserAvailable)('the noble engine, loaded only without WebAssembly', () => {
   let harness: BrowserHarness;
   let tampered: BrowserHarness;
-  let noWasm: Browser;
+  let noWasm: ChromiumLauncher;
   let tamperedDir: string;
 
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable)('the noble engine, loaded only without WebAss
     for (const copy of ['.br', '.gz']) rmSync(bundle + copy);
     harness = await startBrowserHarness();
     tampered = await startBrowserHarness(['Anti-Corruption Unit'], { webDir: tamperedDir });
-    noWasm = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--js-flags=--jitless'] });
+    noWasm = await relaunchingChromium(['--js-flags=--jitless']);
   }, 120_000);
 
   afterAll(async () => {
@@ -56,14 +56,14 @@ describe.skipIf(!browserAvailable)('the noble engine, loaded only without WebAss
   });
 
   it('is never downloaded by a browser with WebAssembly', async () => {
-    const visit = await firstVisit(harness.browser, harness.server.url);
+    const visit = await firstVisit(await harness.liveBrowser(), harness.server.url);
     expect(visit.configFetched).toBe(true);
     expect(visit.requests.some((r) => r.url().endsWith('/static/reporter-engine.js'))).toBe(true);
     expect(nobleRequests(visit.requests)).toEqual([]);
   });
 
   it('is fetched, checked and imported without WebAssembly, and the engine starts', async () => {
-    const visit = await firstVisit(noWasm, harness.server.url, 120_000);
+    const visit = await firstVisit(await noWasm.live(), harness.server.url, 120_000);
     expect(visit.errors).toEqual([]);
     expect(visit.configFetched).toBe(true);
     // The fetch that checks its hash, then the import that runs it.
@@ -71,7 +71,7 @@ describe.skipIf(!browserAvailable)('the noble engine, loaded only without WebAss
   });
 
   it('is refused, and never imported, when its bytes are not the ones the engine pins', async () => {
-    const visit = await firstVisit(noWasm, tampered.server.url, 10_000);
+    const visit = await firstVisit(await noWasm.live(), tampered.server.url, 10_000);
     expect(visit.configFetched).toBe(false);
     expect(nobleRequests(visit.requests).map((r) => r.resourceType())).toEqual(['fetch']);
   });

@@ -170,7 +170,7 @@ describe('operator details and the information pages', () => {
     });
 
     it('with JavaScript off, every page shows the footer and the exit link leaves', async () => {
-      const context = await harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+      const context = await (await harness.liveBrowser()).newContext({ javaScriptEnabled: false, viewport: NARROW });
       const page = await context.newPage();
       await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
       for (const language of ['cy', 'ar']) {

@@ -76,7 +76,7 @@ describe.skipIf(!browserAvailable)('the reporter page in every offered language'
 
   it('with JavaScript off, /cy/ says why JavaScript is needed in Welsh, and the quick exit still leaves', async () => {
     const cy = wordsFor('cy');
-    const context = await setup.harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+    const context = await (await setup.harness.liveBrowser()).newContext({ javaScriptEnabled: false, viewport: NARROW });
     const page = await context.newPage();
     await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
     await page.goto(`${setup.harness.server.url}/cy/`);

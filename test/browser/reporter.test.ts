@@ -250,7 +250,7 @@ describe.skipIf(!browserAvailable)('reporter page', () => {
     }, 60_000);
 
     it('with JavaScript off, says why it is needed and how to set Tor Browser, and the quick exit still leaves', async () => {
-      const context = await setup.harness.browser.newContext({ javaScriptEnabled: false, viewport: NARROW });
+      const context = await (await setup.harness.liveBrowser()).newContext({ javaScriptEnabled: false, viewport: NARROW });
       const page = await context.newPage();
       await page.route('https://www.bbc.co.uk/**', (route) => route.fulfill({ contentType: 'text/html', body: '<title>Weather</title>' }));
       await page.goto(`${setup.harness.server.url}/`);

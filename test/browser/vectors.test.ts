@@ -1,21 +1,20 @@
 // The protocol's known-answer vectors, run inside real Chromium: the same files and the
 // same runner as the Node tests, bundled for the browser with the protocol and libsodium.
-import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, CHROMIUM_PATH } from './harness.js';
+import { browserAvailable, relaunchingChromium, type ChromiumLauncher } from './harness.js';
 import { CLIENT_VECTORS, vectorPageScript, type VectorPage } from './vector-page.js';
 
 const vectors = CLIENT_VECTORS;
 
-let browser: Browser;
+let browsers: ChromiumLauncher;
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  if (browserAvailable) browsers = await relaunchingChromium();
 });
-afterAll(async () => browser?.close());
+afterAll(async () => browsers?.close());
 
 describe.skipIf(!browserAvailable)('test vectors in Chromium', () => {
   it('pass, every one, positive and negative', async () => {
-    const page = await browser.newPage();
+    const page = await (await browsers.live()).newPage();
     await page.addScriptTag({ content: await vectorPageScript() });
     const results = await page.evaluate(async (vs) => {
       const { parley } = globalThis as unknown as { parley: VectorPage };
