@@ -1,5 +1,6 @@
 // Node tests: protocol, API over a real SQLite file, the Node server.
 import { defineConfig } from 'vitest/config';
+import { BROWSER_CRASHED } from './test/browser/relaunching.js';
 
 export default defineConfig({
   test: {
@@ -7,8 +8,9 @@ export default defineConfig({
     globalSetup: ['test/browser/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // A browser that crashed is the one failure retried, once, in a browser the harness launches
-    // anew (test/browser/harness.ts, chromium-crash.test.ts); every other failure stands.
-    retry: { count: 1, condition: /Target page, context or browser has been closed/ },
+    // A browser that crashed is the one failure retried, once, in a browser launched anew
+    // (test/browser/relaunching.ts); every other failure stands. The delay lets the browser's
+    // driver see the disconnection before the retry asks for a browser.
+    retry: { count: 1, delay: 2_000, condition: BROWSER_CRASHED },
   },
 });

@@ -4,11 +4,10 @@
 // started, on fresh pages in Chromium and in Firefox ESR; every press must end where a person
 // expects (the form; "that passphrase did not open a report"), never in a network error; and
 // "Make a report" in Firefox with Tor Browser's Safer prefs, where the engine is the pure-JavaScript one.
-import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePassphrase, sodiumReady } from '../../web/protocol/index.js';
 import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
-import { firefoxAvailable, launchFirefox, TOR_SAFER_PREFS } from './firefox.js';
+import { firefoxAvailable, relaunchingFirefox, TOR_SAFER_PREFS } from './firefox.js';
 import { EN } from './reporter-steps.js';
 
 const REPORTS = 10;
@@ -94,16 +93,16 @@ const drivers: { name: string; available: boolean; unlocks: number; start(harnes
     // Without WebAssembly each unlock is a minute of Argon2id: the early press of "Make a report" is what is checked there.
     unlocks: prefs === TOR_SAFER_PREFS ? 0 : UNLOCKS,
     async start() {
-      const browser: FirefoxBrowser = await launchFirefox(prefs);
+      const browsers = await relaunchingFirefox(prefs);
       return {
         name: firefoxName,
         async freshPage(plan: Parameters<typeof pressAsSoonAsShown>[0]) {
-          const context = await browser.createBrowserContext();
+          const context = await (await browsers.live()).createBrowserContext();
           const page = await context.newPage();
           await page.evaluateOnNewDocument(pressAsSoonAsShown, plan);
           return { page: page as unknown as AnyPage, close: () => context.close() };
         },
-        close: () => browser.close(),
+        close: () => browsers.close(),
       };
     },
   })),

@@ -3,6 +3,7 @@
 // harness.ts. With CI set and no Firefox, tests fail rather than skip.
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
+import { relaunching, type Relaunching } from './relaunching.js';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const firefoxAvailable = existsSync(FIREFOX_PATH);
@@ -30,4 +31,11 @@ export const TOR_SAFER_PREFS = {
 /** Headless Firefox ESR with the given prefs; calls into the page may run for up to `protocolTimeoutMs`. */
 export function launchFirefox(prefs: Record<string, boolean | string | number> = {}, protocolTimeoutMs = 30 * 60_000): Promise<Browser> {
   return puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true, protocolTimeout: protocolTimeoutMs, extraPrefsFirefox: prefs });
+}
+
+/** The same, launched again when asked for after it crashed (relaunching.ts). */
+export function relaunchingFirefox(prefs: Record<string, boolean | string | number> = {}, protocolTimeoutMs?: number): Promise<Relaunching<Browser>> {
+  // Its process is looked at too: the driver may not yet have seen the connection go.
+  const alive = (browser: Browser) => browser.connected && browser.process()?.exitCode === null && browser.process()?.signalCode === null;
+  return relaunching(() => launchFirefox(prefs, protocolTimeoutMs), alive);
 }

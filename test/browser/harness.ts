@@ -14,6 +14,7 @@ import type { AppConfig } from '../../worker/deps.js';
 import { openNodeDatabase } from '../../db/open-node.js';
 import { createOrganisation } from '../../scripts/create-organisation.js';
 import { PRODUCTION_KDF } from '../../web/protocol/index.js';
+import { relaunching, type Relaunching } from './relaunching.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const browserAvailable = existsSync(CHROMIUM_PATH);
@@ -24,7 +25,7 @@ export const INVESTIGATOR = { username: 'alice', password: 'a long investigator 
 
 export interface BrowserHarness {
   server: RunningServer;
-  /** The harness's Chromium, launched anew if the last one crashed (CI once saw Chromium crash mid-test). */
+  /** The harness's Chromium, launched anew if the last one crashed (relaunching.ts). */
   liveBrowser(): Promise<Browser>;
   dbPath: string;
   /** A current, never-used TOTP code for an administrator the harness made. */
@@ -86,36 +87,15 @@ export async function startBrowserHarness(organisations: string[] = ['Anti-Corru
   };
 }
 
-export interface ChromiumLauncher {
-  /** The browser, launched anew first if the last one crashed. */
-  live(): Promise<Browser>;
-  close(): Promise<void>;
-}
+export type ChromiumLauncher = Relaunching<Browser>;
 
-/**
- * Debian's Chromium, launched again when asked for after it crashed. A crash fails the call in
- * flight with "Target page, context or browser has been closed"; vitest.config.ts retries a test
- * once on exactly that message, and the retry gets a new browser here. Nothing else is retried,
- * so a page that fails is still a failure.
- */
-export async function relaunchingChromium(extraArgs: string[] = []): Promise<ChromiumLauncher> {
+/** Debian's Chromium, launched again when asked for after it crashed (relaunching.ts). */
+export function relaunchingChromium(extraArgs: string[] = []): Promise<ChromiumLauncher> {
   const launch = () => chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
-  let current = launch();
-  await current; // a browser that will not start fails here, not in the first test
-  return {
-    async live() {
-      const asked = current;
-      // Only the first caller to find it gone launches another.
-      if (!(await asked).isConnected() && current === asked) current = launch();
-      return current;
-    },
-    async close() {
-      await (await current).close();
-    },
-  };
+  return relaunching(launch, (browser) => browser.isConnected());
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

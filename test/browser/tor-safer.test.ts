@@ -8,7 +8,8 @@
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
-import { firefoxAvailable, launchFirefox, TOR_SAFER_PREFS, TOR_STANDARD_PREFS } from './firefox.js';
+import { firefoxAvailable, relaunchingFirefox, TOR_SAFER_PREFS, TOR_STANDARD_PREFS } from './firefox.js';
+import type { Relaunching } from './relaunching.js';
 import { browserAvailable, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { byNameInPuppeteer, reporterLoop } from './reporter-loop.js';
 import { EN, EVIDENCE_PHOTO, InvestigatorDesk } from './reporter-steps.js';
@@ -44,12 +45,12 @@ async function runAll(page: Page) {
 }
 
 describe.skipIf(!firefoxAvailable)('Firefox ESR with Tor Browser Safer prefs (no WebAssembly, no JIT)', () => {
-  let browser: Browser;
-  beforeAll(async () => { browser = await launchFirefox(TOR_SAFER_PREFS); }, 120_000);
-  afterAll(async () => browser?.close());
+  let browsers: Relaunching<Browser>;
+  beforeAll(async () => { browsers = await relaunchingFirefox(TOR_SAFER_PREFS); }, 120_000);
+  afterAll(async () => browsers?.close());
 
   it('has no WebAssembly, chooses the noble engine, and passes every client-side vector', async () => {
-    const { page, engine } = await pageWithRunner(browser);
+    const { page, engine } = await pageWithRunner(await browsers.live());
     expect(await page.evaluate(() => [typeof WebAssembly, navigator.userAgent])).toEqual(['undefined', expect.stringMatching(/Firefox\//)]);
     expect(engine).toBe('noble');
     expect(await page.evaluate(() => (globalThis as unknown as { uncaught: string[] }).uncaught)).toEqual([]); // libsodium never started
@@ -61,12 +62,12 @@ describe.skipIf(!firefoxAvailable)('Firefox ESR with Tor Browser Safer prefs (no
 });
 
 describe.skipIf(!firefoxAvailable)('Firefox ESR with its defaults', () => {
-  let browser: Browser;
-  beforeAll(async () => { browser = await launchFirefox(); }, 120_000);
-  afterAll(async () => browser?.close());
+  let browsers: Relaunching<Browser>;
+  beforeAll(async () => { browsers = await relaunchingFirefox(); }, 120_000);
+  afterAll(async () => browsers?.close());
 
   it('has WebAssembly, chooses libsodium, and passes the same vectors', async () => {
-    const { page, engine } = await pageWithRunner(browser);
+    const { page, engine } = await pageWithRunner(await browsers.live());
     expect(await page.evaluate(() => typeof WebAssembly)).toBe('object');
     expect(engine).toBe('libsodium');
     const { failures } = await runAll(page);
@@ -85,19 +86,19 @@ describe.skipIf(!firefoxAvailable || !browserAvailable).each([
   { level: 'Safer', prefs: TOR_SAFER_PREFS, engine: 'noble' },
 ])('Firefox ESR at Tor Browser’s $level level', ({ level, prefs, engine }) => {
   let harness: BrowserHarness;
-  let browser: Browser;
+  let browsers: Relaunching<Browser>;
   beforeAll(async () => {
     harness = await startBrowserHarness();
     await sodiumReady();
-    browser = await launchFirefox(prefs);
+    browsers = await relaunchingFirefox(prefs);
   }, 5 * MINUTES);
   afterAll(async () => {
-    await browser?.close();
+    await browsers?.close();
     await harness?.close();
   });
 
   it('report → passphrase → confirm → sent; the unit asks; come back with the passphrase → read the question → answer (production Argon2id)', async () => {
-    const page = await browser.newPage();
+    const page = await (await browsers.live()).newPage();
     await page.goto(harness.server.url);
     expect(await page.evaluate(() => typeof WebAssembly)).toBe(engine === 'noble' ? 'undefined' : 'object');
     // Anything the page ever says, to check afterwards that it never blamed the service for this device's work.
