@@ -1,14 +1,8 @@
 // A browser a test file keeps, launched again when asked for after it crashed. CI once saw
 // Debian's Chromium crash a second into a test, failing it and every later test of the file.
-// A crash fails the call in flight with one of BROWSER_CRASHED's messages; vitest.config.ts
-// retries a test once on exactly those, and the retry asks live() for a browser. Nothing else is
-// retried, so a page that misbehaves is still a failure (test/browser/browser-crash.test.ts).
-
-/**
- * What a call on a browser that has gone fails with: playwright's (Chromium), then puppeteer's
- * over WebDriver BiDi (Firefox) for a call in flight and for one made after.
- */
-export const BROWSER_CRASHED = /Target page, context or browser has been closed|Protocol error \([\w.]+\): Target closed|Browser process exited/;
+// A crash fails the call in flight with one of the messages vitest.config.ts names (BROWSER_CRASHED);
+// it retries a test once on exactly those, and the retry asks live() for a browser. Nothing else
+// is retried, so a page that misbehaves is still a failure (test/browser/browser-crash.test.ts).
 
 export interface Relaunching<B> {
   /** The browser, launched anew first if the last one crashed. */
