@@ -68,6 +68,8 @@ export interface WorkerdOptions {
   vars?: Record<string, string>;
   /** Another wrangler config, e.g. one that leaves out a binding. */
   config?: string;
+  /** Another entry module in place of wrangler.toml's main (bench/workers-limit-worker.ts). */
+  entrypoint?: string;
   /** Adds wrangler dev's /__scheduled route (dev builds only), for runScheduled(). */
   testScheduled?: boolean;
   /** Wrangler's log level; 'log' passes on everything the worker prints. */
@@ -94,6 +96,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
   const bindings = Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, { type: 'plain_text' as const, value }]));
   const worker = await unstable_startWorker({
     config: options.config ?? WRANGLER_CONFIG,
+    ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}),
     ...(options.assetsDir ? { assets: options.assetsDir } : {}),
     bindings,
     dev: {
@@ -144,6 +147,7 @@ export async function startLocalWorker(options: {
   assetsDir?: string;
   logLevel?: WorkerdOptions['logLevel'];
   testScheduled?: boolean;
+  entrypoint?: string;
   /** Runs on the migrated D1 file before workerd opens it (e.g. bulk seeding, which wants the file to itself). */
   beforeStart?: (d1File: string) => Promise<void>;
 }): Promise<LocalWorker> {
@@ -155,7 +159,7 @@ export async function startLocalWorker(options: {
   try {
     await applyD1Migrations(persistTo);
     await options.beforeStart?.(d1DatabaseFile(persistTo));
-    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false });
+    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false, ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}) });
     const sqlite = new Database(d1DatabaseFile(persistTo));
     sqlite.pragma('busy_timeout = 5000');
     const running = server;

@@ -1,0 +1,73 @@
+// Drives the Workers limit probe (bench/workers-limit-worker.ts): the same stack as the app in
+// bench/workers-d1.ts — wrangler's dev server over wrangler.toml with its bindings, assets and
+// migrated local D1; only the entry module differs — and meters each request the same way (the
+// runtime workerd process's CPU from just before the request to its last byte).
+import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
+import { join } from 'node:path';
+import { ROOT, startLocalWorker, type LocalWorker } from '../scripts/lib/workerd.js';
+import { childWorkerds, processCpuMs } from './workers-cpu.js';
+
+export type ProbeKind = 'empty' | 'bare-part' | 'limit-part';
+
+export class WorkersLimitProbe {
+  private constructor(
+    /** The probe's server, its D1 file open beside it. */
+    readonly t: LocalWorker,
+    private readonly pid: number,
+    private readonly macKey: Buffer,
+    private readonly signingKey: KeyObject,
+    private readonly locator: Buffer,
+  ) {}
+
+  static async start(assetsDir: string | undefined): Promise<WorkersLimitProbe> {
+    const macKey = randomBytes(32);
+    const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+    const locator = randomBytes(32);
+    const t = await startLocalWorker({ ...(assetsDir ? { assetsDir } : {}), entrypoint: join(ROOT, 'bench', 'workers-limit-worker.ts'), vars: { PROBE_MAC_KEY: macKey.toString('base64') } });
+    try {
+      // The mailbox the probe's uploads open; its case and message need not exist (the file rows
+      // are written with foreign keys off, as the seeder writes its rows).
+      t.sqlite.pragma('foreign_keys = OFF');
+      const rawPublicKey = publicKey.export({ format: 'jwk' }).x!;
+      t.sqlite.prepare('INSERT INTO mailboxes (locator_hash, case_id, sign_public_key, box_public_key, sealed_case_key) VALUES (?, ?, ?, ?, ?)')
+        .run(createHash('sha256').update(locator).digest('base64'), 'probe-case', Buffer.from(rawPublicKey, 'base64url').toString('base64'), 'x', 'x');
+      await (await fetch(`${t.url}/empty`)).arrayBuffer();
+      const runtime = childWorkerds(t.persistTo).find((p) => p.role === 'runtime')!;
+      return new WorkersLimitProbe(t, runtime.pid, macKey, privateKey, locator);
+    } catch (error) {
+      await t.close();
+      throw error;
+    }
+  }
+
+  /** One request of this kind (a part of `bytes` for the uploads); its CPU in ms. */
+  async measure(kind: ProbeKind, bytes = 0): Promise<number> {
+    const { path, init } = this.prepare(kind, bytes);
+    const before = processCpuMs(this.pid);
+    const res = await fetch(`${this.t.url}${path}`, init);
+    await res.arrayBuffer();
+    const cpu = processCpuMs(this.pid) - before;
+    if (res.status !== 204) throw new Error(`the limit probe answered ${kind} with ${res.status}`);
+    return cpu;
+  }
+
+  /** A valid request of this kind (for an upload, its file declared first): what `measure` sends. */
+  prepare(kind: ProbeKind, bytes: number): { path: string; init: RequestInit & { headers?: Record<string, string>; body?: Buffer } } {
+    if (kind === 'empty') return { path: '/empty', init: {} };
+    const body = randomBytes(bytes);
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+    if (kind === 'bare-part') return { path: '/bare-part', init: { method: 'PUT', body, headers } };
+    const fileId = randomUUID();
+    this.t.sqlite.prepare("INSERT INTO files (id, case_id, message_id, role, bytes, parts, created_day) VALUES (?, 'probe-case', 'probe-message', 'reporter', ?, 1, '2026-01-01')").run(fileId, bytes);
+    const nonce = randomBytes(32);
+    const challenge = Buffer.concat([nonce, createHmac('sha256', this.macKey).update(nonce).digest()]);
+    const path = `/limit-part/${fileId}`;
+    const signed = Buffer.concat([challenge, Buffer.from(`PUT\0${path}\0`), createHash('sha256').update(body).digest()]);
+    Object.assign(headers, { 'x-challenge': challenge.toString('base64'), 'x-locator': this.locator.toString('base64'), 'x-file': fileId, 'x-signature': sign(null, signed, this.signingKey).toString('base64') });
+    return { path, init: { method: 'PUT', body, headers } };
+  }
+
+  close(): Promise<void> {
+    return this.t.close();
+  }
+}
