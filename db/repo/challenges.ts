@@ -4,7 +4,7 @@
 import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
-import { readAll, type Read } from '../read-together.js';
+import { readAll, readOne, type Read } from '../read-together.js';
 import { preparedOnce } from '../prepared.js';
 import { challenges } from '../schema.js';
 
@@ -30,9 +30,8 @@ const statements = preparedOnce((db) => ({
 /** The spend as a statement that answers a row the first time a challenge is spent, none if it was spent before (writeThenRead). */
 export const spendChallenge = (db: ParleyDb, spent: SpentChallenge): Read<{ challengeHash: string }[]> => readAll(statements(db).record, { ...spent });
 
-export async function challengeSpent(db: ParleyDb, challengeHash: string): Promise<boolean> {
-  return (await statements(db).spent.get({ challengeHash })) !== undefined;
-}
+/** A row if the challenge was spent before: a read to make in one trip with the request's own (readTogether). */
+export const challengeSpent = (db: ParleyDb, challengeHash: string): Read<{ one: unknown } | undefined> => readOne(statements(db).spent, { challengeHash });
 
 /** The spend as part of another write: refused with `alreadySpent` if the challenge was spent meanwhile. */
 export function spendChallengeSteps(db: ParleyDb, spent: SpentChallenge, alreadySpent: Error): WriteStep[] {

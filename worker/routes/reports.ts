@@ -21,12 +21,13 @@ const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have ch
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
   const workRefusal = () => new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
   // The spend of the challenge lands in the report's own write: one commit per report.
-  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, workRefusal().message, async (spendChallenge, paid) => {
-    const body = await readJson(c, submitReportBody);
+  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, workRefusal().message, {
+    parse: () => readJson(c, submitReportBody),
+    // The organisation and the key version its case key is sealed to, in the challenge's lookup trip (issue 16).
+    reads: (body) => organisationWithKeyVersion(deps.db, body.orgId, body.orgCaseKey.keyVersion),
+  }, async ({ spend: spendChallenge, paid, body, results: [org, sealedFor] }) => {
     // Files cost more work, by their size: checked against the same hash, before anything is verified.
     requireWorkForFiles(paid, declaredBytes(body.report.files), workRefusal);
-    // The organisation and the key version its case key is sealed to, in one trip (issue 16).
-    const { organisation: org, version: sealedFor } = await organisationWithKeyVersion(deps.db, body.orgId, body.orgCaseKey.keyVersion);
     if (!org) throw new ApiError('not_found', 'No such organisation.');
     // The report and both sealed case keys must be signed by the new mailbox's key: proof the
     // sender holds it, and what lets the reporter's client see a sealed key swapped later.
