@@ -86,8 +86,7 @@ export async function keyVersionsOf(db: ParleyDb, orgId: string): Promise<KeyVer
   return await keyVersionReads(db).ofOrg.all({ orgId });
 }
 
-/** An organisation and one of its key versions, in one trip: a report is checked against the version its case key is sealed to. */
-/** The organisation and one of its key versions: two reads for one trip (readTogether). */
+/** An organisation and one of its key versions, as reads for one trip (readTogether): a report is checked against the version its case key is sealed to. */
 export const organisationWithKeyVersion = (db: ParleyDb, orgId: string, keyVersion: number) =>
   [readOne(organisationReads(db).byId, { id: orgId }), readOne(keyVersionReads(db).one, { orgId, keyVersion })] as const;
 

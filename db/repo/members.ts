@@ -5,7 +5,7 @@ import { auditLog, members, organisations, orgKeyrings } from '../schema.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
 import { readAll, readOne, readTogether } from '../read-together.js';
-import type { AuditRow } from './audit.js';
+import { auditReads, type AuditRow } from './audit.js';
 import { keyVersionReads, type KeyVersionRow } from './accounts.js';
 import type { Organisation } from './organisations.js';
 
@@ -63,9 +63,37 @@ export async function keyringsWithVersions(db: ParleyDb, memberId: string, orgId
   return { keyrings, keyVersions };
 }
 
+// A unit's current members and every keyring it holds: read by each keyring check, the members view and removals.
+const orgReads = preparedOnce((db) => ({
+  members: db.select().from(members).where(and(eq(members.orgId, sql.placeholder('orgId')), isNull(members.removedAt))).orderBy(asc(members.createdAt)).prepare(),
+  keyrings: db.select().from(orgKeyrings).where(eq(orgKeyrings.orgId, sql.placeholder('orgId'))).prepare(),
+}));
+
 /** Every keyring of the organisation, for the members view and rotation checks. */
 export async function keyringsOfOrg(db: ParleyDb, orgId: string): Promise<OrgKeyringRow[]> {
-  return await db.select().from(orgKeyrings).where(eq(orgKeyrings.orgId, orgId)).all();
+  return await orgReads(db).keyrings.all({ orgId });
+}
+
+/** The members view, in one trip: the unit's current members, every keyring it holds and its key versions. */
+export async function membersWithKeyrings(db: ParleyDb, orgId: string) {
+  const [current, keyrings, versions] = await readTogether(db, [readAll(orgReads(db).members, { orgId }), readAll(orgReads(db).keyrings, { orgId }), readAll(keyVersionReads(db).ofOrg, { orgId })]);
+  return { members: current, keyrings, versions };
+}
+
+/**
+ * What a member's keyring check decides by, in one trip: their keyrings, the unit's key versions,
+ * every keyring of the unit and its current members, and the head of its audit chain (the
+ * audited write starts from it).
+ */
+export async function keyringCheckReads(db: ParleyDb, memberId: string, orgId: string) {
+  const [mine, versions, allKeyrings, current, head] = await readTogether(db, [
+    readAll(keyringsOfMember(db), { memberId, orgId }),
+    readAll(keyVersionReads(db).ofOrg, { orgId }),
+    readAll(orgReads(db).keyrings, { orgId }),
+    readAll(orgReads(db).members, { orgId }),
+    readOne(auditReads(db).head, { orgId }),
+  ]);
+  return { mine, versions, allKeyrings, members: current, auditHead: { orgId, last: head } };
 }
 
 /** The session write refuses a member removed since their password was checked. */
@@ -85,5 +113,5 @@ export function claimTotpStepSteps(db: ParleyDb, memberId: string, step: number,
 }
 
 export async function listMembers(db: ParleyDb, orgId: string): Promise<Member[]> {
-  return await db.select().from(members).where(and(eq(members.orgId, orgId), isNull(members.removedAt))).orderBy(asc(members.createdAt));
+  return await orgReads(db).members.all({ orgId });
 }

@@ -14,7 +14,8 @@ import { databaseFileStore } from '../../worker/file-store.js';
 import { ApiClient } from '../../web/client/api.js';
 import { fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
 import { passOnCase } from '../../web/client/admin.js';
-import { listCases, openCase, replyToCase, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { listCases, openCase, replyToCase, sessionHeaders, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
+import { eq } from 'drizzle-orm';
 import { totpCodeAt } from '../../worker/totp.js';
 import { noticeAddress } from '../../web/client/notices.js';
 import { fetchFigureFacts } from '../../web/client/figures.js';
@@ -117,6 +118,25 @@ describe('D1 round trips (Miniflare D1)', () => {
     // Each: the session; one batch of what the answer needs (for a reply, the case) and the audit
     // chain's head; the audited write.
     expect({ ...counted, figuresPage }).toEqual({ list: 3, view: 3, reply: 3, figuresPage: 3 });
+  });
+
+  it('confirms a keyring in 3 round trips: the session; what the check needs with the audit chain’s head; the audited write', async () => {
+    const session = await signedIn();
+    // As for a member whose device has not yet confirmed the keyring it was given.
+    await db.update(schema.orgKeyrings).set({ confirmed: false }).where(eq(schema.orgKeyrings.memberId, session.memberId));
+    const before = counter.calls();
+    const { keyVersions } = await api.call('POST /api/investigator/keyrings/checks', { body: { confirmed: [1], rejected: [] }, headers: sessionHeaders(session) });
+    expect(counter.calls() - before).toBe(3);
+    expect(keyVersions.map((v) => [v.keyVersion, v.state])).toEqual([[1, 'active']]);
+    expect(await db.select({ confirmed: schema.orgKeyrings.confirmed }).from(schema.orgKeyrings).where(eq(schema.orgKeyrings.memberId, session.memberId))).toEqual([{ confirmed: true }]);
+  });
+
+  it('shows the administrator the members in 2 round trips: the session, then the members, their keyrings and the key versions in one read', async () => {
+    const session = await signedIn();
+    const before = counter.calls();
+    const { members } = await api.call('GET /api/investigator/admin/members', { headers: sessionHeaders(session) });
+    expect(counter.calls() - before).toBe(2);
+    expect(members.map((m) => [m.username, m.keyrings.map((k) => k.keyVersion)])).toEqual([['admin', [1]]]);
   });
 
   it('reads a page of cases and a case view whole in one D1 batch: every table under its own column names, so none is lost to another of the same name', async () => {

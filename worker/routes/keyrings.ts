@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import {
   abandonStatements, activateStatements, confirmKeyringStatements, keyVersionsOf, rejectKeyringStatements, type KeyVersionRow,
 } from '../../db/repo/accounts.js';
-import { keyringsOfOrg, keyringsWithVersions, listKeyrings, listMembers, type OrgKeyringRow } from '../../db/repo/members.js';
+import { keyringCheckReads, keyringsWithVersions, type OrgKeyringRow } from '../../db/repo/members.js';
 import type { WriteStep } from '../../db/atomic.js';
 import { ApiError } from '../errors.js';
 import { readJson } from '../validate.js';
@@ -37,12 +37,7 @@ export function keyringRoutes(deps: AppDeps) {
     .post('/checks', async (c) => {
       const me = c.get('investigator');
       const { confirmed, rejected } = await readJson(c, keyringCheckBody);
-      const [mine, versions, allKeyrings, members] = await Promise.all([
-        listKeyrings(deps.db, me.id, me.orgId),
-        keyVersionsOf(deps.db, me.orgId),
-        keyringsOfOrg(deps.db, me.orgId),
-        listMembers(deps.db, me.orgId),
-      ]);
+      const { mine, versions, allKeyrings, members, auditHead } = await keyringCheckReads(deps.db, me.id, me.orgId);
       const held = new Map(mine.map((k) => [k.keyVersion, k]));
       if (![...confirmed, ...rejected].every((v) => held.has(v)) || confirmed.some((v) => rejected.includes(v))) {
         throw new ApiError('invalid_body', 'confirmed, rejected: name key versions you hold, each once.');
@@ -53,6 +48,8 @@ export function keyringRoutes(deps: AppDeps) {
 
       const events: AuditEvent[] = [];
       const steps: WriteStep[] = [];
+      // Confirming and rejecting change only the member's keyrings; activating or abandoning changes the versions.
+      let versionsChange = false;
       const newlyConfirmed = confirmed.filter((v) => !held.get(v)!.confirmed);
       if (newlyConfirmed.length > 0) {
         events.push({ orgId: me.orgId, actorId: me.id, action: 'keyring_confirm', subject: me.id, detail: { keyVersions: newlyConfirmed.join(',') } });
@@ -65,6 +62,7 @@ export function keyringRoutes(deps: AppDeps) {
         if (me.id !== version.createdBy || !othersHold) {
           events.push({ orgId: me.orgId, actorId: me.id, action: 'key_activate', subject: me.orgId, detail: { keyVersion: v } });
           steps.push(...activateStatements(deps.db, version));
+          versionsChange = true;
         }
       }
       if (rejected.length > 0) {
@@ -76,10 +74,11 @@ export function keyringRoutes(deps: AppDeps) {
         if (version?.state === 'pending' && me.id !== version.createdBy) {
           events.push({ orgId: me.orgId, actorId: me.id, action: 'key_abandon', subject: me.orgId, detail: { keyVersion: v } });
           steps.push(...abandonStatements(deps.db, version));
+          versionsChange = true;
         }
       }
-      if (events.length > 0) await audited(deps.db, deps.clock(), events, () => steps);
-      const after = await keyVersionsOf(deps.db, me.orgId);
+      if (events.length > 0) await audited(deps.db, deps.clock(), events, () => steps, [auditHead]);
+      const after = versionsChange ? await keyVersionsOf(deps.db, me.orgId) : versions;
       return c.json({ keyVersions: after.map(publicKeyVersion) });
     });
 }

@@ -13,7 +13,7 @@ import {
   abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
-import { listMembers, findMember, keyringsOfOrg } from '../../db/repo/members.js';
+import { listMembers, findMember, keyringsOfOrg, membersWithKeyrings } from '../../db/repo/members.js';
 import type { Organisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
 import { readJson, readParams } from '../validate.js';
@@ -71,7 +71,7 @@ export function memberRoutes(deps: AppDeps) {
     .get('/members', async (c) => {
       const me = c.get('investigator');
       const org = c.get('organisation');
-      const [members, keyrings, versions] = await Promise.all([listMembers(deps.db, me.orgId), keyringsOfOrg(deps.db, me.orgId), keyVersionsOf(deps.db, me.orgId)]);
+      const { members, keyrings, versions } = await membersWithKeyrings(deps.db, me.orgId);
       return c.json({
         keyVersion: org.keyVersion,
         keyVersions: versions.map(publicKeyVersion),
