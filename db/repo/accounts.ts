@@ -20,10 +20,18 @@ export async function findLiveInvite(db: ParleyDb, tokenHash: string, now: numbe
   return db.select().from(invites).where(and(eq(invites.tokenHash, tokenHash), gt(invites.expiresAt, now))).get();
 }
 
-export async function listLiveInvites(db: ParleyDb, orgId: string, now: number): Promise<InviteRow[]> {
-  // Organisation invitations are listed to the organisation of the instance administrator who made them.
+// Organisation invitations are listed to the organisation of the instance administrator who made them.
+const inviteReads = preparedOnce((db) => {
+  const orgId = sql.placeholder('orgId');
   const mine = sql`${invites.orgId} = ${orgId} OR ${invites.createdBy} IN (SELECT ${members.id} FROM ${members} WHERE ${members.orgId} = ${orgId})`;
-  return await db.select().from(invites).where(and(gt(invites.expiresAt, now), mine)).orderBy(asc(invites.expiresAt)).all();
+  return { live: db.select().from(invites).where(and(gt(invites.expiresAt, sql.placeholder('now')), mine)).orderBy(asc(invites.expiresAt)).prepare() };
+});
+
+/** The unit's invitations that have not expired, as a read for one trip (readTogether). */
+export const liveInvites = (db: ParleyDb, orgId: string, now: number) => readAll(inviteReads(db).live, { orgId, now });
+
+export async function listLiveInvites(db: ParleyDb, orgId: string, now: number): Promise<InviteRow[]> {
+  return await inviteReads(db).live.all({ orgId, now });
 }
 
 export function insertInviteStatements(db: ParleyDb, invite: InviteRow): WriteStep[] {

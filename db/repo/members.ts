@@ -80,6 +80,9 @@ export async function membersWithKeyrings(db: ParleyDb, orgId: string) {
   return { members: current, keyrings, versions };
 }
 
+/** The members reads, for a route that reads them with others in one trip (readTogether). */
+export const currentMembers = (db: ParleyDb, orgId: string) => readAll(orgReads(db).members, { orgId });
+
 /**
  * What a member's keyring check decides by, in one trip: their keyrings, the unit's key versions,
  * every keyring of the unit and its current members, and the head of its audit chain (the

@@ -131,12 +131,18 @@ describe('D1 round trips (Miniflare D1)', () => {
     expect(await db.select({ confirmed: schema.orgKeyrings.confirmed }).from(schema.orgKeyrings).where(eq(schema.orgKeyrings.memberId, session.memberId))).toEqual([{ confirmed: true }]);
   });
 
-  it('shows the administrator the members in 2 round trips: the session, then the members, their keyrings and the key versions in one read', async () => {
+  it('shows the administrator the members in 2 round trips (the session, then the members, their keyrings and the key versions in one read), and the invitations in 2', async () => {
     const session = await signedIn();
     const before = counter.calls();
     const { members } = await api.call('GET /api/investigator/admin/members', { headers: sessionHeaders(session) });
     expect(counter.calls() - before).toBe(2);
     expect(members.map((m) => [m.username, m.keyrings.map((k) => k.keyVersion)])).toEqual([['admin', [1]]]);
+    // And the invitations with who made them, likewise.
+    await api.call('POST /api/investigator/admin/invites', { body: { kind: 'member', role: 'investigator' }, headers: sessionHeaders(session) });
+    const beforeInvites = counter.calls();
+    const { invites } = await api.call('GET /api/investigator/admin/invites', { headers: sessionHeaders(session) });
+    expect(counter.calls() - beforeInvites).toBe(2);
+    expect(invites.map((i) => i.createdBy)).toEqual(['admin']);
   });
 
   it('reads a page of cases and a case view whole in one D1 batch: every table under its own column names, so none is lost to another of the same name', async () => {
