@@ -108,8 +108,13 @@ export function decodesToCurvePoint(encoded: Uint8Array): boolean {
   return uv === 0n || modPow(uv, (P - 1n) / 2n) === 1n;
 }
 
-/** The byte-level half of libsodium's public-key checks: 32 bytes, canonical, not of small order. */
-function passesKeyByteChecks(publicKey: Uint8Array): boolean {
+/**
+ * The byte-level half of libsodium's public-key checks: 32 bytes, canonical, not of small order.
+ * Enough for a key that must sign in the same request: a signature by a key that is no curve
+ * point never verifies (WebCrypto's and OpenSSL's decoding refuse it), so the BigInt test of
+ * isAcceptableEd25519PublicKey (~0.15 ms) would only repeat that refusal.
+ */
+export function passesKeyByteChecks(publicKey: Uint8Array): boolean {
   return publicKey.length === PUBLIC_KEY_BYTES && isCanonicalPoint(publicKey) && !hasSmallOrder(publicKey);
 }
 

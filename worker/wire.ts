@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { b64ToBytes } from '../web/protocol/encoding.js';
 import { PADDING_BUCKETS, SIZES } from '../web/protocol/labels.js';
 import { CASE_STATUSES } from '../db/schema.js';
-import { isAcceptableEd25519PublicKey } from './ed25519-strict.js';
+import { isAcceptableEd25519PublicKey, passesKeyByteChecks } from './ed25519-strict.js';
 import { isFileCipherLength } from '../web/protocol/file-lengths.js';
 import { daysBetween, isDay } from '../web/casework/calendar.js';
 import { DEADLINE_LIMITS } from '../web/casework/deadlines.js';
@@ -24,6 +24,8 @@ const id = b64(16);
 const publicKey = b64(32);
 /** A signing key the clients' libsodium would accept: no small-order or non-canonical point can be registered. */
 const signingKey = publicKey.refine((text) => isAcceptableEd25519PublicKey(b64ToBytes(text)!), 'must be an Ed25519 public key that is not of small order');
+/** The same, for a key that signs in the request that registers it (a new mailbox): its signatures, verified there, refuse a key that is no curve point. */
+const signingKeyThatSigns = publicKey.refine((text) => passesKeyByteChecks(b64ToBytes(text)!), 'must be an Ed25519 public key that is not of small order');
 const signature = b64(64);
 /** version ‖ sealed box of (case id ‖ case key): 1 + 48 + 48 bytes. */
 const sealedCaseKey = b64(97);
@@ -57,7 +59,7 @@ export const submitReportBody = z.strictObject({
   caseId: id,
   orgId: id,
   // Each sealed case key is signed by the new mailbox's key (protocol 2).
-  mailbox: z.strictObject({ locator: b64(32), signPublicKey: signingKey, boxPublicKey: publicKey, sealedCaseKey, sealSignature: signature }),
+  mailbox: z.strictObject({ locator: b64(32), signPublicKey: signingKeyThatSigns, boxPublicKey: publicKey, sealedCaseKey, sealSignature: signature }),
   orgCaseKey: z.strictObject({ keyVersion: z.number().int().positive(), sealedCaseKey, sealSignature: signature }),
   // The report is the thread's first message: it follows the all-zero link.
   report: z.strictObject({ id, envelope, signature, files: fileDeclarations.optional() }),

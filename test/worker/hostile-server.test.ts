@@ -11,6 +11,7 @@ import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSessi
 import { acceptInvite, createInvite, grantKeyring, listMembers, rotateKeys } from '../../web/client/admin.js';
 import type { InstanceConfig, PublicOrganisation } from '../../web/client/wire-types.js';
 import { TEST_KDF, TEST_PASSWORD } from '../support/test-app.js';
+import { decodesToCurvePoint, isAcceptableEd25519PublicKey } from '../../worker/ed25519-strict.js';
 import { API_TARGETS, type ApiTarget, useTarget } from '../support/targets.js';
 import { draftReport, fileReport } from '../support/reports.js';
 
@@ -118,6 +119,17 @@ describe.each(API_TARGETS)('on $name', (target) => {
     const res = await t.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...submission, mailbox: { ...submission.mailbox, signPublicKey: identity } }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'invalid_body', message: expect.stringContaining('mailbox.signPublicKey') });
+    expect(t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM cases')[0]!.n).toBe(0);
+  });
+
+  it('registering a mailbox key that is no curve point (canonical, not of small order): refused by the signatures it must make, nothing stored', async () => {
+    const { submission } = await draftReport(t.api, 'x');
+    // The first y (little-endian) for which -x² + y² = 1 + d·x²·y² has no solution.
+    const y = Array.from({ length: 100 }, (_, i) => Uint8Array.from({ length: 32 }, (_, j) => (j === 0 ? i + 2 : 0))).find((key) => !decodesToCurvePoint(key))!;
+    expect(isAcceptableEd25519PublicKey(y)).toBe(false);
+    const res = await t.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...submission, mailbox: { ...submission.mailbox, signPublicKey: bytesToB64(y) } }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_body');
     expect(t.sql<{ n: number }>('SELECT COUNT(*) AS n FROM cases')[0]!.n).toBe(0);
   });
 
