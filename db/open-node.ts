@@ -11,6 +11,7 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import * as schema from './schema.js';
 import type { ParleyDb } from './database.js';
 import { StartupRefusal } from '../worker/startup-refusal.js';
+import { keepWritesCompiled } from './statement-cache.js';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -30,6 +31,8 @@ export function openNodeDatabase(path: string): NodeDatabase {
     sqlite.close();
     throw refusalFor(error, path) ?? error;
   }
+  // After the migrations: their DDL runs once.
+  keepWritesCompiled(sqlite);
   return { db: db as unknown as ParleyDb, sqlite, close: () => sqlite.close() };
 }
 
