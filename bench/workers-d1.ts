@@ -16,7 +16,7 @@ import type { RequestSample } from './workers-cpu.js';
 import { startFixture } from './workers-fixture.js';
 import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PART_TAG } from './workers-routes.js';
 import { WorkersLimitProbe } from './workers-limit.js';
-import { uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
+import { UPLOAD_WARM_UP, uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
 import { fileCipherLength, FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag, REMOVAL_ROUTE } from './workers-removal.js';
 
@@ -185,7 +185,7 @@ reporter's part it checks the challenge's MAC, hashes the locator and makes the 
 reads the mailbox, its throttle counter, the file and whether the part is held in one D1 batch, reads and hashes the
 body, verifies one Ed25519 signature over challenge, path and hash, puts the part into R2, and records it in a second
 D1 batch (only while the file exists). The *bare put* is the same server reading, hashing and putting the bytes, nothing
-else: what storing a part costs this process. ${smallAgainst.rounds} interleaved rounds after ${3} left out (bench/workers-upload-limit.ts):
+else: what storing a part costs this process. ${smallAgainst.rounds} interleaved rounds after ${UPLOAD_WARM_UP} left out (bench/workers-upload-limit.ts):
 each round one part through Parley (a fresh report's file, uploaded by the real client; only the PUT counted), then
 the probe's upload and bare put of the same length, each after a request of its own to the same server, as Parley's
 PUT follows the client's challenge request. The ratio is the median of each round's Parley ÷ probe.

@@ -14,9 +14,10 @@ import { addNote, assignCase, assignees, readNotes } from '../web/client/case-ha
 import { fetchFigureFacts, fetchInstanceFigures } from '../web/client/figures.js';
 import { listCasePage, openCase, openCaseForReading, refreshKeyrings, replyToCase, setCaseStatus, signIn, signOut } from '../web/client/investigator.js';
 import { noticeAddress, setNoticeAddress } from '../web/client/notices.js';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport } from '../web/client/reporter.js';
+import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, openMailbox, replyFromMailbox, submitReport, type VerifiedConfig, type VerifiedOrganisation } from '../web/client/reporter.js';
 import { caseFileAccess, downloadFile, mailboxFileAccess, uploadFile } from '../web/client/files.js';
 import type { ThreadEntry } from '../web/client/thread.js';
+import type { ApiClient } from '../web/client/api.js';
 import { attachmentFor, fileSecretOf, newFileSecret } from '../web/protocol/file-crypto.js';
 import { fileCipherLength, FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { bytesToB64, generatePassphrase, type AttachmentDescriptor, type MailboxKeys, type ThreadDocument } from '../web/protocol/index.js';
@@ -31,6 +32,15 @@ export const FULL_PART_TAG = 'a full 1 MiB part';
 // 10 measured after the warm-up requests bench/workers-d1.ts leaves out (3 of each kind).
 const FULL_PART_REPORTS = 13;
 const readFileContent = async (start: number, end: number) => new Uint8Array(randomBytes(end - start));
+
+/** A reporter's report to `org` with one attached file of `size` bytes of content, filed by the real client; the file is not uploaded yet. */
+export async function reportWithFile(api: ApiClient, config: VerifiedConfig, org: VerifiedOrganisation, size: number) {
+  const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
+  const file = newFileSecret(size);
+  const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800), attachments: [attachmentFor(file, 'ledger.pdf', 'application/pdf')] }, [{ id: bytesToB64(file.id), bytes: fileCipherLength(file.size) }]);
+  await submitReport(api, submission);
+  return { keys, caseId: submission.caseId, upload: () => uploadFile(api, mailboxFileAccess(keys), file, readFileContent) };
+}
 
 function onlyAttachment(document: ThreadDocument): AttachmentDescriptor {
   const attachment = document.kind === 'status' ? undefined : document.attachments?.[0];
@@ -60,22 +70,15 @@ export async function driveRoutes(f: Fixture, rounds: number, assetsDir: string)
   // One report per round, each with its own mailbox and a file the reporter attached and uploaded.
   const reporters: { keys: MailboxKeys; caseId: string }[] = [];
   for (let i = 0; i < rounds; i++) {
-    const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
-    const file = newFileSecret(FILE_BYTES);
-    const submission = buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800), attachments: [attachmentFor(file, 'ledger.pdf', 'application/pdf')] }, [{ id: bytesToB64(file.id), bytes: fileCipherLength(file.size) }]);
-    await submitReport(api, submission);
-    await uploadFile(api, mailboxFileAccess(keys), file, readFileContent);
-    reporters.push({ keys, caseId: submission.caseId });
+    const { keys, caseId, upload } = await reportWithFile(api, config, org, FILE_BYTES);
+    await upload();
+    reporters.push({ keys, caseId });
   }
   // Filed with the receiving unit, so the measured unit's case list holds the same cases as before.
   await meter.tagged(FULL_PART_TAG, async () => {
     for (let i = 0; i < Math.min(rounds, FULL_PART_REPORTS); i++) {
-      const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
-      const file = newFileSecret(FULL_PART_FILE_BYTES);
-      if (fileCipherLength(file.size) !== FILE_PART_BYTES) throw new Error('the full-part file is not exactly one full part');
-      const submission = buildReportSubmission(keys, receivingOrg, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800), attachments: [attachmentFor(file, 'ledger.pdf', 'application/pdf')] }, [{ id: bytesToB64(file.id), bytes: fileCipherLength(file.size) }]);
-      await submitReport(api, submission);
-      await uploadFile(api, mailboxFileAccess(keys), file, readFileContent);
+      if (fileCipherLength(FULL_PART_FILE_BYTES) !== FILE_PART_BYTES) throw new Error('the full-part file is not exactly one full part');
+      await (await reportWithFile(api, config, receivingOrg, FULL_PART_FILE_BYTES)).upload();
     }
   });
 

@@ -2,19 +2,16 @@
 // uploads one part through Parley (a fresh report's file, uploaded by the real client; only the
 // PUT of the part is counted) and then makes the probe's two requests of the same length — the
 // irreducible upload, and the bare read, hash and R2 put — so machine noise lands on all three alike.
-import { randomBytes } from 'node:crypto';
-import { buildReportSubmission, deriveKeysForInstance, fetchInstanceConfig, submitReport } from '../web/client/reporter.js';
-import { mailboxFileAccess, uploadFile } from '../web/client/files.js';
-import { attachmentFor, newFileSecret } from '../web/protocol/file-crypto.js';
+import { fetchInstanceConfig } from '../web/client/reporter.js';
 import { fileCipherLength } from '../web/protocol/file-lengths.js';
-import { bytesToB64, generatePassphrase } from '../web/protocol/index.js';
 import { median } from './report.js';
-import { KDF, type Fixture } from './workers-fixture.js';
+import type { Fixture } from './workers-fixture.js';
+import { reportWithFile } from './workers-routes.js';
 import type { WorkersLimitProbe } from './workers-limit.js';
 
 const PART_ROUTE = 'PUT /api/mailbox/files/:fileId/parts/:part';
 /** Left out of each size's figures, as the route table leaves out each kind's first 3. */
-const WARM_UP = 3;
+export const UPLOAD_WARM_UP = 3;
 
 export interface UploadAgainstLimit {
   /** The part's length in bytes. */
@@ -33,21 +30,19 @@ export async function uploadsAgainstLimit(f: Fixture, probe: WorkersLimitProbe, 
   // Filed with the receiving unit, so the measured unit's case list stays as the route table found it.
   const org = config.organisations.find((o) => o.id === f.receiver.orgId)!;
   const rows = new Map(fileSizes.map((size) => [size, { parley: [] as number[], limit: [] as number[], bare: [] as number[] }]));
-  for (let round = 0; round < rounds + WARM_UP; round++) {
+  for (let round = 0; round < rounds + UPLOAD_WARM_UP; round++) {
     for (const size of fileSizes) {
-      const keys = deriveKeysForInstance(generatePassphrase(), config, KDF);
-      const file = newFileSecret(size);
       const bytes = fileCipherLength(size);
-      await submitReport(f.api, buildReportSubmission(keys, org, { kind: 'report', category: 'bribery', whatHappened: 'x'.repeat(800), attachments: [attachmentFor(file, 'ledger.pdf', 'application/pdf')] }, [{ id: bytesToB64(file.id), bytes }]));
+      const { upload } = await reportWithFile(f.api, config, org, size);
       const tag = `limit comparison ${round} ${size}`;
-      await f.meter.tagged(tag, () => uploadFile(f.api, mailboxFileAccess(keys), file, async (start, end) => new Uint8Array(randomBytes(end - start))));
+      await f.meter.tagged(tag, upload);
       const put = f.meter.samples.filter((s) => s.tag === tag && s.route === PART_ROUTE);
       if (put.length !== 1 || put[0]!.status !== 204) throw new Error(`expected one stored part in round ${round}, got ${put.map((s) => s.status).join(', ')}`);
       // Parley's PUT follows the client's challenge request to the same process; the probe's, likewise, a request of its own.
       await probe.measure('empty');
       const limit = await probe.measure('limit-part', bytes);
       const bare = await probe.measure('bare-part', bytes);
-      if (round < WARM_UP) continue;
+      if (round < UPLOAD_WARM_UP) continue;
       const row = rows.get(size)!;
       row.parley.push(put[0]!.cpuMs.runtime);
       row.limit.push(limit);

@@ -74,14 +74,15 @@ export async function keyringsOfOrg(db: ParleyDb, orgId: string): Promise<OrgKey
   return await orgReads(db).keyrings.all({ orgId });
 }
 
+/** The unit's current members, and every keyring it holds, as reads for one trip with others (readTogether). */
+export const currentMembers = (db: ParleyDb, orgId: string) => readAll(orgReads(db).members, { orgId });
+const allKeyringsOf = (db: ParleyDb, orgId: string) => readAll(orgReads(db).keyrings, { orgId });
+
 /** The members view, in one trip: the unit's current members, every keyring it holds and its key versions. */
 export async function membersWithKeyrings(db: ParleyDb, orgId: string) {
-  const [current, keyrings, versions] = await readTogether(db, [readAll(orgReads(db).members, { orgId }), readAll(orgReads(db).keyrings, { orgId }), readAll(keyVersionReads(db).ofOrg, { orgId })]);
+  const [current, keyrings, versions] = await readTogether(db, [currentMembers(db, orgId), allKeyringsOf(db, orgId), readAll(keyVersionReads(db).ofOrg, { orgId })]);
   return { members: current, keyrings, versions };
 }
-
-/** The members reads, for a route that reads them with others in one trip (readTogether). */
-export const currentMembers = (db: ParleyDb, orgId: string) => readAll(orgReads(db).members, { orgId });
 
 /**
  * What a member's keyring check decides by, in one trip: their keyrings, the unit's key versions,
@@ -92,8 +93,8 @@ export async function keyringCheckReads(db: ParleyDb, memberId: string, orgId: s
   const [mine, versions, allKeyrings, current, head] = await readTogether(db, [
     readAll(keyringsOfMember(db), { memberId, orgId }),
     readAll(keyVersionReads(db).ofOrg, { orgId }),
-    readAll(orgReads(db).keyrings, { orgId }),
-    readAll(orgReads(db).members, { orgId }),
+    allKeyringsOf(db, orgId),
+    currentMembers(db, orgId),
     readOne(auditReads(db).head, { orgId }),
   ]);
   return { mine, versions, allKeyrings, members: current, auditHead: { orgId, last: head } };

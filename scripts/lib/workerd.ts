@@ -159,7 +159,7 @@ export async function startLocalWorker(options: {
   try {
     await applyD1Migrations(persistTo);
     await options.beforeStart?.(d1DatabaseFile(persistTo));
-    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false, ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}) });
+    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false, entrypoint: options.entrypoint });
     const sqlite = new Database(d1DatabaseFile(persistTo));
     sqlite.pragma('busy_timeout = 5000');
     const running = server;

@@ -48,8 +48,6 @@ export function keyringRoutes(deps: AppDeps) {
 
       const events: AuditEvent[] = [];
       const steps: WriteStep[] = [];
-      // Confirming and rejecting change only the member's keyrings; activating or abandoning changes the versions.
-      let versionsChange = false;
       const newlyConfirmed = confirmed.filter((v) => !held.get(v)!.confirmed);
       if (newlyConfirmed.length > 0) {
         events.push({ orgId: me.orgId, actorId: me.id, action: 'keyring_confirm', subject: me.id, detail: { keyVersions: newlyConfirmed.join(',') } });
@@ -62,7 +60,6 @@ export function keyringRoutes(deps: AppDeps) {
         if (me.id !== version.createdBy || !othersHold) {
           events.push({ orgId: me.orgId, actorId: me.id, action: 'key_activate', subject: me.orgId, detail: { keyVersion: v } });
           steps.push(...activateStatements(deps.db, version));
-          versionsChange = true;
         }
       }
       if (rejected.length > 0) {
@@ -74,11 +71,12 @@ export function keyringRoutes(deps: AppDeps) {
         if (version?.state === 'pending' && me.id !== version.createdBy) {
           events.push({ orgId: me.orgId, actorId: me.id, action: 'key_abandon', subject: me.orgId, detail: { keyVersion: v } });
           steps.push(...abandonStatements(deps.db, version));
-          versionsChange = true;
         }
       }
       if (events.length > 0) await audited(deps.db, deps.clock(), events, () => steps, [auditHead]);
-      const after = versionsChange ? await keyVersionsOf(deps.db, me.orgId) : versions;
+      // Confirming and rejecting change only the member's keyrings; activating or abandoning changes the versions.
+      const versionsChanged = events.some((e) => e.action === 'key_activate' || e.action === 'key_abandon');
+      const after = versionsChanged ? await keyVersionsOf(deps.db, me.orgId) : versions;
       return c.json({ keyVersions: after.map(publicKeyVersion) });
     });
 }
