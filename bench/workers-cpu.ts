@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Fetch } from '../web/client/api.js';
 import { routeFor } from '../worker/route-table.js';
+import { monotonicUs } from './workers-isolate-cpu.js';
 
 export interface WorkerdProcess {
   pid: number;
@@ -71,6 +72,9 @@ export interface RequestSample {
   tag: string;
   status: number;
   wallMs: number;
+  /** The window on the monotonic clock (µs), for bench/workers-isolate-cpu.ts. */
+  fromUs: number;
+  toUs: number;
   /** By process role. */
   cpuMs: Record<WorkerdProcess['role'], number>;
 }
@@ -106,13 +110,13 @@ export class RouteMeter {
     const method = init.method ?? 'GET';
     const path = new URL(input).pathname;
     const before = this.cpuNow();
-    const start = performance.now();
+    const fromUs = monotonicUs();
     const res = await fetch(input, init);
     const body = await res.arrayBuffer();
-    const wallMs = performance.now() - start;
+    const toUs = monotonicUs();
     const after = this.cpuNow();
     const cpuMs = Object.fromEntries(this.processes.map((p, i) => [p.role, after[i]! - before[i]!])) as RequestSample['cpuMs'];
-    this.samples.push({ route: routeFor(method, path)?.key ?? `${method} ${path}`, tag: this.tag, status: res.status, wallMs, cpuMs });
+    this.samples.push({ route: routeFor(method, path)?.key ?? `${method} ${path}`, tag: this.tag, status: res.status, wallMs: (toUs - fromUs) / 1000, fromUs, toUs, cpuMs });
     return new Response(NULL_BODY.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 

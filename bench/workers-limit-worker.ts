@@ -9,6 +9,10 @@
 //                 throttle counter, the file and whether the part is held; the body read and hashed;
 //                 one Ed25519 verify over challenge, path and hash; the R2 put; then one D1 batch
 //                 recording the part (only while the file exists) and whether the file is complete.
+//   /burn?n=      a loop of n steps of arithmetic and nothing else: JavaScript CPU of a known share,
+//                 against which bench/workers-isolate-cpu.ts calibrates V8's sampler
+//   /sql-burn?n=  one D1 query counting to n in SQLite: CPU that is D1's, not the worker's (the
+//                 profiler must not charge it to the worker; test/edge/isolate-cpu.test.ts)
 import type { D1Database, R2Bucket } from '@cloudflare/workers-types/latest';
 
 interface Env {
@@ -69,6 +73,18 @@ export default {
       return status(204);
     }
     if (path.startsWith('/limit-part/')) return limitPart(request, env, path);
+    if (path === '/burn') {
+      const steps = Number(new URL(request.url).searchParams.get('n'));
+      let x = 0;
+      for (let i = 0; i < steps; i++) x = (x * 31 + i) % 1_000_003;
+      // Returned, so the loop cannot be dropped as dead code.
+      return new Response(String(x));
+    }
+    if (path === '/sql-burn') {
+      const steps = Number(new URL(request.url).searchParams.get('n'));
+      const counted = await env.DB.prepare('WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < ?) SELECT count(*) AS n FROM c').bind(steps).first<{ n: number }>();
+      return new Response(String(counted?.n));
+    }
     return status(404);
   },
 };

@@ -6,6 +6,10 @@ import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, s
 import { join } from 'node:path';
 import { ROOT, startLocalWorker, type LocalWorker } from '../scripts/lib/workerd.js';
 import { childWorkerds, processCpuMs } from './workers-cpu.js';
+import { calibrate, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
+
+/** The calibration burn's steps: about 10 ms of JavaScript here, far above the sampler's grain. */
+export const BURN_STEPS = 2_000_000;
 
 export type ProbeKind = 'empty' | 'bare-part' | 'limit-part';
 
@@ -13,17 +17,18 @@ export class WorkersLimitProbe {
   private constructor(
     /** The probe's server, its D1 file open beside it. */
     readonly t: LocalWorker,
-    private readonly pid: number,
+    /** The runtime workerd process, whose CPU is metered. */
+    readonly pid: number,
     private readonly macKey: Buffer,
     private readonly signingKey: KeyObject,
     private readonly locator: Buffer,
   ) {}
 
-  static async start(assetsDir: string | undefined): Promise<WorkersLimitProbe> {
+  static async start(assetsDir: string | undefined, options: { inspector?: boolean } = {}): Promise<WorkersLimitProbe> {
     const macKey = randomBytes(32);
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const locator = randomBytes(32);
-    const t = await startLocalWorker({ ...(assetsDir ? { assetsDir } : {}), entrypoint: join(ROOT, 'bench', 'workers-limit-worker.ts'), vars: { PROBE_MAC_KEY: macKey.toString('base64') } });
+    const t = await startLocalWorker({ ...(assetsDir ? { assetsDir } : {}), entrypoint: join(ROOT, 'bench', 'workers-limit-worker.ts'), vars: { PROBE_MAC_KEY: macKey.toString('base64') }, inspector: options.inspector ?? false });
     try {
       // The mailbox the probe's uploads open; its case and message need not exist (the file rows
       // are written with foreign keys off, as the seeder writes its rows).
@@ -37,6 +42,25 @@ export class WorkersLimitProbe {
     } catch (error) {
       await t.close();
       throw error;
+    }
+  }
+
+  /** What one busy sample of V8's profiler is worth on this stack (bench/workers-isolate-cpu.ts); start with inspector. */
+  async calibrateSampler(intervalUs: number, rounds: number): Promise<Calibration> {
+    if (!this.t.server.inspectorUrl) throw new Error('start the probe with inspector to calibrate the sampler');
+    const profiler = await IsolateProfiler.connect(this.t.server.inspectorUrl);
+    try {
+      return await calibrate({
+        profiler, intervalUs, rounds, iterations: BURN_STEPS,
+        processCpuMs: () => processCpuMs(this.pid),
+        burn: async (steps) => {
+          const res = await fetch(`${this.t.url}/burn?n=${steps}`);
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error(`the limit probe answered /burn with ${res.status}`);
+        },
+      });
+    } finally {
+      profiler.close();
     }
   }
 

@@ -74,6 +74,8 @@ export interface WorkerdOptions {
   testScheduled?: boolean;
   /** Wrangler's log level; 'log' passes on everything the worker prints. */
   logLevel?: 'log' | 'warn' | 'error';
+  /** Opens the worker's DevTools inspector on 127.0.0.1 (bench/workers-isolate-cpu.ts profiles through it). */
+  inspector?: boolean;
 }
 
 export interface WorkerdServer {
@@ -86,6 +88,8 @@ export interface WorkerdServer {
    * scheduled handler, and answers "exception" (cloudflare/workers-sdk#9882, fixed later).
    */
   runScheduled(): Promise<{ status: number; body: string }>;
+  /** ws://127.0.0.1:<port>/ws, the worker's DevTools protocol (start with inspector). */
+  inspectorUrl?: string;
   dispose(): Promise<void>;
 }
 
@@ -102,7 +106,7 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
     dev: {
       persist: options.persistTo,
       server: { hostname: '127.0.0.1', port: 0 },
-      inspector: false,
+      inspector: options.inspector ? { hostname: '127.0.0.1', port: 0 } : false,
       watch: false,
       liveReload: false,
       testScheduled: options.testScheduled ?? false,
@@ -112,8 +116,10 @@ export async function startWorkerd(options: WorkerdOptions): Promise<WorkerdServ
   try {
     await worker.ready;
     const url = (await worker.url).origin;
+    const inspector = await worker.inspectorUrl;
     return {
       url,
+      ...(inspector ? { inspectorUrl: `ws://${inspector.host}/ws` } : {}),
       async runScheduled() {
         const res = await fetch(`${url}/__scheduled`);
         return { status: res.status, body: await res.text() };
@@ -148,6 +154,7 @@ export async function startLocalWorker(options: {
   logLevel?: WorkerdOptions['logLevel'];
   testScheduled?: boolean;
   entrypoint?: string;
+  inspector?: boolean;
   /** Runs on the migrated D1 file before workerd opens it (e.g. bulk seeding, which wants the file to itself). */
   beforeStart?: (d1File: string) => Promise<void>;
 }): Promise<LocalWorker> {
@@ -159,7 +166,7 @@ export async function startLocalWorker(options: {
   try {
     await applyD1Migrations(persistTo);
     await options.beforeStart?.(d1DatabaseFile(persistTo));
-    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false, entrypoint: options.entrypoint });
+    server = await startWorkerd({ persistTo, assetsDir, logLevel: options.logLevel ?? 'warn', vars: options.vars, testScheduled: options.testScheduled ?? false, entrypoint: options.entrypoint, inspector: options.inspector ?? false });
     const sqlite = new Database(d1DatabaseFile(persistTo));
     sqlite.pragma('busy_timeout = 5000');
     const running = server;
