@@ -15,7 +15,8 @@ import { fmt, machineLine, median, percentile, updateResultsSection } from './re
 import type { RequestSample } from './workers-cpu.js';
 import { startFixture } from './workers-fixture.js';
 import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PART_TAG } from './workers-routes.js';
-import { WorkersLimitProbe } from './workers-limit.js';
+import { BURN_STEPS, WorkersLimitProbe } from './workers-limit.js';
+import { busySampleTimes, countBetween, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
 import { UPLOAD_WARM_UP, uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
 import { fileCipherLength, FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag, REMOVAL_ROUTE } from './workers-removal.js';
@@ -38,6 +39,72 @@ async function measureBundle(): Promise<{ raw: number; gzip: number; command: st
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+// ---- the worker's own CPU (a second instance, profiled throughout) ----
+
+/** V8's sampling interval asked for; what a sample is worth is calibrated, not taken from this. */
+const PROFILE_INTERVAL_US = 100;
+const CALIBRATION_ROUNDS = 40;
+
+interface IsolatePass {
+  samples: (RequestSample & { isolateMs: number })[];
+  /** Before and after the pass; the figures use the larger (the dearer reading of each sample). */
+  calibrations: [Calibration, Calibration];
+  msPerSample: number;
+}
+
+/**
+ * The same flows again on a fresh instance whose worker isolate V8 profiles throughout, kept apart
+ * from the route table's run so the profiler's own cost is in none of its figures. Each request's
+ * isolate CPU is the busy samples in its window times what a sample is worth, calibrated on the
+ * limit probe's burn just before and just after.
+ */
+async function isolatePass(assetsDir: string, rounds: number): Promise<IsolatePass> {
+  const probe = await WorkersLimitProbe.start(assetsDir, { inspector: true });
+  try {
+    const f = await startFixture({ assetsDir, largeCases: LARGE_CASES, inspector: true });
+    try {
+      const before = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
+      const profiler = await IsolateProfiler.connect(f.t.server.inspectorUrl!);
+      let times: number[];
+      try {
+        await profiler.start(PROFILE_INTERVAL_US);
+        await driveRoutes(f, rounds, assetsDir);
+        await f.meter.tagged(removalTag('large', LARGE_CASES), () => driveLargeUnit(f, rounds));
+        await driveRemovals(f, rounds);
+        times = busySampleTimes(await profiler.stop());
+      } finally {
+        profiler.close();
+      }
+      const after = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
+      const msPerSample = Math.max(before.msPerSample, after.msPerSample);
+      return { calibrations: [before, after], msPerSample, samples: f.meter.samples.map((s) => ({ ...s, isolateMs: countBetween(times, s.fromUs, s.toUs) * msPerSample })) };
+    } finally {
+      await f.close();
+    }
+  } finally {
+    await probe.close();
+  }
+}
+
+interface IsolateRow {
+  route: string;
+  tag: string;
+  n: number;
+  median: number;
+  p95: number;
+  max: number;
+  processMedian: number;
+}
+
+function isolateRowOf(samples: IsolatePass['samples'], route: string, tag: string): IsolateRow | null {
+  const mine = samples.filter((s) => s.route === route && s.tag === tag).slice(WARM_UP);
+  if (mine.length === 0) return null;
+  const failed = mine.filter((s) => s.status >= 400);
+  if (failed.length > 0) throw new Error(`${route} ${tag}: ${failed.length} requests answered ${failed[0]!.status}`);
+  const cpu = mine.map((s) => s.isolateMs);
+  return { route, tag, n: mine.length, median: median(cpu), p95: percentile(cpu, 95), max: Math.max(...cpu), processMedian: median(mine.map((s) => s.cpuMs.runtime)) };
 }
 
 // ---- the table --------------------------------------------------------------------
@@ -107,6 +174,7 @@ async function main(): Promise<void> {
   } finally {
     await f.close();
   }
+  const isolate = await isolatePass(assetsDir, ROUNDS);
   const minutes = (performance.now() - started) / 60_000;
   const samples = f.meter.samples;
   const fullPartRow = rowOf(samples, 'PUT /api/mailbox/files/:fileId/parts/:part', FULL_PART_TAG)!;
@@ -119,7 +187,7 @@ async function main(): Promise<void> {
     return rows.length > 0 ? rows.map((row) => ({ route, row })) : [{ route, reason: NOT_DRIVEN[route] ?? 'not reached by the bench’s flows' }];
   });
   const measured = routeRows.flatMap((r) => (r.row ? [r.row] : []));
-  const named = (rows: Row[]) => [...new Set(rows.map((r) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''}`))].join(', ');
+  const named = (rows: readonly { route: string; tag: string }[]) => [...new Set(rows.map((r) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''}`))].join(', ');
   // What every request costs here whatever it does, and what a first D1 read adds: to read the others against.
   const floor = { page: rowOf(samples, 'GET /:lang/:page', '')!, challenge: rowOf(samples, 'POST /api/mailbox/challenge', '')!, session: rowOf(samples, 'GET /api/investigator/account/notices', '')! };
   const large = removalTag('large', LARGE_CASES);
@@ -133,6 +201,12 @@ async function main(): Promise<void> {
   const removals = samples.filter((s) => s.route === REMOVAL_ROUTE);
   const tenth = Math.max(1, Math.floor(removals.length / 10));
   const bySize = { many: median(removals.slice(WARM_UP * 2, WARM_UP * 2 + tenth).map((s) => s.cpuMs.runtime)), few: median(removals.slice(-tenth).map((s) => s.cpuMs.runtime)) };
+  // Every route and tag the profiled pass made, in the route table's order.
+  const isolateRows = (Object.keys(ROUTE_TABLE) as RouteKey[]).flatMap((route) =>
+    [...new Set(isolate.samples.filter((s) => s.route === route).map((s) => s.tag))].sort().flatMap((tag) => isolateRowOf(isolate.samples, route, tag) ?? []));
+  const isolateOver = isolateRows.filter((r) => r.median > BUDGET_MS);
+  const isolateOverAtP95 = isolateRows.filter((r) => r.median <= BUDGET_MS && r.p95 > BUDGET_MS);
+  const dearest = [...isolateRows].sort((a, b) => b.median - a.median).slice(0, 3);
   const unmatched = [...new Set(samples.filter((s) => !(s.route in ROUTE_TABLE)).map((s) => s.route))];
 
   const markdown = `## Workers / D1
@@ -202,6 +276,32 @@ ${fmt(fullAgainst.bareMs)} ms for a full part), which on Cloudflare are the buck
 time. What Parley adds over the probe (Hono, zod, drizzle, the guard statements of its writes, the mailbox proof's
 libsodium-equivalent key checks, the security headers) comes to ${fmt(Math.min(...againstLimit.map((u) => u.ratio)))}–${fmt(Math.max(...againstLimit.map((u) => u.ratio)))}× the probe:
 ${Math.max(...againstLimit.map((u) => u.ratio)) <= 1.1 ? 'within a tenth of it, which is inside this machine\'s noise' : 'that difference is the code to look at'}.
+
+### The worker's own CPU: V8's profiler on its isolate
+
+The process figures above are an upper bound on the Worker's CPU time: local D1 (SQLite and its Durable Object) and
+the R2 emulation run in the same thread. What Cloudflare bills is the worker isolate's own time, and V8's sampling
+profiler can tell it apart: it takes a sample only while the isolate it profiles is entered (the worker's JavaScript,
+or a native call it made, WebCrypto's hashing and signature checks included), none while D1's isolate runs or the
+thread waits (bench/workers-isolate-cpu.ts). So the same flows were run again, ${ROUNDS} rounds, on a second instance
+started alike but with wrangler's inspector open, its worker isolate profiled throughout at a ${PROFILE_INTERVAL_US} µs
+interval asked for; kept apart from the table above so the profiler's own cost is in none of its figures.
+
+*Isolate CPU* is the busy samples inside the request's window times what one sample is worth. That worth is measured,
+not assumed (the sampler here fires less often than asked): on the limit probe's worker, in the same stack, requests
+looping ${BURN_STEPS.toLocaleString('en-GB')} arithmetic steps (${fmt(isolate.calibrations[0].burnMs)} ms of the process's CPU each) against requests
+looping none, ${CALIBRATION_ROUNDS} of each, interleaved; the difference in the process's CPU over the difference in busy samples.
+Just before the pass a sample was worth ${fmt(isolate.calibrations[0].msPerSample)} ms, just after ${fmt(isolate.calibrations[1].msPerSample)} ms; the figures
+use the larger. A request's figure is whole samples, so one of under a millisecond reads as 0 or one sample's worth;
+the medians and tails are what to read. *Process* is the runtime process's CPU median for the same requests (the
+profiler's cost included), to show the isolate's share.
+
+**Isolate CPU over 10 ms at the median: ${isolateOver.length === 0 ? 'none' : named(isolateOver)}.**${isolateOverAtP95.length > 0 ? ` Over at p95 only: ${named(isolateOverAtP95)}.` : ' None over at p95 either.'}
+The dearest at the median: ${dearest.map((r) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''} ${fmt(r.median)} ms`).join(', ')}.
+
+| request | n | isolate CPU median (ms) | isolate p95 (ms) | isolate max (ms) | process CPU median (ms) | isolate share | 10 ms |
+|---|---|---|---|---|---|---|---|
+${isolateRows.map((r) => `| \`${r.route}\`${r.tag ? ` (${r.tag})` : ''} | ${r.n} | ${fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.processMedian)} | ${Math.round((r.median / r.processMedian) * 100)} % | ${r.median > BUDGET_MS ? '**over**' : r.p95 > BUDGET_MS ? 'p95 over' : 'under'} |`).join('\n')}
 
 ### With ${LARGE_CASES.toLocaleString('en-GB')} cases in the organisation
 

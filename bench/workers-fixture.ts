@@ -46,13 +46,14 @@ export interface Fixture {
 
 const UNITS = { hot: ['Anti-Corruption Unit', 'alice'], large: ['Large Unit', 'lara'], empty: ['Empty Unit', 'emil'], receiver: ['Receiving Unit', 'rhys'] } as const;
 
-export async function startFixture(options: { assetsDir: string; largeCases: number }): Promise<Fixture> {
+export async function startFixture(options: { assetsDir: string; largeCases: number; inspector?: boolean }): Promise<Fixture> {
   await sodiumReady();
   const serverSecret = crypto.getRandomValues(new Uint8Array(32));
   const created = {} as Record<keyof typeof UNITS, CreatedOrganisation>;
   let seedSeconds = 0;
   const t = await startLocalWorker({
     assetsDir: options.assetsDir,
+    inspector: options.inspector ?? false,
     vars: {
       PARLEY_KDF_OPS_LIMIT: String(KDF.opsLimit),
       PARLEY_KDF_MEMORY_BYTES: String(KDF.memLimitBytes),
