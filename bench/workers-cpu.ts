@@ -7,7 +7,6 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Fetch } from '../web/client/api.js';
 import { routeFor } from '../worker/route-table.js';
-import { monotonicUs } from './workers-isolate-cpu.js';
 
 export interface WorkerdProcess {
   pid: number;
@@ -65,6 +64,27 @@ export function processCpuMs(pid: number): number {
   return ns / 1e6;
 }
 
+/** Now, in microseconds on the machine's monotonic clock (Node's hrtime is CLOCK_MONOTONIC, as V8's profile timestamps are). */
+export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
+
+/** A stretch of work on the monotonic clock (µs), with readings of CPU taken just before and just after it. */
+export interface Window<Reading, T> {
+  fromUs: number;
+  toUs: number;
+  before: Reading;
+  after: Reading;
+  value: T;
+}
+
+/** Runs `work` between two readings of `cpu`: the one way requests are timed in these benches. */
+export async function inWindow<Reading, T>(cpu: () => Reading, work: () => Promise<T>): Promise<Window<Reading, T>> {
+  const before = cpu();
+  const fromUs = monotonicUs();
+  const value = await work();
+  const toUs = monotonicUs();
+  return { fromUs, toUs, before, after: cpu(), value };
+}
+
 export interface RequestSample {
   /** The route-table key ("GET /api/investigator/cases/:caseId"), or method and path for a request no route takes. */
   route: string;
@@ -109,12 +129,10 @@ export class RouteMeter {
   readonly fetch: Fetch = async (input, init) => {
     const method = init.method ?? 'GET';
     const path = new URL(input).pathname;
-    const before = this.cpuNow();
-    const fromUs = monotonicUs();
-    const res = await fetch(input, init);
-    const body = await res.arrayBuffer();
-    const toUs = monotonicUs();
-    const after = this.cpuNow();
+    const { fromUs, toUs, before, after, value: { res, body } } = await inWindow(() => this.cpuNow(), async () => {
+      const res = await fetch(input, init);
+      return { res, body: await res.arrayBuffer() };
+    });
     const cpuMs = Object.fromEntries(this.processes.map((p, i) => [p.role, after[i]! - before[i]!])) as RequestSample['cpuMs'];
     this.samples.push({ route: routeFor(method, path)?.key ?? `${method} ${path}`, tag: this.tag, status: res.status, wallMs: (toUs - fromUs) / 1000, fromUs, toUs, cpuMs });
     return new Response(NULL_BODY.has(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });

@@ -16,7 +16,7 @@ import type { RequestSample } from './workers-cpu.js';
 import { startFixture } from './workers-fixture.js';
 import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PART_TAG } from './workers-routes.js';
 import { BURN_STEPS, WorkersLimitProbe } from './workers-limit.js';
-import { busySampleTimes, countBetween, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
+import { CALIBRATION_ROUNDS, isolatePass, PROFILE_INTERVAL_US, type IsolatePass } from './workers-isolate-pass.js';
 import { UPLOAD_WARM_UP, uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
 import { fileCipherLength, FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag, REMOVAL_ROUTE } from './workers-removal.js';
@@ -39,72 +39,6 @@ async function measureBundle(): Promise<{ raw: number; gzip: number; command: st
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
-}
-
-// ---- the worker's own CPU (a second instance, profiled throughout) ----
-
-/** V8's sampling interval asked for; what a sample is worth is calibrated, not taken from this. */
-const PROFILE_INTERVAL_US = 100;
-const CALIBRATION_ROUNDS = 40;
-
-interface IsolatePass {
-  samples: (RequestSample & { isolateMs: number })[];
-  /** Before and after the pass; the figures use the larger (the dearer reading of each sample). */
-  calibrations: [Calibration, Calibration];
-  msPerSample: number;
-}
-
-/**
- * The same flows again on a fresh instance whose worker isolate V8 profiles throughout, kept apart
- * from the route table's run so the profiler's own cost is in none of its figures. Each request's
- * isolate CPU is the busy samples in its window times what a sample is worth, calibrated on the
- * limit probe's burn just before and just after.
- */
-async function isolatePass(assetsDir: string, rounds: number): Promise<IsolatePass> {
-  const probe = await WorkersLimitProbe.start(assetsDir, { inspector: true });
-  try {
-    const f = await startFixture({ assetsDir, largeCases: LARGE_CASES, inspector: true });
-    try {
-      const before = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
-      const profiler = await IsolateProfiler.connect(f.t.server.inspectorUrl!);
-      let times: number[];
-      try {
-        await profiler.start(PROFILE_INTERVAL_US);
-        await driveRoutes(f, rounds, assetsDir);
-        await f.meter.tagged(removalTag('large', LARGE_CASES), () => driveLargeUnit(f, rounds));
-        await driveRemovals(f, rounds);
-        times = busySampleTimes(await profiler.stop());
-      } finally {
-        profiler.close();
-      }
-      const after = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
-      const msPerSample = Math.max(before.msPerSample, after.msPerSample);
-      return { calibrations: [before, after], msPerSample, samples: f.meter.samples.map((s) => ({ ...s, isolateMs: countBetween(times, s.fromUs, s.toUs) * msPerSample })) };
-    } finally {
-      await f.close();
-    }
-  } finally {
-    await probe.close();
-  }
-}
-
-interface IsolateRow {
-  route: string;
-  tag: string;
-  n: number;
-  median: number;
-  p95: number;
-  max: number;
-  processMedian: number;
-}
-
-function isolateRowOf(samples: IsolatePass['samples'], route: string, tag: string): IsolateRow | null {
-  const mine = samples.filter((s) => s.route === route && s.tag === tag).slice(WARM_UP);
-  if (mine.length === 0) return null;
-  const failed = mine.filter((s) => s.status >= 400);
-  if (failed.length > 0) throw new Error(`${route} ${tag}: ${failed.length} requests answered ${failed[0]!.status}`);
-  const cpu = mine.map((s) => s.isolateMs);
-  return { route, tag, n: mine.length, median: median(cpu), p95: percentile(cpu, 95), max: Math.max(...cpu), processMedian: median(mine.map((s) => s.cpuMs.runtime)) };
 }
 
 // ---- the table --------------------------------------------------------------------
@@ -130,11 +64,20 @@ interface Row {
   proxyMedian: number;
 }
 
-function rowOf(samples: readonly RequestSample[], route: string, tag: string): Row | null {
+/** One route's requests of one tag after the warm-up; a refused one fails the run (its figure would mean nothing). */
+function requestsOf<S extends RequestSample>(samples: readonly S[], route: string, tag: string): S[] {
   const mine = samples.filter((s) => s.route === route && s.tag === tag).slice(WARM_UP);
-  if (mine.length === 0) return null;
   const failed = mine.filter((s) => s.status >= 400);
   if (failed.length > 0) throw new Error(`${route} ${tag}: ${failed.length} requests answered ${failed[0]!.status}`);
+  return mine;
+}
+
+/** How a row names its request in the tables and the text. */
+const labelOf = (r: { route: string; tag: string }) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''}`;
+
+function rowOf(samples: readonly RequestSample[], route: string, tag: string): Row | null {
+  const mine = requestsOf(samples, route, tag);
+  if (mine.length === 0) return null;
   const cpu = mine.map((s) => s.cpuMs.runtime);
   return {
     route, tag, n: mine.length,
@@ -145,8 +88,27 @@ function rowOf(samples: readonly RequestSample[], route: string, tag: string): R
 }
 
 const verdict = (r: Row) => (r.cpuP10 > BUDGET_MS ? '**over at p10**' : r.cpuMedian > BUDGET_MS ? '**over**' : r.cpuP95 > BUDGET_MS ? 'p95 over' : 'under');
-const tableRow = (r: Row, name = `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''}`) =>
+const tableRow = (r: Row, name = labelOf(r)) =>
   `| ${name} | ${r.n} | ${fmt(r.wallMedian)} | ${fmt(r.cpuP10)} | ${fmt(r.cpuMedian)} | ${fmt(r.cpuP95)} | ${fmt(r.cpuMean)} | ${fmt(r.proxyMedian)} | ${verdict(r)} |`;
+
+interface IsolateRow {
+  route: string;
+  tag: string;
+  n: number;
+  median: number;
+  p95: number;
+  max: number;
+  /** The route table's (unprofiled) CPU median for the same route and tag, if it has one. */
+  processMedian: number | null;
+}
+
+function isolateRowOf(pass: IsolatePass, unprofiled: readonly RequestSample[], route: string, tag: string): IsolateRow | null {
+  const mine = requestsOf(pass.samples, route, tag);
+  if (mine.length === 0) return null;
+  const cpu = mine.map((s) => s.isolateMs);
+  return { route, tag, n: mine.length, median: median(cpu), p95: percentile(cpu, 95), max: Math.max(...cpu), processMedian: rowOf(unprofiled, route, tag)?.cpuMedian ?? null };
+}
+
 const TABLE_HEAD = `| request | n | wall median (ms) | CPU p10 (ms) | CPU median (ms) | CPU p95 (ms) | CPU mean (ms) | proxy CPU median (ms) | 10 ms |
 |---|---|---|---|---|---|---|---|---|`;
 
@@ -174,7 +136,7 @@ async function main(): Promise<void> {
   } finally {
     await f.close();
   }
-  const isolate = await isolatePass(assetsDir, ROUNDS);
+  const isolate = await isolatePass({ assetsDir, largeCases: LARGE_CASES, rounds: ROUNDS });
   const minutes = (performance.now() - started) / 60_000;
   const samples = f.meter.samples;
   const fullPartRow = rowOf(samples, 'PUT /api/mailbox/files/:fileId/parts/:part', FULL_PART_TAG)!;
@@ -187,7 +149,7 @@ async function main(): Promise<void> {
     return rows.length > 0 ? rows.map((row) => ({ route, row })) : [{ route, reason: NOT_DRIVEN[route] ?? 'not reached by the bench’s flows' }];
   });
   const measured = routeRows.flatMap((r) => (r.row ? [r.row] : []));
-  const named = (rows: readonly { route: string; tag: string }[]) => [...new Set(rows.map((r) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''}`))].join(', ');
+  const named = (rows: readonly { route: string; tag: string }[]) => [...new Set(rows.map(labelOf))].join(', ');
   // What every request costs here whatever it does, and what a first D1 read adds: to read the others against.
   const floor = { page: rowOf(samples, 'GET /:lang/:page', '')!, challenge: rowOf(samples, 'POST /api/mailbox/challenge', '')!, session: rowOf(samples, 'GET /api/investigator/account/notices', '')! };
   const large = removalTag('large', LARGE_CASES);
@@ -203,7 +165,7 @@ async function main(): Promise<void> {
   const bySize = { many: median(removals.slice(WARM_UP * 2, WARM_UP * 2 + tenth).map((s) => s.cpuMs.runtime)), few: median(removals.slice(-tenth).map((s) => s.cpuMs.runtime)) };
   // Every route and tag the profiled pass made, in the route table's order.
   const isolateRows = (Object.keys(ROUTE_TABLE) as RouteKey[]).flatMap((route) =>
-    [...new Set(isolate.samples.filter((s) => s.route === route).map((s) => s.tag))].sort().flatMap((tag) => isolateRowOf(isolate.samples, route, tag) ?? []));
+    [...new Set(isolate.samples.filter((s) => s.route === route).map((s) => s.tag))].sort().flatMap((tag) => isolateRowOf(isolate, samples, route, tag) ?? []));
   const isolateOver = isolateRows.filter((r) => r.median > BUDGET_MS);
   const isolateOverAtP95 = isolateRows.filter((r) => r.median <= BUDGET_MS && r.p95 > BUDGET_MS);
   const dearest = [...isolateRows].sort((a, b) => b.median - a.median).slice(0, 3);
@@ -280,28 +242,34 @@ ${Math.max(...againstLimit.map((u) => u.ratio)) <= 1.1 ? 'within a tenth of it, 
 ### The worker's own CPU: V8's profiler on its isolate
 
 The process figures above are an upper bound on the Worker's CPU time: local D1 (SQLite and its Durable Object) and
-the R2 emulation run in the same thread. What Cloudflare bills is the worker isolate's own time, and V8's sampling
-profiler can tell it apart: it takes a sample only while the isolate it profiles is entered (the worker's JavaScript,
-or a native call it made, WebCrypto's hashing and signature checks included), none while D1's isolate runs or the
-thread waits (bench/workers-isolate-cpu.ts). So the same flows were run again, ${ROUNDS} rounds, on a second instance
-started alike but with wrangler's inspector open, its worker isolate profiled throughout at a ${PROFILE_INTERVAL_US} µs
-interval asked for; kept apart from the table above so the profiler's own cost is in none of its figures.
+the R2 emulation run in the same thread. Cloudflare bills the worker's own time, and the closest local stand-in for it
+is the time its isolate is entered, which V8's sampling profiler can tell apart: it takes a sample only while the
+isolate it profiles is entered (the worker's JavaScript, or a native call it made, WebCrypto's hashing and signature
+checks included), none while D1's isolate runs or the thread waits (bench/workers-isolate-cpu.ts). Work the runtime
+does for the worker outside its isolate (streaming a body, I/O) is in no sample. The same flows were run again,
+${ROUNDS} rounds, on a second instance started alike but with wrangler's inspector open, its worker isolate profiled
+throughout at a ${PROFILE_INTERVAL_US} µs interval asked for (bench/workers-isolate-pass.ts); kept apart from the table
+above so the profiler's own cost is in none of its figures.
 
 *Isolate CPU* is the busy samples inside the request's window times what one sample is worth. That worth is measured,
 not assumed (the sampler here fires less often than asked): on the limit probe's worker, in the same stack, requests
 looping ${BURN_STEPS.toLocaleString('en-GB')} arithmetic steps (${fmt(isolate.calibrations[0].burnMs)} ms of the process's CPU each) against requests
 looping none, ${CALIBRATION_ROUNDS} of each, interleaved; the difference in the process's CPU over the difference in busy samples.
 Just before the pass a sample was worth ${fmt(isolate.calibrations[0].msPerSample)} ms, just after ${fmt(isolate.calibrations[1].msPerSample)} ms; the figures
-use the larger. A request's figure is whole samples, so one of under a millisecond reads as 0 or one sample's worth;
-the medians and tails are what to read. *Process* is the runtime process's CPU median for the same requests (the
-profiler's cost included), to show the isolate's share.
+use the larger (the sampler's rate moves with the machine's load, and only these two readings bound it). The worth
+includes the sampler's own cost and the DevTools session's, which the calibration burn paid too. A request's figure is
+whole samples, so one of under a millisecond reads as 0 or one sample's worth; read the medians. Rows with n of 10
+(the full part) have their p95 at their slowest request. ${((isolate.busySamples.inWindows / isolate.busySamples.total) * 100).toFixed(1)} % of the pass's
+${isolate.busySamples.total.toLocaleString('en-GB')} busy samples fell inside a request's window; the rest (work after a last byte, between
+requests) is charged to none. *Process CPU* is the route table's median for the same request, without the profiler,
+and *share* the isolate's part of it.
 
 **Isolate CPU over 10 ms at the median: ${isolateOver.length === 0 ? 'none' : named(isolateOver)}.**${isolateOverAtP95.length > 0 ? ` Over at p95 only: ${named(isolateOverAtP95)}.` : ' None over at p95 either.'}
-The dearest at the median: ${dearest.map((r) => `\`${r.route}\`${r.tag ? ` (${r.tag})` : ''} ${fmt(r.median)} ms`).join(', ')}.
+The dearest at the median: ${dearest.map((r) => `${labelOf(r)} ${fmt(r.median)} ms`).join(', ')}.
 
-| request | n | isolate CPU median (ms) | isolate p95 (ms) | isolate max (ms) | process CPU median (ms) | isolate share | 10 ms |
+| request | n | isolate CPU median (ms) | isolate p95 (ms) | isolate max (ms) | process CPU median (ms) | share | 10 ms |
 |---|---|---|---|---|---|---|---|
-${isolateRows.map((r) => `| \`${r.route}\`${r.tag ? ` (${r.tag})` : ''} | ${r.n} | ${fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${fmt(r.processMedian)} | ${Math.round((r.median / r.processMedian) * 100)} % | ${r.median > BUDGET_MS ? '**over**' : r.p95 > BUDGET_MS ? 'p95 over' : 'under'} |`).join('\n')}
+${isolateRows.map((r) => `| ${labelOf(r)} | ${r.n} | ${fmt(r.median)} | ${fmt(r.p95)} | ${fmt(r.max)} | ${r.processMedian === null ? '–' : fmt(r.processMedian)} | ${r.processMedian === null ? '–' : `${Math.round((r.median / r.processMedian) * 100)} %`} | ${r.median > BUDGET_MS ? '**over**' : r.p95 > BUDGET_MS ? 'p95 over' : 'under'} |`).join('\n')}
 
 ### With ${LARGE_CASES.toLocaleString('en-GB')} cases in the organisation
 

@@ -12,6 +12,8 @@
 // fires less often than asked, so calibrate() times a pure JavaScript burn against the process's
 // CPU in the same kind of isolate.
 import WebSocket from 'ws';
+import type { WorkerdServer } from '../scripts/lib/workerd.js';
+import { inWindow, monotonicUs, type Window } from './workers-cpu.js';
 
 /** The parts of a DevTools `Profiler.Profile` this reads. */
 export interface CpuProfile {
@@ -23,9 +25,6 @@ export interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Now, in microseconds on the clock the profile's timestamps use (Node's hrtime is CLOCK_MONOTONIC too). */
-export const monotonicUs = (): number => Number(process.hrtime.bigint() / 1000n);
-
 /** When each sample that found the isolate at work was taken, ascending (µs); "(idle)" samples left out. */
 export function busySampleTimes(profile: CpuProfile): number[] {
   const idle = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
@@ -35,7 +34,8 @@ export function busySampleTimes(profile: CpuProfile): number[] {
     at += profile.timeDeltas[i] ?? 0;
     if (!idle.has(node)) times.push(at);
   });
-  return times;
+  // V8 can emit a slightly negative delta now and then; countBetween needs them in order.
+  return times.sort((a, b) => a - b);
 }
 
 /** How many of the ascending `times` fall in [fromUs, toUs]. */
@@ -53,26 +53,42 @@ export function countBetween(times: readonly number[], fromUs: number, toUs: num
   return firstAtOrAfter(toUs + 1) - firstAtOrAfter(fromUs);
 }
 
-/** One DevTools session on a worker's isolate, for the CPU profiler only. */
+/** What the inspector answers to a command. */
+interface DevToolsAnswer {
+  id?: number;
+  method?: string;
+  result?: { profile?: CpuProfile };
+  error?: unknown;
+}
+
+/** Longer than any answer takes here (Profiler.stop over a long pass included): a hung session fails the run. */
+const ANSWER_TIMEOUT_MS = 60_000;
+
+/** One DevTools session on a worker's isolate, for the CPU profiler only. wrangler's inspector takes one at a time. */
 export class IsolateProfiler {
   private nextId = 0;
-  private startedAtUs = 0;
-  private readonly waiting = new Map<number, (message: { result?: { profile?: CpuProfile }; error?: unknown }) => void>();
+  private startedAtUs: number | null = null;
+  private readonly waiting = new Map<number, { resolve: (answer: DevToolsAnswer) => void; reject: (error: Error) => void }>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; method?: string; result?: { profile?: CpuProfile }; error?: unknown };
+      const answer = JSON.parse(String(data)) as DevToolsAnswer;
       // workerd answers Profiler.enable/setSamplingInterval/start by sending the command back (id
       // and method, no result); Profiler.stop's answer carries the profile. Either settles the call.
-      if (message.id !== undefined && (message.result !== undefined || message.error !== undefined || message.method !== undefined)) {
-        this.waiting.get(message.id)?.(message);
-        this.waiting.delete(message.id);
-      }
+      if (answer.id === undefined || (answer.result === undefined && answer.error === undefined && answer.method === undefined)) return;
+      const waiter = this.waiting.get(answer.id);
+      this.waiting.delete(answer.id);
+      if (answer.error !== undefined) waiter?.reject(new Error(`DevTools refused a command: ${JSON.stringify(answer.error)}`));
+      else waiter?.resolve(answer);
     });
+    socket.on('close', () => this.failAll(new Error('the DevTools session closed')));
+    socket.on('error', (error) => this.failAll(error));
   }
 
-  static async connect(inspectorUrl: string): Promise<IsolateProfiler> {
-    const socket = new WebSocket(inspectorUrl);
+  /** Profiles the worker of a server started with the inspector open. */
+  static async connect(server: WorkerdServer): Promise<IsolateProfiler> {
+    if (!server.inspectorUrl) throw new Error('start the worker with inspector: true to profile it');
+    const socket = new WebSocket(server.inspectorUrl);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
       socket.once('error', reject);
@@ -82,11 +98,25 @@ export class IsolateProfiler {
     return profiler;
   }
 
-  private send(method: string, params: object = {}): Promise<{ result?: { profile?: CpuProfile }; error?: unknown }> {
+  private failAll(error: Error): void {
+    for (const waiter of this.waiting.values()) waiter.reject(error);
+    this.waiting.clear();
+  }
+
+  private send(method: string, params: object = {}): Promise<DevToolsAnswer> {
     const id = ++this.nextId;
-    const answered = new Promise<{ result?: { profile?: CpuProfile }; error?: unknown }>((resolve) => this.waiting.set(id, resolve));
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return answered;
+    return new Promise<DevToolsAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(id);
+        reject(new Error(`no answer to ${method} in ${ANSWER_TIMEOUT_MS} ms`));
+      }, ANSWER_TIMEOUT_MS);
+      const settle = <A>(then: (value: A) => void) => (value: A) => {
+        clearTimeout(timer);
+        then(value);
+      };
+      this.waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
+      this.socket.send(JSON.stringify({ id, method, params }));
+    });
   }
 
   async start(intervalUs: number): Promise<void> {
@@ -97,14 +127,18 @@ export class IsolateProfiler {
 
   async stop(): Promise<CpuProfile> {
     const answer = await this.send('Profiler.stop');
-    if (!answer.result?.profile) throw new Error(`Profiler.stop gave no profile: ${JSON.stringify(answer.error ?? answer)}`);
+    const startedAtUs = this.startedAtUs;
+    this.startedAtUs = null;
+    if (!answer.result?.profile || startedAtUs === null) throw new Error(`Profiler.stop gave no profile: ${JSON.stringify(answer)}`);
     const profile = answer.result.profile;
     // The request windows are read on this process's clock: the profile must be on the same one.
-    if (Math.abs(profile.startTime - this.startedAtUs) > 5_000_000) throw new Error(`the profile's clock is not this process's monotonic clock (${profile.startTime} against ${this.startedAtUs} µs)`);
+    if (Math.abs(profile.startTime - startedAtUs) > 5_000_000) throw new Error(`the profile's clock is not this process's monotonic clock (${profile.startTime} against ${startedAtUs} µs)`);
     return profile;
   }
 
-  close(): void {
+  /** Ends the session, stopping a profile left running (a failed run) so the next session starts clean. */
+  async close(): Promise<void> {
+    if (this.startedAtUs !== null) await this.stop().catch(() => undefined);
     this.socket.close();
   }
 }
@@ -132,18 +166,15 @@ export async function calibrate(options: {
   rounds: number;
   iterations: number;
 }): Promise<Calibration> {
-  const windows = { none: [] as [number, number, number][], burn: [] as [number, number, number][] };
+  const windows = { none: [] as Window<number, void>[], burn: [] as Window<number, void>[] };
   await options.profiler.start(options.intervalUs);
   for (let i = 0; i < options.rounds; i++) {
     for (const kind of ['none', 'burn'] as const) {
-      const cpu = options.processCpuMs();
-      const from = monotonicUs();
-      await options.burn(kind === 'burn' ? options.iterations : 0);
-      windows[kind].push([from, monotonicUs(), options.processCpuMs() - cpu]);
+      windows[kind].push(await inWindow(options.processCpuMs, () => options.burn(kind === 'burn' ? options.iterations : 0)));
     }
   }
   const times = busySampleTimes(await options.profiler.stop());
-  const total = (kind: keyof typeof windows) => windows[kind].reduce((sum, [from, to, cpu]) => ({ samples: sum.samples + countBetween(times, from, to), cpu: sum.cpu + cpu }), { samples: 0, cpu: 0 });
+  const total = (kind: keyof typeof windows) => windows[kind].reduce((sum, w) => ({ samples: sum.samples + countBetween(times, w.fromUs, w.toUs), cpu: sum.cpu + w.after - w.before }), { samples: 0, cpu: 0 });
   const burn = total('burn');
   const none = total('none');
   if (burn.samples <= none.samples) throw new Error('the profiler saw no burn: is the inspector on the worker that burned?');

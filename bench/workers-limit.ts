@@ -8,7 +8,7 @@ import { ROOT, startLocalWorker, type LocalWorker } from '../scripts/lib/workerd
 import { childWorkerds, processCpuMs } from './workers-cpu.js';
 import { calibrate, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
 
-/** The calibration burn's steps: about 10 ms of JavaScript here, far above the sampler's grain. */
+/** The calibration burn's steps: 10–15 ms of JavaScript here, far above the sampler's grain. */
 export const BURN_STEPS = 2_000_000;
 
 export type ProbeKind = 'empty' | 'bare-part' | 'limit-part';
@@ -47,8 +47,7 @@ export class WorkersLimitProbe {
 
   /** What one busy sample of V8's profiler is worth on this stack (bench/workers-isolate-cpu.ts); start with inspector. */
   async calibrateSampler(intervalUs: number, rounds: number): Promise<Calibration> {
-    if (!this.t.server.inspectorUrl) throw new Error('start the probe with inspector to calibrate the sampler');
-    const profiler = await IsolateProfiler.connect(this.t.server.inspectorUrl);
+    const profiler = await IsolateProfiler.connect(this.t.server);
     try {
       return await calibrate({
         profiler, intervalUs, rounds, iterations: BURN_STEPS,
@@ -60,7 +59,7 @@ export class WorkersLimitProbe {
         },
       });
     } finally {
-      profiler.close();
+      await profiler.close();
     }
   }
 

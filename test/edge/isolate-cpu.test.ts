@@ -3,9 +3,9 @@
 // and not D1's, in a real workerd (the limit probe's worker, profiled through wrangler's inspector),
 // and that samples are filed under the right request by their time.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { busySampleTimes, countBetween, IsolateProfiler, monotonicUs, type CpuProfile } from '../../bench/workers-isolate-cpu.js';
+import { busySampleTimes, countBetween, IsolateProfiler, type CpuProfile } from '../../bench/workers-isolate-cpu.js';
 import { BURN_STEPS, WorkersLimitProbe } from '../../bench/workers-limit.js';
-import { processCpuMs } from '../../bench/workers-cpu.js';
+import { inWindow, processCpuMs } from '../../bench/workers-cpu.js';
 
 const INTERVAL_US = 100;
 /** About 50 ms of JavaScript here: many samples even on a loaded machine. */
@@ -40,21 +40,22 @@ describe('V8\'s sampler on a worker isolate in workerd', () => {
   }, 120_000);
   afterAll(() => probe?.close());
 
-  /** One request's window, the runtime process's CPU over it, and (after stop) its busy samples. */
+  /** One request's window on the monotonic clock and the runtime process's CPU over it. */
   const timed = async (path: string) => {
-    const cpu = processCpuMs(probe.pid);
-    const fromUs = monotonicUs();
-    const res = await fetch(`${probe.t.url}${path}`);
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    return { fromUs, toUs: monotonicUs(), cpuMs: processCpuMs(probe.pid) - cpu };
+    const window = await inWindow(() => processCpuMs(probe.pid), async () => {
+      const res = await fetch(`${probe.t.url}${path}`);
+      await res.arrayBuffer();
+      return res.status;
+    });
+    expect(window.value).toBe(200);
+    return { fromUs: window.fromUs, toUs: window.toUs, cpuMs: window.after - window.before };
   };
 
   it('charges the worker\'s JavaScript to it, and D1\'s SQLite to neither it nor the requests around', async () => {
     let windows: Record<'burn' | 'sql' | 'empty', Awaited<ReturnType<typeof timed>>>;
     await timed(`/burn?n=${BURN_STEPS}`);
     await timed('/sql-burn?n=10');
-    const profiler = await IsolateProfiler.connect(probe.t.server.inspectorUrl!);
+    const profiler = await IsolateProfiler.connect(probe.t.server);
     let times: number[];
     try {
       await profiler.start(INTERVAL_US);
@@ -64,7 +65,7 @@ describe('V8\'s sampler on a worker isolate in workerd', () => {
       times = busySampleTimes(await profiler.stop());
       windows = { burn, sql, empty };
     } finally {
-      profiler.close();
+      await profiler.close();
     }
     const { burn, sql, empty } = windows;
     const samples = (w: { fromUs: number; toUs: number }) => countBetween(times, w.fromUs, w.toUs);
