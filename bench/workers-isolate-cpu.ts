@@ -20,7 +20,6 @@ export interface CpuProfile {
   nodes: { id: number; callFrame: { functionName: string } }[];
   /** Microseconds on the machine's monotonic clock (V8's TimeTicks: CLOCK_MONOTONIC on Linux). */
   startTime: number;
-  endTime: number;
   samples: number[];
   timeDeltas: number[];
 }
@@ -148,7 +147,6 @@ export interface Calibration {
   msPerSample: number;
   /** The burn's extra CPU per request, which the figure rests on (ms). */
   burnMs: number;
-  intervalUs: number;
 }
 
 /**
@@ -178,5 +176,5 @@ export async function calibrate(options: {
   const burn = total('burn');
   const none = total('none');
   if (burn.samples <= none.samples) throw new Error('the profiler saw no burn: is the inspector on the worker that burned?');
-  return { msPerSample: (burn.cpu - none.cpu) / (burn.samples - none.samples), burnMs: (burn.cpu - none.cpu) / options.rounds, intervalUs: options.intervalUs };
+  return { msPerSample: (burn.cpu - none.cpu) / (burn.samples - none.samples), burnMs: (burn.cpu - none.cpu) / options.rounds };
 }

@@ -5,7 +5,7 @@
 import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, sign, type KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { ROOT, startLocalWorker, type LocalWorker } from '../scripts/lib/workerd.js';
-import { childWorkerds, processCpuMs } from './workers-cpu.js';
+import { childWorkerds, inWindow, processCpuMs } from './workers-cpu.js';
 import { calibrate, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
 
 /** The calibration burn's steps: 10–15 ms of JavaScript here, far above the sampler's grain. */
@@ -52,11 +52,7 @@ export class WorkersLimitProbe {
       return await calibrate({
         profiler, intervalUs, rounds, iterations: BURN_STEPS,
         processCpuMs: () => processCpuMs(this.pid),
-        burn: async (steps) => {
-          const res = await fetch(`${this.t.url}/burn?n=${steps}`);
-          await res.arrayBuffer();
-          if (res.status !== 200) throw new Error(`the limit probe answered /burn with ${res.status}`);
-        },
+        burn: (steps) => this.send(`/burn?n=${steps}`, {}, 200),
       });
     } finally {
       await profiler.close();
@@ -66,12 +62,15 @@ export class WorkersLimitProbe {
   /** One request of this kind (a part of `bytes` for the uploads); its CPU in ms. */
   async measure(kind: ProbeKind, bytes = 0): Promise<number> {
     const { path, init } = this.prepare(kind, bytes);
-    const before = processCpuMs(this.pid);
+    const window = await inWindow(() => processCpuMs(this.pid), () => this.send(path, init, 204));
+    return window.after - window.before;
+  }
+
+  /** One request to the probe, read to its last byte; any answer but `expected` fails the run. */
+  private async send(path: string, init: RequestInit, expected: number): Promise<void> {
     const res = await fetch(`${this.t.url}${path}`, init);
     await res.arrayBuffer();
-    const cpu = processCpuMs(this.pid) - before;
-    if (res.status !== 204) throw new Error(`the limit probe answered ${kind} with ${res.status}`);
-    return cpu;
+    if (res.status !== expected) throw new Error(`the limit probe answered ${path} with ${res.status}`);
   }
 
   /** A valid request of this kind (for an upload, its file declared first): what `measure` sends. */
