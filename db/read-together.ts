@@ -9,6 +9,7 @@
 import { fillPlaceholders, getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
 import { inOneCommit } from './atomic.js';
+import { mapRows, type JoinsNotNullable, type SelectedField } from './row-mapper.js';
 
 type Values = Record<string, unknown>;
 
@@ -38,15 +39,17 @@ export function prefixedColumns<T extends Table>(table: T, prefix: string): { [K
   ) as { [K in keyof InferSelectModel<T>]: SQL.Aliased<InferSelectModel<T>[K]> };
 }
 
-/** What drizzle's D1 prepared query keeps: the bound D1 statement, its parameters and its row mapping. */
+/** What drizzle's D1 prepared query keeps: the bound D1 statement, its parameters, its selection and its own row mapping. */
 interface D1Prepared {
   stmt: { bind(...params: unknown[]): unknown };
   query: { params: unknown[] };
+  fields?: SelectedField[];
+  joinsNotNullableMap?: JoinsNotNullable;
+  customResultMapper?: unknown;
   mapAllResult(result: unknown, isFromBatch: true): unknown;
-  mapGetResult(result: unknown, isFromBatch: true): unknown;
 }
 
-const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapGetResult === 'function';
+const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapAllResult === 'function';
 
 export type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
 
@@ -62,9 +65,15 @@ async function inOneBatch(client: D1Client, reads: readonly Read<unknown>[]): Pr
   const prepared = reads.map((r) => r.statement as object as D1Prepared);
   const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
   return results.map((result, i) => {
-    if (reads[i]!.mode === 'all') return prepared[i]!.mapAllResult(result, true);
-    return result.results.length === 0 ? undefined : prepared[i]!.mapGetResult(result, true);
+    if (reads[i]!.mode === 'all') return rowsOf(prepared[i]!, result.results);
+    return rowsOf(prepared[i]!, result.results.slice(0, 1))[0];
   });
+}
+
+/** A batch answer's rows as the statement's selection shapes them (db/row-mapper.ts); drizzle's own mapping for a statement with no selection of its own. */
+function rowsOf(statement: D1Prepared, results: unknown[]): unknown[] {
+  if (!statement.fields || statement.customResultMapper) return statement.mapAllResult({ results }, true) as unknown[];
+  return mapRows(statement.fields, statement.joinsNotNullableMap, (results as Record<string, unknown>[]).map((row) => Object.values(row)));
 }
 
 const oneByOne = (read: Read<unknown>) => (read.mode === 'get' ? read.statement.get!(read.values) : read.statement.all!(read.values));
