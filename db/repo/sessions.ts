@@ -1,10 +1,11 @@
 // Investigator sessions, looked up by the hash of their bearer token.
-import { and, eq, isNull, lte, or } from 'drizzle-orm';
+import { and, eq, isNull, lte, or, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { members, organisations, sessions } from '../schema.js';
 import type { Member } from './members.js';
 import type { Organisation } from './organisations.js';
 import type { WriteStep } from '../atomic.js';
+import { preparedOnce } from '../prepared.js';
 
 export type Session = typeof sessions.$inferSelect;
 
@@ -20,16 +21,21 @@ export function deleteSessionStatements(db: ParleyDb, tokenHash: string): WriteS
 /**
  * A session with its member and the member's organisation, in one read (on Workers, one D1
  * round trip for every console request, which most routes then need no other for the unit's
- * keys and settings): `member` is null when the member has been removed since.
+ * keys and settings): `member` is null when the member has been removed since. Every console
+ * request makes it, so it is compiled once (db/prepared.ts).
  */
-export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null; organisation: Organisation | null } | undefined> {
-  return db
+export const sessionReads = preparedOnce((db) => ({
+  withMember: db
     .select({ session: sessions, member: members, organisation: organisations })
     .from(sessions)
     .leftJoin(members, and(eq(members.id, sessions.memberId), isNull(members.removedAt)))
     .leftJoin(organisations, eq(organisations.id, members.orgId))
-    .where(eq(sessions.tokenHash, tokenHash))
-    .get();
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare(),
+}));
+
+export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null; organisation: Organisation | null } | undefined> {
+  return sessionReads(db).withMember.get({ tokenHash });
 }
 
 export async function touchSession(db: ParleyDb, tokenHash: string, now: number): Promise<void> {
