@@ -5,6 +5,7 @@ import type { RequestSample } from './workers-cpu.js';
 import { startFixture } from './workers-fixture.js';
 import { busySampleTimes, countBetween, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
 import { WorkersLimitProbe } from './workers-limit.js';
+import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag } from './workers-removal.js';
 import { driveLargeUnit, driveRoutes } from './workers-routes.js';
 
@@ -20,7 +21,13 @@ export interface IsolatePass {
   msPerSample: number;
   /** Busy samples inside some request's window, and in all: work after a last byte is charged to no request. */
   busySamples: { inWindows: number; total: number };
+  /** The limit probe's full-part uploads, profiled right after the pass: its irreducible upload and its bare put, each request's isolate CPU (ms), warm-up left out. */
+  probeFullPart: { limit: number[]; bare: number[] };
 }
+
+/** The probe's full-part uploads profiled, as many as the pass's own after the warm-up. */
+const PROBE_UPLOADS = 20;
+export const PROBE_WARM_UP = 3;
 
 /**
  * Each request's isolate CPU is the busy samples in its window times what a sample is worth,
@@ -44,14 +51,17 @@ export async function isolatePass(options: { assetsDir: string; largeCases: numb
       } finally {
         await profiler.close();
       }
+      const uploads = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, PROBE_WARM_UP + PROBE_UPLOADS, PROFILE_INTERVAL_US);
       const after = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
       const msPerSample = Math.max(before.msPerSample, after.msPerSample);
+      const probeMs = (kind: 'limit-part' | 'bare-part') => uploads.get(kind)!.slice(PROBE_WARM_UP).map((samples) => samples * msPerSample);
       // The fixture's sign-ins came before the profile began: none of them is counted.
       const profiled = f.meter.samples.slice(firstProfiled).map((s) => ({ ...s, samples: countBetween(times, s.fromUs, s.toUs) }));
       return {
         calibrations: [before, after],
         msPerSample,
         busySamples: { inWindows: profiled.reduce((sum, s) => sum + s.samples, 0), total: times.length },
+        probeFullPart: { limit: probeMs('limit-part'), bare: probeMs('bare-part') },
         samples: profiled.map(({ samples, ...s }) => ({ ...s, isolateMs: samples * msPerSample })),
       };
     } finally {

@@ -6,7 +6,7 @@ import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID, s
 import { join } from 'node:path';
 import { ROOT, startLocalWorker, type LocalWorker } from '../scripts/lib/workerd.js';
 import { childWorkerds, inWindow, processCpuMs } from './workers-cpu.js';
-import { calibrate, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
+import { busySampleTimes, calibrate, countBetween, IsolateProfiler, type Calibration } from './workers-isolate-cpu.js';
 
 /** The calibration burn's steps: 10–15 ms of JavaScript here, far above the sampler's grain. */
 export const BURN_STEPS = 2_000_000;
@@ -57,6 +57,30 @@ export class WorkersLimitProbe {
     } finally {
       await profiler.close();
     }
+  }
+
+  /**
+   * The worker isolate's busy samples in each request of each kind (parts of `bytes`), `rounds`
+   * rounds of the kinds in turn, profiled throughout (bench/workers-isolate-cpu.ts; start with
+   * inspector): the floor under a part upload's isolate CPU, measured as the app's is.
+   */
+  async isolateSamples(kinds: readonly ProbeKind[], bytes: number, rounds: number, intervalUs: number): Promise<Map<ProbeKind, number[]>> {
+    const profiler = await IsolateProfiler.connect(this.t.server);
+    const windows: { kind: ProbeKind; fromUs: number; toUs: number }[] = [];
+    let times: number[];
+    try {
+      await profiler.start(intervalUs);
+      for (let round = 0; round < rounds; round++) {
+        for (const kind of kinds) {
+          const { path, init } = this.prepare(kind, bytes);
+          windows.push({ kind, ...(await inWindow(() => processCpuMs(this.pid), () => this.send(path, init, 204))) });
+        }
+      }
+      times = busySampleTimes(await profiler.stop());
+    } finally {
+      await profiler.close();
+    }
+    return new Map(kinds.map((kind) => [kind, windows.filter((w) => w.kind === kind).map((w) => countBetween(times, w.fromUs, w.toUs))]));
   }
 
   /** One request of this kind (a part of `bytes` for the uploads); its CPU in ms. */

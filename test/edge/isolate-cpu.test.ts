@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busySampleTimes, countBetween, IsolateProfiler, type CpuProfile } from '../../bench/workers-isolate-cpu.js';
 import { BURN_STEPS, WorkersLimitProbe } from '../../bench/workers-limit.js';
 import { inWindow, processCpuMs } from '../../bench/workers-cpu.js';
+import { FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
 
 const INTERVAL_US = 100;
 /** About 50 ms of JavaScript here: many samples even on a loaded machine. */
@@ -82,5 +83,15 @@ describe('V8\'s sampler on a worker isolate in workerd', () => {
     expect(calibration.msPerSample).toBeGreaterThanOrEqual((INTERVAL_US / 1000) * 0.8);
     expect(calibration.msPerSample).toBeLessThan(5);
     expect(calibration.burnMs).toBeGreaterThan(1);
+  }, 60_000);
+
+  it('files the probe\'s uploads under each request: a full part, hashed in the worker, gets samples; each request its own count', async () => {
+    const samples = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, 3, INTERVAL_US);
+    expect([...samples.keys()]).toEqual(['limit-part', 'bare-part']);
+    for (const counts of samples.values()) {
+      expect(counts).toHaveLength(3);
+      // SHA-256 over 1 MiB in the worker alone is about a millisecond: several samples each.
+      expect(Math.min(...counts)).toBeGreaterThanOrEqual(2);
+    }
   }, 60_000);
 });
