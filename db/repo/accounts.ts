@@ -143,8 +143,10 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
  * their own cases, not the unit's); their row stays (marked removed) so the audit trail keeps
  * their name and the id is never reused. The caller adds a rotation in the same write.
  */
-export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number): WriteStep[] {
+export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number, notMember: Error): WriteStep[] {
   return [
+    // The deletes below go by the member alone: the write itself makes sure it is one of this unit's, still there.
+    requireThat(sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId} AND ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL)`, notMember),
     db.update(cases).set({ assignedTo: null }).where(eq(cases.assignedTo, memberId)),
     db.delete(sessions).where(eq(sessions.memberId, memberId)),
     db.delete(orgKeyrings).where(eq(orgKeyrings.memberId, memberId)),

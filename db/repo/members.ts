@@ -38,9 +38,12 @@ export async function memberSigningIn(db: ParleyDb, name: string): Promise<{ mem
   return member && organisation ? { member, organisation, auditHead } : undefined;
 }
 
+// Every administration of a member reads them first: compiled once.
+const memberById = preparedOnce((db) => db.select().from(members).where(and(eq(members.id, sql.placeholder('id')), isNull(members.removedAt))).prepare());
+
 /** A current member by id; removed members are not found. */
 export async function findMember(db: ParleyDb, id: string): Promise<Member | undefined> {
-  return db.select().from(members).where(and(eq(members.id, id), isNull(members.removedAt))).get();
+  return memberById(db).get({ id });
 }
 
 // On every sign-in: compiled once.
@@ -98,6 +101,16 @@ export async function keyringCheckReads(db: ParleyDb, memberId: string, orgId: s
     readOne(auditReads(db).head, { orgId }),
   ]);
   return { mine, versions, allKeyrings, members: current, auditHead: { orgId, last: head } };
+}
+
+/**
+ * What a key rotation is checked against (and a member removal, which starts one), in one trip:
+ * the unit's current members, every keyring it holds, and the head of its audit chain (the
+ * audited write starts from it).
+ */
+export async function rotationCheckReads(db: ParleyDb, orgId: string) {
+  const [current, keyrings, head] = await readTogether(db, [currentMembers(db, orgId), allKeyringsOf(db, orgId), readOne(auditReads(db).head, { orgId })]);
+  return { members: current, keyrings, auditHead: { orgId, last: head } };
 }
 
 /** The session write refuses a member removed since their password was checked. */

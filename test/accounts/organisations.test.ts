@@ -7,6 +7,7 @@ import { bytesToB64, openCaseKey, b64ToBytes, sodiumReady, ProtocolError } from 
 import { ApiRequestError } from '../../web/client/api.js';
 import { fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
+import { assignCase } from '../../web/client/case-handling.js';
 import { acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listMembers, listTransfers, passOnCase, removeMember, setUpFirstOrganisation, inspectInvite } from '../../web/client/admin.js';
 import { issueSetupToken } from '../../worker/setup-token.js';
 import { totpCodeAt } from '../../worker/totp.js';
@@ -55,6 +56,17 @@ describe('isolation between organisations', () => {
     }
     const row = t.database.sqlite.prepare('SELECT status FROM cases WHERE id = ?').get(bCase.id) as { status: string };
     expect(row.status).toBe('received');
+  });
+
+  it('refuses an administrator’s removal of another unit’s member: not found, and that member keeps their sessions, keyrings and cases', async () => {
+    const { alice, bob, bCase } = await twoUnits();
+    await assignCase(t.api, bob, bCase.id, bob.memberId);
+    const held = () => t.database.sqlite.prepare('SELECT (SELECT COUNT(*) FROM sessions WHERE investigator_id = @id) AS sessions, (SELECT COUNT(*) FROM org_keyrings WHERE investigator_id = @id) AS keyrings, (SELECT COUNT(*) FROM cases WHERE assigned_to = @id) AS assigned, (SELECT removed_at FROM investigators WHERE id = @id) AS removedAt').get({ id: bob.memberId });
+    const before = held();
+    expect(before).toEqual({ sessions: 1, keyrings: 1, assigned: 1, removedAt: null });
+    expect(await status(removeMember(t.api, alice, bob.memberId))).toBe('404 not_found');
+    expect(held()).toEqual(before);
+    expect(await listCases(t.api, bob)).toHaveLength(1);
   });
 
   it('opens a case to another organisation once it is passed on, and the reporter hears from both', async () => {

@@ -13,7 +13,7 @@ import { webCryptoRandomBytes } from '../../worker/deps.js';
 import { databaseFileStore } from '../../worker/file-store.js';
 import { ApiClient } from '../../web/client/api.js';
 import { fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
-import { passOnCase } from '../../web/client/admin.js';
+import { acceptInvite, confirmTotp, createInvite, grantKeyring, listMembers, passOnCase, removeMember, rotateKeys } from '../../web/client/admin.js';
 import { listCases, openCase, replyToCase, sessionHeaders, signIn, type InvestigatorSession } from '../../web/client/investigator.js';
 import { eq } from 'drizzle-orm';
 import { totpCodeAt } from '../../worker/totp.js';
@@ -196,5 +196,24 @@ describe('D1 round trips (Miniflare D1)', () => {
     console.log('D1 round trips of the config', counting.trips);
     // The mailbox KDF's salt is read once a process (the first answer reads it too).
     expect(counting.tripsOf('GET /api/config').at(-1)).toBe(1);
+  });
+
+  // Last: the unit's keys move on to new versions.
+  it('removes a member in 3 round trips, and starts a key rotation in 3: the session; the unit’s members, its keyrings and its audit chain’s head in one read; the audited write', async () => {
+    const session = await signedIn();
+    const { token } = await createInvite(api, session, { kind: 'member', role: 'investigator' });
+    const account = await acceptInvite(api, token, 'leaver', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(api, 'leaver', account.authKey, totpCodeAt(account.totp.secret, Date.now()));
+    await grantKeyring(api, session, (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!);
+    const leaver = (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!;
+    const counting = countingClient();
+    // The administrator alone holds the keys besides: each new version is active at once.
+    expect((await removeMember(counting.api, session, leaver.id)).active).toBe(true);
+    expect((await rotateKeys(counting.api, session)).active).toBe(true);
+    console.log('D1 round trips of a removal and a rotation', counting.trips);
+    expect({
+      remove: counting.tripsOf(`POST /api/investigator/admin/members/${leaver.id}/remove`),
+      rotate: counting.tripsOf('POST /api/investigator/admin/rotation'),
+    }).toEqual({ remove: [3], rotate: [3] });
   });
 });

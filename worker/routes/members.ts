@@ -13,7 +13,7 @@ import {
   abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
-import { currentMembers, listMembers, findMember, keyringsOfOrg, membersWithKeyrings } from '../../db/repo/members.js';
+import { currentMembers, findMember, keyringsOfOrg, membersWithKeyrings, rotationCheckReads } from '../../db/repo/members.js';
 import { readTogether } from '../../db/read-together.js';
 import type { Organisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
@@ -22,7 +22,7 @@ import { createInviteBody, grantKeyringsBody, inviteIdParam, memberIdParam, remo
 import type { AppDeps } from '../deps.js';
 import { sha256B64 } from '../server-crypto.js';
 import { investigatorSession, type InvestigatorVariables } from '../middleware/investigator-session.js';
-import { audited } from '../audit.js';
+import { audited, type ReadHead } from '../audit.js';
 import { publicKeyVersion } from './keyrings.js';
 import type { Member } from '../../db/repo/members.js';
 import type { z } from 'zod';
@@ -36,6 +36,7 @@ export function requireAdmin(): MiddlewareHandler<Env> {
   };
 }
 
+const NO_SUCH_MEMBER = () => new ApiError('not_found', 'No such member of your organisation.');
 const KEYS_CHANGED = () => new ApiError('org_key_changed', "The organisation's keys have changed. Reload and try again.");
 const ROTATION_PENDING = () => new ApiError('rotation_pending', 'A key change is waiting for a member to confirm it. Wait for it, or cancel it, before starting another.');
 
@@ -43,25 +44,30 @@ export function memberRoutes(deps: AppDeps) {
   /** A member of the caller's own organisation, or not_found. */
   async function memberOfOwnOrg(orgId: string, memberId: string): Promise<Member> {
     const member = await findMember(deps.db, memberId);
-    if (!member || member.orgId !== orgId) throw new ApiError('not_found', 'No such member of your organisation.');
+    if (!member || member.orgId !== orgId) throw NO_SUCH_MEMBER();
     return member;
   }
 
   /**
    * A rotation must give the new keyring to every remaining member who holds the current one
-   * (so the unit is not quietly narrowed to the administrator) and to no one outside it.
+   * (so the unit is not quietly narrowed to the administrator) and to no one outside it. With
+   * `leavingId`, that member (of the caller's own unit) leaves in the same write. What it checks
+   * against comes in one trip; the audit chain's head it answers is where the write starts.
    */
-  async function checkRotation(me: Member, org: Organisation, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<void> {
+  async function checkRotation(me: Member, org: Organisation, rotation: z.infer<typeof rotationBody>, leavingId: string | null): Promise<ReadHead> {
+    const { members, keyrings, auditHead } = await rotationCheckReads(deps.db, me.orgId);
+    if (leavingId !== null && !members.some((m) => m.id === leavingId)) throw NO_SUCH_MEMBER();
     if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
     // The next link of the organisation's key chain: signed by the current signing key.
     await requireSigned('endorsement', rotation.endorsement, org.signPublicKey, orgKeyVersionBytes(b64ToBytes(org.id)!, rotation.fromVersion + 1, b64ToBytes(rotation.boxPublicKey)!, b64ToBytes(rotation.signPublicKey)!));
-    const remaining = new Set((await listMembers(deps.db, me.orgId)).map((m) => m.id).filter((id) => id !== leavingId));
-    const holders = (await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.memberId)).map((k) => k.memberId);
+    const remaining = new Set(members.map((m) => m.id).filter((id) => id !== leavingId));
+    const holders = keyrings.filter((k) => k.keyVersion === org.keyVersion && remaining.has(k.memberId)).map((k) => k.memberId);
     const given = rotation.keyrings.map((k) => k.memberId);
     const covers = holders.every((id) => given.includes(id)) && given.includes(me.id);
     if (!covers || new Set(given).size !== given.length || !given.every((id) => remaining.has(id))) {
       throw new ApiError('members_changed', 'Members changed while the new keys were being made. Reload and try again.');
     }
+    return auditHead;
   }
 
   const rotationSteps = (me: Member, rotation: z.infer<typeof rotationBody>, now: number) =>
@@ -162,8 +168,7 @@ export function memberRoutes(deps: AppDeps) {
       const { memberId } = readParams(c, memberIdParam);
       const { rotation } = await readJson(c, removeMemberBody);
       if (memberId === me.id) throw new ApiError('cannot_remove_self', 'Ask another administrator to remove you.');
-      await memberOfOwnOrg(me.orgId, memberId);
-      await checkRotation(me, c.get('organisation'), rotation, memberId);
+      const auditHead = await checkRotation(me, c.get('organisation'), rotation, memberId);
       const now = deps.clock();
       await audited(
         deps.db,
@@ -172,17 +177,18 @@ export function memberRoutes(deps: AppDeps) {
           { orgId: me.orgId, actorId: me.id, action: 'member_remove', subject: memberId },
           { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: rotation.fromVersion + 1, keyrings: rotation.keyrings.length } },
         ],
-        () => [...removeMemberStatements(deps.db, me.orgId, memberId, now), ...rotationSteps(me, rotation, now)],
+        () => [...removeMemberStatements(deps.db, me.orgId, memberId, now, NO_SUCH_MEMBER()), ...rotationSteps(me, rotation, now)],
+        [auditHead],
       );
       return c.json({ keyVersion: rotation.fromVersion + 1, state: 'pending' });
     })
     .post('/rotation', async (c) => {
       const me = c.get('investigator');
       const rotation = await readJson(c, rotationBody);
-      await checkRotation(me, c.get('organisation'), rotation, null);
+      const auditHead = await checkRotation(me, c.get('organisation'), rotation, null);
       const now = deps.clock();
       await audited(deps.db, now, { orgId: me.orgId, actorId: me.id, action: 'key_rotate', subject: me.orgId, detail: { keyVersion: rotation.fromVersion + 1, keyrings: rotation.keyrings.length } }, () =>
-        rotationSteps(me, rotation, now),
+        rotationSteps(me, rotation, now), [auditHead],
       );
       return c.json({ keyVersion: rotation.fromVersion + 1, state: 'pending' }, 201);
     })
