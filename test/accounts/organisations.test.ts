@@ -58,12 +58,24 @@ describe('isolation between organisations', () => {
     expect(row.status).toBe('received');
   });
 
-  it('refuses an administrator’s removal of another unit’s member: not found, and that member keeps their sessions, keyrings and cases', async () => {
+  it('refuses an administrator’s changes to another unit’s member (removal, keys, sessions): not found, and that member keeps their sessions, keyrings and cases', async () => {
     const { alice, bob, bCase } = await twoUnits();
     await assignCase(t.api, bob, bCase.id, bob.memberId);
+    // A keyring grant as alice's device makes one, to a member of her own unit: its body, replayed for bob.
+    const { token } = await createInvite(t.api, alice, { kind: 'member', role: 'investigator' });
+    const account = await acceptInvite(t.api, token, 'carol', TEST_PASSWORD, TEST_KDF, TEST_KDF);
+    await confirmTotp(t.api, 'carol', account.authKey, totpCodeAt(account.totp.secret, t.clock.now));
+    const carol = (await listMembers(t.api, alice)).members.find((m) => m.username === 'carol')!;
+    await grantKeyring(t.api, alice, carol);
+    const grant = t.received.find((r) => r.method === 'POST' && r.url.endsWith(`/admin/members/${carol.id}/keyrings`))!;
+
     const held = () => t.database.sqlite.prepare('SELECT (SELECT COUNT(*) FROM sessions WHERE investigator_id = @id) AS sessions, (SELECT COUNT(*) FROM org_keyrings WHERE investigator_id = @id) AS keyrings, (SELECT COUNT(*) FROM cases WHERE assigned_to = @id) AS assigned, (SELECT removed_at FROM investigators WHERE id = @id) AS removedAt').get({ id: bob.memberId });
     const before = held();
     expect(before).toEqual({ sessions: 1, keyrings: 1, assigned: 1, removedAt: null });
+    const asAlice = (path: string, init: RequestInit) => t.app.request(`/api/investigator/admin/members/${bob.memberId}${path}`, { ...init, headers: { authorization: `Bearer ${alice.token}`, 'content-type': 'application/json' } });
+    for (const res of [await asAlice('/keyrings', { method: 'POST', body: new TextDecoder().decode(grant.body) }), await asAlice('/sessions', { method: 'DELETE' })]) {
+      expect({ status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({ status: 404, code: 'not_found' });
+    }
     expect(await status(removeMember(t.api, alice, bob.memberId))).toBe('404 not_found');
     expect(held()).toEqual(before);
     expect(await listCases(t.api, bob)).toHaveLength(1);
