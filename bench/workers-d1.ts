@@ -14,7 +14,7 @@ import { ROUTE_TABLE, type RouteKey } from '../worker/route-table.js';
 import { fmt, machineLine, median, percentile, updateResultsSection } from './report.js';
 import type { RequestSample } from './workers-cpu.js';
 import { startFixture } from './workers-fixture.js';
-import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PART_TAG } from './workers-routes.js';
+import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PART_REPORTS, FULL_PART_TAG } from './workers-routes.js';
 import { BURN_STEPS, WorkersLimitProbe } from './workers-limit.js';
 import { CALIBRATION_ROUNDS, isolatePass, PROBE_WARM_UP, PROFILE_INTERVAL_US, type IsolatePass } from './workers-isolate-pass.js';
 import { UPLOAD_WARM_UP, uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
@@ -171,9 +171,10 @@ async function main(): Promise<void> {
   const isolateOver = isolateRows.filter((r) => r.median > BUDGET_MS);
   const isolateOverAtP95 = isolateRows.filter((r) => r.median <= BUDGET_MS && r.p95 > BUDGET_MS);
   const dearest = [...isolateRows].sort((a, b) => b.median - a.median).slice(0, 3);
-  // A full part's isolate CPU beside the limit probe's for the same bytes: the floor no change to Parley goes under.
+  // A full part's isolate CPU beside the limit probe's for the same bytes: what the stack's own upload costs, and how it spreads.
+  const parleyFullPart = isolateRows.find((r) => r.route === 'PUT /api/mailbox/files/:fileId/parts/:part' && r.tag === FULL_PART_TAG);
   const fullPartFloor: [string, ReturnType<typeof spreadOf>][] = [
-    [`Parley (${FULL_PART_TAG}, above)`, isolateRows.find((r) => r.route === 'PUT /api/mailbox/files/:fileId/parts/:part' && r.tag === FULL_PART_TAG)!],
+    ...(parleyFullPart ? [[`Parley (${FULL_PART_TAG}, above)`, parleyFullPart] as [string, ReturnType<typeof spreadOf>]] : []),
     ['limit probe: the irreducible upload', spreadOf(isolate.probeFullPart.limit)],
     ['limit probe: bare read, hash and put', spreadOf(isolate.probeFullPart.bare)],
   ];
@@ -266,8 +267,8 @@ looping none, ${CALIBRATION_ROUNDS} of each, interleaved; the difference in the 
 Just before the pass a sample was worth ${fmt(isolate.calibrations[0].msPerSample)} ms, just after ${fmt(isolate.calibrations[1].msPerSample)} ms; the figures
 use the larger (the sampler's rate moves with the machine's load, and only these two readings bound it). The worth
 includes the sampler's own cost and the DevTools session's, which the calibration burn paid too. A request's figure is
-whole samples, so one of under a millisecond reads as 0 or one sample's worth; read the medians. Rows with n of 20
-(the full part) have their p95 at their second slowest request. ${((isolate.busySamples.inWindows / isolate.busySamples.total) * 100).toFixed(1)} % of the pass's
+whole samples, so one of under a millisecond reads as 0 or one sample's worth; read the medians. Rows with n of ${FULL_PART_REPORTS - WARM_UP}
+(the full part) have their p95 at their ${Math.ceil(0.95 * (FULL_PART_REPORTS - WARM_UP))}th fastest request (nearest rank). ${((isolate.busySamples.inWindows / isolate.busySamples.total) * 100).toFixed(1)} % of the pass's
 ${isolate.busySamples.total.toLocaleString('en-GB')} busy samples fell inside a request's window; the rest (work after a last byte, between
 requests) is charged to none. *Process CPU* is the route table's median for the same request, without the profiler,
 and *share* the isolate's part of it.

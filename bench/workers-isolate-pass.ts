@@ -7,7 +7,7 @@ import { busySampleTimes, countBetween, IsolateProfiler, type Calibration } from
 import { WorkersLimitProbe } from './workers-limit.js';
 import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag } from './workers-removal.js';
-import { driveLargeUnit, driveRoutes } from './workers-routes.js';
+import { driveLargeUnit, driveRoutes, FULL_PART_REPORTS } from './workers-routes.js';
 
 /** V8's sampling interval asked for; what a sample is worth is calibrated, not taken from this. */
 export const PROFILE_INTERVAL_US = 100;
@@ -25,8 +25,7 @@ export interface IsolatePass {
   probeFullPart: { limit: number[]; bare: number[] };
 }
 
-/** The probe's full-part uploads profiled, as many as the pass's own after the warm-up. */
-const PROBE_UPLOADS = 20;
+/** The probe's full-part uploads profiled: as many as the pass's own, the first few (warm-up) left out as the route table leaves them out. */
 export const PROBE_WARM_UP = 3;
 
 /**
@@ -51,7 +50,7 @@ export async function isolatePass(options: { assetsDir: string; largeCases: numb
       } finally {
         await profiler.close();
       }
-      const uploads = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, PROBE_WARM_UP + PROBE_UPLOADS, PROFILE_INTERVAL_US);
+      const uploads = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, FULL_PART_REPORTS, PROFILE_INTERVAL_US);
       const after = await probe.calibrateSampler(PROFILE_INTERVAL_US, CALIBRATION_ROUNDS);
       const msPerSample = Math.max(before.msPerSample, after.msPerSample);
       const probeMs = (kind: 'limit-part' | 'bare-part') => uploads.get(kind)!.slice(PROBE_WARM_UP).map((samples) => samples * msPerSample);

@@ -31,7 +31,7 @@ export const FULL_PART_FILE_BYTES = 1_040_000;
 export const FULL_PART_TAG = 'a full 1 MiB part';
 // 20 measured after the warm-up requests bench/workers-d1.ts leaves out (3 of each kind): with
 // 10, a p95 was the slowest request.
-const FULL_PART_REPORTS = 23;
+export const FULL_PART_REPORTS = 23;
 const readFileContent = async (start: number, end: number) => new Uint8Array(randomBytes(end - start));
 
 /** A reporter's report to `org` with one attached file of `size` bytes of content, filed by the real client; the file is not uploaded yet. */

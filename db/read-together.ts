@@ -9,7 +9,7 @@
 import { fillPlaceholders, getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
 import { inOneCommit } from './atomic.js';
-import { mapRows, type JoinsNotNullable, type SelectedField } from './row-mapper.js';
+import { mapRows, type JoinsNotNullable, type SelectedField, type Selection } from './row-mapper.js';
 
 type Values = Record<string, unknown>;
 
@@ -47,9 +47,10 @@ interface D1Prepared {
   joinsNotNullableMap?: JoinsNotNullable;
   customResultMapper?: unknown;
   mapAllResult(result: unknown, isFromBatch: true): unknown;
+  mapGetResult(result: unknown, isFromBatch: true): unknown;
 }
 
-const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapAllResult === 'function';
+const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapGetResult === 'function';
 
 export type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
 
@@ -64,16 +65,21 @@ function d1Client(db: ParleyDb, reads: readonly Read<unknown>[]): D1Client | nul
 async function inOneBatch(client: D1Client, reads: readonly Read<unknown>[]): Promise<unknown[]> {
   const prepared = reads.map((r) => r.statement as object as D1Prepared);
   const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
-  return results.map((result, i) => {
-    if (reads[i]!.mode === 'all') return rowsOf(prepared[i]!, result.results);
-    return rowsOf(prepared[i]!, result.results.slice(0, 1))[0];
-  });
+  return results.map((result, i) => decoded(prepared[i]!, reads[i]!.mode, result.results as Record<string, unknown>[]));
 }
 
-/** A batch answer's rows as the statement's selection shapes them (db/row-mapper.ts); drizzle's own mapping for a statement with no selection of its own. */
-function rowsOf(statement: D1Prepared, results: unknown[]): unknown[] {
-  if (!statement.fields || statement.customResultMapper) return statement.mapAllResult({ results }, true) as unknown[];
-  return mapRows(statement.fields, statement.joinsNotNullableMap, (results as Record<string, unknown>[]).map((row) => Object.values(row)));
+/**
+ * A batch answer as the read wants it: every row ('all') or the first or undefined ('get'),
+ * shaped by the statement's selection (db/row-mapper.ts). A statement drizzle maps otherwise
+ * (a relational query's own mapper, or no selection) keeps drizzle's mapping.
+ */
+function decoded(statement: D1Prepared, mode: Read<unknown>['mode'], results: Record<string, unknown>[]): unknown {
+  if (statement.fields && !statement.customResultMapper) {
+    const rows = mapRows(statement as Selection, (mode === 'get' ? results.slice(0, 1) : results).map((row) => Object.values(row)));
+    return mode === 'all' ? rows : rows[0];
+  }
+  if (mode === 'all') return statement.mapAllResult({ results }, true);
+  return results.length === 0 ? undefined : statement.mapGetResult({ results }, true);
 }
 
 const oneByOne = (read: Read<unknown>) => (read.mode === 'get' ? read.statement.get!(read.values) : read.statement.all!(read.values));

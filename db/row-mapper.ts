@@ -2,8 +2,8 @@
 // selection done once per statement, not once per row. Why: drizzle finds each field's decoder by
 // walking prototype chains (`is`), up to three times for every field of every row; on a page of
 // the case list (50 rows of some 40 fields) that was the worker isolate's largest single cost,
-// about a sixth of its CPU (bench/RESULTS.md, issue 16). The plan is keyed by the statement's
-// selection and holds no rows.
+// about a sixth of its CPU (bench/RESULTS.md, issue 16). The plan is kept for each prepared
+// statement and holds no rows.
 import { Column, getTableName, is, SQL, Subquery } from 'drizzle-orm';
 
 /** A selected field as drizzle's prepared statements keep them (`fields`): where it goes, and what it is. */
@@ -27,9 +27,10 @@ function decoderOf(field: unknown): Decoder {
 }
 
 /**
- * A table selected whole in a join (`{ member: members }`) whose first column came back null is
- * null as a whole when the join may miss it (drizzle's rule, kept as it is: it looks at the
- * first column only, and only if every field under that name is a column of the same table).
+ * An object of columns under one name (`{ member: members }`, or columns picked from one table)
+ * is null as a whole when its table's join may miss it and its first column came back null:
+ * drizzle's rule, kept as it is. It looks at the first column only; it does not apply when the
+ * object holds columns of two tables; SQL fields under the same name are not looked at.
  */
 interface Nullable {
   key: string;
@@ -60,14 +61,20 @@ function planOf(fields: readonly SelectedField[], joinsNotNullable: JoinsNotNull
   return { decoders: fields.map((f) => decoderOf(f.field)), paths: fields.map((f) => f.path), nullable };
 }
 
-const plans = new WeakMap<readonly SelectedField[], Plan>();
+/** What a drizzle prepared statement keeps of its selection. */
+export interface Selection {
+  fields: readonly SelectedField[];
+  joinsNotNullableMap?: JoinsNotNullable;
+}
 
-/** `rows` (each an array of values in selection order) as objects shaped like the selection, each value decoded by its column. */
-export function mapRows(fields: readonly SelectedField[], joinsNotNullable: JoinsNotNullable, rows: readonly (readonly unknown[])[]): Record<string, unknown>[] {
-  let plan = plans.get(fields);
+const plans = new WeakMap<Selection, Plan>();
+
+/** `rows` (each an array of values in selection order) as objects shaped like the statement's selection, each value decoded by its column. */
+export function mapRows(statement: Selection, rows: readonly (readonly unknown[])[]): Record<string, unknown>[] {
+  let plan = plans.get(statement);
   if (!plan) {
-    plan = planOf(fields, joinsNotNullable);
-    plans.set(fields, plan);
+    plan = planOf(statement.fields, statement.joinsNotNullableMap);
+    plans.set(statement, plan);
   }
   const { decoders, paths, nullable } = plan;
   return rows.map((row) => {

@@ -38,7 +38,7 @@ export async function memberSigningIn(db: ParleyDb, name: string): Promise<{ mem
   return member && organisation ? { member, organisation, auditHead } : undefined;
 }
 
-// Every administration of a member reads them first: compiled once.
+// The member routes that act on one member read them first: compiled once.
 const memberById = preparedOnce((db) => db.select().from(members).where(and(eq(members.id, sql.placeholder('id')), isNull(members.removedAt))).prepare());
 
 /** A current member by id; removed members are not found. */

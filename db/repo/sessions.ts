@@ -18,12 +18,7 @@ export function deleteSessionStatements(db: ParleyDb, tokenHash: string): WriteS
   return [db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))];
 }
 
-/**
- * A session with its member and the member's organisation, in one read (on Workers, one D1
- * round trip for every console request, which most routes then need no other for the unit's
- * keys and settings): `member` is null when the member has been removed since. Every console
- * request makes it, so it is compiled once (db/prepared.ts).
- */
+// Every console request reads its session: compiled once (db/prepared.ts).
 export const sessionReads = preparedOnce((db) => ({
   withMember: db
     .select({ session: sessions, member: members, organisation: organisations })
@@ -34,6 +29,11 @@ export const sessionReads = preparedOnce((db) => ({
     .prepare(),
 }));
 
+/**
+ * A session with its member and the member's organisation, in one read (on Workers, one D1
+ * round trip for every console request, which most routes then need no other for the unit's
+ * keys and settings): `member` and `organisation` are null when the member has been removed since.
+ */
 export async function findSession(db: ParleyDb, tokenHash: string): Promise<{ session: Session; member: Member | null; organisation: Organisation | null } | undefined> {
   return sessionReads(db).withMember.get({ tokenHash });
 }

@@ -8,6 +8,8 @@ import { ApiRequestError } from '../../web/client/api.js';
 import { fetchInstanceConfig, openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase, setCaseStatus, type InvestigatorSession } from '../../web/client/investigator.js';
 import { assignCase } from '../../web/client/case-handling.js';
+import { runAtomically } from '../../db/atomic.js';
+import { removeMemberStatements } from '../../db/repo/accounts.js';
 import { acceptInvite, acceptTransfer, confirmTotp, createInvite, grantKeyring, listMembers, listTransfers, passOnCase, removeMember, setUpFirstOrganisation, inspectInvite } from '../../web/client/admin.js';
 import { issueSetupToken } from '../../worker/setup-token.js';
 import { totpCodeAt } from '../../worker/totp.js';
@@ -79,6 +81,19 @@ describe('isolation between organisations', () => {
     expect(await status(removeMember(t.api, alice, bob.memberId))).toBe('404 not_found');
     expect(held()).toEqual(before);
     expect(await listCases(t.api, bob)).toHaveLength(1);
+  });
+
+  it('a removal’s write refuses by itself a member of another unit, and one removed already, changing nothing (a check made before the write can be overtaken)', async () => {
+    const { a, b, bob } = await twoUnits();
+    const gone = new Error('not a current member of the unit');
+    const rows = () => t.database.sqlite.prepare('SELECT (SELECT COUNT(*) FROM sessions) AS sessions, (SELECT COUNT(*) FROM org_keyrings) AS keyrings, (SELECT COUNT(*) FROM investigators WHERE removed_at IS NOT NULL) AS removed').get();
+    const before = rows();
+    await expect(runAtomically(t.database.db, removeMemberStatements(t.database.db, a.orgId, bob.memberId, t.clock.now, gone))).rejects.toBe(gone);
+    expect(rows()).toEqual(before);
+    t.database.sqlite.prepare('UPDATE investigators SET removed_at = 1 WHERE id = ?').run(bob.memberId);
+    const removedBefore = rows();
+    await expect(runAtomically(t.database.db, removeMemberStatements(t.database.db, b.orgId, bob.memberId, t.clock.now, gone))).rejects.toBe(gone);
+    expect(rows()).toEqual(removedBefore);
   });
 
   it('opens a case to another organisation once it is passed on, and the reporter hears from both', async () => {

@@ -14,8 +14,8 @@ import { caseKeys } from '../../db/schema.js';
 import type { ParleyDb } from '../../db/database.js';
 import { heldCasesRead } from '../../db/repo/cases.js';
 import { sessionReads } from '../../db/repo/sessions.js';
-import { readTogether } from '../../db/read-together.js';
-import { mapRows, type JoinsNotNullable, type SelectedField } from '../../db/row-mapper.js';
+import { mapRows, type Selection } from '../../db/row-mapper.js';
+import { readOne, readTogether } from '../../db/read-together.js';
 import { createApp } from '../../worker/app.js';
 import { webCryptoRandomBytes } from '../../worker/deps.js';
 import { databaseFileStore } from '../../worker/file-store.js';
@@ -52,9 +52,7 @@ const caseListRead = (db: ParleyDb, orgId: string, reader: string) =>
   heldCasesRead(db, eq(caseKeys.orgId, orgId), [desc(caseKeys.receivedDay), desc(caseKeys.caseId)], 50, caseKeys.receivedDay, reader);
 
 /** What drizzle's prepared statements keep beside their SQL. */
-interface Prepared {
-  fields: SelectedField[];
-  joinsNotNullableMap?: JoinsNotNullable;
+interface Prepared extends Selection {
   values(values: Record<string, unknown>): unknown[][];
   all(values: Record<string, unknown>): unknown[];
 }
@@ -81,11 +79,11 @@ describe('on SQLite: the planned decoding is drizzle’s', () => {
     expect(drizzleRows.map((r) => r.unread).sort()).toEqual([0, 1, 1]);
     expect(drizzleRows.filter((r) => r.report.id === null)).toHaveLength(1);
     expect(drizzleRows.every((r) => r.case.cutOff === false)).toBe(true);
-    expect(mapRows(list.fields, list.joinsNotNullableMap, list.values({}))).toEqual(drizzleRows);
+    expect(mapRows(list, list.values({}))).toEqual(drizzleRows);
 
     const sessions = sessionReads(t.database.db).withMember as unknown as Prepared;
     const hashes = t.database.sqlite.prepare('SELECT token_hash AS hash FROM sessions').all() as { hash: string }[];
-    const decoded = hashes.map(({ hash }) => ({ drizzle: sessions.all({ tokenHash: hash }), planned: mapRows(sessions.fields, sessions.joinsNotNullableMap, sessions.values({ tokenHash: hash })) }));
+    const decoded = hashes.map(({ hash }) => ({ drizzle: sessions.all({ tokenHash: hash }), planned: mapRows(sessions, sessions.values({ tokenHash: hash })) }));
     expect(decoded.map((d) => (d.drizzle[0] as { member: unknown }).member === null).sort()).toEqual([false, true]);
     for (const { drizzle: rows, planned } of decoded) expect(planned).toEqual(rows);
   });
@@ -114,9 +112,12 @@ describe('on D1: a batch’s rows decode as drizzle decodes the same statement a
       (query, ...params) => raw.prepare(query).bind(...params).run(),
     );
     const read = caseListRead(db, unit.orgId, memberId);
-    const [batched] = await readTogether(db, [read]);
-    const alone = await (read.statement as unknown as { all(values: object): Promise<unknown[]> }).all(read.values);
+    const statement = read.statement as unknown as { all(values: object): Promise<unknown[]>; get(values: object): Promise<unknown> };
+    const [batched, first] = await readTogether(db, [read, readOne(statement, read.values)]);
+    const alone = await statement.all(read.values);
     expect(alone).toHaveLength(3);
     expect(batched).toEqual(alone);
+    // A read of one row ('get') decodes the first, as drizzle's get() does.
+    expect(first).toEqual(await statement.get(read.values));
   });
 });

@@ -43,12 +43,15 @@ export function daysBetween(from: string, to: string): number {
 
 // A formatter for each zone and what it reads, made once: building an Intl.DateTimeFormat costs
 // far more than formatting with one (a third of a millisecond in workerd, where the case list asks
-// for its unit's day on every page; issue 16). It holds no dates.
+// for its unit's day on every page; issue 16). It holds no dates. Bounded: a zone name is stored
+// as a unit's administrator typed it, and the runtime accepts it in any capitalisation.
+const MAX_FORMATTERS = 256;
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function formatterOf(timeZone: string, fields: 'day' | 'hour'): Intl.DateTimeFormat {
   const key = `${fields} ${timeZone}`;
   let formatter = formatters.get(key);
   if (!formatter) {
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatter = new Intl.DateTimeFormat('en-GB', fields === 'day' ? { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' } : { timeZone, hour: '2-digit', hourCycle: 'h23' });
     formatters.set(key, formatter);
   }
