@@ -2,7 +2,7 @@
 // founding an organisation, invitations, joining, keyrings, removal and key rotation.
 // Reads run on their own; every write here returns its statements and guards instead of
 // running them, so a route cannot make one of these changes without its audit entry.
-import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
@@ -78,9 +78,26 @@ export function joinOrganisationStatements(db: ParleyDb, member: NewMember): Wri
   return [db.insert(members).values(member)];
 }
 
-/** Keyrings are added, never overwritten: one that exists stays as it is. */
-export function addKeyringStatements(db: ParleyDb, rows: readonly (typeof orgKeyrings.$inferInsert)[]): WriteStep[] {
-  return rows.map((row) => db.insert(orgKeyrings).values({ ...row, confirmed: false }).onConflictDoNothing());
+/**
+ * Whether each of `memberIds` is a current member of the unit (not removed): the guard of a
+ * write that acts on members by id, made in the write so no removal can land between the check
+ * and the change.
+ */
+function currentMembersOf(orgId: string, memberIds: readonly string[]) {
+  const ids = [...new Set(memberIds)];
+  return sql`(SELECT COUNT(*) FROM ${members} WHERE ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL AND ${inArray(members.id, ids)}) = ${ids.length}`;
+}
+
+/**
+ * Keyrings of one unit are added, never overwritten: one that exists stays as it is. Only to
+ * the unit's current members: else `notMember`, and nothing is written.
+ */
+export function addKeyringStatements(db: ParleyDb, orgId: string, rows: readonly Omit<typeof orgKeyrings.$inferInsert, 'orgId'>[], notMember: Error): WriteStep[] {
+  if (rows.length === 0) return [];
+  return [
+    requireThat(currentMembersOf(orgId, rows.map((r) => r.memberId)), notMember),
+    ...rows.map((row) => db.insert(orgKeyrings).values({ ...row, orgId, confirmed: false }).onConflictDoNothing()),
+  ];
 }
 
 // On every report, every thread and every sign-in: compiled once.
@@ -128,12 +145,12 @@ export interface Rotation {
  * organisation still uses `fromVersion` and no other rotation is under way. Nothing existing
  * is deleted or overwritten: every member keeps the versions they hold.
  */
-export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { changed: Error; pending: Error }): WriteStep[] {
+export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { changed: Error; pending: Error; membersChanged: Error }): WriteStep[] {
   return [
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
     db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
-    ...addKeyringStatements(db, r.keyrings.map((k) => ({ memberId: k.memberId, orgId: r.orgId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring }))),
+    ...addKeyringStatements(db, r.orgId, r.keyrings.map((k) => ({ memberId: k.memberId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring })), refusals.membersChanged),
   ];
 }
 
@@ -146,7 +163,7 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
 export function removeMemberStatements(db: ParleyDb, orgId: string, memberId: string, now: number, notMember: Error): WriteStep[] {
   return [
     // The deletes below go by the member alone: the write itself makes sure it is one of this unit's, still there.
-    requireThat(sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId} AND ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL)`, notMember),
+    requireThat(currentMembersOf(orgId, [memberId]), notMember),
     db.update(cases).set({ assignedTo: null }).where(eq(cases.assignedTo, memberId)),
     db.delete(sessions).where(eq(sessions.memberId, memberId)),
     db.delete(orgKeyrings).where(eq(orgKeyrings.memberId, memberId)),

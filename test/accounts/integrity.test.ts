@@ -31,6 +31,18 @@ function gate() {
   return { reached, release, wait: async () => { reach(); await released; } };
 }
 
+/** An app's checkpoint hook that holds the first request to reach `at` until the test releases it (later ones pass). */
+function holdingFirst(at: Checkpoint) {
+  const held = gate();
+  let waiting = true;
+  const checkpoint = async (reached: Checkpoint) => {
+    if (reached !== at || !waiting) return;
+    waiting = false;
+    await held.wait();
+  };
+  return { held, checkpoint };
+}
+
 async function status(attempt: Promise<unknown>): Promise<string> {
   const error = await attempt.then(() => null, (e: unknown) => e);
   return error instanceof ApiRequestError ? `${error.status} ${error.code}` : `no error: ${String(error)}`;
@@ -64,17 +76,10 @@ async function everyCaseOpens(session: InvestigatorSession): Promise<string[]> {
 
 describe('a report acknowledged during a member removal', () => {
   it('is readable: a rotation that lands between the route’s look-up and its write makes the client seal again', async () => {
-    let hold: ReturnType<typeof gate> | null = gate();
-    t = makeTestApp(TEST_CONFIG, async (at: Checkpoint) => {
-      if (at === 'report:before-write' && hold) {
-        const h = hold;
-        hold = null; // only the first attempt is held
-        await h.wait();
-      }
-    });
+    const { held, checkpoint } = holdingFirst('report:before-write');
+    t = makeTestApp(TEST_CONFIG, checkpoint);
     const { alice, carolMember } = await unitWithCarol();
     const { keys, submission } = await draftReport(t.api, 'sent while carol was being removed');
-    const held = hold!;
     const sending = submitReport(t.api, submission);
     await held.reached;
     // The report has passed every check; the removal (and the rotation it starts) lands now.
@@ -97,6 +102,21 @@ describe('a report acknowledged during a member removal', () => {
     const results = await Promise.allSettled([...reports.map((r) => submitReport(t.api, r.submission)), removeMember(t.api, alice, carolMember.id)]);
     expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
     expect((await everyCaseOpens(alice)).sort()).toEqual(reports.map((_, i) => `stream ${i}`).sort());
+  });
+});
+
+describe('a keyring given during a member removal', () => {
+  it('is refused: a removal that lands between the grant’s checks and its write leaves the member no keyring', async () => {
+    const { held, checkpoint } = holdingFirst('keyring-grant:before-write');
+    t = makeTestApp(TEST_CONFIG, checkpoint);
+    const { alice, carolMember } = await unitWithCarolJoined();
+    const granting = status(grantKeyring(t.api, alice, carolMember));
+    await held.reached;
+    // The grant has passed every check; the removal lands now.
+    await removeMember(t.api, alice, carolMember.id);
+    held.release();
+    expect(await granting).toBe('404 not_found');
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
   });
 });
 

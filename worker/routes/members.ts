@@ -36,6 +36,7 @@ export function requireAdmin(): MiddlewareHandler<Env> {
   };
 }
 
+const MEMBERS_CHANGED = () => new ApiError('members_changed', 'Members changed while the new keys were being made. Reload and try again.');
 const NO_SUCH_MEMBER = () => new ApiError('not_found', 'No such member of your organisation.');
 const KEYS_CHANGED = () => new ApiError('org_key_changed', "The organisation's keys have changed. Reload and try again.");
 const ROTATION_PENDING = () => new ApiError('rotation_pending', 'A key change is waiting for a member to confirm it. Wait for it, or cancel it, before starting another.');
@@ -65,13 +66,13 @@ export function memberRoutes(deps: AppDeps) {
     const given = rotation.keyrings.map((k) => k.memberId);
     const covers = holders.every((id) => given.includes(id)) && given.includes(me.id);
     if (!covers || new Set(given).size !== given.length || !given.every((id) => remaining.has(id))) {
-      throw new ApiError('members_changed', 'Members changed while the new keys were being made. Reload and try again.');
+      throw MEMBERS_CHANGED();
     }
     return auditHead;
   }
 
   const rotationSteps = (me: Member, rotation: z.infer<typeof rotationBody>, now: number) =>
-    startRotationSteps(deps.db, { orgId: me.orgId, ...rotation, createdBy: me.id, createdAt: now }, { changed: KEYS_CHANGED(), pending: ROTATION_PENDING() });
+    startRotationSteps(deps.db, { orgId: me.orgId, ...rotation, createdBy: me.id, createdAt: now }, { changed: KEYS_CHANGED(), pending: ROTATION_PENDING(), membersChanged: MEMBERS_CHANGED() });
 
   return new Hono<Env>()
     .use('*', investigatorSession(deps), requireAdmin())
@@ -157,8 +158,9 @@ export function memberRoutes(deps: AppDeps) {
       await requireSigned('endorsement.signature', endorsement.signature, endorser.signPublicKey, memberKeyBytes(b64ToBytes(me.orgId)!, b64ToBytes(member.id)!, member.username, b64ToBytes(member.boxPublicKey)!));
       const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.memberId === memberId).map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
+      await deps.checkpoint?.('keyring-grant:before-write');
       await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
-        ...addKeyringStatements(deps.db, added.map((k) => ({ memberId: memberId, orgId: me.orgId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring }))),
+        ...addKeyringStatements(deps.db, me.orgId, added.map((k) => ({ memberId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })), NO_SUCH_MEMBER()),
         ...endorseMemberStatements(deps.db, memberId, endorsement.signature, endorsement.keyVersion),
       ]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
