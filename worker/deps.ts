@@ -40,7 +40,7 @@ export interface AssetSource {
 }
 
 /** Moments a test can hold a request at, to make a race happen deterministically. */
-export type Checkpoint = 'report:before-write' | 'keyring-grant:before-write';
+export type Checkpoint = 'report:before-write' | 'keyring-grant:before-write' | 'rotation:before-write';
 
 export interface AppDeps {
   db: ParleyDb;

@@ -2,7 +2,7 @@
 // founding an organisation, invitations, joining, keyrings, removal and key rotation.
 // Reads run on their own; every write here returns its statements and guards instead of
 // running them, so a route cannot make one of these changes without its audit entry.
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, notInArray, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
@@ -150,6 +150,8 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
     db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
+    // Every current member who holds the keys now gets the new ones: none was given the current keys since the rotation was made.
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyrings} JOIN ${members} ON ${members.id} = ${orgKeyrings.memberId} WHERE ${orgKeyrings.orgId} = ${r.orgId} AND ${orgKeyrings.keyVersion} = ${r.fromVersion} AND ${members.removedAt} IS NULL AND ${notInArray(orgKeyrings.memberId, r.keyrings.map((k) => k.memberId))})`, refusals.membersChanged),
     ...addKeyringStatements(db, r.orgId, r.keyrings.map((k) => ({ memberId: k.memberId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring })), refusals.membersChanged),
   ];
 }

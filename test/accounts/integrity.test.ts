@@ -120,6 +120,24 @@ describe('a keyring given during a member removal', () => {
   });
 });
 
+describe('a keyring given during a key rotation', () => {
+  it('makes the rotation start again: one landing between the rotation’s checks and its write would leave its member without the new keys', async () => {
+    const { held, checkpoint } = holdingFirst('rotation:before-write');
+    t = makeTestApp(TEST_CONFIG, checkpoint);
+    const { alice, carolMember } = await unitWithCarolJoined();
+    const rotating = status(rotateKeys(t.api, alice));
+    await held.reached;
+    // The rotation was checked against alice alone holding the keys; carol is given them now.
+    await grantKeyring(t.api, alice, carolMember);
+    held.release();
+    expect(await rotating).toBe('409 members_changed');
+    expect(t.database.sqlite.prepare('SELECT key_version AS v FROM org_keyrings WHERE investigator_id = ? ORDER BY key_version').all(carolMember.id)).toEqual([{ v: 1 }]);
+    // Made again from what the unit now holds, the rotation gives carol the new keys too.
+    await rotateKeys(t.api, alice);
+    expect(t.database.sqlite.prepare('SELECT key_version AS v FROM org_keyrings WHERE investigator_id = ? ORDER BY key_version').all(carolMember.id)).toEqual([{ v: 1 }, { v: 2 }]);
+  });
+});
+
 describe('a malicious investigator passing a case on', () => {
   it('cannot bury it: a key that does not open is declined, and the case stays where it was', async () => {
     t = makeTestApp();

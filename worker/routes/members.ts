@@ -68,6 +68,7 @@ export function memberRoutes(deps: AppDeps) {
     if (!covers || new Set(given).size !== given.length || !given.every((id) => remaining.has(id))) {
       throw MEMBERS_CHANGED();
     }
+    await deps.checkpoint?.('rotation:before-write');
     return auditHead;
   }
 
