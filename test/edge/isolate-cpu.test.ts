@@ -86,12 +86,16 @@ describe('V8\'s sampler on a worker isolate in workerd', () => {
   }, 60_000);
 
   it('files the probe\'s uploads under each request: a full part, hashed in the worker, gets samples; each request its own count', async () => {
-    const samples = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, 3, INTERVAL_US);
+    const rounds = 5;
+    const samples = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, rounds, INTERVAL_US);
     expect([...samples.keys()]).toEqual(['limit-part', 'bare-part']);
     for (const counts of samples.values()) {
-      expect(counts).toHaveLength(3);
-      // SHA-256 over 1 MiB in the worker alone is about a millisecond: several samples each.
-      expect(Math.min(...counts)).toBeGreaterThanOrEqual(2);
+      expect(counts).toHaveLength(rounds);
+      // SHA-256 over 1 MiB in the worker alone is about a millisecond: several samples each. The
+      // sampler's thread is starved now and then on a loaded machine (CI once saw a single sample
+      // for one request), so the median is held, not every request.
+      const median = [...counts].sort((a, b) => a - b)[Math.floor(rounds / 2)]!;
+      expect(median).toBeGreaterThanOrEqual(2);
     }
   }, 60_000);
 });
