@@ -2,12 +2,13 @@
 // founding an organisation, invitations, joining, keyrings, removal and key rotation.
 // Reads run on their own; every write here returns its statements and guards instead of
 // running them, so a route cannot make one of these changes without its audit entry.
-import { and, asc, eq, gt, inArray, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, notInArray, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
 import { readAll, readOne, readTogether } from '../read-together.js';
 import { organisationReads } from './organisations.js';
+import { currentMembersOf } from './member-guards.js';
 import { cases, instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
@@ -76,16 +77,6 @@ export function foundOrganisationStatements(db: ParleyDb, org: NewOrganisation &
 
 export function joinOrganisationStatements(db: ParleyDb, member: NewMember): WriteStep[] {
   return [db.insert(members).values(member)];
-}
-
-/**
- * Whether each of `memberIds` is a current member of the unit (not removed): the guard of a
- * write that acts on members by id, made in the write so no removal can land between the check
- * and the change.
- */
-function currentMembersOf(orgId: string, memberIds: readonly string[]) {
-  const ids = [...new Set(memberIds)];
-  return sql`(SELECT COUNT(*) FROM ${members} WHERE ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL AND ${inArray(members.id, ids)}) = ${ids.length}`;
 }
 
 /**
@@ -207,9 +198,12 @@ export function abandonStatements(db: ParleyDb, version: KeyVersionRow): WriteSt
   ];
 }
 
-/** An administrator's device endorsed the member's key (after checking their invitation proof). */
-export function endorseMemberStatements(db: ParleyDb, memberId: string, endorsement: string, keyVersion: number): WriteStep[] {
-  return [db.update(members).set({ endorsement, endorsementVersion: keyVersion }).where(eq(members.id, memberId))];
+/**
+ * An administrator's device endorsed the member's key (after checking their invitation proof).
+ * Only a current member of the unit is endorsed: else `notMember`, and nothing is written.
+ */
+export function endorseMemberStatements(db: ParleyDb, orgId: string, memberId: string, endorsement: string, keyVersion: number, notMember: Error): WriteStep[] {
+  return [requireThat(currentMembersOf(orgId, [memberId]), notMember), db.update(members).set({ endorsement, endorsementVersion: keyVersion }).where(eq(members.id, memberId))];
 }
 
 export function deleteSessionsStatements(db: ParleyDb, memberId: string): WriteStep[] {

@@ -5,6 +5,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
+import { currentMembersOf } from './member-guards.js';
 import { caseNotes, caseReads, cases, members } from '../schema.js';
 
 export type NoteRow = typeof caseNotes.$inferSelect;
@@ -18,7 +19,7 @@ export function assignCaseSteps(db: ParleyDb, caseId: string, orgId: string, mem
     requireThat(sql`EXISTS (SELECT 1 FROM ${cases} WHERE ${cases.id} = ${caseId} AND ${cases.orgId} = ${orgId})`, refusals.notLead),
     ...(memberId === null
       ? []
-      : [requireThat(sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${memberId} AND ${members.orgId} = ${orgId} AND ${members.removedAt} IS NULL)`, refusals.notMember)]),
+      : [requireThat(currentMembersOf(orgId, [memberId]), refusals.notMember)]),
     db.update(cases).set({ assignedTo: memberId }).where(eq(cases.id, caseId)),
   ];
 }

@@ -113,11 +113,6 @@ export async function rotationCheckReads(db: ParleyDb, orgId: string) {
   return { members: current, keyrings, auditHead: { orgId, last: head } };
 }
 
-/** The session write refuses a member removed since their password was checked. */
-export function memberStillPresent(id: string) {
-  return sql`EXISTS (SELECT 1 FROM ${members} WHERE ${members.id} = ${id} AND ${members.removedAt} IS NULL)`;
-}
-
 /**
  * Records a TOTP step as used, as steps of the audited write it lets through: the guard
  * refuses a step not later than the last, so of two requests racing with one code, exactly one lands.

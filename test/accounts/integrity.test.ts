@@ -31,12 +31,17 @@ function gate() {
   return { reached, release, wait: async () => { reach(); await released; } };
 }
 
-/** An app's checkpoint hook that holds the first request to reach `at` until the test releases it (later ones pass). */
-function holdingFirst(at: Checkpoint) {
+/**
+ * An app's checkpoint hook that holds the first request to reach `at` (after letting `passing`
+ * through) until the test releases it; later ones pass.
+ */
+function holdingFirst(at: Checkpoint, passing = 0) {
   const held = gate();
+  let before = passing;
   let waiting = true;
   const checkpoint = async (reached: Checkpoint) => {
     if (reached !== at || !waiting) return;
+    if (before-- > 0) return;
     waiting = false;
     await held.wait();
   };
@@ -117,6 +122,20 @@ describe('a keyring given during a member removal', () => {
     held.release();
     expect(await granting).toBe('404 not_found');
     expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
+  });
+  it('is refused when it adds nothing and only endorses again: a removed member is neither endorsed nor audited as given keys', async () => {
+    const { held, checkpoint } = holdingFirst('keyring-grant:before-write', 1);
+    t = makeTestApp(TEST_CONFIG, checkpoint);
+    const { alice, carolMember } = await unitWithCarolJoined();
+    await grantKeyring(t.api, alice, carolMember);
+    // The second grant holds the keyrings carol has: it adds nothing and endorses her key again.
+    const granting = status(grantKeyring(t.api, alice, carolMember));
+    await held.reached;
+    await removeMember(t.api, alice, carolMember.id);
+    held.release();
+    expect(await granting).toBe('404 not_found');
+    const actions = t.database.sqlite.prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY seq').all(carolMember.id);
+    expect(actions.at(-1)).toEqual({ action: 'member_remove' });
   });
 });
 

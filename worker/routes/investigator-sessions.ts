@@ -6,7 +6,8 @@ import { Hono } from 'hono';
 import { b64ToBytes, bytesToB64, utf8ToBytes } from '../../web/protocol/encoding.js';
 import { SIZES } from '../../web/protocol/labels.js';
 import { getOrCreateSetting } from '../../db/repo/instance.js';
-import { findMemberByUsername, keyringsWithVersions, memberStillPresent } from '../../db/repo/members.js';
+import { findMemberByUsername, keyringsWithVersions } from '../../db/repo/members.js';
+import { currentMembersOf } from '../../db/repo/member-guards.js';
 import { requireThat } from '../../db/atomic.js';
 import { checkCredentials, WORK_FOR_SIGN_IN } from '../credential-check.js';
 import { deviceTokenFor } from '../device-token.js';
@@ -52,7 +53,7 @@ export function investigatorSessionRoutes(deps: AppDeps, work: WorkGate) {
         deps.db,
         now,
         { orgId: organisation.id, actorId: investigator.id, action: 'sign_in', subject: investigator.id },
-        () => [requireThat(memberStillPresent(investigator.id), refused), ...landingSteps, ...insertSessionStatements(deps.db, session)],
+        () => [requireThat(currentMembersOf(organisation.id, [investigator.id]), refused), ...landingSteps, ...insertSessionStatements(deps.db, session)],
         [auditHead],
       );
       const { keyrings, keyVersions } = await keyringsWithVersions(deps.db, investigator.id, organisation.id);

@@ -162,7 +162,7 @@ export function memberRoutes(deps: AppDeps) {
       await deps.checkpoint?.('keyring-grant:before-write');
       await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
         ...addKeyringStatements(deps.db, me.orgId, added.map((k) => ({ memberId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })), NO_SUCH_MEMBER()),
-        ...endorseMemberStatements(deps.db, memberId, endorsement.signature, endorsement.keyVersion),
+        ...endorseMemberStatements(deps.db, me.orgId, memberId, endorsement.signature, endorsement.keyVersion, NO_SUCH_MEMBER()),
       ]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
