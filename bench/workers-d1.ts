@@ -18,7 +18,7 @@ import { driveLargeUnit, driveRoutes, FILE_BYTES, FULL_PART_FILE_BYTES, FULL_PAR
 import { BURN_STEPS, WorkersLimitProbe } from './workers-limit.js';
 import { CALIBRATION_ROUNDS, isolatePass, PROBE_WARM_UP, PROFILE_INTERVAL_US, type IsolatePass } from './workers-isolate-pass.js';
 import { UPLOAD_WARM_UP, uploadsAgainstLimit, type UploadAgainstLimit } from './workers-upload-limit.js';
-import { fileCipherLength, FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
+import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { driveRemovals, removalTag, REMOVAL_ROUTE } from './workers-removal.js';
 
 const ROUNDS = Number(process.argv[2] ?? 60);
@@ -121,7 +121,6 @@ async function main(): Promise<void> {
   const bundle = await measureBundle();
   const started = performance.now();
   const f = await startFixture({ assetsDir, largeCases: LARGE_CASES });
-  const smallPart = fileCipherLength(FILE_BYTES);
   let coverage: ReturnType<typeof f.meter.coverage>;
   let againstLimit: UploadAgainstLimit[];
   try {

@@ -7,7 +7,6 @@ import { cutOffCaseSteps, finishCaseDeletion } from '../db/repo/files.js';
 import { caseKeyHolders, casesBeingDeleted, retentionCandidates, stillAsJudged, type RetentionCandidate } from '../db/repo/retention.js';
 import type { CaseRow } from '../db/repo/cases.js';
 import { listOrganisations } from '../db/repo/organisations.js';
-import type { ParleyDb } from '../db/database.js';
 import { dayIn } from '../web/casework/calendar.js';
 import { CLOSED_STATUSES, deletionDay, deletionReason, isDueForDeletion, type RetentionFacts, type RetentionSettings } from '../web/casework/retention.js';
 import { audited } from './audit.js';

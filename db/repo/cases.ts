@@ -7,7 +7,6 @@ import { prefixedColumns, readAll, readOne, readTogether } from '../read-togethe
 import { organisationReads } from './organisations.js';
 import { auditReads } from './audit.js';
 import { CLOSED_STATUSES } from '../../web/casework/retention.js';
-import { SETTLED_STATUSES } from '../../web/casework/deadlines.js';
 import { addDays } from '../../web/casework/calendar.js';
 import { caseKeys, caseReads as readMarkers, cases, caseTransfers, mailboxes, messages, organisations, type CaseStatus } from '../schema.js';
 

@@ -3,7 +3,7 @@
 // are removed before its stored parts: a part that lands meanwhile finds its file gone and
 // removes itself (worker/file-transfer.ts), so no part outlives its row. A deleted case is cut
 // off first (nobody can upload to it), then its parts go before its rows (finishCaseDeletion).
-import { and, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';

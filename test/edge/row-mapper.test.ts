@@ -8,7 +8,7 @@ import { Miniflare } from 'miniflare';
 import type { D1Database } from '@cloudflare/workers-types/latest';
 import { drizzle } from 'drizzle-orm/d1';
 import { desc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import * as schema from '../../db/schema.js';
 import { caseKeys } from '../../db/schema.js';
 import type { ParleyDb } from '../../db/database.js';

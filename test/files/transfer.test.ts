@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FILE_PART_BYTES, fileCipherLength, filePartCount } from '../../web/protocol/file-lengths.js';
 import { bytesToB64 } from '../../web/protocol/index.js';
-import { ApiClient, ApiRequestError, type Fetch } from '../../web/client/api.js';
+import { ApiRequestError } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, fileStatusOf, mailboxFileAccess, uploadParts, type FileAccess } from '../../web/client/file-transfer.js';
 import { openCase, replyToCase } from '../../web/client/investigator.js';
 import { openMailbox } from '../../web/client/reporter.js';

@@ -10,8 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { catalogueLanguages, CONSOLE_CATALOGUES, consoleLanguages, DEFAULT_LANGUAGES, offeredLanguages, readCatalogue, REPORTER_CATALOGUES } from '../../scripts/build-web.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const en = readCatalogue('en');
-const ENGLISH_KEYS = Object.keys(en.messages);
 
 const walk = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name);

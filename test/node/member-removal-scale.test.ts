@@ -6,7 +6,6 @@
 // that grows with the cases. Its CPU is measured in bench/workers-d1.ts (member removal over
 // 10,000 cases against none), not here: a timed assertion on a shared machine fails on noise
 // (CI once saw a median ratio of 2.6 for identical work).
-import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../web/client/api.js';
 import { acceptInvite, confirmTotp, createInvite, listMembers, removeMember } from '../../web/client/admin.js';

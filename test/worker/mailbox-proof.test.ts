@@ -1,7 +1,7 @@
 // The mailbox proof: indistinguishable failures, no replay, no stale challenges, and a
 // reporter's client that rejects anything the server altered. On Node and on workerd.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { bytesToB64, b64ToBytes, generatePassphrase, mailboxProofHeaders, ProtocolError, type MailboxKeys } from '../../web/protocol/index.js';
+import { bytesToB64, b64ToBytes, generatePassphrase, mailboxProofHeaders, type MailboxKeys } from '../../web/protocol/index.js';
 import { deriveKeysForInstance, openMailbox } from '../../web/client/reporter.js';
 import { listCases, openCase, replyToCase } from '../../web/client/investigator.js';
 import { TEST_KDF } from '../support/test-app.js';
