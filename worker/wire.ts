@@ -132,7 +132,11 @@ export const rotationBody = z.strictObject({
   /** The new version signed by the signing key of fromVersion: the next link of the chain. */
   endorsement: signature,
   // One keyring per member (about 250 bytes): 400 fit the 128 KiB body limit.
-  keyrings: z.array(z.strictObject({ memberId: id, sealedKeyring })).min(1).max(400),
+  keyrings: z
+    .array(z.strictObject({ memberId: id, sealedKeyring }))
+    .min(1)
+    .max(400)
+    .refine((list) => new Set(list.map((k) => k.memberId)).size === list.length, 'one keyring per member'),
 });
 export const removeMemberBody = z.strictObject({ rotation: rotationBody });
 /** What the member's device found when it opened its keyrings. */

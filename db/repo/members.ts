@@ -104,16 +104,6 @@ export async function keyringCheckReads(db: ParleyDb, memberId: string, orgId: s
 }
 
 /**
- * What a key rotation is checked against (and a member removal, which starts one), in one trip:
- * the unit's current members, every keyring it holds, and the head of its audit chain (the
- * audited write starts from it).
- */
-export async function rotationCheckReads(db: ParleyDb, orgId: string) {
-  const [current, keyrings, head] = await readTogether(db, [currentMembers(db, orgId), allKeyringsOf(db, orgId), readOne(auditReads(db).head, { orgId })]);
-  return { members: current, keyrings, auditHead: { orgId, last: head } };
-}
-
-/**
  * Records a TOTP step as used, as steps of the audited write it lets through: the guard
  * refuses a step not later than the last, so of two requests racing with one code, exactly one lands.
  */

@@ -222,6 +222,11 @@ describe('a malicious administrator', () => {
     const narrowed = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify({ ...body, keyrings: body.keyrings.filter((k) => k.memberId !== carol.memberId) }) });
     expect(narrowed.status).toBe(409);
     expect(((await narrowed.json()) as { error: { code: string } }).error.code).toBe('members_changed');
+    // Naming a member twice is refused as it stands: one keyring per member, and nothing is stored.
+    const twice = await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify({ ...body, keyrings: [...body.keyrings, body.keyrings[0]] }) });
+    expect(twice.status).toBe(400);
+    expect(((await twice.json()) as { error: { code: string } }).error.code).toBe('invalid_body');
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_key_versions WHERE org_id = ?').get(a.orgId)).toEqual({ n: 1 });
     // Garbage for everyone is accepted as a pending version, and changes nothing in use.
     expect((await t.fetch(`${t.api.baseUrl}/api/investigator/admin/rotation`, { method: 'POST', headers, body: JSON.stringify(body) })).status).toBe(201);
     expect((await fetchInstanceConfig(t.api)).organisations[0]!.keyVersion).toBe(1);
