@@ -50,16 +50,11 @@ export function memberRoutes(deps: AppDeps) {
   }
 
   /**
-   * A rotation must give the new keyring to every remaining member who holds the current one
-   * (so the unit is not quietly narrowed to the administrator) and to no one outside it. With
-   * `leavingId`, that member (of the caller's own unit) leaves in the same write. What it checks
-   * against comes in one trip; the audit chain's head it answers is where the write starts.
-   */
-  /**
    * What a rotation is checked against before its write. Who gets the new keys is checked in the
    * write itself (startRotationSteps' guards, after a removal in the same write): every current
-   * holder of the current keys (the rotating administrator, who signed with them, is one) and no
-   * one else, so no member can change in between.
+   * holder of the current keys (the rotating administrator, who signed with them, is one), so the
+   * unit is not quietly narrowed to the administrator, and no one outside it; no member can
+   * change in between.
    */
   async function checkRotation(org: Organisation, rotation: z.infer<typeof rotationBody>): Promise<void> {
     if (rotation.fromVersion !== org.keyVersion) throw KEYS_CHANGED();
