@@ -72,11 +72,6 @@ const orgReads = preparedOnce((db) => ({
   keyrings: db.select().from(orgKeyrings).where(eq(orgKeyrings.orgId, sql.placeholder('orgId'))).prepare(),
 }));
 
-/** Every keyring of the organisation, for the members view and rotation checks. */
-export async function keyringsOfOrg(db: ParleyDb, orgId: string): Promise<OrgKeyringRow[]> {
-  return await orgReads(db).keyrings.all({ orgId });
-}
-
 /** The unit's current members, and every keyring it holds, as reads for one trip with others (readTogether). */
 export const currentMembers = (db: ParleyDb, orgId: string) => readAll(orgReads(db).members, { orgId });
 const allKeyringsOf = (db: ParleyDb, orgId: string) => readAll(orgReads(db).keyrings, { orgId });
@@ -101,6 +96,20 @@ export async function keyringCheckReads(db: ParleyDb, memberId: string, orgId: s
     readOne(auditReads(db).head, { orgId }),
   ]);
   return { mine, versions, allKeyrings, members: current, auditHead: { orgId, last: head } };
+}
+
+/**
+ * What a keyring grant decides by, in one trip: the member (if current), the keyrings they hold
+ * of the unit, its key versions, and the head of its audit chain (the audited write starts from it).
+ */
+export async function keyringGrantReads(db: ParleyDb, memberId: string, orgId: string) {
+  const [member, theirs, versions, head] = await readTogether(db, [
+    readOne(memberById(db), { id: memberId }),
+    readAll(keyringsOfMember(db), { memberId, orgId }),
+    readAll(keyVersionReads(db).ofOrg, { orgId }),
+    readOne(auditReads(db).head, { orgId }),
+  ]);
+  return { member, theirs, versions, auditHead: { orgId, last: head } };
 }
 
 /**

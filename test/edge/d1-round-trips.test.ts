@@ -199,14 +199,16 @@ describe('D1 round trips (Miniflare D1)', () => {
   });
 
   // Last: the unit's keys move on to new versions.
-  it('removes a member in 3 round trips, and starts a key rotation in 3: the session; the audit chain’s head; the audited write, which checks the members itself', async () => {
+  it('gives a member keys in 3 round trips (the session; the member, their keyrings, the key versions and the audit chain’s head in one read; the audited write), removes a member in 3, and starts a key rotation in 3: the session; the audit chain’s head; the audited write, which checks the members itself', async () => {
     const session = await signedIn();
     const { token } = await createInvite(api, session, { kind: 'member', role: 'investigator' });
     const account = await acceptInvite(api, token, 'leaver', TEST_PASSWORD, TEST_KDF, TEST_KDF);
     await confirmTotp(api, 'leaver', account.authKey, totpCodeAt(account.totp.secret, Date.now()));
-    await grantKeyring(api, session, (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!);
-    const leaver = (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!;
     const counting = countingClient();
+    const joined = (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!;
+    await grantKeyring(counting.api, session, joined);
+    expect(counting.tripsOf(`POST /api/investigator/admin/members/${joined.id}/keyrings`)).toEqual([3]);
+    const leaver = (await listMembers(api, session)).members.find((m) => m.username === 'leaver')!;
     // The administrator alone holds the keys besides: each new version is active at once.
     expect((await removeMember(counting.api, session, leaver.id)).active).toBe(true);
     expect((await rotateKeys(counting.api, session)).active).toBe(true);

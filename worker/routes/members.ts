@@ -13,7 +13,7 @@ import {
   abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
-import { currentMembers, findMember, keyringsOfOrg, membersWithKeyrings } from '../../db/repo/members.js';
+import { currentMembers, findMember, keyringGrantReads, membersWithKeyrings } from '../../db/repo/members.js';
 import { readTogether } from '../../db/read-together.js';
 import type { Organisation } from '../../db/repo/organisations.js';
 import { ApiError } from '../errors.js';
@@ -140,21 +140,21 @@ export function memberRoutes(deps: AppDeps) {
       const { memberId } = readParams(c, memberIdParam);
       // The input is checked whole before anything is looked up.
       const { keyrings, endorsement } = await readJson(c, grantKeyringsBody);
-      const member = await memberOfOwnOrg(me.orgId, memberId);
-      const versionRows = await keyVersionsOf(deps.db, me.orgId);
+      const { member, theirs, versions: versionRows, auditHead } = await keyringGrantReads(deps.db, memberId, me.orgId);
+      if (!member || member.orgId !== me.orgId) throw NO_SUCH_MEMBER();
       const versions = new Set(versionRows.map((v) => v.keyVersion));
       if (!keyrings.every((k) => versions.has(k.keyVersion))) throw KEYS_CHANGED();
       // The granting device checked the member's invitation proof, then endorsed their key with an organisation signing key.
       const endorser = versionRows.find((v) => v.keyVersion === endorsement.keyVersion && v.state === 'active');
       if (!endorser) throw KEYS_CHANGED();
       await requireSigned('endorsement.signature', endorsement.signature, endorser.signPublicKey, memberKeyBytes(b64ToBytes(me.orgId)!, b64ToBytes(member.id)!, member.username, b64ToBytes(member.boxPublicKey)!));
-      const existing = new Set((await keyringsOfOrg(deps.db, me.orgId)).filter((k) => k.memberId === memberId).map((k) => k.keyVersion));
+      const existing = new Set(theirs.map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
       await deps.checkpoint?.('keyring-grant:before-write');
       await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
         ...addKeyringStatements(deps.db, me.orgId, added.map((k) => ({ memberId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })), NO_SUCH_MEMBER()),
         ...endorseMemberStatements(deps.db, me.orgId, memberId, endorsement.signature, endorsement.keyVersion, NO_SUCH_MEMBER()),
-      ]);
+      ], [auditHead]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
     .post('/members/:memberId/remove', async (c) => {
