@@ -1,7 +1,8 @@
 // The public figures page (/figures) in Chromium, on an instance that publishes its figures:
 // axe finds nothing serious at 360 px, nothing overflows the page (the tables scroll in their
 // own regions), the tables are found by their captions, the quick exit by its accessible name
-// (and Shift ×3 leaves, through the quick exit's bundle), and the page leaves nothing stored.
+// (and Shift ×3 leaves, through the quick exit's bundle), and the page leaves nothing stored; the
+// same in Welsh, each language linking to the other.
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../web/client/api.js';
@@ -45,6 +46,22 @@ describe.skipIf(!browserAvailable)('the public figures page', () => {
     await screenshot(page, 'public-figures');
     expect(await originStorage(context, page)).toEqual({ cookies: 0, local: 0, session: 0, indexedDb: 0 });
     expect(requests.every((r) => r.url().startsWith(harness.server.url))).toBe(true);
+    await context.close();
+  });
+
+  it('is in Welsh too: axe clean at 360 px, it fits, and each language links to the other by its own name', async () => {
+    const { page, context } = await harness.newPage(NARROW);
+    await page.goto(`${harness.server.url}/figures`);
+    await page.getByRole('link', { name: 'Cymraeg' }).click();
+    await page.waitForURL(`${harness.server.url}/cy/figures`);
+    expect(await page.getAttribute('html', 'lang')).toBe('cy');
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Ffigurau ar gyfer yr holl wasanaeth');
+    await expect(page.getByRole('table', { name: 'Ffigurau fesul mis ar gyfer Anti-Corruption Unit' }).isVisible()).resolves.toBe(true);
+    expect(await page.getByRole('link', { name: 'Gadael yn gyflym' }).getAttribute('href')).toBe('https://www.bbc.co.uk/weather');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.getByRole('link', { name: 'English' }).click();
+    await page.waitForURL(`${harness.server.url}/figures`);
     await context.close();
   });
 

@@ -7,6 +7,9 @@ import { fileReport } from '../support/reports.js';
 import { API_TARGETS, useTarget, type ApiTarget } from '../support/targets.js';
 import { makeTestApp, TEST_CONFIG } from '../support/test-app.js';
 import { PAGE_CSP } from '../../worker/routes/pages.js';
+import { FIGURES_LANGUAGES, figuresLanguages, publicFiguresPage } from '../../worker/public-figures-page.js';
+import type { PublishedFigures } from '../../worker/routes/figures.js';
+import { catalogueLanguages, CONSOLE_CATALOGUES } from '../../scripts/build-web.js';
 
 const HOSTILE_NAME = 'Unit <script>alert(1)</script> & "Co"';
 
@@ -50,6 +53,51 @@ describe.each(API_TARGETS)('the public figures page on $name', (target) => {
     expect(html.match(/(?:src|href)="https?:[^"]*"/g)).toEqual(['href="https://www.bbc.co.uk/weather"']);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)/);
     expect(html).not.toMatch(/\sstyle=/);
+  });
+});
+
+describe('the public figures page in another language', () => {
+  const march: PublishedFigures = [{
+    name: HOSTILE_NAME,
+    months: [{ period: '2026-03', received: 'fewer_than_5', acknowledgedWithin: 'fewer_than_5', feedbackWithin: 0, medianDaysToFirstResponse: 'withheld', outcomes: { investigating: 'fewer_than_5', intelligence_recorded: 0, passed_on: 0, no_further_action: 0, closed: 0 } }],
+  }];
+  const span = { from: '2025-04-01', to: '2026-03-31' };
+
+  it('has words in every language the console has them in', () => {
+    expect([...FIGURES_LANGUAGES].sort()).toEqual(catalogueLanguages(CONSOLE_CATALOGUES));
+  });
+
+  it('is in Welsh at /cy/figures: lang on the page, its words, months and days, and a link to the English page named in English', () => {
+    const html = publicFiguresPage(march, span, {}, 'cy', ['en', 'cy']);
+    expect(html).toContain('<html lang="cy" dir="ltr"');
+    expect(html).toContain('<h1>Ffigurau ar gyfer yr holl wasanaeth</h1>');
+    expect(html).toContain('<a class="button quick-exit" id="quick-exit" href="https://www.bbc.co.uk/weather" rel="noreferrer" aria-describedby="quick-exit-hint">Gadael yn gyflym</a>');
+    expect(monthRow(html, 'Mawrth 2026')).toEqual(['llai na 5', 'llai na 5', '0', 'wedi’i atal', 'llai na 5', '0', '0', '0', '0']);
+    expect(html).toContain('<caption id="caption-0">Ffigurau fesul mis ar gyfer Unit &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</caption>');
+    expect(html).toContain('1 Ebrill 2025');
+    expect(html).toContain('<nav id="languages" class="languages" aria-label="Ieithoedd eraill"><ul><li><a href="/figures" lang="en" hreflang="en" dir="ltr">English</a></li></ul></nav>');
+    // In English, the link goes the other way; with one language, there is none.
+    expect(publicFiguresPage(march, span, {}, 'en', ['en', 'cy'])).toContain('<li><a href="/cy/figures" lang="cy" hreflang="cy" dir="ltr">Cymraeg</a></li>');
+    expect(publicFiguresPage(march, span, {}, 'en')).not.toContain('id="languages"');
+  });
+
+  it('is in a language only when the build made its reporter page (the operator offers it); English always', () => {
+    expect(figuresLanguages({})).toEqual(['en']);
+    expect(figuresLanguages({ 'cy/index.html': 'sha384-x', 'pl/index.html': 'sha384-y' })).toEqual(['en', 'cy']);
+  });
+
+  it('is not there in a language the instance does not have it in: the same 404 as a page that does not exist', async () => {
+    const app = makeTestApp(TEST_CONFIG);
+    try {
+      // No build here: the Welsh reporter page is not served either.
+      const welsh = await app.fetch('http://parley.test/cy/figures', {});
+      const unknown = await app.fetch('http://parley.test/no-such-page', {});
+      expect(welsh.status).toBe(404);
+      expect(await welsh.json()).toEqual(await unknown.json());
+      expect((await app.fetch('http://parley.test/figures', {})).status).toBe(200);
+    } finally {
+      app.close();
+    }
   });
 });
 

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import { dayOf, type AppDeps, type AssetSource } from '../deps.js';
 import { publishedFigures } from './figures.js';
-import { assetIntegrity, lastTwelveMonths, publicFiguresPage } from '../public-figures-page.js';
+import { assetIntegrity, figuresLanguages, lastTwelveMonths, publicFiguresPage } from '../public-figures-page.js';
 
 export const PAGE_CSP = [
   "default-src 'none'",
@@ -57,15 +57,21 @@ function infoPage(assets: AssetSource | undefined, language: string, page: strin
 }
 
 export function pageRoutes(deps: AppDeps) {
+  /** The public figures in one language, when the operator publishes them and the instance has the page in it. */
+  async function figuresPage(language: string): Promise<Response> {
+    if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such page.');
+    const integrity = await assetIntegrity(deps.assets);
+    const languages = figuresLanguages(integrity);
+    if (!languages.includes(language)) throw new ApiError('not_found', 'No such page.');
+    const span = lastTwelveMonths(dayOf(deps.clock()));
+    const figures = await publishedFigures(deps, span.from, span.to);
+    return new Response(publicFiguresPage(figures, span, integrity, language, languages), { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' } });
+  }
+
   return new Hono()
     .get('/', (c) => serveAsset(deps.assets, 'index.html', c.req.header('accept-encoding')))
     // The public figures, when the operator publishes them (else no such page); before /:lang, which would take it.
-    .get('/figures', async (c) => {
-      if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such page.');
-      const span = lastTwelveMonths(dayOf(deps.clock()));
-      const [figures, integrity] = await Promise.all([publishedFigures(deps, span.from, span.to), assetIntegrity(deps.assets)]);
-      return new Response(publicFiguresPage(figures, span, integrity), { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' } });
-    })
+    .get('/figures', () => figuresPage('en'))
     .get('/console', (c) => serveAsset(deps.assets, 'console.html', c.req.header('accept-encoding'), CONSOLE_CSP))
     // The console in another language (/cy/console: Welsh), built for the offered languages that have a console catalogue.
     .get('/:lang/console', (c) => languagePage(deps.assets, c.req.param('lang'), c.req.header('accept-encoding'), 'console.html', CONSOLE_CSP))
@@ -78,6 +84,8 @@ export function pageRoutes(deps: AppDeps) {
       if (!STATIC_FILE.test(file)) throw new ApiError('not_found', 'No such file.');
       return serveAsset(deps.assets, file, c.req.header('accept-encoding'));
     })
+    // The public figures in another language (/cy/figures), before /:lang/:page, which would take it.
+    .get('/:lang/figures', (c) => figuresPage(c.req.param('lang')))
     // After /static/:file, which it would otherwise shadow.
     .get('/:lang/:page', (c) => infoPage(deps.assets, c.req.param('lang'), c.req.param('page'), c.req.header('accept-encoding')));
 }
