@@ -2,13 +2,13 @@
 // founding an organisation, invitations, joining, keyrings, removal and key rotation.
 // Reads run on their own; every write here returns its statements and guards instead of
 // running them, so a route cannot make one of these changes without its audit entry.
-import { and, asc, eq, gt, isNull, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
 import { requireThat, type WriteStep } from '../atomic.js';
 import { preparedOnce } from '../prepared.js';
 import { readAll, readOne, readTogether } from '../read-together.js';
 import { organisationReads } from './organisations.js';
-import { currentMembersOf } from './member-guards.js';
+import { currentMembersOf, isOneOf } from './member-guards.js';
 import { cases, instanceSettings, members, invites, orgKeyrings, orgKeyVersions, organisations, sessions } from '../schema.js';
 
 export type InviteRow = typeof invites.$inferSelect;
@@ -142,7 +142,7 @@ export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { change
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
     db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
     // Every current member who holds the keys now gets the new ones: none was given the current keys since the rotation was made.
-    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyrings} JOIN ${members} ON ${members.id} = ${orgKeyrings.memberId} WHERE ${orgKeyrings.orgId} = ${r.orgId} AND ${orgKeyrings.keyVersion} = ${r.fromVersion} AND ${members.removedAt} IS NULL AND ${notInArray(orgKeyrings.memberId, r.keyrings.map((k) => k.memberId))})`, refusals.membersChanged),
+    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyrings} JOIN ${members} ON ${members.id} = ${orgKeyrings.memberId} WHERE ${orgKeyrings.orgId} = ${r.orgId} AND ${orgKeyrings.keyVersion} = ${r.fromVersion} AND ${members.removedAt} IS NULL AND NOT (${isOneOf(orgKeyrings.memberId, r.keyrings.map((k) => k.memberId))}))`, refusals.membersChanged),
     ...addKeyringStatements(db, r.orgId, r.keyrings.map((k) => ({ memberId: k.memberId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring })), refusals.membersChanged),
   ];
 }
