@@ -80,6 +80,15 @@ export function joinOrganisationStatements(db: ParleyDb, member: NewMember): Wri
 }
 
 /**
+ * The unit's newest key version is still `newest`, as the caller read it: a write made against the
+ * unit's keys (a keyring grant) is refused with `changed` if a rotation began, or was abandoned,
+ * since, so no member is left holding the old keys without the new.
+ */
+export function keyVersionsStillSteps(orgId: string, newest: number, changed: Error): WriteStep[] {
+  return [requireThat(sql`(SELECT MAX(${orgKeyVersions.keyVersion}) FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${orgId}) = ${newest}`, changed)];
+}
+
+/**
  * Keyrings of one unit are added, never overwritten: one that exists stays as it is. Only to
  * the unit's current members: else `notMember`, and nothing is written.
  */

@@ -137,6 +137,21 @@ describe('a keyring given during a member removal', () => {
     const actions = t.database.sqlite.prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY seq').all(carolMember.id);
     expect(actions.at(-1)).toEqual({ action: 'member_remove' });
   });
+  it('is refused when a key rotation lands between its checks and its write: the member would hold the old keys but not the new', async () => {
+    const { held, checkpoint } = holdingFirst('keyring-grant:before-write');
+    t = makeTestApp(TEST_CONFIG, checkpoint);
+    const { alice, carolMember } = await unitWithCarolJoined();
+    const granting = status(grantKeyring(t.api, alice, carolMember));
+    await held.reached;
+    // The grant was checked against version 1 alone; alice, the only holder, rotates to 2 now.
+    await rotateKeys(t.api, alice);
+    held.release();
+    expect(await granting).toBe('409 org_key_changed');
+    expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
+    // Made again from what the unit now holds, the grant gives carol both versions.
+    await grantKeyring(t.api, alice, carolMember);
+    expect(t.database.sqlite.prepare('SELECT key_version AS v FROM org_keyrings WHERE investigator_id = ? ORDER BY key_version').all(carolMember.id)).toEqual([{ v: 1 }, { v: 2 }]);
+  });
 });
 
 describe('a keyring given during a key rotation', () => {

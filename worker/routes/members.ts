@@ -10,7 +10,7 @@ import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
 import { requireSigned } from '../message-signature.js';
 import {
-  abandonStatements, addKeyringStatements, deleteSessionsStatements, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
+  abandonStatements, addKeyringStatements, deleteSessionsStatements, keyVersionsStillSteps, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
 import { currentMembers, findMember, keyringGrantReads, membersWithKeyrings } from '../../db/repo/members.js';
@@ -151,9 +151,12 @@ export function memberRoutes(deps: AppDeps) {
       const existing = new Set(theirs.map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
       await deps.checkpoint?.('keyring-grant:before-write');
+      const newest = Math.max(...versionRows.map((v) => v.keyVersion));
       await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
         ...addKeyringStatements(deps.db, me.orgId, added.map((k) => ({ memberId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })), NO_SUCH_MEMBER()),
         ...endorseMemberStatements(deps.db, me.orgId, memberId, endorsement.signature, endorsement.keyVersion, NO_SUCH_MEMBER()),
+        // After the member's guards: a removal (which rotates) answers not_found, as it always has.
+        ...keyVersionsStillSteps(me.orgId, newest, KEYS_CHANGED()),
       ], [auditHead]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
