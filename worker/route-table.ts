@@ -81,8 +81,8 @@ export const ROUTE_TABLE = {
   'GET /figures': { summary: "The instance's suppressed figures per organisation and month for the last 12 months, as a public page, when the operator publishes them (PARLEY_PUBLIC_FIGURES=on; else 404)", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /console': { summary: 'The staff console', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang/console': { summary: 'The staff console in another language (/cy/console: Welsh)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
-  'GET /:lang/figures': { summary: 'The same public figures page in another language the instance offers (/cy/figures: Welsh; else 404)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /static/:file': { summary: "The pages' scripts and styles", caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
+  'GET /:lang/figures': { summary: 'The same public figures page in another language the instance offers (/cy/figures: Welsh; else 404)', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
   'GET /:lang/:page': { summary: 'An information page beside the reporter\'s, in that language: /cy/staying-safe, /cy/privacy, /cy/accessibility', caller: 'anyone', ok: { status: 200, body: null, type: 'page' } },
 } satisfies Record<string, RouteSpec>;
 

@@ -142,15 +142,17 @@ export interface Rotation {
 
 /**
  * A new key version, pending until a member confirms it (activateStatements). Guards: the
- * organisation still uses `fromVersion` and no other rotation is under way. Nothing existing
- * is deleted or overwritten: every member keeps the versions they hold.
+ * organisation still uses `fromVersion`; no other rotation is under way (`pending`); every current
+ * member who holds `fromVersion` is given the new version, and only current members are
+ * (`membersChanged`). Nothing existing is deleted or overwritten: every member keeps the
+ * versions they hold.
  */
 export function startRotationSteps(db: ParleyDb, r: Rotation, refusals: { changed: Error; pending: Error; membersChanged: Error }): WriteStep[] {
   return [
     requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${r.orgId}) = ${r.fromVersion}`, refusals.changed),
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${r.orgId} AND ${orgKeyVersions.keyVersion} > ${r.fromVersion})`, refusals.pending),
     db.insert(orgKeyVersions).values({ orgId: r.orgId, keyVersion: r.fromVersion + 1, boxPublicKey: r.boxPublicKey, signPublicKey: r.signPublicKey, createdAt: r.createdAt, state: 'pending', createdBy: r.createdBy, endorsement: r.endorsement }),
-    // Every current member who holds the keys now gets the new ones: none was given the current keys since the rotation was made.
+    // No current member who holds fromVersion is left out of the keyrings given (one granted it since the rotation was made would be).
     requireThat(sql`NOT EXISTS (SELECT 1 FROM ${orgKeyrings} JOIN ${members} ON ${members.id} = ${orgKeyrings.memberId} WHERE ${orgKeyrings.orgId} = ${r.orgId} AND ${orgKeyrings.keyVersion} = ${r.fromVersion} AND ${members.removedAt} IS NULL AND NOT (${isOneOf(orgKeyrings.memberId, r.keyrings.map((k) => k.memberId))}))`, refusals.membersChanged),
     ...addKeyringStatements(db, r.orgId, r.keyrings.map((k) => ({ memberId: k.memberId, keyVersion: r.fromVersion + 1, sealedKeyring: k.sealedKeyring })), refusals.membersChanged),
   ];

@@ -66,7 +66,7 @@ export async function keyringsWithVersions(db: ParleyDb, memberId: string, orgId
   return { keyrings, keyVersions };
 }
 
-// A unit's current members and every keyring it holds: read by each keyring check, the members view and removals.
+// A unit's current members and every keyring it holds: read by each keyring check and the members view.
 const orgReads = preparedOnce((db) => ({
   members: db.select().from(members).where(and(eq(members.orgId, sql.placeholder('orgId')), isNull(members.removedAt))).orderBy(asc(members.createdAt)).prepare(),
   keyrings: db.select().from(orgKeyrings).where(eq(orgKeyrings.orgId, sql.placeholder('orgId'))).prepare(),
