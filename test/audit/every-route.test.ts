@@ -87,6 +87,7 @@ const NOT_AUDITED: Record<string, string> = {
   'GET /:lang': 'a page (the same, without the final slash)',
   'GET /console': 'a page',
   'GET /figures': 'a page (the public figures: suppressed counts, nothing about the caller)',
+  'GET /:lang/figures': 'a page (the public figures, in one language)',
   'GET /:lang/console': 'a page (the console, in one language)',
   'GET /:lang/:page': 'a page (staying safe, privacy, accessibility, in one language)',
   'GET /static/:file': 'a script or stylesheet',
