@@ -79,24 +79,42 @@ export function joinOrganisationStatements(db: ParleyDb, member: NewMember): Wri
   return [db.insert(members).values(member)];
 }
 
-/**
- * The unit's newest key version is still `newest`, as the caller read it: a write made against the
- * unit's keys (a keyring grant) is refused with `changed` if a rotation began, or was abandoned,
- * since, so no member is left holding the old keys without the new.
- */
-export function keyVersionsStillSteps(orgId: string, newest: number, changed: Error): WriteStep[] {
-  return [requireThat(sql`(SELECT MAX(${orgKeyVersions.keyVersion}) FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${orgId}) = ${newest}`, changed)];
+type NewKeyring = Omit<typeof orgKeyrings.$inferInsert, 'orgId'>;
+
+/** Keyrings of one unit are added, never overwritten: one that exists stays as it is. */
+const keyringInserts = (db: ParleyDb, orgId: string, rows: readonly NewKeyring[]) =>
+  rows.map((row) => db.insert(orgKeyrings).values({ ...row, orgId, confirmed: false }).onConflictDoNothing());
+
+/** Keyrings added, only to the unit's current members: else `notMember`, and nothing is written. */
+export function addKeyringStatements(db: ParleyDb, orgId: string, rows: readonly NewKeyring[], notMember: Error): WriteStep[] {
+  if (rows.length === 0) return [];
+  return [requireThat(currentMembersOf(orgId, rows.map((r) => r.memberId)), notMember), ...keyringInserts(db, orgId, rows)];
+}
+
+export interface KeyringGrant {
+  orgId: string;
+  memberId: string;
+  /** The versions the member lacks, sealed to them (may be none). */
+  keyrings: readonly { keyVersion: number; sealedKeyring: string }[];
+  /** The member's key, endorsed by the administrator's device under `endorsementVersion`. */
+  endorsement: string;
+  endorsementVersion: number;
+  /** The unit's newest key version when the grant was checked. */
+  newestVersion: number;
 }
 
 /**
- * Keyrings of one unit are added, never overwritten: one that exists stays as it is. Only to
- * the unit's current members: else `notMember`, and nothing is written.
+ * An administrator gives a member keyrings and endorses their key. Refused in the write when the
+ * member was removed meanwhile (`notMember`, first: a removal rotates too), or the unit's newest
+ * key version moved (a rotation begun or abandoned: `keysChanged`), so no member is left holding
+ * the old keys without the new.
  */
-export function addKeyringStatements(db: ParleyDb, orgId: string, rows: readonly Omit<typeof orgKeyrings.$inferInsert, 'orgId'>[], notMember: Error): WriteStep[] {
-  if (rows.length === 0) return [];
+export function grantKeyringSteps(db: ParleyDb, g: KeyringGrant, refusals: { notMember: Error; keysChanged: Error }): WriteStep[] {
   return [
-    requireThat(currentMembersOf(orgId, rows.map((r) => r.memberId)), notMember),
-    ...rows.map((row) => db.insert(orgKeyrings).values({ ...row, orgId, confirmed: false }).onConflictDoNothing()),
+    requireThat(currentMembersOf(g.orgId, [g.memberId]), refusals.notMember),
+    requireThat(sql`(SELECT MAX(${orgKeyVersions.keyVersion}) FROM ${orgKeyVersions} WHERE ${orgKeyVersions.orgId} = ${g.orgId}) = ${g.newestVersion}`, refusals.keysChanged),
+    ...keyringInserts(db, g.orgId, g.keyrings.map((k) => ({ memberId: g.memberId, ...k }))),
+    db.update(members).set({ endorsement: g.endorsement, endorsementVersion: g.endorsementVersion }).where(eq(members.id, g.memberId)),
   ];
 }
 
@@ -207,14 +225,6 @@ export function abandonStatements(db: ParleyDb, version: KeyVersionRow): WriteSt
     db.delete(orgKeyrings).where(and(eq(orgKeyrings.orgId, version.orgId), eq(orgKeyrings.keyVersion, version.keyVersion))),
     db.delete(orgKeyVersions).where(and(eq(orgKeyVersions.orgId, version.orgId), eq(orgKeyVersions.keyVersion, version.keyVersion), eq(orgKeyVersions.state, 'pending'))),
   ];
-}
-
-/**
- * An administrator's device endorsed the member's key (after checking their invitation proof).
- * Only a current member of the unit is endorsed: else `notMember`, and nothing is written.
- */
-export function endorseMemberStatements(db: ParleyDb, orgId: string, memberId: string, endorsement: string, keyVersion: number, notMember: Error): WriteStep[] {
-  return [requireThat(currentMembersOf(orgId, [memberId]), notMember), db.update(members).set({ endorsement, endorsementVersion: keyVersion }).where(eq(members.id, memberId))];
 }
 
 export function deleteSessionsStatements(db: ParleyDb, memberId: string): WriteStep[] {

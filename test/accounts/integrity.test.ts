@@ -111,42 +111,38 @@ describe('a report acknowledged during a member removal', () => {
 });
 
 describe('a keyring given during a member removal', () => {
-  it('is refused: a removal that lands between the grant’s checks and its write leaves the member no keyring', async () => {
-    const { held, checkpoint } = holdingFirst('keyring-grant:before-write');
+  /**
+   * Alice gives carol keys (after `earlier` grants that pass), held after its checks while
+   * `meanwhile` runs; what the held grant was answered.
+   */
+  async function grantWhile(meanwhile: (alice: InvestigatorSession, carolId: string) => Promise<unknown>, earlier = 0) {
+    const { held, checkpoint } = holdingFirst('keyring-grant:before-write', earlier);
     t = makeTestApp(TEST_CONFIG, checkpoint);
     const { alice, carolMember } = await unitWithCarolJoined();
+    for (let i = 0; i < earlier; i++) await grantKeyring(t.api, alice, carolMember);
     const granting = status(grantKeyring(t.api, alice, carolMember));
     await held.reached;
-    // The grant has passed every check; the removal lands now.
-    await removeMember(t.api, alice, carolMember.id);
+    await meanwhile(alice, carolMember.id);
     held.release();
-    expect(await granting).toBe('404 not_found');
+    return { answer: await granting, alice, carolMember };
+  }
+
+  it('is refused: a removal that lands between the grant’s checks and its write leaves the member no keyring', async () => {
+    const { answer, carolMember } = await grantWhile((alice, carol) => removeMember(t.api, alice, carol));
+    expect(answer).toBe('404 not_found');
     expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
   });
   it('is refused when it adds nothing and only endorses again: a removed member is neither endorsed nor audited as given keys', async () => {
-    const { held, checkpoint } = holdingFirst('keyring-grant:before-write', 1);
-    t = makeTestApp(TEST_CONFIG, checkpoint);
-    const { alice, carolMember } = await unitWithCarolJoined();
-    await grantKeyring(t.api, alice, carolMember);
-    // The second grant holds the keyrings carol has: it adds nothing and endorses her key again.
-    const granting = status(grantKeyring(t.api, alice, carolMember));
-    await held.reached;
-    await removeMember(t.api, alice, carolMember.id);
-    held.release();
-    expect(await granting).toBe('404 not_found');
+    // After one grant, the held one holds the keyrings carol has: it adds nothing and endorses her key again.
+    const { answer, carolMember } = await grantWhile((alice, carol) => removeMember(t.api, alice, carol), 1);
+    expect(answer).toBe('404 not_found');
     const actions = t.database.sqlite.prepare('SELECT action FROM audit_log WHERE subject = ? ORDER BY seq').all(carolMember.id);
     expect(actions.at(-1)).toEqual({ action: 'member_remove' });
   });
   it('is refused when a key rotation lands between its checks and its write: the member would hold the old keys but not the new', async () => {
-    const { held, checkpoint } = holdingFirst('keyring-grant:before-write');
-    t = makeTestApp(TEST_CONFIG, checkpoint);
-    const { alice, carolMember } = await unitWithCarolJoined();
-    const granting = status(grantKeyring(t.api, alice, carolMember));
-    await held.reached;
-    // The grant was checked against version 1 alone; alice, the only holder, rotates to 2 now.
-    await rotateKeys(t.api, alice);
-    held.release();
-    expect(await granting).toBe('409 org_key_changed');
+    // The grant was checked against version 1 alone; alice, the only holder, rotates to 2 meanwhile.
+    const { answer, alice, carolMember } = await grantWhile((alice) => rotateKeys(t.api, alice));
+    expect(answer).toBe('409 org_key_changed');
     expect(t.database.sqlite.prepare('SELECT COUNT(*) AS n FROM org_keyrings WHERE investigator_id = ?').get(carolMember.id)).toEqual({ n: 0 });
     // Made again from what the unit now holds, the grant gives carol both versions.
     await grantKeyring(t.api, alice, carolMember);

@@ -10,7 +10,7 @@ import { b64ToBytes, bytesToB64 } from '../../web/protocol/encoding.js';
 import { memberKeyBytes, orgKeyVersionBytes } from '../../web/protocol/signed-bytes.js';
 import { requireSigned } from '../message-signature.js';
 import {
-  abandonStatements, addKeyringStatements, deleteSessionsStatements, keyVersionsStillSteps, endorseMemberStatements, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
+  abandonStatements, deleteSessionsStatements, grantKeyringSteps, insertInviteStatements, keyVersionsOf, listLiveInvites, liveInvites,
   removeMemberStatements, revokeInviteStatements, startRotationSteps,
 } from '../../db/repo/accounts.js';
 import { currentMembers, findMember, keyringGrantReads, membersWithKeyrings } from '../../db/repo/members.js';
@@ -41,12 +41,16 @@ const NO_SUCH_MEMBER = () => new ApiError('not_found', 'No such member of your o
 const KEYS_CHANGED = () => new ApiError('org_key_changed', "The organisation's keys have changed. Reload and try again.");
 const ROTATION_PENDING = () => new ApiError('rotation_pending', 'A key change is waiting for a member to confirm it. Wait for it, or cancel it, before starting another.');
 
+/** The member found, when they are a current member of the caller's own organisation; else not_found. */
+function ownMember(orgId: string, member: Member | undefined): Member {
+  if (!member || member.orgId !== orgId) throw NO_SUCH_MEMBER();
+  return member;
+}
+
 export function memberRoutes(deps: AppDeps) {
   /** A member of the caller's own organisation, or not_found. */
   async function memberOfOwnOrg(orgId: string, memberId: string): Promise<Member> {
-    const member = await findMember(deps.db, memberId);
-    if (!member || member.orgId !== orgId) throw NO_SUCH_MEMBER();
-    return member;
+    return ownMember(orgId, await findMember(deps.db, memberId));
   }
 
   /**
@@ -140,8 +144,9 @@ export function memberRoutes(deps: AppDeps) {
       const { memberId } = readParams(c, memberIdParam);
       // The input is checked whole before anything is looked up.
       const { keyrings, endorsement } = await readJson(c, grantKeyringsBody);
-      const { member, theirs, versions: versionRows, auditHead } = await keyringGrantReads(deps.db, memberId, me.orgId);
-      if (!member || member.orgId !== me.orgId) throw NO_SUCH_MEMBER();
+      const read = await keyringGrantReads(deps.db, memberId, me.orgId);
+      const { theirs, versions: versionRows, auditHead } = read;
+      const member = ownMember(me.orgId, read.member);
       const versions = new Set(versionRows.map((v) => v.keyVersion));
       if (!keyrings.every((k) => versions.has(k.keyVersion))) throw KEYS_CHANGED();
       // The granting device checked the member's invitation proof, then endorsed their key with an organisation signing key.
@@ -151,13 +156,16 @@ export function memberRoutes(deps: AppDeps) {
       const existing = new Set(theirs.map((k) => k.keyVersion));
       const added = keyrings.filter((k) => !existing.has(k.keyVersion));
       await deps.checkpoint?.('keyring-grant:before-write');
-      const newest = Math.max(...versionRows.map((v) => v.keyVersion));
-      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () => [
-        ...addKeyringStatements(deps.db, me.orgId, added.map((k) => ({ memberId, keyVersion: k.keyVersion, sealedKeyring: k.sealedKeyring })), NO_SUCH_MEMBER()),
-        ...endorseMemberStatements(deps.db, me.orgId, memberId, endorsement.signature, endorsement.keyVersion, NO_SUCH_MEMBER()),
-        // After the member's guards: a removal (which rotates) answers not_found, as it always has.
-        ...keyVersionsStillSteps(me.orgId, newest, KEYS_CHANGED()),
-      ], [auditHead]);
+      const grant = {
+        orgId: me.orgId,
+        memberId,
+        keyrings: added.map(({ keyVersion, sealedKeyring }) => ({ keyVersion, sealedKeyring })),
+        endorsement: endorsement.signature,
+        endorsementVersion: endorsement.keyVersion,
+        newestVersion: Math.max(...versionRows.map((v) => v.keyVersion)),
+      };
+      await audited(deps.db, deps.clock(), { orgId: me.orgId, actorId: me.id, action: 'member_keyring', subject: memberId, detail: { keyVersions: added.map((k) => k.keyVersion).join(',') } }, () =>
+        grantKeyringSteps(deps.db, grant, { notMember: NO_SUCH_MEMBER(), keysChanged: KEYS_CHANGED() }), [auditHead]);
       return c.json({ memberId, added: added.map((k) => k.keyVersion) }, 201);
     })
     .post('/members/:memberId/remove', async (c) => {

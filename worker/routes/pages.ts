@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { ApiError } from '../errors.js';
 import { dayOf, type AppDeps, type AssetSource } from '../deps.js';
 import { publishedFigures } from './figures.js';
-import { assetIntegrity, figuresLanguages, lastTwelveMonths, publicFiguresPage } from '../public-figures-page.js';
+import { assetIntegrity, FIGURES_LANGUAGES, figuresLanguages, lastTwelveMonths, publicFiguresPage } from '../public-figures-page.js';
 
 export const PAGE_CSP = [
   "default-src 'none'",
@@ -59,12 +59,12 @@ function infoPage(assets: AssetSource | undefined, language: string, page: strin
 export function pageRoutes(deps: AppDeps) {
   /** The public figures in one language, when the operator publishes them and the instance has the page in it. */
   async function figuresPage(language: string): Promise<Response> {
-    if (!deps.config.publicFigures) throw new ApiError('not_found', 'No such page.');
-    const integrity = await assetIntegrity(deps.assets);
+    // A language the page has no words for is refused before any read.
+    if (!deps.config.publicFigures || !FIGURES_LANGUAGES.includes(language)) throw new ApiError('not_found', 'No such page.');
+    const span = lastTwelveMonths(dayOf(deps.clock()));
+    const [figures, integrity] = await Promise.all([publishedFigures(deps, span.from, span.to), assetIntegrity(deps.assets)]);
     const languages = figuresLanguages(integrity);
     if (!languages.includes(language)) throw new ApiError('not_found', 'No such page.');
-    const span = lastTwelveMonths(dayOf(deps.clock()));
-    const figures = await publishedFigures(deps, span.from, span.to);
     return new Response(publicFiguresPage(figures, span, integrity, language, languages), { headers: { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' } });
   }
 
