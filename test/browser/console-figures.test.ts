@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sodiumReady } from '../../web/protocol/index.js';
+import { addDays, addMonths, dayIn } from '../../web/casework/calendar.js';
 import { browserAvailable, seriousAxeViolations, startBrowserHarness, type BrowserHarness } from './harness.js';
 import { instanceConfig, overflowsHorizontally, seedReport, signInThroughPage, waitForHeading } from './console-helpers.js';
 
@@ -81,6 +82,20 @@ describe.skipIf(!browserAvailable)('console figures', () => {
     expect(await instance.getByRole('row', { name: /^Reports received/ }).getByRole('cell').first().textContent()).toBe('6');
     expect(await instance.getByRole('row', { name: /^Accepting bribes/ }).count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+
+  it("spans by default the twelve months to the unit's day, not the device's", async () => {
+    const { page, context } = await harness.newPage();
+    // A device whose clock is days out (or a summer night in the UK, when UTC still has yesterday's date).
+    await page.clock.setFixedTime(new Date(Date.now() - 3 * 86_400_000));
+    await signInThroughPage(page, harness);
+    await waitForHeading(page, 'Cases');
+    await page.getByRole('button', { name: 'Figures' }).click();
+    await waitForHeading(page, 'Figures');
+    const unitDay = dayIn(Date.now(), 'Europe/London');
+    expect(await page.getByLabel('Received until').inputValue()).toBe(unitDay);
+    expect(await page.getByLabel('Received from').inputValue()).toBe(addDays(addMonths(unitDay, -12), 1));
     await context.close();
   });
 

@@ -137,6 +137,8 @@ let listQuery: CaseListQuery = { status: null, sort: 'received', due: null, assi
 let listCategory: ReportCategory | null = null;
 /** The unit's day and its deadline counts, as the last list gave them (the case view's deadlines count from that day). */
 let listDay: { today: string; summary: { overdue: number; dueThisWeek: number } } | null = null;
+/** The unit's day; UTC's only if no list has loaded yet. */
+const unitToday = () => listDay?.today ?? dayIn(Date.now(), 'UTC');
 
 /** The members the assignee filter offers by name: the unit's current members, for every member (GET …/cases/assignees). */
 async function knownMembers(): Promise<AssigneeOption[]> {
@@ -151,7 +153,7 @@ function renderList(state: { rows: CaseRow[] | null; nextCursor: string | null; 
     hasMore: state.nextCursor !== null,
     query: listQuery,
     category: listCategory,
-    today: listDay?.today ?? dayIn(Date.now(), 'UTC'),
+    today: unitToday(),
     summary: listDay?.summary ?? null,
     assignees: state.assignees,
     transfers: state.transfers,
@@ -245,7 +247,7 @@ function uploadsOf(caseId: string, progress: (done: number, total: number) => vo
 function renderCase(detail: CaseDetailView, notice?: string): void {
   showView(view, ...caseView({
     detail,
-    today: listDay?.today ?? dayIn(Date.now(), 'UTC'),
+    today: unitToday(),
     ...(notice ? { notice } : {}),
     back: () => void showList(),
     refresh: async () => {
@@ -303,28 +305,36 @@ function renderCase(detail: CaseDetailView, notice?: string): void {
   }));
 }
 
-/** The figures' span: by default the last twelve whole months to today; kept while the person moves between views. */
-const today = () => new Date().toISOString().slice(0, 10);
-let figuresSpan: FiguresSpan = { from: addDays(addMonths(today(), -12), 1), to: today(), period: 'month' };
+/**
+ * The figures' span, kept while the person moves between views: by default the twelve months to
+ * the unit's day as the case list gave it (not the device's clock, nor UTC's date).
+ */
+let figuresSpan: FiguresSpan | null = null;
 let figuresFacts: CaseFacts[] | null = null;
+
+function shownSpan(): FiguresSpan {
+  const day = unitToday();
+  return (figuresSpan ??= { from: addDays(addMonths(day, -12), 1), to: day, period: 'month' });
+}
 
 function renderFigures(error?: string): void {
   if (!account) return;
   const signedIn = account;
+  const span = shownSpan();
   showView(view, ...figuresView({
     organisationName: signedIn.organisationName,
-    span: figuresSpan,
+    span,
     facts: figuresFacts,
     ...(error ? { error } : {}),
-    show: async (span) => {
-      const loaded = await loadForView(() => engine.figureFacts(span.from, span.to));
+    show: async (asked) => {
+      const loaded = await loadForView(() => engine.figureFacts(asked.from, asked.to));
       if (!loaded) return;
-      figuresSpan = span;
+      figuresSpan = asked;
       figuresFacts = loaded.value;
       renderFigures(loaded.error);
       if (!loaded.error) announce(t('figures.heading'));
     },
-    print: (figures) => showView(view, ...foiView({ organisationName: signedIn.organisationName, span: figuresSpan, figures, back: () => renderFigures() })),
+    print: (figures) => showView(view, ...foiView({ organisationName: signedIn.organisationName, span, figures, back: () => renderFigures() })),
     back: () => void showList(),
     announce,
     ...(signedIn.instanceAdmin ? { instance: () => void showInstanceFigures() } : {}),
@@ -332,7 +342,7 @@ function renderFigures(error?: string): void {
 }
 
 async function showInstanceFigures(): Promise<void> {
-  const span = figuresSpan;
+  const span = shownSpan();
   const loaded = await loadForView(() => engine.instanceFigures(span.from, span.to));
   if (!loaded) return;
   showView(view, ...instanceFiguresView({ span, organisations: loaded.value, ...(loaded.error ? { error: loaded.error } : {}), back: () => renderFigures() }));
