@@ -9,6 +9,9 @@
 //     event loop share one transaction (one fsync); each answer still waits for its commit.
 //   GET /bench/limit/mailbox: the challenge's MAC, the proof's signature verify, the reads
 //     (mailbox, case, thread, the organisation's public keys) and the padded answer.
+//   GET /bench/limit/commit-time: the wall time the two submission routes spent committing
+//     since the last ask, the writes and COMMITs it covered (then starts again): what group
+//     commit can save at most is bounded by what a request's commit costs.
 // Nothing is validated beyond what the work needs: a bad request may answer 500 here.
 import { createHash, createHmac, createPublicKey, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -99,6 +102,19 @@ export function limitRoutes(sqlite: Database.Database, serverSecret: Uint8Array)
     };
   }
 
+  /** Wall time in COMMITs (the inserts, the WAL write and its fsync) since last read. */
+  let committing = { ms: 0, writes: 0, commits: 0 };
+  const timedCommit = (commit: () => void, writes: number) => {
+    const start = performance.now();
+    try {
+      commit();
+    } finally {
+      committing.ms += performance.now() - start;
+      committing.writes += writes;
+      committing.commits += 1;
+    }
+  };
+
   // Group commit: writes queued in one turn of the event loop run in one transaction, each in
   // its own savepoint (better-sqlite3 nests transactions that way), answered after COMMIT.
   let queue: { write: () => void; done: (error?: unknown) => void }[] = [];
@@ -107,13 +123,13 @@ export function limitRoutes(sqlite: Database.Database, serverSecret: Uint8Array)
     queue = [];
     const errors = new Map<number, unknown>();
     try {
-      sqlite.transaction(() => batch.forEach((item, i) => {
+      timedCommit(sqlite.transaction(() => batch.forEach((item, i) => {
         try {
           sqlite.transaction(item.write)();
         } catch (error) {
           errors.set(i, error);
         }
-      }))();
+      })), batch.length);
       batch.forEach((item, i) => item.done(errors.get(i)));
     } catch (error) {
       batch.forEach((item) => item.done(error));
@@ -129,7 +145,7 @@ export function limitRoutes(sqlite: Database.Database, serverSecret: Uint8Array)
     .post('/bench/limit/reports', async (c) => {
       const submission = await checkedSubmission(c);
       if (!submission) return c.json({ error: 'refused' }, 400);
-      sqlite.transaction(submission.write)();
+      timedCommit(sqlite.transaction(submission.write), 1);
       return c.json(submission.answer, 201);
     })
     .post('/bench/limit/reports-grouped', async (c) => {
@@ -137,6 +153,11 @@ export function limitRoutes(sqlite: Database.Database, serverSecret: Uint8Array)
       if (!submission) return c.json({ error: 'refused' }, 400);
       await grouped(submission.write);
       return c.json(submission.answer, 201);
+    })
+    .get('/bench/limit/commit-time', (c) => {
+      const since = committing;
+      committing = { ms: 0, writes: 0, commits: 0 };
+      return c.json(since);
     })
     .get('/bench/limit/mailbox', (c) => {
       const challengeHeader = c.req.header(PROOF_HEADERS.challenge);
