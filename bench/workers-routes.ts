@@ -24,11 +24,11 @@ import { bytesToB64, generatePassphrase, type AttachmentDescriptor, type Mailbox
 import { totpCodeAt } from '../worker/totp.js';
 import { forgetTotpStep, joinWithKeys, KDF, PASSWORD, type Fixture } from './workers-fixture.js';
 
-/** Each file: 100,000 bytes of content, one upload part of about 100 KB (a full part is 1 MiB). */
+/** Each file: 100,000 bytes of content, one upload part of about 100 KB (a full part is 512 KiB). */
 export const FILE_BYTES = 100_000;
-/** A few files of one full part instead (1,040,000 bytes of content, padded to 1 MiB), the largest a part upload gets, tagged. */
-export const FULL_PART_FILE_BYTES = 1_040_000;
-export const FULL_PART_TAG = 'a full 1 MiB part';
+/** A few files of one full part instead (520,000 bytes of content, padded to 512 KiB), the largest a part of a file declared now gets, tagged. */
+export const FULL_PART_FILE_BYTES = 520_000;
+export const FULL_PART_TAG = 'a full 512 KiB part';
 // 20 measured after the warm-up requests bench/workers-d1.ts leaves out (3 of each kind): with
 // 10, a p95 was the slowest request.
 export const FULL_PART_REPORTS = 23;

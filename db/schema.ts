@@ -3,6 +3,7 @@
 // no user agent, and reporter activity is dated to the day (see docs/PROTOCOL.md).
 import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, blob, primaryKey, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { FILE_PART_BYTES_BEFORE_0011 } from '../web/protocol/file-lengths.js';
 
 /** Instance-wide values made once on first start (e.g. the public mailbox KDF salt). */
 export const instanceSettings = sqliteTable('instance_settings', {
@@ -360,6 +361,8 @@ export const files = sqliteTable('files', {
   role: text('role', { enum: ['reporter', 'organisation'] }).notNull(),
   /** Ciphertext length (web/protocol/file-lengths.ts fileCipherLength). */
   bytes: integer('bytes').notNull(),
+  /** Ciphertext bytes in each of its full parts, as the server decided when it was declared (the default: files from before migration 0011). */
+  partBytes: integer('part_bytes').notNull().default(FILE_PART_BYTES_BEFORE_0011),
   parts: integer('parts').notNull(),
   complete: integer('complete', { mode: 'boolean' }).notNull().default(false),
   createdDay: text('created_day').notNull(),

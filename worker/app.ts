@@ -19,7 +19,7 @@ import { keyringRoutes } from './routes/keyrings.js';
 import { figuresRoutes, publicFiguresRoutes } from './routes/figures.js';
 import { workGate } from './proof-of-work.js';
 import { openApiRoutes } from './routes/openapi.js';
-import { FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
+import { MAX_FILE_PART_BYTES } from '../web/protocol/file-lengths.js';
 import { routeFor } from './route-table.js';
 
 /** The routes the route table marks as taking raw bytes: a file part (worker/file-transfer.ts). Only PUTs do. */
@@ -31,9 +31,10 @@ export function createApp(deps: AppDeps): Hono {
   const limitTo = (maxSize: number) => limitBody(maxSize, (c) => errorResponse(c, new ApiError('payload_too_large', `The body is larger than ${maxSize} bytes.`)));
   // Every body is small: a key rotation carries one keyring per member (about 250 bytes each),
   // never the organisation's case keys (docs/PROTOCOL.md, "Key rotation"). File parts alone are
-  // larger, and have their own exact limit: one part (the route checks its exact length).
+  // larger, and have their own limit: the largest part a stored file may have (the route then
+  // checks the exact length of that file's part).
   const smallBodies = limitTo(deps.config.maxBodyBytes);
-  const filePart = limitTo(FILE_PART_BYTES);
+  const filePart = limitTo(MAX_FILE_PART_BYTES);
   app.use('/api/*', (c, next) => (takesFilePart(c.req.method, c.req.path) ? filePart(c, next) : smallBodies(c, next)));
   app.route('/api', configRoutes(deps));
   app.route('/api', openApiRoutes());

@@ -33,7 +33,7 @@ export function declareFiles(deps: AppDeps, declared: FileDeclarations | undefin
   }
   if (declaredBytes(declared) > deps.config.maxCaseFileBytes) throw caseTooFull();
   const rows: FileRow[] = declared.map((file) => ({
-    id: file.id, caseId: message.caseId, messageId: message.messageId, role: message.role, bytes: file.bytes, parts: filePartCount(file.bytes), complete: false, createdDay: message.day,
+    id: file.id, caseId: message.caseId, messageId: message.messageId, role: message.role, bytes: file.bytes, partBytes: FILE_PART_BYTES, parts: filePartCount(file.bytes), complete: false, createdDay: message.day,
   }));
   return declareFilesSteps(deps.db, rows, deps.config.maxCaseFileBytes, caseTooFull());
 }
@@ -62,7 +62,7 @@ export async function putFilePart(deps: AppDeps, c: Context, caseId: string, sen
   if (part >= file.parts) throw new ApiError('invalid_parameter', `part: this file has parts 0 to ${file.parts - 1}.`);
   // The one read of the body: the mailbox proof has hashed the same bytes (worker/request-body.ts).
   const bytes = await requestBody(c);
-  const expected = filePartLength(file.bytes, part);
+  const expected = filePartLength(file.bytes, part, file.partBytes);
   if (bytes.length !== expected) throw new ApiError('invalid_body', `body: part ${part} of this file is exactly ${expected} bytes.`);
   if (partHeld) return c.body(null, 204);
   await deps.files.putPart(file.id, part, bytes);
@@ -81,7 +81,7 @@ export async function fileStatus(deps: AppDeps, c: Context, caseId: string, file
   const file = await fileOfCase(deps, caseId, fileId);
   const held = new Set(await heldParts(deps.db, file.id));
   const missing = Array.from({ length: file.parts }, (_, part) => part).filter((part) => !held.has(part));
-  return c.json({ id: file.id, bytes: file.bytes, partBytes: FILE_PART_BYTES, parts: file.parts, missing, complete: file.complete });
+  return c.json({ id: file.id, bytes: file.bytes, partBytes: file.partBytes, parts: file.parts, missing, complete: file.complete });
 }
 
 /** The whole ciphertext, streamed part by part, once every part has arrived. */

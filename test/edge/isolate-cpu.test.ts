@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { busySampleTimes, countBetween, IsolateProfiler, type CpuProfile } from '../../bench/workers-isolate-cpu.js';
 import { BURN_STEPS, WorkersLimitProbe } from '../../bench/workers-limit.js';
 import { inWindow, processCpuMs } from '../../bench/workers-cpu.js';
-import { FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
+import { MAX_FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
 
 const INTERVAL_US = 100;
 /** About 50 ms of JavaScript here: many samples even on a loaded machine. */
@@ -85,9 +85,9 @@ describe('V8\'s sampler on a worker isolate in workerd', () => {
     expect(calibration.burnMs).toBeGreaterThan(1);
   }, 60_000);
 
-  it('files the probe\'s uploads under each request: a full part, hashed in the worker, gets samples; each request its own count', async () => {
+  it('files the probe\'s uploads under each request: the largest part, hashed in the worker, gets samples; each request its own count', async () => {
     const rounds = 5;
-    const samples = await probe.isolateSamples(['limit-part', 'bare-part'], FILE_PART_BYTES, rounds, INTERVAL_US);
+    const samples = await probe.isolateSamples(['limit-part', 'bare-part'], MAX_FILE_PART_BYTES, rounds, INTERVAL_US);
     expect([...samples.keys()]).toEqual(['limit-part', 'bare-part']);
     for (const counts of samples.values()) {
       expect(counts).toHaveLength(rounds);

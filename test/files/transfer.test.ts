@@ -4,7 +4,7 @@
 // files have (fileCipherLength): exactly what a correct client sends.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FILE_PART_BYTES, fileCipherLength, filePartCount } from '../../web/protocol/file-lengths.js';
+import { FILE_PART_BYTES, FILE_PART_BYTES_BEFORE_0011, fileCipherLength, filePartCount, MAX_FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
 import { bytesToB64 } from '../../web/protocol/index.js';
 import { ApiRequestError } from '../../web/client/api.js';
 import { caseFileAccess, downloadParts, fileStatusOf, mailboxFileAccess, uploadParts, type FileAccess } from '../../web/client/file-transfer.js';
@@ -104,6 +104,22 @@ describe.each(TARGETS)('files on $name', (target) => {
     expectSameBytes(await download(t, access, file.id), file.cipher);
   });
 
+  it('finishes a file declared before migration 0011 in the 16-chunk parts it was declared with', async () => {
+    const file = testFile(1_100_000);
+    const [before, now] = [filePartCount(file.bytes, FILE_PART_BYTES_BEFORE_0011), filePartCount(file.bytes)];
+    expect([before, now]).toEqual([2, 3]);
+    const report = await reportWithFiles(t, [file]);
+    // The row as an earlier server declared it: migration 0011 gives it the 16-chunk part size (test/files/migration-0011.test.ts).
+    t.sql('UPDATE files SET part_bytes = ?, parts = ? WHERE id = ?', FILE_PART_BYTES_BEFORE_0011, before, file.id);
+    const access = mailboxFileAccess(report.keys);
+    expect(await fileStatusOf(t.api, access, file.id)).toEqual({ id: file.id, bytes: file.bytes, partBytes: FILE_PART_BYTES_BEFORE_0011, parts: 2, missing: [0, 1], complete: false });
+    const olderPart = (part: number) => file.cipher.slice(part * FILE_PART_BYTES_BEFORE_0011, Math.min(file.bytes, (part + 1) * FILE_PART_BYTES_BEFORE_0011));
+    // Its parts are refused at today's size, and taken at its own.
+    expect(await refusal(uploadParts(t.api, access, file.id, async (part) => partOf(file, part), undefined, FAST_RETRY))).toMatchObject({ status: 400, code: 'invalid_body' });
+    await uploadParts(t.api, access, file.id, async (part) => olderPart(part), undefined, FAST_RETRY);
+    expectSameBytes(await download(t, access, file.id), file.cipher);
+  });
+
   it('refuses a part of the wrong length, out of range or of the wrong type, and content before it is complete', async () => {
     const file = testFile(TWO_PARTS);
     const report = await reportWithFiles(t, [file]);
@@ -116,8 +132,8 @@ describe.each(TARGETS)('files on $name', (target) => {
     expect(await put('01', partOf(file, 1))).toMatchObject({ status: 400, code: 'invalid_parameter' });
     expect(await put('-1', partOf(file, 1))).toMatchObject({ status: 400, code: 'invalid_parameter' });
     expect(await put('0', partOf(file, 0), 'application/json')).toMatchObject({ status: 415, code: 'unsupported_media_type' });
-    // Over the part routes' own limit (one part), before anything is read.
-    expect(await put('0', new Uint8Array(FILE_PART_BYTES + 1))).toMatchObject({ status: 413, code: 'payload_too_large' });
+    // Over the part routes' own limit (the largest part a stored file may have), before anything is read.
+    expect(await put('0', new Uint8Array(MAX_FILE_PART_BYTES + 1))).toMatchObject({ status: 413, code: 'payload_too_large' });
     expect(await refusal(access.send(t.api, { method: 'GET', path: `/api/mailbox/files/${file.id}/content` }, 'stream'))).toMatchObject({ status: 409, code: 'file_incomplete' });
     await uploadParts(t.api, access, file.id, async (part) => (part === 0 ? partOf(file, 0) : Promise.reject(new Error('stop'))), undefined, FAST_RETRY).catch(() => undefined);
     expect(await refusal(access.send(t.api, { method: 'GET', path: `/api/mailbox/files/${file.id}/content` }, 'stream'))).toMatchObject({ status: 409, code: 'file_incomplete' });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ERROR_STATUS } from '../../worker/errors.js';
 import { ROUTE_TABLE, routeParts } from '../../worker/route-table.js';
-import { FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
+import { MAX_FILE_PART_BYTES } from '../../web/protocol/file-lengths.js';
 
 export interface FuzzTarget {
   request(path: string, init: RequestInit): Promise<Response>;
@@ -82,7 +82,7 @@ function bodyArbitrary(seeds: FuzzTarget['seeds']) {
     fc.string({ maxLength: 200 }),
     fc.uint8Array({ maxLength: 300 }),
     // Around a file part's limit (the part routes' own, worker/app.ts): just under, at and over it.
-    fc.integer({ min: FILE_PART_BYTES - 2, max: FILE_PART_BYTES + 2 }).map((n) => new Uint8Array(n)),
+    fc.integer({ min: MAX_FILE_PART_BYTES - 2, max: MAX_FILE_PART_BYTES + 2 }).map((n) => new Uint8Array(n)),
     fc.integer({ min: 100_000, max: 300_000 }).map((n) => JSON.stringify({ padding: 'x'.repeat(n) })),
   );
 }

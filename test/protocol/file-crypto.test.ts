@@ -165,13 +165,13 @@ describe('parts', () => {
     const total = fileCipherLength(file.size);
     const count = filePartCount(total);
     expect(count).toBe(3);
-    const whole = encryptFilePartBytes({ ...file, size: file.size }, 0, bytes.subarray(0, 16 * FILE_CHUNK_BYTES));
+    const whole = encryptFilePartBytes({ ...file, size: file.size }, 0, bytes.subarray(0, FILE_PART_CHUNKS * FILE_CHUNK_BYTES));
     const parts: Uint8Array[] = [];
     for (let p = 0; p < count; p++) {
       const reads: [number, number][] = [];
       const part = await encryptFilePart(file, p, async (s, e) => (reads.push([s, e]), bytes.slice(s, e)));
       expect(part.length).toBe(filePartLength(total, p));
-      expect(reads).toEqual([[p * 16 * FILE_CHUNK_BYTES, Math.min(file.size, (p + 1) * 16 * FILE_CHUNK_BYTES)]]);
+      expect(reads).toEqual([[p * FILE_PART_CHUNKS * FILE_CHUNK_BYTES, Math.min(file.size, (p + 1) * FILE_PART_CHUNKS * FILE_CHUNK_BYTES)]]);
       expect(Buffer.from(await encryptFilePart(file, p, async (s, e) => bytes.slice(s, e))).equals(Buffer.from(part))).toBe(true);
       parts.push(part);
     }
@@ -181,7 +181,7 @@ describe('parts', () => {
   });
 
   it('of padding only read nothing; a part outside the file, or a read of the wrong length, is refused', async () => {
-    // 17 chunks of content would pad past part 0 only when Padmé adds a chunk; a 1 MiB file pads into a second part.
+    // A part's worth of content pads past part 0 (Padmé adds at least the 0x80 marker): the second part is padding only.
     const size = FILE_PART_CHUNKS * FILE_CHUNK_BYTES;
     const onlyPadding = fixed(size);
     expect(filePartCount(fileCipherLength(size))).toBe(2);

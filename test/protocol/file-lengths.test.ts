@@ -2,7 +2,7 @@
 // uses to refuse any declared length no file could have.
 import { describe, expect, it } from 'vitest';
 import {
-  FILE_CHUNK_BYTES, FILE_PADDED_FLOOR, FILE_PART_BYTES, FILE_MAX_SIZE, fileCipherLength, filePartCount, filePartLength, isFileCipherLength, padme, paddedFileLength, paddedLengthOf,
+  FILE_CHUNK_BYTES, FILE_PADDED_FLOOR, FILE_PART_BYTES, FILE_PART_BYTES_BEFORE_0011, MAX_FILE_PART_BYTES, FILE_MAX_SIZE, fileCipherLength, filePartCount, filePartLength, isFileCipherLength, padme, paddedFileLength, paddedLengthOf,
 } from '../../web/protocol/file-lengths.js';
 
 const MiB = 1024 * 1024;
@@ -75,8 +75,8 @@ describe('a file\'s padded and stored lengths', () => {
 });
 
 describe('upload parts', () => {
-  it('are 16 whole chunks, the last one shorter', () => {
-    expect(FILE_PART_BYTES).toBe(16 * 65552);
+  it('are 8 whole chunks, the last one shorter', () => {
+    expect(FILE_PART_BYTES).toBe(8 * 65552);
     const bytes = fileCipherLength(3 * MiB);
     const count = filePartCount(bytes);
     const lengths = Array.from({ length: count }, (_, part) => filePartLength(bytes, part));
@@ -84,6 +84,15 @@ describe('upload parts', () => {
     expect(lengths.slice(0, -1).every((length) => length === FILE_PART_BYTES)).toBe(true);
     expect(lengths.at(-1)).toBeGreaterThan(0);
     expect(filePartCount(fileCipherLength(0))).toBe(1);
+  });
+
+  it("of a file declared before migration 0011 keep that file's 16 chunks", () => {
+    const bytes = fileCipherLength(3 * MiB);
+    expect(FILE_PART_BYTES_BEFORE_0011).toBe(16 * 65552);
+    expect(filePartCount(bytes, FILE_PART_BYTES_BEFORE_0011)).toBe(Math.ceil(bytes / (16 * 65552)));
+    expect(filePartLength(bytes, 1, FILE_PART_BYTES_BEFORE_0011)).toBe(16 * 65552);
+    expect(() => filePartLength(bytes, filePartCount(bytes, FILE_PART_BYTES_BEFORE_0011), FILE_PART_BYTES_BEFORE_0011)).toThrow(RangeError);
+    expect(MAX_FILE_PART_BYTES).toBe(FILE_PART_BYTES_BEFORE_0011);
   });
 
   it('has no part outside the file', () => {

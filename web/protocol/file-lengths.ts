@@ -12,10 +12,22 @@
 export const FILE_CHUNK_BYTES = 65536;
 /** Poly1305 tag on each chunk. */
 export const FILE_CHUNK_TAG_BYTES = 16;
-/** Chunks per upload part: a part is whole chunks, so any part can be made again on its own. */
-export const FILE_PART_CHUNKS = 16;
+/**
+ * Chunks per upload part: a part is whole chunks, so any part can be made again on its own.
+ * Eight (512 KiB) keep a part's request well inside a Worker's 10 ms of CPU, which grows with
+ * the bytes it reads, hashes and stores; sixteen went over it at p95 (bench/RESULTS.md, issue 16).
+ */
+export const FILE_PART_CHUNKS = 8;
 /** Ciphertext bytes in a full upload part (the last part of a file may be shorter). */
 export const FILE_PART_BYTES = FILE_PART_CHUNKS * (FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES);
+/**
+ * The part size of files declared before migration 0011 (sixteen chunks). The server keeps each
+ * file's own part size (`files.part_bytes`), so an upload under way across the upgrade, from a
+ * page loaded before it, still finishes; nothing else uses this size.
+ */
+export const FILE_PART_BYTES_BEFORE_0011 = 16 * (FILE_CHUNK_BYTES + FILE_CHUNK_TAG_BYTES);
+/** The most bytes a part of any stored file may have: what a part's route reads at most. */
+export const MAX_FILE_PART_BYTES = Math.max(FILE_PART_BYTES, FILE_PART_BYTES_BEFORE_0011);
 /** The smallest padded length: every file under 4 KiB looks the same. */
 export const FILE_PADDED_FLOOR = 4096;
 /** Content lengths above this are refused before any arithmetic can lose precision (1 TiB). */
@@ -72,14 +84,15 @@ export function isFileCipherLength(cipherBytes: number): boolean {
   return paddedLengthOf(cipherBytes) !== null;
 }
 
-export function filePartCount(cipherBytes: number): number {
-  return Math.ceil(cipherBytes / FILE_PART_BYTES);
+/** Upload parts of a file of `cipherBytes`, in parts of `partBytes` (a file declared now: FILE_PART_BYTES). */
+export function filePartCount(cipherBytes: number, partBytes = FILE_PART_BYTES): number {
+  return Math.ceil(cipherBytes / partBytes);
 }
 
 /** Bytes in upload part `part` (0-based) of a file of `cipherBytes`; RangeError outside the file. */
-export function filePartLength(cipherBytes: number, part: number): number {
-  if (!Number.isSafeInteger(part) || part < 0 || part >= filePartCount(cipherBytes)) {
+export function filePartLength(cipherBytes: number, part: number, partBytes = FILE_PART_BYTES): number {
+  if (!Number.isSafeInteger(part) || part < 0 || part >= filePartCount(cipherBytes, partBytes)) {
     throw new RangeError(`part ${part} is outside a file of ${cipherBytes} bytes`);
   }
-  return Math.min(FILE_PART_BYTES, cipherBytes - part * FILE_PART_BYTES);
+  return Math.min(partBytes, cipherBytes - part * partBytes);
 }
