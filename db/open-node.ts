@@ -54,6 +54,10 @@ export function openCheckedSqlite(path: string): Database.Database {
     sqlite.pragma('foreign_keys = ON');
     // Deleted rows (used challenges, ended sessions) are overwritten, not left in free pages.
     sqlite.pragma('secure_delete = ON');
+    // Group commit gives each write a savepoint (db/group-commit.ts), whose journal would
+    // otherwise be a temporary file written for every write. In memory it costs no I/O; a
+    // commit's durability is the WAL's alone, so nothing an acknowledged write relies on moves.
+    sqlite.pragma('temp_store = MEMORY');
     // better-sqlite3 waits for a lock by blocking the event loop, so the wait is short: another
     // process holding the database (a migration, a tool) costs one request a 503 storage_busy
     // with Retry-After, not every request a freeze.
