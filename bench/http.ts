@@ -101,23 +101,23 @@ type CommitScenario = 'limitSubmit' | 'limitGrouped';
 type CommitTime = { ms: number; writes: number; commits: number };
 
 /**
- * What group commit can do at most on this machine, per round. A request of the one-commit limit
+ * What group commit can do on this machine, estimated per round from the COMMITs' time alone. A request of the one-commit limit
  * takes T = 1/rate of the server's thread, c of it in its COMMIT (the inserts, the WAL write, the
  * fsync). Sharing COMMITs turns c into g, a write's share of a shared COMMIT, so the limit's rate
  * can rise at most to T/(T − c + g) at the group sizes the load made, and never past T/(T − c),
  * what a COMMIT that cost nothing at all would give.
  */
-function groupCommitCeiling(runs: Record<Scenario, MeasuredRun[]>, commits: Record<CommitScenario, CommitTime[]>) {
+function groupCommitEstimate(runs: Record<Scenario, MeasuredRun[]>, commits: Record<CommitScenario, CommitTime[]>) {
   const perWrite = (time: CommitTime) => time.ms / time.writes;
   const rounds = runs.limitSubmit.map((run, i) => {
     const requestMs = 1000 / run.rps;
     const oneMs = perWrite(commits.limitSubmit[i]!);
     const grouped = commits.limitGrouped[i]!;
     const groupedMs = perWrite(grouped);
-    return { requestMs, oneMs, groupedMs, writesPerCommit: grouped.writes / grouped.commits, ceiling: requestMs / (requestMs - oneMs + groupedMs), freeCommit: requestMs / (requestMs - oneMs) };
+    return { requestMs, oneMs, groupedMs, writesPerCommit: grouped.writes / grouped.commits, estimate: requestMs / (requestMs - oneMs + groupedMs), freeCommit: requestMs / (requestMs - oneMs) };
   });
   const of = (key: keyof (typeof rounds)[number]) => median(rounds.map((round) => round[key]));
-  return { requestMs: of('requestMs'), oneMs: of('oneMs'), groupedMs: of('groupedMs'), writesPerCommit: of('writesPerCommit'), ceiling: of('ceiling'), freeCommit: of('freeCommit') };
+  return { requestMs: of('requestMs'), oneMs: of('oneMs'), groupedMs: of('groupedMs'), writesPerCommit: of('writesPerCommit'), estimate: of('estimate'), freeCommit: of('freeCommit') };
 }
 
 function report(runs: Record<Scenario, MeasuredRun[]>, commits: Record<CommitScenario, CommitTime[]>, info: { amounts: Record<Scenario, number>; buildSeconds: number; prefetchSeconds: number; totalSeconds: number }): string {
@@ -132,7 +132,7 @@ function report(runs: Record<Scenario, MeasuredRun[]>, commits: Record<CommitSce
   };
   const verdict = (value: number, target: number) => `**${pct(value)}** (target ≥ ${pct(target)}: ${value >= target ? 'met' : 'not met'})`;
   const perRound = (s: Scenario) => runs[s].map((x) => fmt(x.rps)).join(', ');
-  const ceiling = groupCommitCeiling(runs, commits);
+  const sharing = groupCommitEstimate(runs, commits);
   return `## HTTP: report submission and mailbox fetch against the stack's limit
 
 Command: \`npm run bench:http\` (also part of \`npm run bench\`)${noteLine(values.note)}
@@ -157,7 +157,7 @@ ${row('fetch', 'Parley: mailbox fetch (GET)')}
 
 Targets (issue 16): submission ${verdict(ratio('submit', 'limitSubmit'), TARGETS.submit)} of the one-commit limit, and with group commit ${verdict(ratio('submit', 'limitSubmit'), TARGETS.submitGrouped)} of it; fetch ${verdict(ratio('fetch', 'limitFetch'), TARGETS.fetch)} of its limit. The grouped limit is ${pct(ratio('limitGrouped', 'limitSubmit'))} of the one-commit limit.
 
-**How far group commit can go here.** The probe times its own COMMITs (wall time: the inserts, the WAL write and its fsync). At the one-commit limit's rate a request has T = ${fmt(ceiling.requestMs)} ms of the server's thread, c = ${fmt(ceiling.oneMs)} ms of it in its COMMIT (${pct(ceiling.oneMs / ceiling.requestMs)}); with group commit a write's share of a shared COMMIT was g = ${fmt(ceiling.groupedMs)} ms (${fmt(ceiling.writesPerCommit)} writes a COMMIT). With the thread the bottleneck, sharing COMMITs can raise the rate to about T ÷ (T − c + g) = **${pct(ceiling.ceiling)}** at the group sizes this load made, and a COMMIT that cost nothing at all to T ÷ (T − c) = **${pct(ceiling.freeCommit)}** (medians of rounds). ${ceiling.freeCommit < TARGETS.submitGrouped ? `Even that is under the ${pct(TARGETS.submitGrouped)} target: on this machine a durable commit is too small a part of a submission for sharing it to reach the target, whatever the server does around it.` : `The ${pct(TARGETS.submitGrouped)} target is within what sharing COMMITs could give here.`}
+**What sharing COMMITs can give here.** The probe times its own COMMITs (wall time: the inserts, the WAL write and its fsync). At the one-commit limit's rate a request has T = ${fmt(sharing.requestMs)} ms of the server's thread, c = ${fmt(sharing.oneMs)} ms of it in its COMMIT (${pct(sharing.oneMs / sharing.requestMs)}); with group commit a write's share of a shared COMMIT was g = ${fmt(sharing.groupedMs)} ms (${fmt(sharing.writesPerCommit)} writes a COMMIT). If the thread is the bottleneck and nothing else changes, sharing COMMITs raises the rate to about T ÷ (T − c + g) = **${pct(sharing.estimate)}** at the group sizes this load made, and a COMMIT that cost nothing at all to T ÷ (T − c) = **${pct(sharing.freeCommit)}** (medians of rounds). ${sharing.freeCommit < TARGETS.submitGrouped ? `Even that is under the ${pct(TARGETS.submitGrouped)} target: here a durable commit is too small a part of a submission for sharing it alone to reach the target.` : `The ${pct(TARGETS.submitGrouped)} target is within what cheaper COMMITs could give here.`} An estimate from the COMMITs' time alone, not a bound: a grouped request may get cheaper elsewhere too.
 
 Per-round req/s — ${ORDER.map((s) => `${s}: ${perRound(s)}`).join('; ')}. Whole command: ${fmt(info.totalSeconds)} s.`;
 }

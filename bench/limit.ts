@@ -11,7 +11,7 @@
 //     (mailbox, case, thread, the organisation's public keys) and the padded answer.
 //   GET /bench/limit/commit-time: the wall time the two submission routes spent committing
 //     since the last ask, the writes and COMMITs it covered (then starts again): what group
-//     commit can save at most is bounded by what a request's commit costs.
+//     commit can save is estimated from what a request's commit costs.
 // Nothing is validated beyond what the work needs: a bad request may answer 500 here.
 import { createHash, createHmac, createPublicKey, randomBytes, timingSafeEqual, verify } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
