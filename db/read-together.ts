@@ -6,9 +6,10 @@
 // No joins of tables that share a column name: D1's batch answers rows keyed by column name,
 // so one of the two columns would be lost. Select such tables' columns under names of their own
 // (prefixedColumns), or read them as separate reads of the batch.
-import { fillPlaceholders, getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, sql, type InferSelectModel, type SQL, type Table } from 'drizzle-orm';
 import type { ParleyDb } from './database.js';
 import { inOneCommit } from './atomic.js';
+import { boundD1, d1ClientOf, isD1Prepared, type D1Client, type D1Prepared as Bindable } from './d1-statements.js';
 import { mapRows, type JoinsNotNullable, type SelectedField, type Selection } from './row-mapper.js';
 
 type Values = Record<string, unknown>;
@@ -39,10 +40,8 @@ export function prefixedColumns<T extends Table>(table: T, prefix: string): { [K
   ) as { [K in keyof InferSelectModel<T>]: SQL.Aliased<InferSelectModel<T>[K]> };
 }
 
-/** What drizzle's D1 prepared query keeps: the bound D1 statement, its parameters, its selection and its own row mapping. */
-interface D1Prepared {
-  stmt: { bind(...params: unknown[]): unknown };
-  query: { params: unknown[] };
+/** What drizzle's D1 prepared query keeps besides its statement: its selection and its own row mapping. */
+interface D1Prepared extends Bindable {
   fields?: SelectedField[];
   joinsNotNullableMap?: JoinsNotNullable;
   customResultMapper?: unknown;
@@ -50,21 +49,18 @@ interface D1Prepared {
   mapGetResult(result: unknown, isFromBatch: true): unknown;
 }
 
-const isD1Prepared = (s: object): s is D1Prepared => 'stmt' in s && 'query' in s && typeof (s as Partial<D1Prepared>).mapGetResult === 'function';
 
 export type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
 
-type D1Client = { batch(statements: unknown[]): Promise<{ results: unknown[] }[]> };
-
 /** D1's client, if this is D1 and every read is a prepared D1 statement (else each runs by itself). */
 function d1Client(db: ParleyDb, reads: readonly Read<unknown>[]): D1Client | null {
-  const client = (db as unknown as { $client?: Partial<D1Client> }).$client;
-  return typeof client?.batch === 'function' && reads.every((r) => isD1Prepared(r.statement as object)) ? (client as D1Client) : null;
+  const client = d1ClientOf(db);
+  return client && reads.every((r) => isD1Prepared(r.statement as object) && typeof (r.statement as Partial<D1Prepared>).mapGetResult === 'function') ? client : null;
 }
 
 async function inOneBatch(client: D1Client, reads: readonly Read<unknown>[]): Promise<unknown[]> {
   const prepared = reads.map((r) => r.statement as object as D1Prepared);
-  const results = await client.batch(prepared.map((s, i) => s.stmt.bind(...fillPlaceholders(s.query.params, reads[i]!.values))));
+  const results = await client.batch(prepared.map((s, i) => boundD1(s, reads[i]!.values)));
   return results.map((result, i) => decoded(prepared[i]!, reads[i]!.mode, result.results as Record<string, unknown>[]));
 }
 
