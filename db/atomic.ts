@@ -1,5 +1,5 @@
 // Writes that must land together. D1 has no interactive transactions, so there the
-// statements go in one db.batch (which D1 runs as a transaction); on better-sqlite3 they
+// statements go in one batch of D1's client (which D1 runs as a transaction); on better-sqlite3 they
 // run inside a synchronous transaction on the same connection, shared with the other writes
 // of the same event-loop turn (group-commit.ts: one fsync for all, each answered after it).
 //
