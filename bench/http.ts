@@ -101,11 +101,11 @@ type CommitScenario = 'limitSubmit' | 'limitGrouped';
 type CommitTime = { ms: number; writes: number; commits: number };
 
 /**
- * What group commit can do on this machine, estimated per round from the COMMITs' time alone. A request of the one-commit limit
- * takes T = 1/rate of the server's thread, c of it in its COMMIT (the inserts, the WAL write, the
- * fsync). Sharing COMMITs turns c into g, a write's share of a shared COMMIT, so the limit's rate
- * can rise at most to T/(T − c + g) at the group sizes the load made, and never past T/(T − c),
- * what a COMMIT that cost nothing at all would give.
+ * What group commit can do on this machine, estimated per round from the COMMITs' time alone. A
+ * request of the one-commit limit takes T = 1/rate of the server's thread, c of it in its COMMIT
+ * (the inserts, the WAL write, the fsync). Sharing COMMITs turns c into g, a write's share of a
+ * shared COMMIT: about T/(T − c + g) at the group sizes the load made, and T/(T − c) for a COMMIT
+ * that cost nothing. Not a bound: a grouped request may get cheaper elsewhere too.
  */
 function groupCommitEstimate(runs: Record<Scenario, MeasuredRun[]>, commits: Record<CommitScenario, CommitTime[]>) {
   const perWrite = (time: CommitTime) => time.ms / time.writes;

@@ -49,7 +49,6 @@ interface D1Prepared extends Bindable {
   mapGetResult(result: unknown, isFromBatch: true): unknown;
 }
 
-
 export type Results<R extends readonly Read<unknown>[]> = { -readonly [K in keyof R]: R[K] extends Read<infer T> ? T : never };
 
 /** D1's client, if this is D1 and every read is a prepared D1 statement (else each runs by itself). */

@@ -26,13 +26,6 @@ export interface NewReport {
   firstMessage: Omit<MessageRow, 'seq'>;
 }
 
-/**
- * A report, its mailbox, the organisation's sealed key and the report message: all or
- * nothing, and only while the key it was sealed to is still the organisation's current one.
- * That check is part of the write, so a key rotation cannot land between check and insert.
- * The spend of the request's challenge (one commit per report) and the rows of the report's
- * files land in the same write.
- */
 // A report's rows, compiled once (the busiest write there is: issue 16).
 const reportWrites = preparedOnce((db) => ({
   case: db.insert(cases).values(placeholdersFor(NEW_CASE_COLUMNS)).prepare(),
@@ -41,6 +34,13 @@ const reportWrites = preparedOnce((db) => ({
   firstMessage: db.insert(messages).values({ ...placeholdersFor(['id', 'caseId', 'role', 'orgId', 'keyVersion', 'envelope', 'signature', 'day', 'link']), seq: 1 }).prepare(),
 }));
 
+/**
+ * A report, its mailbox, the organisation's sealed key and the report message: all or
+ * nothing, and only while the key it was sealed to is still the organisation's current one.
+ * That check is part of the write, so a key rotation cannot land between check and insert.
+ * The spend of the request's challenge (one commit per report) and the rows of the report's
+ * files land in the same write.
+ */
 export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: Error, spendChallenge: readonly WriteStep[] = [], files: readonly WriteStep[] = []): Promise<void> {
   const writes = reportWrites(db);
   await runAtomically(db, [
