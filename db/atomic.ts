@@ -1,7 +1,7 @@
 // Writes that must land together. D1 has no interactive transactions, so there the
 // statements go in one batch of D1's client (which D1 runs as a transaction); on better-sqlite3 they
 // run inside a synchronous transaction on the same connection, shared with the other writes
-// of the same event-loop turn (group-commit.ts: one fsync for all, each answered after it).
+// gathered into the same group commit (group-commit.ts: one fsync for all, each answered after it).
 //
 // A check that must hold when the write lands (not merely when a route looked) goes into the
 // same write as a guard: requireThat(condition, refusal). The guard inserts into write_guards
@@ -32,15 +32,29 @@ export interface PreparedWrite {
 
 export const preparedWrite = (statement: PreparedWrite['statement'], values: Values): PreparedWrite => ({ kind: 'prepared', statement, values });
 
-/** A condition the write needs, and what to throw when it does not hold. */
-export interface Guard {
-  readonly kind: 'guard';
-  readonly condition: SQL;
-  readonly refusal: Error;
-}
+/**
+ * A condition the write needs, and what to throw when it does not hold: built for this write
+ * (requireThat), or compiled once with placeholders (guardStatement) and bound (requireBound).
+ */
+export type Guard =
+  | { readonly kind: 'guard'; readonly condition: SQL; readonly refusal: Error }
+  | { readonly kind: 'guard'; readonly compiled: PreparedWrite['statement']; readonly values: Values; readonly refusal: Error };
 
 export function requireThat(condition: SQL, refusal: Error): Guard {
   return { kind: 'guard', condition, refusal };
+}
+
+/** The placeholder a compiled guard's position in its write is bound to (named so no condition's own placeholder takes it). */
+const GUARD_INDEX = 'writeGuardIndex';
+
+const guardInsert = (db: ParleyDb, condition: SQL, index: SQL) => db.insert(writeGuards).select(sql`SELECT ${index} WHERE NOT (${condition})`);
+
+/** A guard's statement compiled once (db/prepared.ts): `condition` may hold placeholders, bound by requireBound. */
+export const guardStatement = (db: ParleyDb, condition: SQL): PreparedWrite['statement'] =>
+  guardInsert(db, condition, sql`${sql.placeholder(GUARD_INDEX)}`).prepare() as unknown as PreparedWrite['statement'];
+
+export function requireBound(compiled: PreparedWrite['statement'], values: Values, refusal: Error): Guard {
+  return { kind: 'guard', compiled, values, refusal };
 }
 
 export type WriteStep = Runnable | Guard | PreparedWrite;
@@ -69,9 +83,11 @@ function failedGuardIndex(error: unknown): number | null {
 
 export async function runAtomically(db: ParleyDb, steps: readonly WriteStep[]): Promise<void> {
   if (steps.length === 0) return;
-  const statements = steps.map((step, index) =>
-    isGuard(step) ? (db.insert(writeGuards).select(sql`SELECT ${String(index)} WHERE NOT (${step.condition})`) as unknown as Runnable) : step,
-  );
+  const statements = steps.map((step, index): Runnable | PreparedWrite => {
+    if (!isGuard(step)) return step;
+    if ('compiled' in step) return preparedWrite(step.compiled, { ...step.values, [GUARD_INDEX]: String(index) });
+    return guardInsert(db, step.condition, sql`${String(index)}`) as unknown as Runnable;
+  });
   try {
     // D1 runs a batch as one transaction: the client's own, since drizzle's takes no prepared statement.
     const d1 = d1ClientOf(db);

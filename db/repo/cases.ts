@@ -1,7 +1,7 @@
 // Cases, their mailboxes, sealed case keys and messages.
 import { and, desc, eq, asc, gt, gte, isNull, lt, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { preparedWrite, requireThat, runAtomically, type WriteStep } from '../atomic.js';
+import { guardStatement, preparedWrite, requireBound, requireThat, runAtomically, type WriteStep } from '../atomic.js';
 import { placeholdersFor, preparedOnce } from '../prepared.js';
 import { prefixedColumns, readAll, readOne, readTogether } from '../read-together.js';
 import { organisationReads } from './organisations.js';
@@ -32,6 +32,8 @@ const reportWrites = preparedOnce((db) => ({
   mailbox: db.insert(mailboxes).values(placeholdersFor(['locatorHash', 'caseId', 'signPublicKey', 'boxPublicKey', 'sealedCaseKey', 'sealSignature'])).prepare(),
   caseKey: db.insert(caseKeys).values(placeholdersFor(['caseId', 'orgId', 'keyVersion', 'sealedCaseKey', 'sealSignature', 'sealedByOrg', 'sealedByVersion'])).prepare(),
   firstMessage: db.insert(messages).values({ ...placeholdersFor(['id', 'caseId', 'role', 'orgId', 'keyVersion', 'envelope', 'signature', 'day', 'link']), seq: 1 }).prepare(),
+  /** The organisation's current key is still the one the report was sealed to. */
+  keyCurrent: guardStatement(db, sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${sql.placeholder('orgId')}) = ${sql.placeholder('keyVersion')}`),
 }));
 
 /**
@@ -45,12 +47,12 @@ export async function insertReport(db: ParleyDb, report: NewReport, keyChanged: 
   const writes = reportWrites(db);
   await runAtomically(db, [
     ...spendChallenge,
-    requireThat(sql`(SELECT ${organisations.keyVersion} FROM ${organisations} WHERE ${organisations.id} = ${report.orgCaseKey.orgId}) = ${report.orgCaseKey.keyVersion}`, keyChanged),
+    requireBound(writes.keyCurrent, { orgId: report.orgCaseKey.orgId, keyVersion: report.orgCaseKey.keyVersion }, keyChanged),
     preparedWrite(writes.case, report.case),
     preparedWrite(writes.mailbox, report.mailbox),
     preparedWrite(writes.caseKey, report.orgCaseKey),
     preparedWrite(writes.firstMessage, report.firstMessage),
-    countReporterActivity(db, report.case.id),
+    preparedWrite(reporterActivity(db), { caseId: report.case.id }),
     // The report's files (db/repo/files.ts), declared in the same write.
     ...files,
   ]);
@@ -249,12 +251,14 @@ const summaryOf = (row: { overdue: number; dueThisWeek: number } | undefined) =>
  * notices (worker/notices.ts) compare this counter with what each member was last told. One
  * UPDATE inside the message's own write, so it costs no commit of its own.
  */
-function countReporterActivity(db: ParleyDb, caseId: string) {
-  return db
+/** One more reporter action on the case's organisation (bound to `caseId`): every report and reporter reply runs it. */
+const reporterActivity = preparedOnce((db) =>
+  db
     .update(organisations)
     .set({ reporterActivity: sql`${organisations.reporterActivity} + 1` })
-    .where(eq(organisations.id, sql`(SELECT ${cases.orgId} FROM ${cases} WHERE ${cases.id} = ${caseId})`));
-}
+    .where(eq(organisations.id, sql`(SELECT ${cases.orgId} FROM ${cases} WHERE ${cases.id} = ${sql.placeholder('caseId')})`))
+    .prepare(),
+);
 
 function appendMessageStatement(db: ParleyDb, message: Omit<MessageRow, 'seq'>) {
   // The next sequence number is computed inside the INSERT, so concurrent appends cannot
@@ -285,7 +289,7 @@ export function appendMessageSteps(db: ParleyDb, message: Omit<MessageRow, 'seq'
   const lastLink = sql`(SELECT ${messages.link} FROM ${messages} WHERE ${messages.caseId} = ${message.caseId} ORDER BY ${messages.seq} DESC LIMIT 1)`;
   return [
     requireThat(sql`${lastLink} = ${prev}`, threadMoved), appendMessageStatement(db, message), updateCaseStatement(db, message.caseId, update),
-    ...(message.role === 'reporter' ? [countReporterActivity(db, message.caseId)] : []),
+    ...(message.role === 'reporter' ? [preparedWrite(reporterActivity(db), { caseId: message.caseId })] : []),
   ];
 }
 

@@ -3,7 +3,7 @@
 // expires in, so it cannot be spent twice. The row holds a hash of random bytes and an expiry: nothing about who spent it.
 import { eq, lte, sql } from 'drizzle-orm';
 import type { ParleyDb } from '../database.js';
-import { requireThat, type WriteStep } from '../atomic.js';
+import { guardStatement, preparedWrite, requireBound, type WriteStep } from '../atomic.js';
 import { readAll, readOne, type Read } from '../read-together.js';
 import { preparedOnce } from '../prepared.js';
 import { challenges } from '../schema.js';
@@ -25,6 +25,12 @@ const statements = preparedOnce((db) => ({
     .returning({ challengeHash: challenges.challengeHash })
     .prepare(),
   spent: db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare(),
+  // The spend inside a report's write: a guard that it was not spent meanwhile, then the row.
+  notSpent: guardStatement(db, sql`NOT EXISTS (SELECT 1 FROM ${challenges} WHERE ${challenges.challengeHash} = ${sql.placeholder('challengeHash')})`),
+  insert: db
+    .insert(challenges)
+    .values({ challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') })
+    .prepare(),
 }));
 
 /** The spend as a statement that answers a row the first time a challenge is spent, none if it was spent before (writeThenRead). */
@@ -35,10 +41,8 @@ export const challengeSpent = (db: ParleyDb, challengeHash: string): Read<{ one:
 
 /** The spend as part of another write: refused with `alreadySpent` if the challenge was spent meanwhile. */
 export function spendChallengeSteps(db: ParleyDb, spent: SpentChallenge, alreadySpent: Error): WriteStep[] {
-  return [
-    requireThat(sql`NOT EXISTS (SELECT 1 FROM ${challenges} WHERE ${challenges.challengeHash} = ${spent.challengeHash})`, alreadySpent),
-    db.insert(challenges).values({ challengeHash: spent.challengeHash, expiresAt: spent.keepUntil, workBits: spent.workBits }),
-  ];
+  const compiled = statements(db);
+  return [requireBound(compiled.notSpent, { challengeHash: spent.challengeHash }, alreadySpent), preparedWrite(compiled.insert, { ...spent })];
 }
 
 export async function deleteExpiredChallenges(db: ParleyDb, now: number): Promise<void> {
