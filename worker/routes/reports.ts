@@ -19,9 +19,10 @@ import { dueDays } from '../../web/casework/deadlines.js';
 const ORG_KEY_CHANGED = new ApiError('org_key_changed', "The unit's keys have changed. Your report is safe on this device and is being sealed again.");
 
 export function reportRoutes(deps: AppDeps, work: WorkGate) {
-  const workRefusal = () => new ApiError('work_required', 'This report needs a fresh proof of work. It is safe on your device: send it again.');
+  const workRefused = 'This report needs a fresh proof of work. It is safe on your device: send it again.';
+  const workRefusal = () => new ApiError('work_required', workRefused);
   // The spend of the challenge lands in the report's own write: one commit per report.
-  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, workRefusal().message, {
+  return new Hono().post('/', async (c) => withWorkPaid(work, deps, c, workRefused, {
     parse: () => readJson(c, submitReportBody),
     // The organisation and the key version its case key is sealed to, in the challenge's lookup trip (issue 16).
     reads: (body) => organisationWithKeyVersion(deps.db, body.orgId, body.orgCaseKey.keyVersion),
