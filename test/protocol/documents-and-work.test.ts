@@ -151,6 +151,22 @@ describe('base64url', () => {
     expect(b64ToBytes('ZA')).toEqual(Uint8Array.of(0x64));
     expect(b64ToBytes('ZmA')).toEqual(Uint8Array.of(0x66, 0x60));
   });
+
+  it('decodes what Node decodes at every length, and refuses one bad character wherever it stands', () => {
+    // The decoder works four characters at a time with a tail of two or three: every position of both is tried.
+    for (let length = 0; length <= 40; length++) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 167 + length * 31) & 0xff);
+      const text = bytesToB64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64url'));
+      expect(b64ToBytes(text)).toEqual(bytes);
+      for (let at = 0; at < text.length; at++) {
+        for (const bad of ['=', '+', '/', '.', ' ', '\u0080', '\u00ff', '\u0141']) {
+          const broken = text.slice(0, at) + bad + text.slice(at + 1);
+          expect(b64ToBytes(broken), JSON.stringify(broken)).toBeNull();
+        }
+      }
+    }
+  });
 });
 
 describe('bytes', () => {
