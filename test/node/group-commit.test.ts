@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCheckedSqlite } from '../../db/open-node.js';
-import { commitGrouped } from '../../db/group-commit.js';
+import { commitGrouped, MAX_GROUP, MAX_HELD_TURNS } from '../../db/group-commit.js';
 
 let dir: string;
 let path: string;
@@ -52,6 +52,58 @@ describe('group commit', () => {
     expect(walCommits()).toBe(1);
     // The next turn's writes are the next commit.
     await commitGrouped(sqlite, insert(6));
+    expect(walCommits()).toBe(2);
+  });
+
+  it('holds the commit while each turn of the event loop brings more writes, and commits at the first that brings none', async () => {
+    const asked: Promise<number>[] = [];
+    const answeredAt: number[] = [];
+    let turn = 0;
+    // One write in each of three turns (as requests arriving while others are handled), then none.
+    await new Promise<void>((allAsked) => {
+      const ask = () => {
+        turn++;
+        asked.push(commitGrouped(sqlite, insert(turn)).then((changes) => (answeredAt.push(committedIds().length), changes)));
+        if (turn < 3) setImmediate(ask);
+        else allAsked();
+      };
+      ask();
+    });
+    expect(committedIds()).toEqual([]);
+    await Promise.all(asked);
+    expect(walCommits()).toBe(1);
+    expect(answeredAt).toEqual([3, 3, 3]);
+  });
+
+  it(`commits after ${MAX_HELD_TURNS} turns of waiting, however many writes keep arriving`, async () => {
+    const firstAnswered = { atTurn: 0 };
+    let turn = 0;
+    const asked: Promise<unknown>[] = [];
+    await new Promise<void>((allAsked) => {
+      const ask = () => {
+        turn++;
+        const write = commitGrouped(sqlite, insert(turn));
+        if (turn === 1) void write.then(() => (firstAnswered.atTurn = turn));
+        asked.push(write);
+        if (turn < 4 * MAX_HELD_TURNS) setImmediate(ask);
+        else allAsked();
+      };
+      ask();
+    });
+    await Promise.all(asked);
+    expect(firstAnswered.atTurn).toBeGreaterThan(0);
+    expect(firstAnswered.atTurn).toBeLessThanOrEqual(MAX_HELD_TURNS + 2);
+    expect(walCommits()).toBeGreaterThanOrEqual(3);
+    expect(committedIds()).toHaveLength(4 * MAX_HELD_TURNS);
+  });
+
+  it(`commits ${MAX_GROUP} writes at the next turn without waiting for more`, async () => {
+    const full = Array.from({ length: MAX_GROUP }, (_, i) => commitGrouped(sqlite, insert(i + 1)));
+    // Asked a turn later: after the full group's commit, not in it.
+    const late = new Promise((answered) => setImmediate(() => answered(commitGrouped(sqlite, insert(MAX_GROUP + 1)))));
+    await Promise.all(full);
+    expect(walCommits()).toBe(1);
+    await late;
     expect(walCommits()).toBe(2);
   });
 
