@@ -95,6 +95,8 @@ export async function startLoadGenerator(): Promise<LoadGenerator> {
 
 export interface MeasuredRun extends LoadResult {
   cpuMsPerRequest: number;
+  /** The app's writes per group commit during the run (NaN if it made none). */
+  writesPerCommit: number;
   peakRssBytes: number;
   maxRssBytes: number;
 }
@@ -106,7 +108,9 @@ export async function measuredRun(server: BenchServer, load: LoadGenerator, job:
   const after = await server.stats();
   const cpuMicros = after.cpuUserMicros - before.cpuUserMicros + (after.cpuSystemMicros - before.cpuSystemMicros);
   const requests = result.ok + result.non2xx;
-  return { ...result, cpuMsPerRequest: requests > 0 ? cpuMicros / 1000 / requests : Number.NaN, peakRssBytes: after.windowPeakRssBytes, maxRssBytes: after.maxRssBytes };
+  const commits = after.groupCommits.commits - before.groupCommits.commits;
+  const writesPerCommit = commits > 0 ? (after.groupCommits.writes - before.groupCommits.writes) / commits : Number.NaN;
+  return { ...result, cpuMsPerRequest: requests > 0 ? cpuMicros / 1000 / requests : Number.NaN, writesPerCommit, peakRssBytes: after.windowPeakRssBytes, maxRssBytes: after.maxRssBytes };
 }
 
 /** A run that should have only 2xx answers; anything else is worth saying in the results. */

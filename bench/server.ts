@@ -17,6 +17,7 @@ import { openLocalApp } from '../scripts/lib/local-app.js';
 import { b64ToBytes } from '../web/protocol/encoding.js';
 import { BENCH_CONFIG } from './instance.js';
 import { limitRoutes } from './limit.js';
+import { groupCommitCounts } from '../db/group-commit.js';
 import { jobRoutes, watchLoop, LOOP_DELAY_RESOLUTION_MS, type LoopBlocks } from './scale-jobs.js';
 
 export interface ServerStats {
@@ -31,6 +32,8 @@ export interface ServerStats {
   eventLoopMaxDelayMs: number;
   /** The longest gaps between turns of the event loop since the last ?reset=1, in wall and CPU time (scale-jobs.ts watchLoop). */
   loopBlocks: LoopBlocks;
+  /** The app's group commits on its connection since the process started (db/group-commit.ts). */
+  groupCommits: { commits: number; writes: number };
 }
 
 const { values } = parseArgs({ options: { 'max-seconds': { type: 'string', default: '3600' } } });
@@ -79,6 +82,7 @@ const bench = new Hono()
       cpuUserMicros: cpu.user, cpuSystemMicros: cpu.system, rssBytes: rss, windowPeakRssBytes: Math.max(windowPeakRss, rss), maxRssBytes: process.resourceUsage().maxRSS * 1024,
       eventLoopMaxDelayMs: loopDelay.max / 1e6,
       loopBlocks: loopBlocks.read(),
+      groupCommits: groupCommitCounts(local.database.sqlite),
     };
     if (c.req.query('reset')) {
       windowPeakRss = rss;

@@ -30,6 +30,12 @@ export const MAX_HELD_TURNS = 8;
 export const MAX_GROUP = 64;
 
 const groups = new WeakMap<Database.Database, Group>();
+const committed = new WeakMap<Database.Database, { commits: number; writes: number }>();
+
+/** How many group commits this connection has made, and the writes in them (for the benchmarks: bench/server.ts). */
+export function groupCommitCounts(sqlite: Database.Database): { commits: number; writes: number } {
+  return { ...(committed.get(sqlite) ?? { commits: 0, writes: 0 }) };
+}
 
 /** Runs `work` (synchronous statements) in the next group commit on this connection. */
 export function commitGrouped<T>(sqlite: Database.Database, work: () => T): Promise<T> {
@@ -55,6 +61,8 @@ function turn(sqlite: Database.Database): void {
     return;
   }
   groups.delete(sqlite);
+  const counts = committed.get(sqlite) ?? { commits: 0, writes: 0 };
+  committed.set(sqlite, { commits: counts.commits + 1, writes: counts.writes + group.pending.length });
   flush(sqlite, group.pending);
 }
 
