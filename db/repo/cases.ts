@@ -249,9 +249,9 @@ const summaryOf = (row: { overdue: number; dueThisWeek: number } | undefined) =>
 /**
  * One more reporter message (a report or an answer) to the organisation leading the case: staff
  * notices (worker/notices.ts) compare this counter with what each member was last told. One
- * UPDATE inside the message's own write, so it costs no commit of its own.
+ * UPDATE inside the message's own write, so it costs no commit of its own; compiled once and
+ * bound to the case's id, since every report and reporter reply runs it.
  */
-/** One more reporter action on the case's organisation (bound to `caseId`): every report and reporter reply runs it. */
 const reporterActivity = preparedOnce((db) =>
   db
     .update(organisations)

@@ -16,21 +16,21 @@ export interface SpentChallenge {
   workBits: number;
 }
 
+/** A spent challenge's row, bound to a SpentChallenge. */
+const spentRow = { challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') };
+
 // Every mailbox request and report runs one of these: compiled once.
 const statements = preparedOnce((db) => ({
   record: db
     .insert(challenges)
-    .values({ challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') })
+    .values(spentRow)
     .onConflictDoNothing()
     .returning({ challengeHash: challenges.challengeHash })
     .prepare(),
   spent: db.select({ one: sql`1` }).from(challenges).where(eq(challenges.challengeHash, sql.placeholder('challengeHash'))).prepare(),
   // The spend inside a report's write: a guard that it was not spent meanwhile, then the row.
   notSpent: guardStatement(db, sql`NOT EXISTS (SELECT 1 FROM ${challenges} WHERE ${challenges.challengeHash} = ${sql.placeholder('challengeHash')})`),
-  insert: db
-    .insert(challenges)
-    .values({ challengeHash: sql.placeholder('challengeHash'), expiresAt: sql.placeholder('keepUntil'), workBits: sql.placeholder('workBits') })
-    .prepare(),
+  insert: db.insert(challenges).values(spentRow).prepare(),
 }));
 
 /** The spend as a statement that answers a row the first time a challenge is spent, none if it was spent before (writeThenRead). */
